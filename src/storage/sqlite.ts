@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens (creating if needed) the embedded SQLite database under `dataDir`.
+ *
+ * WAL lets readers (the ticket API, health checks) run while a turn writes; `synchronous=NORMAL`
+ * is the usual pairing with WAL and still survives a process crash (only an OS crash can lose the
+ * last transactions). Each store creates its own tables through `ensureSchema`, so a module owns
+ * its schema next to its queries.
+ *
+ * @example const db = openSqlite('./data'); // ./data/pln123.sqlite
+ */
+export function openSqlite(dataDir: string, fileName = 'pln123.sqlite'): SqliteDatabase {
+  const file = dataDir === ':memory:' ? ':memory:' : path.join(dataDir, fileName);
+  if (file !== ':memory:') fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
