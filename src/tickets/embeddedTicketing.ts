@@ -1,0 +1,277 @@
+import type { SqliteDatabase } from '../storage/sqlite.js';
+import { APKT_CLASSIFICATION } from './catalog.js';
+import type { TicketingPort } from './ticketingPort.js';
+import type { ApplicantData, ApktView, PhotoRef, TicketRequest, TicketView } from './types.js';
+
+/** Status of an ITSM ticket when filed; the Marketplace support team moves it on in ITSM. */
+export const ITSM_STATUS_OPEN = 'Open';
+
+const MAX_SEQ_PER_DAY = 99_999;
+
+const JAKARTA_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Jakarta',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** `YYYYMMDD` of `d` in Asia/Jakarta (WIB), the contact centre's calendar day. */
+export function jakartaDay(d: Date): string {
+  const parts = JAKARTA_DATE.formatToParts(d);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}${get('month')}${get('day')}`;
+}
+
+export interface EmbeddedTicketingOptions {
+  /** Clock, for tests (day roll-over). Defaults to the system clock. */
+  now?: () => Date;
+}
+
+interface ItsmRow {
+  number: string;
+  call_type: string;
+  service_family: string;
+  service_group: string;
+  service_type: string;
+  catalog_number: number | null;
+  officer: string;
+  channel: string;
+  conversation_id: string;
+  applicant_json: string;
+  photo_json: string | null;
+  previous_number: string | null;
+  description: string | null;
+  status: string;
+  created_at: string;
+}
+
+interface ApktRow {
+  number: string;
+  itsm_number: string;
+  category: string;
+  complaint_type: string;
+  sub_type: string;
+  status: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS itsm_tickets (
+  number          TEXT PRIMARY KEY,
+  day             TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  call_type       TEXT NOT NULL,
+  service_family  TEXT NOT NULL,
+  service_group   TEXT NOT NULL,
+  service_type    TEXT NOT NULL,
+  catalog_number  INTEGER,
+  officer         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  applicant_json  TEXT NOT NULL,
+  photo_json      TEXT,
+  previous_number TEXT,
+  description     TEXT,
+  status          TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  UNIQUE (day, seq)
+);
+CREATE TABLE IF NOT EXISTS apkt_records (
+  number          TEXT PRIMARY KEY,
+  day             TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  itsm_number     TEXT NOT NULL UNIQUE REFERENCES itsm_tickets(number),
+  category        TEXT NOT NULL,
+  complaint_type  TEXT NOT NULL,
+  sub_type        TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  problem         TEXT NOT NULL,
+  officer         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  applicant_json  TEXT NOT NULL,
+  description     TEXT,
+  created_at      TEXT NOT NULL,
+  UNIQUE (day, seq)
+);
+`;
+
+/**
+ * The embedded ticketing adapter: ITSM tickets and APKT records kept in the bot's own SQLite
+ * database, with local numbering (`ITSM-YYYYMMDD-NNNNN`, `APKT-YYYYMMDD-NNNNN`, day in
+ * Asia/Jakarta, sequence per day).
+ *
+ * Each number is allocated in the same `BEGIN IMMEDIATE` transaction as its insert, so two filings
+ * (even from two processes on the same file) never share a number. The UNIQUE constraints on
+ * `itsm_tickets.idempotency_key` and `apkt_records.itsm_number` make both writes idempotent at the
+ * database level; the methods look the existing row up first and return its number.
+ */
+export class EmbeddedTicketing implements TicketingPort {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    opts: EmbeddedTicketingOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
+    db.exec(SCHEMA);
+  }
+
+  async createServiceRequest(req: TicketRequest): Promise<{ number: string }> {
+    const file = this.db.transaction((): string => {
+      const existing = this.db
+        .prepare<[string], { number: string }>('SELECT number FROM itsm_tickets WHERE idempotency_key = ?')
+        .get(req.idempotencyKey);
+      if (existing) return existing.number;
+
+      const at = this.now();
+      const { day, seq, number } = this.allocate('itsm_tickets', 'ITSM', at);
+      const c = req.classification;
+      this.db
+        .prepare(
+          `INSERT INTO itsm_tickets (number, day, seq, idempotency_key, call_type, service_family, service_group,
+             service_type, catalog_number, officer, channel, conversation_id, applicant_json, photo_json,
+             previous_number, description, status, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          number,
+          day,
+          seq,
+          req.idempotencyKey,
+          c.callType,
+          c.serviceFamily,
+          c.serviceGroup,
+          c.serviceType,
+          c.catalogNumber,
+          req.officer,
+          req.channel,
+          req.conversationId,
+          JSON.stringify(applicantOf(req.applicant)),
+          req.photo ? JSON.stringify(req.photo) : null,
+          req.previousNumber,
+          req.description,
+          ITSM_STATUS_OPEN,
+          at.toISOString(),
+        );
+      return number;
+    });
+    return { number: file.immediate() };
+  }
+
+  async createApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<{ number: string }> {
+    const { itsmNumber, req } = input;
+    const write = this.db.transaction((): string => {
+      const existing = this.db
+        .prepare<[string], { number: string }>('SELECT number FROM apkt_records WHERE itsm_number = ?')
+        .get(itsmNumber);
+      if (existing) return existing.number;
+
+      const itsm = this.db
+        .prepare<[string], { service_type: string }>('SELECT service_type FROM itsm_tickets WHERE number = ?')
+        .get(itsmNumber);
+      if (!itsm) throw new Error(`APKT record refused: unknown ITSM number ${itsmNumber}`);
+
+      const at = this.now();
+      const { day, seq, number } = this.allocate('apkt_records', 'APKT', at);
+      this.db
+        .prepare(
+          `INSERT INTO apkt_records (number, day, seq, itsm_number, category, complaint_type, sub_type, status,
+             problem, officer, channel, applicant_json, description, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          number,
+          day,
+          seq,
+          itsmNumber,
+          APKT_CLASSIFICATION.category,
+          APKT_CLASSIFICATION.complaintType,
+          APKT_CLASSIFICATION.subType,
+          APKT_CLASSIFICATION.status,
+          itsm.service_type,
+          req.officer,
+          req.channel,
+          JSON.stringify(applicantOf(req.applicant)),
+          req.description,
+          at.toISOString(),
+        );
+      return number;
+    });
+    return { number: write.immediate() };
+  }
+
+  /** The ticket by its ITSM number, or by the number of its APKT record. Case-insensitive. */
+  async getTicket(number: string): Promise<TicketView | null> {
+    const key = number.trim().toUpperCase();
+    let row = this.db.prepare<[string], ItsmRow>('SELECT * FROM itsm_tickets WHERE number = ?').get(key);
+    if (!row) {
+      row = this.db
+        .prepare<[string], ItsmRow>(
+          'SELECT t.* FROM itsm_tickets t JOIN apkt_records a ON a.itsm_number = t.number WHERE a.number = ?',
+        )
+        .get(key);
+    }
+    if (!row) return null;
+    const apkt = this.db
+      .prepare<[string], ApktRow>(
+        'SELECT number, itsm_number, category, complaint_type, sub_type, status FROM apkt_records WHERE itsm_number = ?',
+      )
+      .get(row.number);
+    return toView(row, apkt ?? null);
+  }
+
+  /** Next number of the day for `table`; call inside the write transaction. */
+  private allocate(table: 'itsm_tickets' | 'apkt_records', prefix: string, at: Date) {
+    const day = jakartaDay(at);
+    const last = this.db
+      .prepare<[string], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM ${table} WHERE day = ?`)
+      .get(day);
+    const seq = (last?.seq ?? 0) + 1;
+    if (seq > MAX_SEQ_PER_DAY) throw new Error(`${prefix} numbering exhausted for ${day}`);
+    return { day, seq, number: `${prefix}-${day}-${String(seq).padStart(5, '0')}` };
+  }
+}
+
+/** Copies only the known applicant fields (no stray properties end up in the record). */
+function applicantOf(a: ApplicantData): ApplicantData {
+  return {
+    name: a.name,
+    businessName: a.businessName,
+    productType: a.productType,
+    city: a.city,
+    province: a.province,
+    phone: a.phone,
+    email: a.email,
+  };
+}
+
+function toView(row: ItsmRow, apkt: ApktRow | null): TicketView {
+  const apktView: ApktView | null = apkt
+    ? {
+        number: apkt.number,
+        category: apkt.category,
+        complaintType: apkt.complaint_type,
+        subType: apkt.sub_type,
+        status: apkt.status,
+        itsmNumber: apkt.itsm_number,
+      }
+    : null;
+  return {
+    number: row.number,
+    callType: row.call_type,
+    serviceFamily: row.service_family,
+    serviceGroup: row.service_group,
+    serviceType: row.service_type,
+    catalogNumber: row.catalog_number,
+    officer: row.officer,
+    channel: row.channel,
+    conversationId: row.conversation_id,
+    applicant: applicantOf(JSON.parse(row.applicant_json) as ApplicantData),
+    photo: row.photo_json ? (JSON.parse(row.photo_json) as PhotoRef) : null,
+    previousNumber: row.previous_number,
+    description: row.description,
+    status: row.status,
+    createdAt: row.created_at,
+    apkt: apktView,
+  };
+}

@@ -1,0 +1,271 @@
+import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { TicketingPort } from './ticketingPort.js';
+import type { FiledTicket, TicketRequest, TicketView } from './types.js';
+
+export type OutboxState = 'pending' | 'itsm_filed' | 'done';
+
+/** One row of `ticket_outbox`, as the service and a future queue worker see it. */
+export interface OutboxEntry {
+  idempotencyKey: string;
+  request: TicketRequest;
+  itsmNumber: string | null;
+  apktNumber: string | null;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DrainResult {
+  /** Rows brought to `done` by this drain. */
+  completed: number;
+  /** Rows still not done (their `last_error` says why). */
+  failed: number;
+}
+
+/** Only what the service needs from a logger; never given applicant data. */
+export interface TicketServiceLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface TicketServiceOptions {
+  db: SqliteDatabase;
+  port: TicketingPort;
+  logger?: TicketServiceLogger;
+  /** Clock for the outbox timestamps (tests). Defaults to the system clock. */
+  now?: () => Date;
+}
+
+const MAX_KEY_LENGTH = 200;
+const MAX_ERROR_LENGTH = 500;
+
+interface OutboxRow {
+  idempotency_key: string;
+  request_json: string;
+  itsm_number: string | null;
+  apkt_number: string | null;
+  state: OutboxState;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ticket_outbox (
+  idempotency_key TEXT PRIMARY KEY,
+  request_json    TEXT NOT NULL,
+  itsm_number     TEXT,
+  apkt_number     TEXT,
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'itsm_filed', 'done')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ticket_outbox_not_done ON ticket_outbox (state, created_at) WHERE state <> 'done';
+`;
+
+/**
+ * The only ticketing API the bot calls. A confirmed application is first written to the
+ * `ticket_outbox` table (same SQLite database), then advanced step by step: ITSM service request,
+ * APKT record, done. Every step is idempotent (the port guarantees it on the idempotency key and
+ * on the ITSM number), so a crash between two writes is repaired by `drainPending()` at start-up
+ * or by the next `file()` with the same key, without a second ticket.
+ *
+ * Queue-ready: `enqueue()` only persists the request and `advance()` holds all of the step logic,
+ * so a BullMQ worker (job = idempotency key) or an HTTP ITSM adapter behind the port can drive the
+ * same outbox later.
+ */
+export class TicketService {
+  private readonly db: SqliteDatabase;
+  private readonly port: TicketingPort;
+  private readonly logger: TicketServiceLogger | undefined;
+  private readonly now: () => Date;
+  /** One in-flight advance per key in this process: concurrent duplicate confirmations share it. */
+  private readonly inFlight = new Map<string, Promise<FiledTicket>>();
+
+  constructor(opts: TicketServiceOptions) {
+    this.db = opts.db;
+    this.port = opts.port;
+    this.logger = opts.logger;
+    this.now = opts.now ?? (() => new Date());
+    this.db.exec(SCHEMA);
+  }
+
+  /**
+   * Files a confirmed application: one ITSM ticket and one APKT record. Filing the same
+   * idempotency key again (duplicate confirmation, retry) returns the first filing. If the port
+   * fails, the error propagates and the request stays in the outbox for a later retry.
+   */
+  async file(req: TicketRequest): Promise<FiledTicket> {
+    this.enqueue(req);
+    return this.advance(req.idempotencyKey);
+  }
+
+  /**
+   * Persists the request in the outbox (no-op if the key is already there: the first request
+   * wins) without contacting the ticketing systems.
+   */
+  enqueue(req: TicketRequest): void {
+    const key = req.idempotencyKey;
+    if (typeof key !== 'string' || key.trim() === '' || key.length > MAX_KEY_LENGTH) {
+      throw new TypeError(`idempotencyKey must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
+    }
+    const at = this.now().toISOString();
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO ticket_outbox (idempotency_key, request_json, state, attempts, created_at, updated_at)
+         VALUES (?, ?, 'pending', 0, ?, ?)`,
+      )
+      .run(key, JSON.stringify(req), at, at);
+  }
+
+  /**
+   * Brings the outbox row for `idempotencyKey` to `done` and returns its numbers. This is the one
+   * place that knows the steps; concurrent calls for the same key share one promise.
+   */
+  advance(idempotencyKey: string): Promise<FiledTicket> {
+    const running = this.inFlight.get(idempotencyKey);
+    if (running) return running;
+    const p = this.runSteps(idempotencyKey).finally(() => this.inFlight.delete(idempotencyKey));
+    this.inFlight.set(idempotencyKey, p);
+    return p;
+  }
+
+  /** Retries every row that is not done (call at start-up). Never throws for a single row. */
+  async drainPending(): Promise<DrainResult> {
+    const keys = this.db
+      .prepare<[], { idempotency_key: string }>(
+        `SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' ORDER BY created_at, idempotency_key`,
+      )
+      .all()
+      .map((r) => r.idempotency_key);
+    const result: DrainResult = { completed: 0, failed: 0 };
+    for (const key of keys) {
+      try {
+        await this.advance(key);
+        result.completed += 1;
+      } catch {
+        // Already recorded in last_error/attempts and logged by runSteps.
+        result.failed += 1;
+      }
+    }
+    return result;
+  }
+
+  /** The outbox row for a key (monitoring, a queue worker, tests), or null. */
+  entry(idempotencyKey: string): OutboxEntry | null {
+    const row = this.row(idempotencyKey);
+    return row ? toEntry(row) : null;
+  }
+
+  /** The ticket by number (delegates to the port). */
+  get(number: string): Promise<TicketView | null> {
+    return this.port.getTicket(number);
+  }
+
+  private async runSteps(key: string): Promise<FiledTicket> {
+    let row = this.row(key);
+    if (!row) throw new Error(`No ticket outbox entry for key ${key}`);
+    if (row.state === 'done' && row.itsm_number && row.apkt_number) {
+      return { itsmNumber: row.itsm_number, apktNumber: row.apkt_number };
+    }
+
+    const req = JSON.parse(row.request_json) as TicketRequest;
+    this.db
+      .prepare('UPDATE ticket_outbox SET attempts = attempts + 1, updated_at = ? WHERE idempotency_key = ?')
+      .run(this.now().toISOString(), key);
+    try {
+      // Step 1: ITSM service request (idempotent on the key).
+      if (!row.itsm_number) {
+        const { number } = await this.port.createServiceRequest(req);
+        this.db
+          .prepare(
+            `UPDATE ticket_outbox SET itsm_number = ?, state = 'itsm_filed', updated_at = ?
+             WHERE idempotency_key = ? AND itsm_number IS NULL`,
+          )
+          .run(number, this.now().toISOString(), key);
+        row = this.mustRow(key);
+      }
+      const itsmNumber = row.itsm_number as string;
+
+      // Step 2: APKT record carrying the ITSM number (idempotent on the ITSM number).
+      if (!row.apkt_number) {
+        const { number } = await this.port.createApktRecord({ itsmNumber, req });
+        this.db
+          .prepare(
+            `UPDATE ticket_outbox SET apkt_number = ?, state = 'done', last_error = NULL, updated_at = ?
+             WHERE idempotency_key = ? AND apkt_number IS NULL`,
+          )
+          .run(number, this.now().toISOString(), key);
+        row = this.mustRow(key);
+      } else if (row.state !== 'done') {
+        this.db
+          .prepare(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, updated_at = ? WHERE idempotency_key = ?`)
+          .run(this.now().toISOString(), key);
+      }
+      return { itsmNumber, apktNumber: row.apkt_number as string };
+    } catch (err) {
+      const message = describeError(err, req);
+      this.db
+        .prepare('UPDATE ticket_outbox SET last_error = ?, updated_at = ? WHERE idempotency_key = ?')
+        .run(message, this.now().toISOString(), key);
+      this.logger?.warn('ticket filing failed; kept in outbox for retry', { idempotencyKey: key, error: message });
+      throw err;
+    }
+  }
+
+  private row(key: string): OutboxRow | undefined {
+    return this.db.prepare<[string], OutboxRow>('SELECT * FROM ticket_outbox WHERE idempotency_key = ?').get(key);
+  }
+
+  private mustRow(key: string): OutboxRow {
+    const row = this.row(key);
+    if (!row) throw new Error(`Ticket outbox entry ${key} disappeared`);
+    return row;
+  }
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    idempotencyKey: row.idempotency_key,
+    request: JSON.parse(row.request_json) as TicketRequest,
+    itsmNumber: row.itsm_number,
+    apktNumber: row.apkt_number,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const EMAIL_RE = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
+/** E.164-looking numbers (ticket numbers such as ITSM-20261124-00001 have no "+" and stay readable). */
+const E164_RE = /\+\d[\d\s-]{6,}\d/g;
+
+/** The ways an E.164 Indonesian number may be echoed: +628..., 628..., 08..., 8... */
+function phoneVariants(phone: string): string[] {
+  const digits = phone.replace(/\D/g, '');
+  const variants = [phone, digits];
+  if (digits.startsWith('62')) variants.push(`0${digits.slice(2)}`, digits.slice(2));
+  return variants;
+}
+
+/**
+ * A short error text for `last_error` and logs, with the applicant's name, phone and email (and
+ * anything that looks like an email or an E.164 number) masked: an adapter may echo the request
+ * in its error messages.
+ */
+function describeError(err: unknown, req: TicketRequest): string {
+  let text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const a = req.applicant as Partial<TicketRequest['applicant']> | undefined;
+  const secrets = [a?.name, a?.email, ...(typeof a?.phone === 'string' ? phoneVariants(a.phone) : [])]
+    .filter((s): s is string => typeof s === 'string' && s.trim().length >= 3)
+    .sort((x, y) => y.length - x.length); // longest first: "+62812..." before its "812..." tail
+  for (const secret of secrets) text = text.split(secret).join('[redacted]');
+  text = text.replace(EMAIL_RE, '[redacted-email]').replace(E164_RE, '[redacted-phone]');
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
