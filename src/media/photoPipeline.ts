@@ -1,0 +1,75 @@
+import { decodeDataUrl } from './decodeDataUrl.js';
+import { downloadCapped } from './downloadCapped.js';
+import { normalizePhoto } from './normalizePhoto.js';
+import { PhotoStore } from './photoStore.js';
+import { PhotoError, resolvePhotoLimits, type PhotoLimits, type PhotoSource, type StoredPhoto } from './photoTypes.js';
+
+export const DEFAULT_FETCH_TIMEOUT_MS = 20_000;
+
+export interface PhotoPipelineOptions {
+  /** Directory of the stored photos (created when needed). */
+  dir: string;
+  limits?: Partial<PhotoLimits>;
+  /** Whole-download timeout for URL sources; default 20 s. */
+  fetchTimeoutMs?: number;
+}
+
+/**
+ * The applicant's sample photo, from what the channel gives us to a stored file:
+ * fetch (capped, immediately: WhatsApp media URLs expire in minutes), validate, normalise, store.
+ *
+ * @example
+ * const photos = new PhotoPipeline({ dir: path.join(config.dataDir, 'photos') });
+ * try {
+ *   const stored = await photos.ingest({ kind: 'url', url, headers: { Authorization: `Bearer ${token}` } });
+ * } catch (err) {
+ *   if (err instanceof PhotoError) reply(t(`photo.${err.code}`)); else throw err;
+ * }
+ */
+export class PhotoPipeline {
+  readonly limits: Readonly<PhotoLimits>;
+  private readonly store: PhotoStore;
+  private readonly fetchTimeoutMs: number;
+
+  constructor(opts: PhotoPipelineOptions) {
+    this.limits = Object.freeze(resolvePhotoLimits(opts.limits));
+    this.store = new PhotoStore(opts.dir);
+    this.fetchTimeoutMs = opts.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    if (!Number.isFinite(this.fetchTimeoutMs) || this.fetchTimeoutMs <= 0) throw new RangeError('fetchTimeoutMs must be positive');
+  }
+
+  /** Absolute directory of the stored photos. */
+  get dir(): string {
+    return this.store.dir;
+  }
+
+  /** Downloads (capped), validates, normalises and stores; throws PhotoError with a code for anything the user must be told. */
+  async ingest(source: PhotoSource): Promise<StoredPhoto> {
+    const original = await this.read(source);
+    if (original.length > this.limits.maxBytes) {
+      throw new PhotoError('tooLarge', `Photo is ${original.length} bytes, the limit is ${this.limits.maxBytes}`);
+    }
+    const normalized = await normalizePhoto(original, this.limits);
+    return this.store.save(normalized, original.length);
+  }
+
+  /** Absolute path of a stored file; only `<hex>.(jpg|webp)` and the `.thumb` variants are accepted. */
+  pathOf(fileName: string): string {
+    return this.store.pathOf(fileName);
+  }
+
+  private async read(source: PhotoSource): Promise<Buffer> {
+    switch (source.kind) {
+      case 'url':
+        return downloadCapped(source.url, { maxBytes: this.limits.maxBytes, headers: source.headers, timeoutMs: this.fetchTimeoutMs });
+      case 'dataUrl':
+        return decodeDataUrl(source.url, this.limits.maxBytes);
+      case 'bytes':
+        return source.data;
+      default: {
+        const unknown: never = source;
+        throw new TypeError(`Unknown photo source ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** A real HTTP server on 127.0.0.1 with per-path handlers; records the requests it saw. */
+export async function startServer(): Promise<{
+  base: string;
+  route: (path: string, handler: Handler) => void;
+  requests: { path: string; headers: http.IncomingHttpHeaders }[];
+  close: () => Promise<void>;
+}> {
+  const routes = new Map<string, Handler>();
+  const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? '/';
+    requests.push({ path, headers: req.headers });
+    const handler = routes.get(path);
+    if (handler) handler(req, res);
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    route: (path, handler) => routes.set(path, handler),
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Serves a fixed body (optionally with a misleading content type). */
+export function serveBytes(body: Buffer, contentType = 'image/jpeg'): Handler {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': contentType, 'content-length': String(body.length) });
+    res.end(body);
+  };
+}
+
+/** A photo-like image: gradient plus noise, so encoders do real work and sizes are meaningful. */
+export async function makePhoto(width: number, height: number, format: 'jpeg' | 'png' = 'jpeg'): Promise<Buffer> {
+  const noise = sharp({ create: { width, height, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 20 } } });
+  const gradient = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g"><stop offset="0" stop-color="#c03"/><stop offset="1" stop-color="#09c"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)" opacity="0.7"/></svg>`,
+  );
+  const img = sharp(await noise.png().toBuffer()).composite([{ input: gradient }]);
+  return format === 'jpeg' ? img.jpeg({ quality: 90 }).toBuffer() : img.png().toBuffer();
+}
+
+/** JPEG marker segments before the image data, e.g. ['SOI', 'APP0', 'DQT', ...]. */
+export function jpegMarkers(buf: Buffer): string[] {
+  const names: Record<number, string> = { 0xd8: 'SOI', 0xda: 'SOS', 0xfe: 'COM', 0xdb: 'DQT', 0xc4: 'DHT', 0xc0: 'SOF0', 0xc2: 'SOF2', 0xdd: 'DRI' };
+  const out: string[] = [];
+  let i = 0;
+  while (i + 1 < buf.length) {
+    if (buf[i] !== 0xff) throw new Error(`bad JPEG marker at ${i}`);
+    const m = buf[i + 1] ?? 0;
+    out.push(m >= 0xe0 && m <= 0xef ? `APP${m - 0xe0}` : (names[m] ?? `0x${m.toString(16)}`));
+    if (m === 0xd8) {
+      i += 2;
+      continue;
+    }
+    if (m === 0xda) break;
+    i += 2 + buf.readUInt16BE(i + 2);
+  }
+  return out;
+}
+
+/**
+ * Reads the GPS IFD out of a raw EXIF block (as returned by sharp's metadata().exif):
+ * { latitudeRef, latitude: [[num, den] x3] } or undefined when there is no GPS IFD.
+ */
+export function readExifGps(exif: Buffer): { latitudeRef: string; latitude: [number, number][] } | undefined {
+  const tiff = exif.subarray(exif.indexOf('Exif\0\0', 0, 'latin1') + 6);
+  const le = tiff.toString('latin1', 0, 2) === 'II';
+  const u16 = (o: number): number => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
+  const u32 = (o: number): number => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
+  const entries = (ifd: number): { tag: number; type: number; count: number; at: number }[] =>
+    Array.from({ length: u16(ifd) }, (_, k) => {
+      const at = ifd + 2 + 12 * k;
+      return { tag: u16(at), type: u16(at + 2), count: u32(at + 4), at: at + 8 };
+    });
+  const gpsPointer = entries(u32(4)).find((e) => e.tag === 0x8825);
+  if (!gpsPointer) return undefined;
+  const gps = entries(u32(gpsPointer.at));
+  const ref = gps.find((e) => e.tag === 1);
+  const lat = gps.find((e) => e.tag === 2);
+  if (!ref || !lat) return undefined;
+  const latOffset = u32(lat.at);
+  return {
+    latitudeRef: tiff.toString('latin1', ref.at, ref.at + 1),
+    latitude: Array.from({ length: lat.count }, (_, k): [number, number] => [u32(latOffset + 8 * k), u32(latOffset + 8 * k + 4)]),
+  };
+}
+
+/** RGB of one pixel of an encoded image. */
+export async function pixelAt(img: Buffer, x: number, y: number): Promise<[number, number, number]> {
+  const { data, info } = await sharp(img).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const o = (y * info.width + x) * info.channels;
+  return [data[o] ?? -1, data[o + 1] ?? -1, data[o + 2] ?? -1];
+}
