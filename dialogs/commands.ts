@@ -1,0 +1,94 @@
+import type { FieldKey } from './fields/index.js';
+
+/** A step the applicant can name instead of answering: "batal", "ubah email", "lewati", ... */
+export type Command =
+  | { kind: 'cancel' }
+  | { kind: 'yes' }
+  | { kind: 'no' }
+  | { kind: 'skip' }
+  | { kind: 'officer' }
+  | { kind: 'edit'; field: EditableField | null }
+  | { kind: 'greeting' }
+  | { kind: 'language'; locale: 'id' | 'en' };
+
+export type EditableField = FieldKey | 'photo';
+
+/** Lower-case, strip punctuation and emoji at the ends, collapse spaces, fold repeated letters of short words ("iyaaa"). */
+export function normalizeCommandText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}@.\-\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[.-]+|[.-]+$/g, '')
+    .trim();
+}
+
+const YES = new Set(['ya', 'iya', 'iy', 'y', 'yes', 'yaa', 'iyaa', 'ok', 'oke', 'okay', 'okey', 'okee', 'sip', 'siap', 'betul', 'benar', 'bener', 'setuju', 'lanjut', 'kirim', 'yup', 'yap', 'yoi', 'boleh', 'ya betul', 'ya benar', 'iya benar', 'iya betul', 'sudah benar', 'udah bener', 'sudah', 'udah', 'ya kirim', 'kirim sekarang', 'confirm', 'send', 'correct', 'right', 'sure']);
+const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'bukan', 'salah', 'tidak benar', 'bukan itu', 'nope', 'tak', 'kembali', 'back', 'balik', 'tidak jadi ubah', 'gak jadi ubah']);
+const CANCEL = new Set(['batal', 'batalkan', 'cancel', 'stop', 'berhenti', 'gak jadi', 'ga jadi', 'nggak jadi', 'enggak jadi', 'tidak jadi', 'gajadi', 'gak jd', 'ga jd', 'batal aja', 'batal saja', 'udahan']);
+const SKIP = new Set(['lewati', 'lewat', 'skip', 'nanti', 'nanti saja', 'tidak ada', 'gak ada', 'ga ada', 'tidak ada foto', 'lewati saja']);
+const OFFICER = /^(?:(?:mau|minta|ingin|pengen|pgn|bisa|tolong)\s+)?(?:(?:bicara|ngobrol|ngomong|chat|bantuan|dibantu|hubungkan|sambungkan)\s+(?:dengan|sama|sm|ke|dgn)?\s*)?(?:petugas|cs|customer service|agen|agent|operator|admin|manusia|orang|human|live agent|cso|officer|an officer)(?:\s+(?:saja|aja|dong|ya|pln))?$/;
+const START_SELLER = /\b(daftar|mendaftar|pendaftaran|registrasi|register|seller|merchant|jualan|berjualan|jadi penjual|buka toko|mitra|gabung)\b/;
+const ENGLISH = /^(english|in english|english please|english pls|bahasa inggris|inggris|can we speak english|do you speak english)$/;
+const INDONESIAN = /^(bahasa indonesia|indonesia|indonesian|bahasa|pakai bahasa indonesia|in indonesian)$/;
+const GREETING = /^(halo|hallo|hai|hi|hello|helo|hey|pagi|siang|sore|malam|selamat (pagi|siang|sore|malam)|assalamualaikum|assalamu alaikum|salam|permisi|p|min|kak|test|tes)( (min|kak|admin|pln|bang|mas|mbak))*$/;
+
+const EDIT_VERB = /^(?:ubah|ganti|edit|koreksi|perbaiki|revisi|change|ralat)\b\s*(.*)$/;
+const FIELD_WORDS: Array<[RegExp, EditableField]> = [
+  [/^(nama\s*usaha|usaha|toko|nama\s*toko|bisnis|business)$/, 'businessName'],
+  [/^(nama|nama\s*pemohon|name|nama\s*saya)$/, 'name'],
+  [/^(jenis\s*produk|produk|product|jenis)$/, 'productType'],
+  [/^(kota|kabupaten|kab|city)$/, 'city'],
+  [/^(provinsi|prov|propinsi|province)$/, 'province'],
+  [/^(telepon|telpon|telp|tlp|hp|no\s*hp|nomor|nomor\s*hp|no\s*telepon|nomor\s*telepon|no\s*telp|wa|nomor\s*wa|phone)$/, 'phone'],
+  [/^(email|e-mail|e\s*mail|surel|imel)$/, 'email'],
+  [/^(foto|gambar|photo|picture|foto\s*produk)$/, 'photo'],
+];
+
+/** Which field a word names ("hp" -> phone), or null. */
+export function fieldFromWord(word: string): EditableField | null {
+  const w = normalizeCommandText(word);
+  return FIELD_WORDS.find(([re]) => re.test(w))?.[1] ?? null;
+}
+
+/**
+ * Reads a message as a command when the whole message is one. Answers to questions are never
+ * mistaken for commands, because only exact short phrases match ("batal", not "Toko Batal Jaya").
+ */
+export function interpretCommand(text: string): Command | null {
+  const s = normalizeCommandText(text);
+  if (s === '') return null;
+  if (CANCEL.has(s)) return { kind: 'cancel' };
+  if (YES.has(s)) return { kind: 'yes' };
+  if (NO.has(s)) return { kind: 'no' };
+  if (SKIP.has(s)) return { kind: 'skip' };
+  if (OFFICER.test(s)) return { kind: 'officer' };
+  const edit = EDIT_VERB.exec(s);
+  if (edit) {
+    const rest = (edit[1] ?? '').trim();
+    if (rest === '' || rest === 'data') return { kind: 'edit', field: null };
+    const field = fieldFromWord(rest);
+    if (field) return { kind: 'edit', field };
+  }
+  if (GREETING.test(s)) return { kind: 'greeting' };
+  if (ENGLISH.test(s)) return { kind: 'language', locale: 'en' };
+  if (INDONESIAN.test(s)) return { kind: 'language', locale: 'id' };
+  return null;
+}
+
+/** Whether a free-text message asks to become a seller (until the classifier of a later issue). */
+export function wantsToRegister(text: string): boolean {
+  return START_SELLER.test(normalizeCommandText(text));
+}
+
+const ENGLISH_HINTS = /\b(i|i'm|im|want|would|like|to|become|how|what|the|please|hello|register|sell|my|is|can|you|help|thanks|thank)\b/g;
+
+/** A rough guess that a message is English, to offer the English version of the conversation. */
+export function looksEnglish(text: string): boolean {
+  const words = normalizeCommandText(text).split(' ').filter(Boolean);
+  if (words.length < 2) return false;
+  const hits = normalizeCommandText(text).match(ENGLISH_HINTS)?.length ?? 0;
+  return hits / words.length >= 0.4;
+}

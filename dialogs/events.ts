@@ -1,0 +1,20 @@
+import type { Command } from './commands.js';
+
+/** Where a photo comes from; the photo pipeline (src/media) fetches and checks it. */
+export type PhotoInput =
+  | { kind: 'url'; url: string; headers?: Record<string, string> }
+  | { kind: 'dataUrl'; url: string }
+  | { kind: 'bytes'; data: Buffer };
+
+/**
+ * Events the bot sends the conversation machine. Cancelling and asking for an officer are their
+ * own events (not text) so that every state handles them the same way, at the top of the chart.
+ */
+export type DialogEvent =
+  | { type: 'USER'; text: string; command: Command | null }
+  | { type: 'PHOTO'; source: PhotoInput; declaredType?: string }
+  /** Something that is neither text nor a photo (sticker, audio, location, ...). */
+  | { type: 'UNSUPPORTED'; what: string }
+  | { type: 'CANCEL' }
+  | { type: 'OFFICER' }
+  | { type: 'LANGUAGE'; locale: 'id' | 'en' };

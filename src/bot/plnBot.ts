@@ -1,0 +1,82 @@
+import { ActivityTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import type { Locale } from '../../dialogs/conversation.machine.js';
+import type { Reply } from '../../dialogs/reply.js';
+import { t } from '../i18n/messages.js';
+import { pseudonym, type Logger } from '../log.js';
+import { activityToEvent } from './activityToEvent.js';
+import type { DialogEngine } from './dialogEngine.js';
+import { renderReply, type RenderedReply } from './renderReply.js';
+
+const WELCOME: Reply = {
+  key: 'welcome.greeting',
+  choices: [
+    { value: 'daftar seller', key: 'choices.register' },
+    { value: 'petugas', key: 'choices.officer' },
+  ],
+};
+
+export interface PlnBotOptions {
+  engine: DialogEngine;
+  log: Logger;
+  defaultLocale: Locale;
+}
+
+/**
+ * The bot as every channel sees it: a Bot Framework turn handler. It maps the incoming Activity
+ * to a dialog event, lets the engine step the conversation, and sends the replies. This is the
+ * one boundary per turn: whatever fails is logged (without personal data) and the user gets a
+ * polite apology instead of silence.
+ */
+export class PlnBot {
+  constructor(private readonly options: PlnBotOptions) {}
+
+  async onTurn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.ConversationUpdate) return this.greetNewMembers(context);
+    if (activity.type !== ActivityTypes.Message) return;
+
+    const conversationKey = `${activity.channelId}:${activity.conversation.id}`;
+    const { engine, log, defaultLocale } = this.options;
+    const started = Date.now();
+    try {
+      const result = await engine.step({
+        conversationKey,
+        channel: activity.channelId,
+        conversationId: activity.conversation.id,
+        messageId: activity.id ? `${conversationKey}:${activity.id}` : null,
+        event: activityToEvent(activity),
+      });
+      if (result.duplicate) {
+        log.info({ conversation: pseudonym(conversationKey) }, 'duplicate message dropped');
+        return;
+      }
+      log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
+      if (result.replies.length > 0) {
+        await context.sendActivities(result.replies.map((r) => toActivity(renderReply(r, result.locale))));
+      }
+    } catch (err) {
+      log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');
+      await context.sendActivity(MessageFactory.text(t(defaultLocale, 'common.error')));
+    }
+  }
+
+  private async greetNewMembers(context: TurnContext): Promise<void> {
+    const { membersAdded, recipient } = context.activity;
+    const someoneJoined = (membersAdded ?? []).some((m) => m.id !== recipient.id);
+    if (someoneJoined) await context.sendActivity(toActivity(renderReply(WELCOME, this.options.defaultLocale)));
+  }
+}
+
+/** Text with the choices as suggested actions (buttons that send their value back as text). */
+export function toActivity(rendered: RenderedReply): Partial<Activity> {
+  if (rendered.choices.length === 0) return MessageFactory.text(rendered.text);
+  return MessageFactory.suggestedActions(
+    rendered.choices.map((c) => ({ type: 'imBack', title: c.title, value: c.value })),
+    rendered.text,
+  );
+}
+
+/** The error's kind and message only: a stack or a payload could carry what the user typed. */
+function errorSummary(err: unknown): { name: string; message: string } {
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'unknown', message: String(err) };
+}

@@ -1,0 +1,69 @@
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { CloudAdapter } from 'botbuilder';
+import type { PlnBot } from '../bot/plnBot.js';
+import { incomingActivitySchema } from '../channels/botframework.js';
+import type { Logger } from '../log.js';
+
+export interface AppDeps {
+  adapter: CloudAdapter;
+  bot: PlnBot;
+  /** Routers mounted as they are (ticket API, later the Meta webhooks and the agent console). */
+  routers: Router[];
+  /** Whether the service can take traffic (database reachable, start-up work done). */
+  ready: () => boolean;
+  log: Logger;
+}
+
+/** Largest Bot Framework activity accepted; photos come as URLs or small data URLs. */
+const BOT_BODY_LIMIT = '12mb';
+
+/**
+ * The HTTP surface: the Bot Framework endpoint, the mounted routers, health checks, and one
+ * error handler that turns bad requests into clear JSON errors (400, 413) rather than stack traces.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = deps.ready();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+
+  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
+    if (!incomingActivitySchema.safeParse(req.body).success) {
+      res.status(400).json({ error: 'invalid_activity' });
+      return;
+    }
+    await deps.adapter.process(req, res, (context) => deps.bot.onTurn(context));
+  });
+
+  for (const router of deps.routers) app.use(router);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    const type = (err as { type?: unknown }).type;
+    if (status === 413 || type === 'entity.too.large') {
+      res.status(413).json({ error: 'payload_too_large' });
+      return;
+    }
+    if (status === 400 || type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err), path: req.path }, 'request failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
+  };
+}

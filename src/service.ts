@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AppConfig } from './config.js';
+import { DialogEngine } from './bot/dialogEngine.js';
+import { provideDialogServices } from './bot/dialogServices.js';
+import { PlnBot } from './bot/plnBot.js';
+import { createBotFrameworkAdapter } from './channels/botframework.js';
+import { createApp } from './http/app.js';
+import { createTicketsRouter } from './http/ticketsRouter.js';
+import { createLogger, type Logger } from './log.js';
+import { PhotoPipeline } from './media/index.js';
+import { openSqlite } from './storage/sqlite.js';
+import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
+import { EmbeddedTicketing } from './tickets/embeddedTicketing.js';
+import { TicketService } from './tickets/ticketService.js';
+
+export interface Service {
+  /** Listens on config.port (0 = any free port); resolves with the bound port. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+  readonly log: Logger;
+  readonly tickets: TicketService;
+  readonly engine: DialogEngine;
+}
+
+/**
+ * The composition root: builds every part from the config and wires them together. `main.ts`
+ * runs it; tests build it in-process on port 0 with a temporary DATA_DIR.
+ */
+export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {
+  const db = openSqlite(config.dataDir);
+  const tickets = new TicketService({
+    db,
+    port: new EmbeddedTicketing(db),
+    logger: { warn: (message, meta) => log.warn(meta ?? {}, message) },
+  });
+  const photos = new PhotoPipeline({
+    dir: config.photos.dir,
+    limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
+  });
+  const engine = new DialogEngine({
+    store: new SqliteConversationStore(db),
+    machine: provideDialogServices({ tickets, photos, botOfficerName: config.tickets.officerName }),
+    defaultLocale: config.defaultLocale,
+  });
+  const bot = new PlnBot({ engine, log, defaultLocale: config.defaultLocale });
+  let ready = false;
+  const app = createApp({
+    adapter: createBotFrameworkAdapter(config.botFramework),
+    bot,
+    routers: [
+      createTicketsRouter({
+        tickets,
+        token: config.tickets.apiToken,
+        onError: (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'ticket api failed'),
+      }),
+    ],
+    ready: () => ready && db.open,
+    log,
+  });
+  let server: Server | undefined;
+
+  return {
+    log,
+    tickets,
+    engine,
+    async start() {
+      // Applications confirmed before a crash and not yet filed are filed now, once.
+      const drained = await tickets.drainPending();
+      if (drained.completed || drained.failed) log.info(drained, 'ticket outbox drained');
+      const listening = app.listen(config.port, config.host);
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('listening', resolve);
+        listening.once('error', reject);
+      });
+      ready = true;
+      const address = listening.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      log.info({ port, dataDir: config.dataDir }, 'PLN 123 Marketplace bot listening');
+      return port;
+    },
+    async stop() {
+      ready = false;
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+      }
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { t } from '../../src/i18n/messages.js';
+import { openSqlite } from '../../src/storage/sqlite.js';
+import { ANSWERS, Conversation, FakeServices, PHOTO, fillForm, tempDir } from './harness.js';
+
+const q = (field: string) => t('id', `fields.${field}.question`);
+
+describe('seller application dialog', () => {
+  it('explains the procedure first, then asks the seven fields in the SOP order', async () => {
+    const c = new Conversation(new FakeServices());
+    const first = await c.say('halo min, saya mau daftar jadi seller');
+    expect(first).toEqual([t('id', 'seller.intro'), q('name')]);
+    expect(await c.say(ANSWERS.name)).toEqual([q('businessName')]);
+    expect(await c.say(ANSWERS.businessName)).toEqual([q('productType')]);
+    expect(await c.say(ANSWERS.productType)).toEqual([q('city')]);
+    expect(await c.say(ANSWERS.city)).toEqual([q('province')]);
+    expect(await c.say(ANSWERS.province)).toEqual([q('phone')]);
+    expect(await c.say(ANSWERS.phone)).toEqual([q('email')]);
+    const afterEmail = await c.say(ANSWERS.email);
+    // Bot Framework channels: the photo is optional.
+    expect(afterEmail).toEqual([t('id', 'seller.photo.questionOptional')]);
+  });
+
+  it('completes with normalised values, one ticket, and the ITSM number with both follow-up channels', async () => {
+    const services = new FakeServices();
+    const c = new Conversation(services);
+    await fillForm(c);
+    const summary = await c.say('lewati');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toContain('Budi Santoso');
+    expect(summary[0]).toContain('Jawa Timur');
+    expect(summary[0]).toContain('0812-3456-7890');
+    expect(summary[0]).toContain(`${t('id', 'seller.photo.label')}: ${t('id', 'seller.photo.none')}`);
+    const done = await c.say('kirim');
+    expect(services.filed).toHaveLength(1);
+    expect(services.filed[0]!.applicant).toEqual({
+      name: 'Budi Santoso',
+      businessName: 'Keripik Bu Sri',
+      productType: 'makanan ringan',
+      city: 'Surabaya',
+      province: 'Jawa Timur',
+      phone: '+6281234567890',
+      email: 'budi.santoso@gmail.com',
+    });
+    expect(services.filed[0]!.photo).toBeNull();
+    expect(done).toEqual([t('id', 'seller.done', { number: 'ITSM-20261124-00001', phone: '0812-3456-7890', email: 'budi.santoso@gmail.com' })]);
+    expect(await c.state()).toBe('"idle"');
+    expect((await c.context()).lastTicket?.itsmNumber).toBe('ITSM-20261124-00001');
+  });
+
+  it('requires the product photo on WhatsApp and files it with the ticket', async () => {
+    const services = new FakeServices();
+    const c = new Conversation(services, undefined, 'whatsapp', '6281234567890');
+    const afterEmail = await fillForm(c);
+    expect(afterEmail).toEqual([t('id', 'seller.photo.questionRequired')]);
+    expect(await c.say('lewati')).toEqual([t('id', 'seller.photo.required')]);
+    expect(await c.say('ini fotonya')).toEqual([t('id', 'seller.photo.pleaseSend')]);
+    const afterPhoto = await c.photo();
+    expect(afterPhoto[0]).toBe(t('id', 'seller.photo.received'));
+    expect(afterPhoto[1]).toContain(`${t('id', 'seller.photo.label')}: ${t('id', 'seller.photo.attached')}`);
+    await c.say('ya');
+    expect(services.filed[0]!.photo).toEqual(PHOTO);
+    expect(services.filed[0]!.channel).toBe('whatsapp');
+  });
+
+  it('tells why a photo was refused and asks again', async () => {
+    const services = new FakeServices();
+    const c = new Conversation(services, undefined, 'instagram', 'ig-1');
+    await fillForm(c);
+    services.photoError = 'notImage';
+    expect(await c.photo()).toEqual([t('id', 'seller.photo.errors.notImage')]);
+    services.photoError = 'tooLarge';
+    expect(await c.photo()).toEqual([t('id', 'seller.photo.errors.tooLarge')]);
+    services.photoError = null;
+    const ok = await c.photo();
+    expect(ok[0]).toBe(t('id', 'seller.photo.received'));
+  });
+
+  it('asks a photo sent too early to wait, without losing the question', async () => {
+    const c = new Conversation(new FakeServices(), undefined, 'whatsapp', '628111');
+    await c.say('daftar');
+    expect(await c.photo()).toEqual([t('id', 'seller.photo.later')]);
+    expect(await c.say('Siti Aminah')).toEqual([q('businessName')]);
+  });
+
+  it('confirms a guessed province and accepts it with "ya"', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city]) await c.say(a);
+    const confirm = await c.say('jawa timr');
+    expect(confirm).toEqual([t('id', 'fields.province.confirm', { value: 'Jawa Timur', typed: 'jawa timr' })]);
+    expect(await c.say('iya')).toEqual([q('phone')]);
+    expect((await c.context()).application?.fields.province).toBe('Jawa Timur');
+  });
+
+  it('asks again when a guessed province is rejected', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city]) await c.say(a);
+    await c.say('jawa timr');
+    expect(await c.say('bukan')).toEqual([t('id', 'seller.askAgain')]);
+    expect(await c.say('DKI')).toEqual([q('phone')]);
+    expect((await c.context()).application?.fields.province).toBe('DKI Jakarta');
+  });
+
+  it('suggests a fix for an email domain typo, and keeps the typed address when told it is right', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone]) await c.say(a);
+    expect(await c.say('budi@gmial.com')).toEqual([t('id', 'fields.email.confirm', { value: 'budi@gmail.com', typed: 'budi@gmial.com' })]);
+    await c.say('ya');
+    expect((await c.context()).application?.fields.email).toBe('budi@gmail.com');
+
+    const d = new Conversation(new FakeServices());
+    await d.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone]) await d.say(a);
+    await d.say('budi@gmial.com');
+    await d.say('tidak');
+    expect((await d.context()).application?.fields.email).toBe('budi@gmial.com');
+
+    // "budi@gmail" is not an address: rejecting the suggestion asks again instead of keeping it.
+    const e = new Conversation(new FakeServices());
+    await e.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone]) await e.say(a);
+    expect(await e.say('budi@gmail')).toEqual([t('id', 'fields.email.confirm', { value: 'budi@gmail.com', typed: 'budi@gmail' })]);
+    expect(await e.say('tidak')).toEqual([t('id', 'seller.askAgain')]);
+    expect((await e.context()).application?.fields.email).toBeUndefined();
+  });
+
+  it('gives a specific hint for an invalid answer and offers an officer after the third failure', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province]) await c.say(a);
+    const first = await c.say('nomor saya rahasia');
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/Contoh/);
+    expect(await c.say('12')).toHaveLength(1);
+    const third = await c.say('+1 202 555 0143');
+    expect(third).toHaveLength(2);
+    expect(third[1]).toBe(t('id', 'seller.offerOfficer'));
+    expect((await c.context()).officerRequested).toBe(false);
+    expect(await c.say('petugas')).toEqual([t('id', 'officer.recorded')]);
+    const ctx = await c.context();
+    expect(ctx.officerRequested).toBe(true);
+    // The form is still there: a valid answer continues it.
+    expect(await c.say('081234567890')).toEqual([q('email')]);
+  });
+
+  it('changes one field from the summary without starting over ("ubah email")', async () => {
+    const services = new FakeServices();
+    const c = new Conversation(services);
+    await fillForm(c);
+    await c.say('lewati');
+    expect(await c.say('ubah email')).toEqual([q('email')]);
+    const summary = await c.say('budi.baru@yahoo.co.id');
+    expect(summary[0]).toContain('budi.baru@yahoo.co.id');
+    expect(summary[0]).toContain('Keripik Bu Sri');
+    await c.say('kirim');
+    expect(services.filed[0]!.applicant.email).toBe('budi.baru@yahoo.co.id');
+    expect(services.filed[0]!.applicant.name).toBe('Budi Santoso');
+  });
+
+  it('changes a field through the choice list ("ubah" then a field)', async () => {
+    const c = new Conversation(new FakeServices());
+    await fillForm(c);
+    await c.say('lewati');
+    const choose = await c.say('ubah');
+    expect(choose).toEqual([t('id', 'seller.summary.chooseField')]);
+    expect(await c.say('kota')).toEqual([q('city')]);
+    const summary = await c.say('kab. sidoarjo');
+    expect(summary[0]).toContain('Kabupaten Sidoarjo');
+    expect(summary[0]).not.toContain('Surabaya');
+    expect(summary[0]).toContain('Jawa Timur');
+  });
+
+  it('cancels at any point with "batal" and starts afresh afterwards', async () => {
+    const services = new FakeServices();
+    const c = new Conversation(services);
+    await c.say('daftar');
+    await c.say(ANSWERS.name);
+    expect(await c.say('batal')).toEqual([t('id', 'seller.cancelled')]);
+    expect(await c.state()).toBe('"idle"');
+    expect((await c.context()).application).toBeNull();
+    expect(await c.say('batal')).toEqual([t('id', 'common.nothingToCancel')]);
+    expect(await c.say('daftar')).toEqual([t('id', 'seller.intro'), q('name')]);
+    expect(services.filed).toHaveLength(0);
+  });
+
+  it('resumes at the same question after a restart of the process', async () => {
+    const dir = tempDir();
+    const services = new FakeServices();
+    const db1 = openSqlite(dir);
+    const before = new Conversation(services, db1);
+    await before.say('daftar');
+    await before.say(ANSWERS.name);
+    await before.say(ANSWERS.businessName);
+    db1.close();
+    // A new process: new database handle, new engine, same file.
+    const after = new Conversation(services, openSqlite(dir));
+    expect(await after.say(ANSWERS.productType)).toEqual([q('city')]);
+    expect((await after.context()).application?.fields.name).toBe('Budi Santoso');
+    expect(path.isAbsolute(dir)).toBe(true);
+  });
+
+  it('files one ticket when the confirmation arrives twice', async () => {
+    const services = new FakeServices();
+    const c = new Conversation(services);
+    await fillForm(c);
+    await c.say('lewati');
+    // The same message redelivered (same id): dropped without a reply.
+    const first = await c.say('kirim', 'confirm-1');
+    const again = await c.say('kirim', 'confirm-1');
+    expect(first[0]).toContain('ITSM-20261124-00001');
+    expect(again).toEqual([]);
+    // The user taps "Kirim" a second time (new id): no second ticket.
+    const second = await c.say('kirim', 'confirm-2');
+    expect(second).toEqual([t('id', 'seller.alreadyFiled', { number: 'ITSM-20261124-00001' })]);
+    expect(await c.state()).toBe('"idle"');
+    expect(services.filed).toHaveLength(1);
+    expect(services.ticketsIssued).toBe(1);
+  });
+
+  it('keeps the application when filing fails, and retries it under the same idempotency key', async () => {
+    const services = new FakeServices();
+    services.failFiling = 1;
+    const c = new Conversation(services);
+    await fillForm(c);
+    await c.say('lewati');
+    expect(await c.say('kirim')).toEqual([t('id', 'seller.submitFailed')]);
+    const done = await c.say('kirim');
+    expect(done[0]).toContain('ITSM-20261124-00001');
+    expect(services.filed).toHaveLength(2);
+    expect(services.filed[0]!.idempotencyKey).toBe(services.filed[1]!.idempotencyKey);
+  });
+
+  it('answers stickers and other media politely without changing the question', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('daftar');
+    const r = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: 'conv-1', messageId: 'sticker', event: { type: 'UNSUPPORTED', what: 'sticker' } });
+    expect(r.replies.map((x) => x.key)).toEqual(['common.unsupported']);
+    expect(await c.say(ANSWERS.name)).toEqual([q('businessName')]);
+  });
+
+  it('offers English to someone writing in English, and switches on request', async () => {
+    const c = new Conversation(new FakeServices());
+    expect(await c.say('hello, how can I register as a seller?')).toEqual([t('id', 'seller.intro'), q('name')]);
+    const d = new Conversation(new FakeServices(), undefined, 'emulator', 'conv-2');
+    expect(await d.say('what is this for please')).toEqual([t('id', 'language.offerEnglish')]);
+    const switched = await d.engine.step({ conversationKey: d.key, channel: 'emulator', conversationId: 'conv-2', messageId: 'x', event: { type: 'LANGUAGE', locale: 'en' } });
+    expect(switched.locale).toBe('en');
+  });
+});

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+
+export interface BotReply {
+  type: string;
+  text?: string;
+  suggestedActions?: { actions: Array<{ title: string; value: string }> };
+}
+
+/** A user talking to the service through /api/messages with deliveryMode "expectReplies", as `npm run chat` does. */
+export class BotClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly conversationId = `conv-${randomUUID()}`,
+    readonly channelId = 'emulator',
+  ) {}
+
+  async send(text: string, opts: { id?: string; attachments?: unknown[] } = {}): Promise<{ status: number; replies: BotReply[] }> {
+    const res = await fetch(`${this.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: opts.id ?? randomUUID(),
+        timestamp: new Date().toISOString(),
+        channelId: this.channelId,
+        serviceUrl: this.baseUrl,
+        from: { id: 'user-1', name: 'Budi' },
+        recipient: { id: 'bot', name: 'PLN 123' },
+        conversation: { id: this.conversationId },
+        deliveryMode: 'expectReplies',
+        text,
+        ...(opts.attachments ? { attachments: opts.attachments } : {}),
+      }),
+    });
+    const body = res.headers.get('content-type')?.includes('json') ? ((await res.json()) as { activities?: BotReply[] }) : {};
+    return { status: res.status, replies: (body.activities ?? []).filter((a) => a.type === 'message') };
+  }
+
+  /** The texts of the replies to `text`. */
+  async say(text: string, opts: { id?: string; attachments?: unknown[] } = {}): Promise<string[]> {
+    const { status, replies } = await this.send(text, opts);
+    if (status !== 200) throw new Error(`HTTP ${status}`);
+    return replies.map((r) => r.text ?? '');
+  }
+}
