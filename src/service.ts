@@ -7,7 +7,7 @@ import { createBotFrameworkAdapter } from './channels/botframework.js';
 import { createApp } from './http/app.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
-import { PhotoPipeline } from './media/index.js';
+import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { EmbeddedTicketing } from './tickets/embeddedTicketing.js';
@@ -36,6 +36,9 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const photos = new PhotoPipeline({
     dir: config.photos.dir,
     limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
+    // With an app id the service is public and attachment URLs come from clients: never fetch
+    // internal addresses. Without one (local use: Emulator, npm run chat) everything is local.
+    allowUrl: config.botFramework.appId ? isPublicHttpUrl : undefined,
   });
   const engine = new DialogEngine({
     store: new SqliteConversationStore(db),
