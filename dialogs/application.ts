@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PhotoRef } from '../src/tickets/types.js';
+import type { SenderProfile } from './events.js';
 import { FIELD_KEYS, type FieldKey } from './fields/index.js';
 import type { Choice, Reply, SummaryLine } from './reply.js';
 
@@ -40,7 +41,15 @@ export function nextOpenStep(draft: ApplicationDraft): Step | null {
   return null;
 }
 
-export function askReply(step: Step, channel: string): Reply {
+export function askReply(step: Step, channel: string, profile: SenderProfile | null = null): Reply {
+  // WhatsApp tells us the sender's profile name and number: offer them as one-tap answers.
+  if (step === 'name' && profile?.name) {
+    return { key: 'fields.name.question', after: [{ key: 'seller.defaults.name' }], choices: [{ value: profile.name, key: 'choices.asIs', vars: { value: profile.name } }] };
+  }
+  if (step === 'phone' && profile?.phone) {
+    const shown = displayPhone(profile.phone);
+    return { key: 'fields.phone.question', after: [{ key: 'seller.defaults.phone' }], choices: [{ value: shown, key: 'choices.asIs', vars: { value: shown } }] };
+  }
   if (step === 'photo') {
     return photoRequired(channel)
       ? { key: 'seller.photo.questionRequired' }

@@ -14,7 +14,7 @@ import {
   type Step,
 } from './application.js';
 import { fieldFromWord, looksEnglish, wantsToRegister, type EditableField } from './commands.js';
-import type { DialogEvent, PhotoInput } from './events.js';
+import type { DialogEvent, PhotoInput, SenderProfile } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import type { Reply } from './reply.js';
 
@@ -38,6 +38,8 @@ export interface ConversationContext extends ConversationInput {
   lastTicket: FiledTicket | null;
   /** Why the last photo was refused, for the reply. */
   photoError: string | null;
+  /** Who the channel says the sender is (WhatsApp profile name and number). */
+  profile: SenderProfile | null;
 }
 
 /** What the ticketing actor receives: the bot adds the classification and the officer's default. */
@@ -118,7 +120,7 @@ export const conversationMachine = setup({
   },
   actions: {
     say: emit((_, reply: Reply) => ({ type: 'reply' as const, reply })),
-    askCurrent: emit(({ context }) => ({ type: 'reply' as const, reply: askReply(draftOf(context).current, context.channel) })),
+    askCurrent: emit(({ context }) => ({ type: 'reply' as const, reply: askReply(draftOf(context).current, context.channel, context.profile) })),
     saySummary: emit(({ context }) => ({ type: 'reply' as const, reply: summaryReply(draftOf(context)) })),
     sayChooseField: emit(() => ({ type: 'reply' as const, reply: chooseFieldReply() })),
     sayInvalid: emit(({ context, event }) => {
@@ -251,11 +253,15 @@ export const conversationMachine = setup({
     application: null,
     lastTicket: null,
     photoError: null,
+    profile: null,
   }),
   initial: 'idle',
   on: {
     OFFICER: {
       actions: ['recordOfficerWish', { type: 'say', params: { key: 'officer.recorded' } }],
+    },
+    PROFILE: {
+      actions: assign({ profile: ({ event }) => (event.type === 'PROFILE' ? event.profile : null) }),
     },
     LANGUAGE: {
       actions: ['setLocale', { type: 'say', params: { key: 'language.switched' } }],

@@ -4,7 +4,15 @@ import type { Command } from './commands.js';
 export type PhotoInput =
   | { kind: 'url'; url: string; headers?: Record<string, string> }
   | { kind: 'dataUrl'; url: string }
-  | { kind: 'bytes'; data: Buffer };
+  | { kind: 'bytes'; data: Buffer }
+  | { kind: 'download'; download: (maxBytes: number) => Promise<Buffer> };
+
+/** What a channel knows about the sender, offered as one-tap answers (WhatsApp profile name and number). */
+export interface SenderProfile {
+  name?: string;
+  /** E.164 */
+  phone?: string;
+}
 
 /**
  * Events the bot sends the conversation machine. Cancelling and asking for an officer are their
@@ -17,4 +25,6 @@ export type DialogEvent =
   | { type: 'UNSUPPORTED'; what: string }
   | { type: 'CANCEL' }
   | { type: 'OFFICER' }
-  | { type: 'LANGUAGE'; locale: 'id' | 'en' };
+  | { type: 'LANGUAGE'; locale: 'id' | 'en' }
+  /** Sent by the engine before the user's event when the channel tells who the sender is. */
+  | { type: 'PROFILE'; profile: SenderProfile };

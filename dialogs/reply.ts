@@ -21,6 +21,8 @@ export interface Reply {
   vars?: Record<string, string | number>;
   /** Label/value lines appended under the sentence (the summary before submitting). */
   lines?: SummaryLine[];
+  /** Sentences appended as paragraphs after the lines (e.g. "or tap your WhatsApp name"). */
+  after?: Array<{ key: string; vars?: Record<string, string | number> }>;
   choices?: Choice[];
 }
 

@@ -27,6 +27,21 @@ const envSchema = z.object({
   BOT_OFFICER_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(64).default('chatbot.pln123')),
   TICKETS_API_TOKEN: optionalString,
 
+  // Meta channels (WhatsApp Cloud API, Messenger, Instagram). A channel is on when its token is set
+  // and the app secret and verify token are set too; otherwise its webhook answers 404.
+  META_APP_SECRET: optionalString,
+  INSTAGRAM_APP_SECRET: optionalString,
+  META_VERIFY_TOKEN: optionalString,
+  GRAPH_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default('https://graph.facebook.com')),
+  GRAPH_API_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^v\d+\.\d+$/).default('v25.0')),
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_PHONE_NUMBER_ID: optionalString,
+  MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
+  INSTAGRAM_ACCESS_TOKEN: optionalString,
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
+  GRAPH_MAX_ATTEMPTS: positiveInt(5),
+  GRAPH_RETRY_BASE_MS: positiveInt(500),
+
   // Photos
   PHOTO_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   PHOTO_MAX_PIXELS: positiveInt(40_000_000),
@@ -43,6 +58,25 @@ export interface AppConfig {
   botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string };
   tickets: { officerName: string; apiToken?: string };
   photos: { dir: string; maxBytes: number; maxPixels: number };
+  meta: MetaConfig;
+}
+
+export interface MetaChannelConfig {
+  accessToken: string;
+  /** Secret the channel's webhooks are signed with. */
+  appSecret: string;
+}
+
+export interface MetaConfig {
+  verifyToken?: string;
+  graphBaseUrl: string;
+  graphVersion: string;
+  webhookBodyLimitBytes: number;
+  retry: { maxAttempts: number; baseDelayMs: number };
+  /** Each channel is present only when fully configured. */
+  whatsapp?: MetaChannelConfig & { phoneNumberId: string };
+  messenger?: MetaChannelConfig;
+  instagram?: MetaChannelConfig;
 }
 
 /** Parses the environment; throws a readable error listing every bad variable. */
@@ -68,5 +102,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     tickets: { officerName: e.BOT_OFFICER_NAME, apiToken: e.TICKETS_API_TOKEN },
     photos: { dir: path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
+    meta: metaConfig(e),
+  };
+}
+
+function metaConfig(e: Env): MetaConfig {
+  const secret = e.META_APP_SECRET;
+  const on = Boolean(secret && e.META_VERIFY_TOKEN);
+  return {
+    verifyToken: e.META_VERIFY_TOKEN,
+    graphBaseUrl: e.GRAPH_API_BASE_URL.replace(/\/$/, ''),
+    graphVersion: e.GRAPH_API_VERSION,
+    webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+    retry: { maxAttempts: e.GRAPH_MAX_ATTEMPTS, baseDelayMs: e.GRAPH_RETRY_BASE_MS },
+    ...(on && secret && e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
+      ? { whatsapp: { accessToken: e.WHATSAPP_ACCESS_TOKEN, appSecret: secret, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID } }
+      : {}),
+    ...(on && secret && e.MESSENGER_PAGE_ACCESS_TOKEN ? { messenger: { accessToken: e.MESSENGER_PAGE_ACCESS_TOKEN, appSecret: secret } } : {}),
+    ...(on && secret && e.INSTAGRAM_ACCESS_TOKEN
+      ? { instagram: { accessToken: e.INSTAGRAM_ACCESS_TOKEN, appSecret: e.INSTAGRAM_APP_SECRET ?? secret } }
+      : {}),
   };
 }

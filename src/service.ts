@@ -4,6 +4,11 @@ import { DialogEngine } from './bot/dialogEngine.js';
 import { provideDialogServices } from './bot/dialogServices.js';
 import { PlnBot } from './bot/plnBot.js';
 import { createBotFrameworkAdapter } from './channels/botframework.js';
+import { createMessengerChannel } from './channels/messenger/messengerChannel.js';
+import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
+import type { MetaChannel } from './channels/meta/types.js';
+import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
+import { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createApp } from './http/app.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
@@ -20,6 +25,9 @@ export interface Service {
   readonly log: Logger;
   readonly tickets: TicketService;
   readonly engine: DialogEngine;
+  /** The Meta channels that are configured (a channel without credentials is off). */
+  readonly channels: Partial<Record<MetaChannel, MetaChannelHandle>>;
+  readonly windows: ContactWindowStore;
 }
 
 /**
@@ -46,11 +54,20 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     defaultLocale: config.defaultLocale,
   });
   const bot = new PlnBot({ engine, log, defaultLocale: config.defaultLocale });
+  const windows = new ContactWindowStore(db);
+  const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
+  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log });
+  if (whatsapp) channels.whatsapp = whatsapp;
+  for (const channel of ['messenger', 'instagram'] as const) {
+    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log });
+    if (handle) channels[channel] = handle;
+  }
   let ready = false;
   const app = createApp({
     adapter: createBotFrameworkAdapter(config.botFramework),
     bot,
     routers: [
+      ...Object.values(channels).map((c) => c.router),
       createTicketsRouter({
         tickets,
         token: config.tickets.apiToken,
@@ -66,6 +83,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     log,
     tickets,
     engine,
+    channels,
+    windows,
     async start() {
       // Applications confirmed before a crash and not yet filed are filed now, once.
       const drained = await tickets.drainPending();
@@ -79,11 +98,12 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       ready = true;
       const address = listening.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      log.info({ port, dataDir: config.dataDir }, 'PLN 123 Marketplace bot listening');
+      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels) }, 'PLN 123 Marketplace bot listening');
       return port;
     },
     async stop() {
       ready = false;
+      await Promise.all(Object.values(channels).map((c) => c.idle()));
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));

@@ -4,7 +4,7 @@ import {
   type ConversationMachine,
   type Locale,
 } from '../../dialogs/conversation.machine.js';
-import type { DialogEvent } from '../../dialogs/events.js';
+import type { DialogEvent, SenderProfile } from '../../dialogs/events.js';
 import type { Reply } from '../../dialogs/reply.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
 import { KeyedQueue } from './keyedQueue.js';
@@ -17,6 +17,8 @@ export interface TurnInput {
   /** The channel's message id; a message seen before is dropped. */
   messageId: string | null;
   event: DialogEvent;
+  /** What the channel says about the sender, given to the machine before the event. */
+  profile?: SenderProfile;
 }
 
 export interface TurnResult {
@@ -81,6 +83,7 @@ export class DialogEngine {
     actor.subscribe({ error: (err) => (failure = err) });
     actor.start();
     try {
+      if (input.profile) actor.send({ type: 'PROFILE', profile: input.profile });
       actor.send(input.event);
       const settled = await waitFor(actor, (s) => !s.hasTag('busy') || s.status !== 'active', { timeout: this.turnTimeoutMs });
       if (failure || settled.status === 'error') throw failure ?? new Error('conversation machine failed');

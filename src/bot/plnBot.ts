@@ -3,7 +3,7 @@ import type { Locale } from '../../dialogs/conversation.machine.js';
 import type { Reply } from '../../dialogs/reply.js';
 import { t } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
-import { activityToEvent } from './activityToEvent.js';
+import { activityToEvent, senderProfileOf } from './activityToEvent.js';
 import type { DialogEngine } from './dialogEngine.js';
 import { renderReply, type RenderedReply } from './renderReply.js';
 
@@ -45,6 +45,7 @@ export class PlnBot {
         conversationId: activity.conversation.id,
         messageId: activity.id ? `${conversationKey}:${activity.id}` : null,
         event: activityToEvent(activity),
+        profile: senderProfileOf(activity),
       });
       if (result.duplicate) {
         log.info({ conversation: pseudonym(conversationKey) }, 'duplicate message dropped');
@@ -52,7 +53,7 @@ export class PlnBot {
       }
       log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
       if (result.replies.length > 0) {
-        await context.sendActivities(result.replies.map((r) => toActivity(renderReply(r, result.locale))));
+        await context.sendActivities(result.replies.map((r) => ({ ...toActivity(renderReply(r, result.locale)), locale: result.locale })));
       }
     } catch (err) {
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');

@@ -12,7 +12,8 @@ export function renderReply(reply: Reply, locale: Locale): RenderedReply {
     const value = line.valueKey ? t(locale, line.valueKey) : (line.value ?? '');
     return `${t(locale, line.labelKey)}: ${value}`;
   });
-  const text = [t(locale, reply.key, reply.vars), ...(lines.length ? ['', ...lines] : [])].join('\n');
+  const after = (reply.after ?? []).map((a) => t(locale, a.key, a.vars));
+  const text = [t(locale, reply.key, reply.vars), ...(lines.length ? ['', ...lines] : []), ...(after.length ? ['', ...after] : [])].join('\n');
   const choices = (reply.choices ?? []).map((c) => ({ title: t(locale, c.key, c.vars), value: c.value }));
   return { text, choices };
 }

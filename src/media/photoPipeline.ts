@@ -73,6 +73,8 @@ export class PhotoPipeline {
         return decodeDataUrl(source.url, this.limits.maxBytes);
       case 'bytes':
         return source.data;
+      case 'download':
+        return source.download(this.limits.maxBytes);
       default: {
         const unknown: never = source;
         throw new TypeError(`Unknown photo source ${JSON.stringify(unknown)}`);

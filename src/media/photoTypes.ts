@@ -77,7 +77,12 @@ export type PhotoSource =
   | { kind: 'url'; url: string; headers?: Record<string, string> }
   /** data:image/png;base64,... (the declared media type is ignored: the bytes decide). */
   | { kind: 'dataUrl'; url: string }
-  | { kind: 'bytes'; data: Buffer };
+  | { kind: 'bytes'; data: Buffer }
+  /**
+   * A channel-specific download (e.g. WhatsApp's two-step Graph media fetch), run only when the
+   * dialog actually wants the photo. It must respect `maxBytes` and throw PhotoError codes.
+   */
+  | { kind: 'download'; download: (maxBytes: number) => Promise<Buffer> };
 
 /** Fills in defaults and rejects nonsense (a configuration error, not a user error). */
 export function resolvePhotoLimits(partial: Partial<PhotoLimits> = {}): PhotoLimits {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { t } from '../../src/i18n/messages.js';
+import { eventFromText } from '../../dialogs/toEvent.js';
+import { renderReply } from '../../src/bot/renderReply.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { ANSWERS, Conversation, FakeServices, PHOTO, fillForm, tempDir } from './harness.js';
 
@@ -249,5 +251,23 @@ describe('seller application dialog', () => {
     expect(await d.say('what is this for please')).toEqual([t('id', 'language.offerEnglish')]);
     const switched = await d.engine.step({ conversationKey: d.key, channel: 'emulator', conversationId: 'conv-2', messageId: 'x', event: { type: 'LANGUAGE', locale: 'en' } });
     expect(switched.locale).toBe('en');
+  });
+
+  it('offers the WhatsApp profile name and number as one-tap answers', async () => {
+    const c = new Conversation(new FakeServices(), undefined, 'whatsapp', '6281298765432');
+    const profile = { name: 'Dewi Lestari', phone: '+6281298765432' };
+    const step = (text: string) =>
+      c.engine.step({ conversationKey: c.key, channel: 'whatsapp', conversationId: c.conversationId, messageId: text + Math.random(), event: eventFromText(text), profile });
+    const first = await step('daftar');
+    const ask = first.replies[1]!;
+    expect(ask.key).toBe('fields.name.question');
+    expect(ask.choices).toEqual([{ value: 'Dewi Lestari', key: 'choices.asIs', vars: { value: 'Dewi Lestari' } }]);
+    expect(renderReply(ask, 'id').text).toContain(t('id', 'seller.defaults.name'));
+    await step('Dewi Lestari');
+    for (const a of [ANSWERS.businessName, ANSWERS.productType, ANSWERS.city]) await step(a);
+    const phoneAsk = (await step(ANSWERS.province)).replies[0]!;
+    expect(phoneAsk.choices).toEqual([{ value: '0812-9876-5432', key: 'choices.asIs', vars: { value: '0812-9876-5432' } }]);
+    await step('0812-9876-5432');
+    expect((await c.context()).application?.fields.phone).toBe('+6281298765432');
   });
 });

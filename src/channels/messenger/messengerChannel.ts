@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { PlnBot } from '../../bot/plnBot.js';
+import type { MetaConfig } from '../../config.js';
+import type { Logger } from '../../log.js';
+import { downloadCapped, PhotoError } from '../../media/index.js';
+import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import { graphFromConfig } from '../meta/graphFromConfig.js';
+import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
+import { messengerPayloads } from './messengerPayloads.js';
+import { parseMessengerWebhook } from './parseMessengerWebhook.js';
+
+const sendResponseSchema = z.object({ message_id: z.string().optional() });
+
+export interface MessengerChannelDeps {
+  channel: 'messenger' | 'instagram';
+  meta: MetaConfig;
+  windows: ContactWindowStore;
+  bot: PlnBot;
+  log: Logger;
+}
+
+/**
+ * Facebook Messenger or Instagram (Messenger Platform): webhooks at /webhooks/<channel>, sends to
+ * /me/messages with the Page (or Instagram) token. Inbound media are signed CDN URLs that need no
+ * token but expire, so they are fetched as soon as the dialog wants the photo.
+ */
+export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelHandle | null {
+  const cfg = deps.meta[deps.channel];
+  if (!cfg || !deps.meta.verifyToken) return null;
+  const graph = graphFromConfig(deps.meta, deps.channel, cfg.accessToken, deps.log);
+
+  return createMetaChannel({
+    channel: deps.channel,
+    verifyToken: deps.meta.verifyToken,
+    appSecret: cfg.appSecret,
+    bodyLimitBytes: deps.meta.webhookBodyLimitBytes,
+    parse: (body) => parseMessengerWebhook(body, deps.channel),
+    outbound: {
+      supportsHumanAgentTag: true,
+      async send(userId, reply, { humanAgent }) {
+        const ids: string[] = [];
+        for (const body of messengerPayloads(userId, reply, { channel: deps.channel, humanAgent })) {
+          const res = sendResponseSchema.safeParse(await graph.post('/me/messages', body));
+          ids.push(res.success ? (res.data.message_id ?? '') : '');
+        }
+        return ids;
+      },
+    },
+    async fetchMedia(media, maxBytes) {
+      if (media.kind !== 'cdnUrl') throw new PhotoError('downloadFailed', 'Unexpected media reference');
+      return downloadCapped(media.url, { maxBytes, timeoutMs: 20_000 });
+    },
+    windows: deps.windows,
+    bot: deps.bot,
+    log: deps.log,
+  });
+}

@@ -1,0 +1,102 @@
+import { downloadCapped } from '../../media/index.js';
+import { GraphApiError, graphErrorFrom } from './graphErrors.js';
+
+export interface GraphClientOptions {
+  /** e.g. https://graph.facebook.com (tests: a fake on 127.0.0.1). */
+  baseUrl: string;
+  /** e.g. v25.0 */
+  version: string;
+  accessToken: string;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  timeoutMs?: number;
+  /** Injected in tests to avoid real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Told about every failed attempt (for metrics and logs). */
+  onError?: (err: GraphApiError, attempt: number) => void;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A small client for the Graph API calls the channels make: JSON POST/GET with the access token,
+ * retries with exponential backoff and jitter for throttling and server errors, no retry for
+ * anything permanent (see graphErrors.ts), and capped binary downloads for media.
+ */
+export class GraphClient {
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  /** `path` relative to the version, e.g. `/123/messages` or `/me/messages`. */
+  post<T = unknown>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  get<T = unknown>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+
+  /** Downloads a media URL with the access token (WhatsApp needs it on the CDN request too). */
+  download(url: string, maxBytes: number, withToken: boolean): Promise<Buffer> {
+    return downloadCapped(url, {
+      maxBytes,
+      timeoutMs: this.timeoutMs,
+      ...(withToken ? { headers: { authorization: `Bearer ${this.options.accessToken}` } } : {}),
+    });
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const url = `${this.options.baseUrl}/${this.options.version}${path}`;
+    for (let attempt = 1; ; attempt++) {
+      let error: GraphApiError;
+      try {
+        const res = await fetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${this.options.accessToken}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        const text = await res.text();
+        const parsed = parseJson(text);
+        if (res.ok) return parsed as T;
+        error = graphErrorFrom(res.status, parsed);
+      } catch (err) {
+        error = new GraphApiError('transient', 0, null, null, err instanceof Error ? err.message : String(err));
+      }
+      this.options.onError?.(error, attempt);
+      if (!error.retryable || attempt >= this.maxAttempts) throw error;
+      await this.sleep(this.backoff(attempt, error));
+    }
+  }
+
+  /** Exponential with full jitter; pair-rate limits (131056) wait longer, as Meta advises (4^x s). */
+  private backoff(attempt: number, error: GraphApiError): number {
+    const base = error.code === 131056 ? Math.max(this.baseDelayMs, 1000) * 4 ** (attempt - 1) : this.baseDelayMs * 2 ** (attempt - 1);
+    const capped = Math.min(this.maxDelayMs, base);
+    return capped / 2 + Math.random() * (capped / 2);
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,171 @@
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import type { PhotoInput, SenderProfile } from '../../../dialogs/events.js';
+import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import { GraphApiError } from './graphErrors.js';
+import type { InboundMessage, MediaRef, MetaChannel, OutboundReply } from './types.js';
+
+/** The 24-hour customer-service window; the human-agent tag extends it to 7 days on Messenger/Instagram. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A channel's way out: render one reply to Graph API calls and send them, in order. */
+export interface ChannelOutbound {
+  send(userId: string, reply: OutboundReply, options: { humanAgent: boolean }): Promise<string[]>;
+  /** Whether the channel may send a human officer's text with the human-agent tag (7 days). */
+  readonly supportsHumanAgentTag: boolean;
+}
+
+/** Fetches inbound media; must throw PhotoError codes (tooLarge, downloadFailed). */
+export type MediaFetcher = (media: MediaRef, maxBytes: number) => Promise<Buffer>;
+
+/** What the Meta adapters put in `activity.channelData` for the bot. */
+export interface MetaChannelData {
+  photoSource?: PhotoInput;
+  unsupported?: string;
+  profile?: SenderProfile;
+}
+
+export class WindowClosedError extends Error {
+  constructor(readonly channel: MetaChannel) {
+    super(`The ${channel} customer-service window is closed`);
+    this.name = 'WindowClosedError';
+  }
+}
+
+export interface MetaAdapterOptions {
+  channel: MetaChannel;
+  outbound: ChannelOutbound;
+  fetchMedia: MediaFetcher;
+  windows: ContactWindowStore;
+  /** For a WhatsApp sender: their number as E.164 (wa_id digits), offered as a one-tap answer. */
+  profileOf?: (message: InboundMessage) => SenderProfile | undefined;
+  now?: () => number;
+}
+
+/**
+ * One Meta channel as a Bot Framework adapter (the SDK's four-method contract), so the same bot,
+ * TurnContext and continueConversation serve WhatsApp, Messenger and Instagram like any other
+ * channel. Inbound messages become message Activities; outbound Activities become Graph calls.
+ * Sends respect the 24-hour window: outside it nothing is sent (Meta would refuse it) and the
+ * failure is recorded instead of retried.
+ */
+export class MetaAdapter extends BotAdapter {
+  readonly channel: MetaChannel;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MetaAdapterOptions) {
+    super();
+    this.channel = options.channel;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Runs one inbound message through the middleware and the bot. */
+  async processMessage(message: InboundMessage, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    this.options.windows.touch(this.channel, message.userId, Math.min(message.timestamp, this.now()));
+    const context = new TurnContext(this, this.toActivity(message));
+    await this.runMiddleware(context, logic);
+  }
+
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses: ResourceResponse[] = [];
+    const userId = context.activity.conversation?.id;
+    if (!userId) throw new Error('No conversation to send to');
+    for (const activity of activities) {
+      if (activity.type !== ActivityTypes.Message) {
+        responses.push({ id: '' });
+        continue;
+      }
+      const humanAgent = Boolean((activity.channelData as { humanAgent?: boolean } | undefined)?.humanAgent);
+      this.assertWindowOpen(userId, humanAgent);
+      const reply: OutboundReply = {
+        text: activity.text ?? '',
+        choices: (activity.suggestedActions?.actions ?? []).map((a) => ({ title: a.title ?? String(a.value), value: String(a.value) })),
+        locale: activity.locale === 'en' ? 'en' : 'id',
+      };
+      try {
+        const ids = await this.options.outbound.send(userId, reply, { humanAgent });
+        responses.push({ id: ids[ids.length - 1] ?? '' });
+      } catch (err) {
+        if (err instanceof GraphApiError && !err.retryable) {
+          this.options.windows.recordFailure({ channel: this.channel, userId, reason: err.kind === 'windowClosed' ? 'windowClosed' : err.kind === 'auth' ? 'auth' : 'permanent', detail: err.message });
+        } else if (err instanceof GraphApiError) {
+          this.options.windows.recordFailure({ channel: this.channel, userId, reason: 'exhausted', detail: err.message });
+        }
+        throw err;
+      }
+    }
+    return responses;
+  }
+
+  async updateActivity(): Promise<void> {
+    throw new Error('Meta channels cannot edit a sent message');
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error('Meta channels cannot delete a sent message');
+  }
+
+  /** Proactive messages (agent replies, ticket updates): a turn with an event activity for the conversation. */
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
+    const context = new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+
+  /** Whether a free-form message can reach the user now (and with the human-agent tag, where allowed). */
+  windowOpen(userId: string, humanAgent = false): boolean {
+    const last = this.options.windows.lastInbound(this.channel, userId);
+    if (last === null) return false;
+    const limit = humanAgent && this.options.outbound.supportsHumanAgentTag ? HUMAN_AGENT_WINDOW_MS : SERVICE_WINDOW_MS;
+    return this.now() - last < limit;
+  }
+
+  private assertWindowOpen(userId: string, humanAgent: boolean): void {
+    if (this.windowOpen(userId, humanAgent)) return;
+    this.options.windows.recordFailure({ channel: this.channel, userId, reason: 'windowClosed', detail: 'outside the customer-service window; not sent' });
+    throw new WindowClosedError(this.channel);
+  }
+
+  private toActivity(message: InboundMessage): Partial<Activity> {
+    const channelData: MetaChannelData = {};
+    const profile = this.options.profileOf?.(message);
+    if (profile) channelData.profile = profile;
+    let text: string | undefined;
+    switch (message.content.kind) {
+      case 'text':
+        text = message.content.text;
+        break;
+      case 'choice':
+        text = message.content.value;
+        break;
+      case 'media': {
+        const media = message.content.media;
+        channelData.photoSource = { kind: 'download', download: (maxBytes) => this.options.fetchMedia(media, maxBytes) };
+        break;
+      }
+      case 'unsupported':
+        channelData.unsupported = message.content.what;
+        break;
+    }
+    return {
+      type: ActivityTypes.Message,
+      id: message.messageId,
+      timestamp: new Date(message.timestamp),
+      channelId: this.channel,
+      serviceUrl: `meta://${this.channel}`,
+      conversation: { id: message.userId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: message.userId, name: message.profileName ?? '' },
+      recipient: { id: message.accountId, name: 'PLN 123' },
+      locale: 'id-ID',
+      ...(text !== undefined ? { text } : {}),
+      channelData,
+    };
+  }
+}

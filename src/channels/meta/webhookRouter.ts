@@ -1,0 +1,76 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Router } from 'express';
+import { pseudonym, type Logger } from '../../log.js';
+import { verifyMetaSignature } from './signature.js';
+import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
+
+export interface MetaWebhookOptions {
+  channel: MetaChannel;
+  verifyToken: string;
+  appSecret: string;
+  bodyLimitBytes: number;
+  /** null = not this channel's envelope at all (answered 400). */
+  parse: (body: unknown) => ParsedWebhook | null;
+  /** Called after the 200 went out, with the batch's messages in order. Must not throw. */
+  dispatch: (messages: InboundMessage[]) => void;
+  log: Logger;
+}
+
+/**
+ * `GET|POST /webhooks/<channel>`: Meta's verification handshake, then events. The signature is
+ * checked over the exact raw bytes before anything is parsed; a bad or missing one is refused
+ * with 401 and nothing of it is processed. Malformed JSON or a foreign shape is 400, an oversized
+ * body 413. A good request is acknowledged with 200 at once and processed afterwards, because
+ * Meta retries (for days) whatever is not acknowledged quickly.
+ */
+export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
+  const path = `/webhooks/${options.channel}`;
+  const router = express.Router();
+  const { log, channel } = options;
+
+  router.get(path, (req, res) => {
+    const mode = req.query['hub.mode'];
+    const token = req.query['hub.verify_token'];
+    const challenge = req.query['hub.challenge'];
+    if (mode === 'subscribe' && typeof token === 'string' && sameSecret(token, options.verifyToken) && typeof challenge === 'string') {
+      res.status(200).type('text/plain').send(challenge);
+      return;
+    }
+    log.warn({ channel }, 'webhook verification refused');
+    res.sendStatus(403);
+  });
+
+  router.post(path, express.raw({ type: () => true, limit: options.bodyLimitBytes }), (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifyMetaSignature(raw, req.get('x-hub-signature-256'), options.appSecret)) {
+      log.warn({ channel, bytes: raw.length }, 'webhook signature missing or wrong');
+      res.status(401).json({ error: 'invalid_signature' });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'malformed_json' });
+      return;
+    }
+    const parsed = options.parse(body);
+    if (!parsed) {
+      res.status(400).json({ error: 'unknown_payload' });
+      return;
+    }
+    res.sendStatus(200);
+    if (parsed.messages.length > 0) {
+      log.debug({ channel, messages: parsed.messages.length, ignored: parsed.ignored, users: parsed.messages.map((m) => pseudonym(m.userId)) }, 'webhook');
+      options.dispatch(parsed.messages);
+    }
+  });
+
+  return router;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}

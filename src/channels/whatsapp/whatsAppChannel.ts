@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { PlnBot } from '../../bot/plnBot.js';
+import type { MetaConfig } from '../../config.js';
+import { t } from '../../i18n/messages.js';
+import type { Logger } from '../../log.js';
+import { PhotoError } from '../../media/index.js';
+import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import { graphFromConfig } from '../meta/graphFromConfig.js';
+import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
+import { parseWhatsAppWebhook } from './parseWhatsAppWebhook.js';
+import { whatsAppPayloads } from './whatsAppPayloads.js';
+
+const mediaInfoSchema = z.object({ url: z.string().url(), file_size: z.coerce.number().optional() });
+const sendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string() })).optional() });
+
+export interface WhatsAppChannelDeps {
+  meta: MetaConfig;
+  windows: ContactWindowStore;
+  bot: PlnBot;
+  log: Logger;
+}
+
+/** WhatsApp Cloud API: webhooks at /webhooks/whatsapp, sends to /{phone-number-id}/messages. */
+export function createWhatsAppChannel(deps: WhatsAppChannelDeps): MetaChannelHandle | null {
+  const wa = deps.meta.whatsapp;
+  if (!wa || !deps.meta.verifyToken) return null;
+  const graph = graphFromConfig(deps.meta, 'whatsapp', wa.accessToken, deps.log);
+
+  return createMetaChannel({
+    channel: 'whatsapp',
+    verifyToken: deps.meta.verifyToken,
+    appSecret: wa.appSecret,
+    bodyLimitBytes: deps.meta.webhookBodyLimitBytes,
+    parse: (body) => parseWhatsAppWebhook(body, { phoneNumberId: wa.phoneNumberId }),
+    outbound: {
+      supportsHumanAgentTag: false,
+      async send(userId, reply) {
+        const locale = reply.locale ?? 'id';
+        const labels = { listButton: t(locale, 'choices.listButton'), listSection: t(locale, 'choices.listSection'), prompt: t(locale, 'choices.prompt') };
+        const ids: string[] = [];
+        for (const body of whatsAppPayloads(userId, reply, labels)) {
+          const res = sendResponseSchema.safeParse(await graph.post(`/${wa.phoneNumberId}/messages`, body));
+          ids.push(res.success ? (res.data.messages?.[0]?.id ?? '') : '');
+        }
+        return ids;
+      },
+    },
+    // Two steps, both with the token: the media id gives a URL valid for minutes, then the bytes.
+    async fetchMedia(media, maxBytes) {
+      if (media.kind !== 'whatsappMedia') throw new PhotoError('downloadFailed', 'Unexpected media reference');
+      try {
+        const info = mediaInfoSchema.parse(await graph.get(`/${encodeURIComponent(media.id)}?phone_number_id=${encodeURIComponent(wa.phoneNumberId)}`));
+        if (info.file_size !== undefined && info.file_size > maxBytes) throw new PhotoError('tooLarge', `Media is ${info.file_size} bytes`);
+        return await graph.download(info.url, maxBytes, true);
+      } catch (err) {
+        if (err instanceof PhotoError) throw err;
+        throw new PhotoError('downloadFailed', err instanceof Error ? err.message : 'media download failed');
+      }
+    },
+    // The sender's WhatsApp number and profile name, offered as one-tap answers.
+    profileOf: (message) => ({
+      ...(message.profileName ? { name: message.profileName } : {}),
+      ...(/^62\d{8,13}$/.test(message.userId) ? { phone: `+${message.userId}` } : {}),
+    }),
+    windows: deps.windows,
+    bot: deps.bot,
+    log: deps.log,
+  });
+}

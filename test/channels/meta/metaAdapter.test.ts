@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { MetaAdapter, WindowClosedError, type ChannelOutbound } from '../../../src/channels/meta/metaAdapter.js';
+import { GraphApiError } from '../../../src/channels/meta/graphErrors.js';
+import type { InboundMessage, OutboundReply } from '../../../src/channels/meta/types.js';
+import { ContactWindowStore } from '../../../src/storage/contactWindowStore.js';
+import { openSqlite } from '../../../src/storage/sqlite.js';
+
+const HOUR = 60 * 60 * 1000;
+
+function setup(channel: 'whatsapp' | 'messenger', failWith?: GraphApiError) {
+  const sent: Array<{ userId: string; reply: OutboundReply; humanAgent: boolean }> = [];
+  const outbound: ChannelOutbound = {
+    supportsHumanAgentTag: channel === 'messenger',
+    async send(userId, reply, { humanAgent }) {
+      if (failWith) throw failWith;
+      sent.push({ userId, reply, humanAgent });
+      return ['id-1'];
+    },
+  };
+  let now = Date.parse('2026-11-24T10:00:00Z');
+  const windows = new ContactWindowStore(openSqlite(':memory:'));
+  const adapter = new MetaAdapter({ channel, outbound, windows, fetchMedia: async () => Buffer.alloc(0), now: () => now });
+  return { adapter, sent, windows, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+const message = (at: number, text = 'halo'): InboundMessage => ({
+  channel: 'whatsapp',
+  accountId: 'PNID',
+  userId: '6281234567890',
+  messageId: `wamid.${at}`,
+  timestamp: at,
+  profileName: 'Budi',
+  content: { kind: 'text', text },
+});
+
+describe('MetaAdapter', () => {
+  it('turns an inbound message into a message activity and its replies into channel sends', async () => {
+    const { adapter, sent, now } = setup('whatsapp');
+    let seen: TurnContext['activity'] | undefined;
+    await adapter.processMessage(message(now()), async (ctx) => {
+      seen = ctx.activity;
+      await ctx.sendActivity(MessageFactory.suggestedActions([{ type: 'imBack', title: 'Ya', value: 'ya' }], 'Lanjut?'));
+    });
+    expect(seen).toMatchObject({ type: 'message', channelId: 'whatsapp', text: 'halo', id: `wamid.${now()}`, conversation: { id: '6281234567890' } });
+    expect(sent).toEqual([{ userId: '6281234567890', reply: { text: 'Lanjut?', choices: [{ title: 'Ya', value: 'ya' }], locale: 'id' }, humanAgent: false }]);
+  });
+
+  it('sends proactively inside the 24-hour window and refuses (and records) outside it', async () => {
+    const { adapter, sent, windows, advance, now } = setup('whatsapp');
+    await adapter.processMessage(message(now()), async () => undefined);
+    advance(23 * HOUR);
+    await adapter.continueConversation({ conversation: { id: '6281234567890', isGroup: false, conversationType: 'personal', name: '' }, channelId: 'whatsapp' }, async (ctx) => {
+      await ctx.sendActivity('Update tiket Anda');
+    });
+    expect(sent).toHaveLength(1);
+    advance(2 * HOUR);
+    const attempt = adapter.continueConversation({ conversation: { id: '6281234567890', isGroup: false, conversationType: 'personal', name: '' } }, async (ctx) => {
+      await ctx.sendActivity('Terlambat');
+    });
+    await expect(attempt).rejects.toBeInstanceOf(WindowClosedError);
+    expect(sent).toHaveLength(1);
+    expect(windows.failures('whatsapp', '6281234567890').map((f) => f.reason)).toEqual(['windowClosed']);
+  });
+
+  it('lets a human officer write with the human-agent tag for 7 days on Messenger', async () => {
+    const { adapter, sent, advance, now } = setup('messenger');
+    await adapter.processMessage({ ...message(now()), channel: 'messenger' }, async () => undefined);
+    advance(3 * 24 * HOUR);
+    const ref = { conversation: { id: '6281234567890', isGroup: false, conversationType: 'personal', name: '' } };
+    await adapter.continueConversation(ref, async (ctx) => {
+      await ctx.sendActivity({ type: 'message', text: 'Halo, saya petugas PLN 123', channelData: { humanAgent: true } });
+    });
+    expect(sent[0]?.humanAgent).toBe(true);
+    await expect(adapter.continueConversation(ref, async (ctx) => void (await ctx.sendActivity('bot text')))).rejects.toBeInstanceOf(WindowClosedError);
+  });
+
+  it('records a permanent Graph refusal as a delivery failure', async () => {
+    const { adapter, windows, now } = setup('whatsapp', new GraphApiError('permanent', 400, 131026, null, 'undeliverable'));
+    await expect(adapter.processMessage(message(now()), async (ctx) => void (await ctx.sendActivity('x')))).rejects.toBeInstanceOf(GraphApiError);
+    expect(windows.failures('whatsapp', '6281234567890')).toMatchObject([{ reason: 'permanent', detail: 'undeliverable' }]);
+  });
+
+  it('hands media to the bot as a deferred download and stickers as unsupported', async () => {
+    const { adapter, now } = setup('whatsapp');
+    const activities: unknown[] = [];
+    await adapter.processMessage({ ...message(now()), content: { kind: 'media', media: { kind: 'whatsappMedia', id: 'MID' } } }, async (ctx) => void activities.push(ctx.activity.channelData));
+    await adapter.processMessage({ ...message(now() + 1), messageId: 'w2', content: { kind: 'unsupported', what: 'sticker' } }, async (ctx) => void activities.push(ctx.activity.channelData));
+    expect((activities[0] as { photoSource: { kind: string } }).photoSource.kind).toBe('download');
+    expect(activities[1]).toEqual({ unsupported: 'sticker' });
+  });
+});
