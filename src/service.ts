@@ -103,12 +103,13 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     },
     async stop() {
       ready = false;
+      // Stop accepting first, so nothing is acknowledged that would then be processed against a
+      // closed database; then let acknowledged messages finish; then close.
+      const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      server?.closeIdleConnections();
       await Promise.all(Object.values(channels).map((c) => c.idle()));
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-        s.closeAllConnections();
-      }
+      server?.closeAllConnections();
+      await closed;
       db.close();
     },
   };

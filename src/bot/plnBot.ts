@@ -38,8 +38,9 @@ export class PlnBot {
     const conversationKey = `${activity.channelId}:${activity.conversation.id}`;
     const { engine, log, defaultLocale } = this.options;
     const started = Date.now();
+    let result;
     try {
-      const result = await engine.step({
+      result = await engine.step({
         conversationKey,
         channel: activity.channelId,
         conversationId: activity.conversation.id,
@@ -47,17 +48,24 @@ export class PlnBot {
         event: activityToEvent(activity),
         profile: senderProfileOf(activity),
       });
-      if (result.duplicate) {
-        log.info({ conversation: pseudonym(conversationKey) }, 'duplicate message dropped');
-        return;
-      }
-      log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
-      if (result.replies.length > 0) {
-        await context.sendActivities(result.replies.map((r) => ({ ...toActivity(renderReply(r, result.locale)), locale: result.locale })));
-      }
     } catch (err) {
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');
       await context.sendActivity(MessageFactory.text(t(defaultLocale, 'common.error')));
+      return;
+    }
+    if (result.duplicate) {
+      log.info({ conversation: pseudonym(conversationKey) }, 'duplicate message dropped');
+      return;
+    }
+    log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
+    if (result.replies.length === 0) return;
+    const locale = result.locale;
+    try {
+      await context.sendActivities(result.replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale })));
+    } catch (err) {
+      // The turn is saved; the channel recorded why delivery failed. Asking the user to "send again"
+      // here would make their repeated message answer the next question, so nothing more is sent.
+      log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'reply delivery failed');
     }
   }
 
