@@ -9,8 +9,18 @@ const PHOTO_REQUIRED_CHANNELS = new Set(['whatsapp', 'messenger', 'facebook', 'i
 
 export type Step = FieldKey | 'photo';
 
-/** A seller application as far as the applicant got: the part of the conversation state that is the form. */
+/** Seller applications (SOP section 1) and Marketplace complaints (section 2) share the form machinery. */
+export type FormKind = 'seller' | 'complaint';
+
+/** What each form asks, in order; the photo (product photo, or a screenshot for complaints) comes last. */
+export const FORM_FIELDS: Record<FormKind, readonly FieldKey[]> = {
+  seller: FIELD_KEYS,
+  complaint: ['name', 'phone', 'email'],
+};
+
+/** A form as far as the applicant got: the part of the conversation state that is the form. */
 export interface ApplicationDraft {
+  kind: FormKind;
   /** Idempotency key of the ticket: one application, one ITSM ticket. */
   id: string;
   fields: Partial<Record<FieldKey, string>>;
@@ -29,19 +39,25 @@ export function photoRequired(channel: string): boolean {
   return PHOTO_REQUIRED_CHANNELS.has(channel);
 }
 
-export function newDraft(id: string): ApplicationDraft {
-  return { id, fields: {}, photo: null, photoSkipped: false, current: FIELD_KEYS[0]!, pending: null, attempts: 0 };
+export function newDraft(id: string, kind: FormKind = 'seller', prefill: Partial<Record<FieldKey, string>> = {}): ApplicationDraft {
+  const draft: ApplicationDraft = { kind, id, fields: { ...prefill }, photo: null, photoSkipped: false, current: FORM_FIELDS[kind][0]!, pending: null, attempts: 0 };
+  return { ...draft, current: nextOpenStep(draft) ?? draft.current };
+}
+
+/** Whether the photo may be skipped: always for a complaint's screenshot, off social media for sellers. */
+export function photoOptionalFor(draft: ApplicationDraft, channel: string): boolean {
+  return draft.kind === 'complaint' || !photoRequired(channel);
 }
 
 /** The first question still open, or null when the form is complete. */
 export function nextOpenStep(draft: ApplicationDraft): Step | null {
-  const missing = FIELD_KEYS.find((k) => draft.fields[k] === undefined);
+  const missing = FORM_FIELDS[draft.kind].find((k) => draft.fields[k] === undefined);
   if (missing) return missing;
   if (!draft.photo && !draft.photoSkipped) return 'photo';
   return null;
 }
 
-export function askReply(step: Step, channel: string, profile: SenderProfile | null = null): Reply {
+export function askReply(step: Step, channel: string, profile: SenderProfile | null = null, kind: FormKind = 'seller'): Reply {
   // WhatsApp tells us the sender's profile name and number: offer them as one-tap answers.
   if (step === 'name' && profile?.name) {
     return { key: 'fields.name.question', after: [{ key: 'seller.defaults.name' }], choices: [{ value: profile.name, key: 'choices.asIs', vars: { value: profile.name } }] };
@@ -49,6 +65,9 @@ export function askReply(step: Step, channel: string, profile: SenderProfile | n
   if (step === 'phone' && profile?.phone) {
     const shown = displayPhone(profile.phone);
     return { key: 'fields.phone.question', after: [{ key: 'seller.defaults.phone' }], choices: [{ value: shown, key: 'choices.asIs', vars: { value: shown } }] };
+  }
+  if (step === 'photo' && kind === 'complaint') {
+    return { key: 'complaint.screenshotQuestion', choices: [{ value: 'lewati', key: 'choices.skip' }] };
   }
   if (step === 'photo') {
     return photoRequired(channel)
@@ -63,12 +82,19 @@ export function displayPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
 }
 
-export function summaryReply(draft: ApplicationDraft): Reply {
-  const lines: SummaryLine[] = FIELD_KEYS.map((k) => ({
+/** The summary before submitting; a complaint also shows the problem type and the customer's words. */
+export function summaryReply(draft: ApplicationDraft, problem: { label: string; description: string } | null = null): Reply {
+  const problemLines: SummaryLine[] = problem
+    ? [
+        { labelKey: 'complaint.problemLabel', value: problem.label },
+        { labelKey: 'complaint.descriptionLabel', value: problem.description },
+      ]
+    : [];
+  const lines: SummaryLine[] = [...problemLines, ...FORM_FIELDS[draft.kind].map((k) => ({
     labelKey: `fields.${k}.label`,
     value: k === 'phone' && draft.fields.phone ? displayPhone(draft.fields.phone) : (draft.fields[k] ?? '-'),
-  }));
-  lines.push({ labelKey: 'seller.photo.label', valueKey: draft.photo ? 'seller.photo.attached' : 'seller.photo.none' });
+  }))];
+  lines.push({ labelKey: photoLabel(draft.kind), valueKey: draft.photo ? 'seller.photo.attached' : 'seller.photo.none' });
   return {
     key: 'seller.summary.intro',
     lines,
@@ -80,10 +106,12 @@ export function summaryReply(draft: ApplicationDraft): Reply {
   };
 }
 
+const photoLabel = (kind: FormKind) => (kind === 'complaint' ? 'complaint.screenshotLabel' : 'seller.photo.label');
+
 /** The photo can be changed (or added) on every channel, so it is always one of the choices. */
-export function chooseFieldReply(): Reply {
-  const steps: Step[] = [...FIELD_KEYS, 'photo'];
-  const choices: Choice[] = steps.map((s) => ({ value: `ubah ${EDIT_WORD[s]}`, key: s === 'photo' ? 'seller.photo.label' : `fields.${s}.label` }));
+export function chooseFieldReply(kind: FormKind = 'seller'): Reply {
+  const steps: Step[] = [...FORM_FIELDS[kind], 'photo'];
+  const choices: Choice[] = steps.map((s) => ({ value: `ubah ${EDIT_WORD[s]}`, key: s === 'photo' ? photoLabel(kind) : `fields.${s}.label` }));
   return { key: 'seller.summary.chooseField', choices };
 }
 

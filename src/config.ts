@@ -42,6 +42,13 @@ const envSchema = z.object({
   GRAPH_MAX_ATTEMPTS: positiveInt(5),
   GRAPH_RETRY_BASE_MS: positiveInt(500),
 
+  // Follow-up notices when the support team replies on a ticket (POST /api/tickets/:number/replies).
+  // Email: off while SMTP_URL is unset. WhatsApp outside the 24-hour window: an approved template.
+  SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).max(200).default('PLN 123 <no-reply@pln.co.id>')),
+  WHATSAPP_REPLY_TEMPLATE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores').optional()),
+  WHATSAPP_REPLY_TEMPLATE_LANGUAGE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'a template language code such as id or en_US').default('id')),
+
   // Photos
   PHOTO_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   PHOTO_MAX_PIXELS: positiveInt(40_000_000),
@@ -59,6 +66,16 @@ export interface AppConfig {
   tickets: { officerName: string; apiToken?: string };
   photos: { dir: string; maxBytes: number; maxPixels: number };
   meta: MetaConfig;
+  notify: NotifyConfig;
+}
+
+/** How the applicant hears about a support-team reply besides the conversation itself. */
+export interface NotifyConfig {
+  /** smtp://user:pass@host:587 or smtps://...:465; undefined = no email. */
+  smtpUrl?: string;
+  smtpFrom: string;
+  /** Approved WhatsApp template (one body parameter: the ITSM number) used outside the 24-hour window. */
+  whatsappTemplate?: { name: string; language: string };
 }
 
 export interface MetaChannelConfig {
@@ -103,6 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tickets: { officerName: e.BOT_OFFICER_NAME, apiToken: e.TICKETS_API_TOKEN },
     photos: { dir: path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
     meta: metaConfig(e),
+    notify: {
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+      ...(e.WHATSAPP_REPLY_TEMPLATE ? { whatsappTemplate: { name: e.WHATSAPP_REPLY_TEMPLATE, language: e.WHATSAPP_REPLY_TEMPLATE_LANGUAGE } } : {}),
+    },
   };
 }
 

@@ -13,6 +13,9 @@ import { createApp } from './http/app.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
 import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
+import { createSmtpMailer } from './notify/mailer.js';
+import { TicketNotifier } from './notify/ticketNotifier.js';
+import { MarketplaceClassifier } from './nlu/classifier.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { EmbeddedTicketing } from './tickets/embeddedTicketing.js';
@@ -28,6 +31,8 @@ export interface Service {
   /** The Meta channels that are configured (a channel without credentials is off). */
   readonly channels: Partial<Record<MetaChannel, MetaChannelHandle>>;
   readonly windows: ContactWindowStore;
+  /** Tells applicants about support-team replies; `idle()` waits for the notices under way. */
+  readonly notifier: TicketNotifier;
 }
 
 /**
@@ -48,9 +53,14 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     // internal addresses. Without one (local use: Emulator, npm run chat) everything is local.
     allowUrl: config.botFramework.appId ? isPublicHttpUrl : undefined,
   });
+  // The classifier trains from the corpus in this repository at start-up (no download); turns
+  // that need it wait for it, and /readyz says "starting" until it is done.
+  const classifierReady = MarketplaceClassifier.train();
+  classifierReady.catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'classifier training failed'));
+  const classifier = { classify: async (text: string) => (await classifierReady).classify(text) };
   const engine = new DialogEngine({
     store: new SqliteConversationStore(db),
-    machine: provideDialogServices({ tickets, photos, botOfficerName: config.tickets.officerName }),
+    machine: provideDialogServices({ tickets, photos, classifier, botOfficerName: config.tickets.officerName }),
     defaultLocale: config.defaultLocale,
   });
   const bot = new PlnBot({ engine, log, defaultLocale: config.defaultLocale });
@@ -62,6 +72,16 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log });
     if (handle) channels[channel] = handle;
   }
+  const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
+  const notifier = new TicketNotifier({
+    channels: { ...channels, ...(whatsapp ? { whatsapp } : {}) },
+    windows,
+    mailer,
+    whatsappTemplate: config.notify.whatsappTemplate,
+    defaultLocale: config.defaultLocale,
+    localeOf: async (ticket) => (await engine.peek(`${ticket.channel}:${ticket.conversationId}`))?.context.locale,
+    log,
+  });
   let ready = false;
   const app = createApp({
     adapter: createBotFrameworkAdapter(config.botFramework),
@@ -72,6 +92,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         tickets,
         token: config.tickets.apiToken,
         onError: (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'ticket api failed'),
+        onReply: (ticket, reply) => void notifier.enqueue(ticket, reply),
       }),
     ],
     ready: () => ready && db.open,
@@ -85,7 +106,11 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     engine,
     channels,
     windows,
+    notifier,
     async start() {
+      const trainStarted = Date.now();
+      await classifierReady;
+      log.info({ ms: Date.now() - trainStarted }, 'classifier ready');
       // Applications confirmed before a crash and not yet filed are filed now, once.
       const drained = await tickets.drainPending();
       if (drained.completed || drained.failed) log.info(drained, 'ticket outbox drained');
@@ -108,6 +133,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
       await Promise.all(Object.values(channels).map((c) => c.idle()));
+      await notifier.idle();
+      mailer?.close();
       server?.closeAllConnections();
       await closed;
       db.close();

@@ -1,51 +1,99 @@
 import { fromPromise } from 'xstate';
-import { conversationMachine, type FileApplicationInput } from '../../dialogs/conversation.machine.js';
+import type { NluResult } from '../../dialogs/complaint.js';
+import { conversationMachine, type DialogTicket, type FileTicketInput, type TicketQuery } from '../../dialogs/conversation.machine.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import type { PhotoPipeline } from '../media/index.js';
-import { SELLER_REGISTRATION } from '../tickets/catalog.js';
+import type { MarketplaceClassifier } from '../nlu/classifier.js';
+import { SELLER_REGISTRATION, catalogClassification, catalogEntry } from '../tickets/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
-import type { FiledTicket, PhotoRef, TicketRequest } from '../tickets/types.js';
+import type { Classification, FiledTicket, PhotoRef, TicketRequest, TicketView } from '../tickets/types.js';
 
 export interface DialogServices {
   tickets: TicketService;
   photos: PhotoPipeline;
+  classifier: Pick<MarketplaceClassifier, 'classify'>;
   /** The bot's own officer user name, written as the receiving officer when no human took over. */
   botOfficerName: string;
 }
 
-/** The SOP section 1c ticket for a confirmed seller application. */
-export function sellerApplicationTicket(input: FileApplicationInput, botOfficerName: string): TicketRequest {
+/**
+ * ITSM Call Type of a Marketplace complaint. The SOP fixes the classification only for seller
+ * registration; for the catalogue's other types, requests to change something (registration,
+ * user and product management) are Service Requests, and faults (security, transactions, the
+ * app itself) are Incidents.
+ */
+const SERVICE_REQUEST_GROUPS = new Set(['Registrasi', 'Manajemen User', 'Manajemen Produk']);
+
+export function complaintClassification(catalogNumber: number): Classification {
+  const group = catalogEntry(catalogNumber)?.group;
+  return catalogClassification(catalogNumber, group && SERVICE_REQUEST_GROUPS.has(group) ? 'Service Request' : 'Incident');
+}
+
+/** The ITSM request for what the dialog files: a seller application, a complaint, or a follow-up. */
+export async function ticketRequestOf(input: FileTicketInput, services: Pick<DialogServices, 'tickets' | 'botOfficerName'>): Promise<TicketRequest> {
+  let classification: Classification;
+  if (input.kind === 'seller') classification = SELLER_REGISTRATION;
+  else if (input.kind === 'refile' && input.previousNumber) {
+    // A follow-up keeps the earlier ticket's classification (SOP 1f), whatever it was.
+    const previous = await services.tickets.get(input.previousNumber);
+    if (!previous) throw new Error('Earlier ticket not found');
+    classification = {
+      callType: previous.callType,
+      serviceFamily: previous.serviceFamily,
+      serviceGroup: previous.serviceGroup,
+      serviceType: previous.serviceType,
+      catalogNumber: previous.catalogNumber,
+    };
+  } else if (input.catalogNumber !== null) classification = complaintClassification(input.catalogNumber);
+  else throw new Error('A complaint needs a catalogue type');
   return {
     idempotencyKey: input.idempotencyKey,
     channel: input.channel,
     conversationId: input.conversationId,
-    officer: input.officer ?? botOfficerName,
-    classification: SELLER_REGISTRATION,
+    officer: input.officer ?? services.botOfficerName,
+    classification,
     applicant: input.applicant,
     photo: input.photo,
-    previousNumber: null,
-    description: null,
+    previousNumber: input.previousNumber,
+    description: input.description,
+    priority: input.priority,
   };
 }
 
-/** The conversation machine with the real ticketing module and photo pipeline plugged in. */
+/** A ticket as the dialog needs it: the status and the support team's latest answer. */
+export function dialogTicketOf(view: TicketView): DialogTicket {
+  const latest = [...(view.replies ?? [])].pop();
+  return {
+    number: view.number,
+    status: view.status,
+    serviceType: view.serviceType,
+    catalogNumber: view.catalogNumber,
+    channel: view.channel,
+    conversationId: view.conversationId,
+    applicant: view.applicant,
+    latestReply: latest ? { text: latest.text, at: latest.at } : null,
+  };
+}
+
+async function findTickets(tickets: TicketService, query: TicketQuery): Promise<DialogTicket[]> {
+  if (query.by === 'number') {
+    const view = await tickets.get(query.number);
+    return view ? [dialogTicketOf(view)] : [];
+  }
+  return (await tickets.ticketsOf(query.channel, query.conversationId)).map(dialogTicketOf);
+}
+
+/** The conversation machine with the real ticketing module, photo pipeline and classifier plugged in. */
 export function provideDialogServices(services: DialogServices) {
   return conversationMachine.provide({
     actors: {
-      fileApplication: fromPromise<FiledTicket, FileApplicationInput>(({ input }) =>
-        services.tickets.file(sellerApplicationTicket(input, services.botOfficerName)),
-      ),
+      fileTicket: fromPromise<FiledTicket, FileTicketInput>(async ({ input }) => services.tickets.file(await ticketRequestOf(input, services))),
       ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async ({ input }) => {
         const stored = await services.photos.ingest(input.source);
-        return {
-          sha256: stored.sha256,
-          bytes: stored.bytes,
-          width: stored.width,
-          height: stored.height,
-          mimeType: stored.mimeType,
-          fileName: stored.fileName,
-        };
+        return { sha256: stored.sha256, bytes: stored.bytes, width: stored.width, height: stored.height, mimeType: stored.mimeType, fileName: stored.fileName };
       }),
+      classify: fromPromise<NluResult, { text: string }>(({ input }) => services.classifier.classify(input.text)),
+      findTickets: fromPromise<DialogTicket[], TicketQuery>(({ input }) => findTickets(services.tickets, input)),
     },
   });
 }

@@ -1,7 +1,17 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import { APKT_CLASSIFICATION } from './catalog.js';
 import type { TicketingPort } from './ticketingPort.js';
-import type { ApplicantData, ApktView, PhotoRef, TicketRequest, TicketView } from './types.js';
+import type {
+  ApplicantData,
+  ApktView,
+  NewTicketReply,
+  PhotoRef,
+  TicketContact,
+  TicketPriority,
+  TicketReply,
+  TicketRequest,
+  TicketView,
+} from './types.js';
 
 /** Status of an ITSM ticket when filed; the Marketplace support team moves it on in ITSM. */
 export const ITSM_STATUS_OPEN = 'Open';
@@ -41,8 +51,16 @@ interface ItsmRow {
   photo_json: string | null;
   previous_number: string | null;
   description: string | null;
+  priority: string;
   status: string;
   created_at: string;
+}
+
+interface ReplyRow {
+  at: string;
+  author: string;
+  text: string;
+  status: string | null;
 }
 
 interface ApktRow {
@@ -74,6 +92,7 @@ CREATE TABLE IF NOT EXISTS itsm_tickets (
   description     TEXT,
   status          TEXT NOT NULL,
   created_at      TEXT NOT NULL,
+  priority        TEXT NOT NULL DEFAULT 'normal',
   UNIQUE (day, seq)
 );
 CREATE TABLE IF NOT EXISTS apkt_records (
@@ -93,7 +112,36 @@ CREATE TABLE IF NOT EXISTS apkt_records (
   created_at      TEXT NOT NULL,
   UNIQUE (day, seq)
 );
+CREATE TABLE IF NOT EXISTS ticket_replies (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket_number   TEXT NOT NULL REFERENCES itsm_tickets(number),
+  at              TEXT NOT NULL,
+  author          TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  status          TEXT
+);
 `;
+
+/**
+ * Columns added to `itsm_tickets` after the first release, each added by `migrate()` to a database
+ * created before it (ALTER TABLE ... ADD COLUMN; a NOT NULL column needs its constant default).
+ */
+const ADDED_ITSM_COLUMNS: ReadonlyArray<{ name: string; ddl: string }> = [{ name: 'priority', ddl: "priority TEXT NOT NULL DEFAULT 'normal'" }];
+
+/**
+ * Look-ups of a person's tickets (SOP 1f): by conversation, and by the applicant's phone or email
+ * (expression indexes: the query must use the very same expressions).
+ */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS ticket_replies_ticket ON ticket_replies (ticket_number, id);
+CREATE INDEX IF NOT EXISTS itsm_tickets_conversation ON itsm_tickets (channel, conversation_id);
+CREATE INDEX IF NOT EXISTS itsm_tickets_phone ON itsm_tickets (json_extract(applicant_json, '$.phone'));
+CREATE INDEX IF NOT EXISTS itsm_tickets_email ON itsm_tickets (lower(json_extract(applicant_json, '$.email')));
+`;
+const PHONE_EXPR = "json_extract(applicant_json, '$.phone')";
+const EMAIL_EXPR = "lower(json_extract(applicant_json, '$.email'))";
+/** Newest first; the sequence breaks ties within one millisecond. */
+const NEWEST_FIRST = 'ORDER BY created_at DESC, day DESC, seq DESC';
 
 /**
  * The embedded ticketing adapter: ITSM tickets and APKT records kept in the bot's own SQLite
@@ -113,7 +161,29 @@ export class EmbeddedTicketing implements TicketingPort {
     opts: EmbeddedTicketingOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
-    db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /**
+   * Creates the tables, or brings a database made by an earlier version up to date, in one
+   * `BEGIN IMMEDIATE` transaction: two processes opening the same file at once never both add a
+   * column, and a failure leaves the old schema untouched.
+   */
+  private migrate(): void {
+    const run = this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      const present = new Set(
+        this.db
+          .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('itsm_tickets')")
+          .all()
+          .map((c) => c.name),
+      );
+      for (const column of ADDED_ITSM_COLUMNS) {
+        if (!present.has(column.name)) this.db.exec(`ALTER TABLE itsm_tickets ADD COLUMN ${column.ddl}`);
+      }
+      this.db.exec(INDEXES);
+    });
+    run.immediate();
   }
 
   async createServiceRequest(req: TicketRequest): Promise<{ number: string }> {
@@ -130,8 +200,8 @@ export class EmbeddedTicketing implements TicketingPort {
         .prepare(
           `INSERT INTO itsm_tickets (number, day, seq, idempotency_key, call_type, service_family, service_group,
              service_type, catalog_number, officer, channel, conversation_id, applicant_json, photo_json,
-             previous_number, description, status, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             previous_number, description, status, created_at, priority)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           number,
@@ -152,6 +222,7 @@ export class EmbeddedTicketing implements TicketingPort {
           req.description,
           ITSM_STATUS_OPEN,
           at.toISOString(),
+          priorityOf(req.priority),
         );
       return number;
     });
@@ -202,22 +273,71 @@ export class EmbeddedTicketing implements TicketingPort {
 
   /** The ticket by its ITSM number, or by the number of its APKT record. Case-insensitive. */
   async getTicket(number: string): Promise<TicketView | null> {
-    const key = number.trim().toUpperCase();
-    let row = this.db.prepare<[string], ItsmRow>('SELECT * FROM itsm_tickets WHERE number = ?').get(key);
-    if (!row) {
-      row = this.db
-        .prepare<[string], ItsmRow>(
-          'SELECT t.* FROM itsm_tickets t JOIN apkt_records a ON a.itsm_number = t.number WHERE a.number = ?',
-        )
-        .get(key);
+    const row = this.findRow(number);
+    return row ? this.viewOf(row) : null;
+  }
+
+  async addReply(number: string, reply: NewTicketReply): Promise<TicketView | null> {
+    const write = this.db.transaction((): TicketView | null => {
+      const row = this.findRow(number);
+      if (!row) return null;
+      const status = reply.status ?? null;
+      this.db
+        .prepare('INSERT INTO ticket_replies (ticket_number, at, author, text, status) VALUES (?, ?, ?, ?, ?)')
+        .run(row.number, this.now().toISOString(), reply.author, reply.text, status);
+      if (status !== null) this.db.prepare('UPDATE itsm_tickets SET status = ? WHERE number = ?').run(status, row.number);
+      // Read back inside the transaction: the last reply of the view is the one just stored.
+      return this.viewOf(status !== null ? { ...row, status } : row);
+    });
+    return write.immediate();
+  }
+
+  async ticketsOf(channel: string, conversationId: string): Promise<TicketView[]> {
+    return this.db
+      .prepare<[string, string], ItsmRow>(`SELECT * FROM itsm_tickets WHERE channel = ? AND conversation_id = ? ${NEWEST_FIRST}`)
+      .all(channel, conversationId)
+      .map((row) => this.viewOf(row));
+  }
+
+  async ticketsOfContact(contact: TicketContact): Promise<TicketView[]> {
+    const clauses: string[] = [];
+    const params: string[] = [];
+    if (contact.phone) {
+      clauses.push(`${PHONE_EXPR} = ?`);
+      params.push(contact.phone);
     }
-    if (!row) return null;
+    if (contact.email) {
+      clauses.push(`${EMAIL_EXPR} = ?`);
+      params.push(contact.email.toLowerCase());
+    }
+    if (clauses.length === 0) return [];
+    return this.db
+      .prepare<string[], ItsmRow>(`SELECT * FROM itsm_tickets WHERE ${clauses.join(' OR ')} ${NEWEST_FIRST}`)
+      .all(...params)
+      .map((row) => this.viewOf(row));
+  }
+
+  /** The ITSM row by its number or its APKT record's number (case-insensitive), or undefined. */
+  private findRow(number: string): ItsmRow | undefined {
+    const key = number.trim().toUpperCase();
+    return (
+      this.db.prepare<[string], ItsmRow>('SELECT * FROM itsm_tickets WHERE number = ?').get(key) ??
+      this.db
+        .prepare<[string], ItsmRow>('SELECT t.* FROM itsm_tickets t JOIN apkt_records a ON a.itsm_number = t.number WHERE a.number = ?')
+        .get(key)
+    );
+  }
+
+  private viewOf(row: ItsmRow): TicketView {
     const apkt = this.db
       .prepare<[string], ApktRow>(
         'SELECT number, itsm_number, category, complaint_type, sub_type, status FROM apkt_records WHERE itsm_number = ?',
       )
       .get(row.number);
-    return toView(row, apkt ?? null);
+    const replies = this.db
+      .prepare<[string], ReplyRow>('SELECT at, author, text, status FROM ticket_replies WHERE ticket_number = ? ORDER BY id')
+      .all(row.number);
+    return toView(row, apkt ?? null, replies);
   }
 
   /** Next number of the day for `table`; call inside the write transaction. */
@@ -245,7 +365,12 @@ function applicantOf(a: ApplicantData): ApplicantData {
   };
 }
 
-function toView(row: ItsmRow, apkt: ApktRow | null): TicketView {
+/** Requests kept in the outbox by an earlier version have no priority: they are normal. */
+function priorityOf(value: unknown): TicketPriority {
+  return value === 'urgent' ? 'urgent' : 'normal';
+}
+
+function toView(row: ItsmRow, apkt: ApktRow | null, replies: ReplyRow[]): TicketView {
   const apktView: ApktView | null = apkt
     ? {
         number: apkt.number,
@@ -270,8 +395,10 @@ function toView(row: ItsmRow, apkt: ApktRow | null): TicketView {
     photo: row.photo_json ? (JSON.parse(row.photo_json) as PhotoRef) : null,
     previousNumber: row.previous_number,
     description: row.description,
+    priority: priorityOf(row.priority),
     status: row.status,
     createdAt: row.created_at,
     apkt: apktView,
+    replies: replies.map((r): TicketReply => ({ at: r.at, author: r.author, text: r.text, status: r.status })),
   };
 }

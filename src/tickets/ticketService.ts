@@ -1,6 +1,15 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import type { TicketingPort } from './ticketingPort.js';
-import type { FiledTicket, TicketRequest, TicketView } from './types.js';
+import {
+  REPLY_AUTHOR_MAX,
+  REPLY_STATUS_MAX,
+  REPLY_TEXT_MAX,
+  type FiledTicket,
+  type NewTicketReply,
+  type TicketContact,
+  type TicketRequest,
+  type TicketView,
+} from './types.js';
 
 export type OutboxState = 'pending' | 'itsm_filed' | 'done';
 
@@ -166,6 +175,42 @@ export class TicketService {
     return this.port.getTicket(number);
   }
 
+  /**
+   * Records what the Marketplace support team wrote on the ticket (SOP 1f) and, with a `status`
+   * (e.g. 'In Progress', 'Resolved', 'Closed'), moves the ticket to it. Returns the updated ticket
+   * (its last reply is this one), or null for an unknown number. Author, text and status are
+   * trimmed; a text empty or over 4000 characters, an author over 64 or a status over 40 rejects with
+   * a RangeError (the API checks the same limits first and answers 400).
+   *
+   * Notifying the applicant is not done here: see `TicketNotifier` (src/notify).
+   *
+   * @example await tickets.addReply('ITSM-20261124-00001', { author: 'support.mp', text: 'Toko Anda sudah aktif.', status: 'Resolved' })
+   */
+  async addReply(number: string, reply: NewTicketReply): Promise<TicketView | null> {
+    const text = bounded('text', reply.text, REPLY_TEXT_MAX);
+    const author = bounded('author', reply.author, REPLY_AUTHOR_MAX);
+    const status = reply.status === undefined ? undefined : bounded('status', reply.status, REPLY_STATUS_MAX);
+    return this.port.addReply(number, { author, text, ...(status !== undefined ? { status } : {}) });
+  }
+
+  /** The tickets filed from this conversation (e.g. 'whatsapp' + the wa_id), newest first. */
+  ticketsOf(channel: string, conversationId: string): Promise<TicketView[]> {
+    return this.port.ticketsOf(channel, conversationId);
+  }
+
+  /**
+   * The tickets of an applicant, from any conversation, by phone (E.164 `+62...`; `08...`,
+   * `628...`, spaces and dashes are accepted) or email (case-insensitive), newest first. A ticket
+   * matching either is returned once. Nothing usable given: an empty list.
+   */
+  ticketsOfContact(contact: TicketContact): Promise<TicketView[]> {
+    const phone = contact.phone === undefined ? null : normalizePhone(contact.phone);
+    const email = contact.email?.trim().toLowerCase() ?? '';
+    const query: TicketContact = { ...(phone ? { phone } : {}), ...(email.includes('@') ? { email } : {}) };
+    if (!query.phone && !query.email) return Promise.resolve([]);
+    return this.port.ticketsOfContact(query);
+  }
+
   private async runSteps(key: string): Promise<FiledTicket> {
     let row = this.row(key);
     if (!row) throw new Error(`No ticket outbox entry for key ${key}`);
@@ -240,6 +285,22 @@ function toEntry(row: OutboxRow): OutboxEntry {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** `value` trimmed, or a RangeError naming the field (never its content) when empty or too long. */
+function bounded(field: string, value: unknown, max: number): string {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (trimmed.length === 0 || trimmed.length > max) throw new RangeError(`reply ${field} must be 1-${max} characters`);
+  return trimmed;
+}
+
+/** E.164 from `+62 812-3456-7890`, `081234567890` or `6281234567890`; null for anything else. */
+export function normalizePhone(phone: string): string | null {
+  const compact = phone.replace(/[\s\-().]/g, '');
+  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
+  if (/^0[1-9]\d{6,12}$/.test(compact)) return `+62${compact.slice(1)}`;
+  if (/^62[1-9]\d{6,12}$/.test(compact)) return `+${compact}`;
+  return null;
 }
 
 const EMAIL_RE = /[^\s@]+@[^\s@]+\.[^\s@]+/g;

@@ -30,6 +30,10 @@ export interface Classification {
   catalogNumber: number | null;
 }
 
+/** `urgent` for cases the support team must take first (e.g. a hijacked account); else `normal`. */
+export type TicketPriority = 'normal' | 'urgent';
+export const TICKET_PRIORITIES: readonly TicketPriority[] = ['normal', 'urgent'];
+
 /** What the dialog hands to the ticketing module once the applicant has confirmed. */
 export interface TicketRequest {
   /**
@@ -46,6 +50,7 @@ export interface TicketRequest {
   photo: PhotoRef | null;
   previousNumber: string | null;
   description: string | null;
+  priority: TicketPriority;
 }
 
 export interface FiledTicket {
@@ -60,6 +65,37 @@ export interface ApktView {
   subType: string;
   status: string;
   itsmNumber: string;
+}
+
+/** Limits of a support-team reply (SOP 1f), checked by `TicketService.addReply` and the API. */
+export const REPLY_TEXT_MAX = 4000;
+export const REPLY_AUTHOR_MAX = 64;
+export const REPLY_STATUS_MAX = 40;
+
+/** What the Marketplace support team wrote on an ITSM ticket, oldest first in `TicketView.replies`. */
+export interface TicketReply {
+  /** ISO 8601 time the reply was stored. */
+  at: string;
+  /** The support-team member's ITSM user name (not shown to the applicant). */
+  author: string;
+  text: string;
+  /** The ticket status this reply set (e.g. 'In Progress', 'Resolved', 'Closed'), or null if it left it. */
+  status: string | null;
+}
+
+/** A reply as the support team (or the API) submits it. */
+export interface NewTicketReply {
+  author: string;
+  text: string;
+  status?: string;
+}
+
+/** Who an applicant is, to find their tickets across conversations (either or both). */
+export interface TicketContact {
+  /** E.164 (+62...); the common Indonesian forms 08... and 628... are accepted too. */
+  phone?: string;
+  /** Compared case-insensitively. */
+  email?: string;
 }
 
 /** A ticket as `GET /api/tickets/:number` returns it. */
@@ -77,7 +113,11 @@ export interface TicketView {
   photo: PhotoRef | null;
   previousNumber: string | null;
   description: string | null;
+  priority: TicketPriority;
+  /** 'Open' when filed; each support reply with a status moves it on. */
   status: string;
   createdAt: string;
   apkt: ApktView | null;
+  /** The support team's replies, oldest first. */
+  replies: TicketReply[];
 }

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fromPromise } from 'xstate';
-import { conversationMachine, type FileApplicationInput } from '../../dialogs/conversation.machine.js';
+import type { NluResult } from '../../dialogs/complaint.js';
+import { conversationMachine, type DialogTicket, type FileTicketInput, type TicketQuery } from '../../dialogs/conversation.machine.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
@@ -15,17 +16,26 @@ import type { FiledTicket, PhotoRef } from '../../src/tickets/types.js';
 export const PHOTO: PhotoRef = { sha256: 'ab'.repeat(32), bytes: 12345, width: 800, height: 600, mimeType: 'image/jpeg', fileName: `${'ab'.repeat(32)}.jpg` };
 
 /** Fakes for the two services the machine calls, recording what they were given. */
+/**
+ * Fakes for the services the machine calls, recording what they were given. The classifier is a
+ * few keyword rules (the real one is tested in test/nlu); tickets are kept in memory, idempotent
+ * on the key like the real module.
+ */
 export class FakeServices {
-  filed: FileApplicationInput[] = [];
+  filed: FileTicketInput[] = [];
   failFiling = 0;
   photoError: string | null = null;
+  /** Replies of the support team, by ticket number. */
+  replies = new Map<string, { text: string; at: string }>();
+  nlu: (text: string) => NluResult = fakeNlu;
   private seq = 0;
   private readonly byKey = new Map<string, FiledTicket>();
+  readonly tickets: Array<DialogTicket & { previousNumber: string | null; priority: string }> = [];
 
   machine() {
     return conversationMachine.provide({
       actors: {
-        fileApplication: fromPromise<FiledTicket, FileApplicationInput>(async ({ input }) => {
+        fileTicket: fromPromise<FiledTicket, FileTicketInput>(async ({ input }) => {
           this.filed.push(input);
           if (this.failFiling > 0) {
             this.failFiling--;
@@ -36,11 +46,28 @@ export class FakeServices {
           this.seq++;
           const ticket = { itsmNumber: `ITSM-20261124-${String(this.seq).padStart(5, '0')}`, apktNumber: `APKT-20261124-${String(this.seq).padStart(5, '0')}` };
           this.byKey.set(input.idempotencyKey, ticket);
+          this.tickets.unshift({
+            number: ticket.itsmNumber,
+            status: 'Open',
+            serviceType: input.kind === 'seller' ? '07. Melakukan Registrasi Toko Marketplace' : String(input.catalogNumber),
+            catalogNumber: input.catalogNumber,
+            channel: input.channel,
+            conversationId: input.conversationId,
+            applicant: input.applicant,
+            latestReply: null,
+            previousNumber: input.previousNumber,
+            priority: input.priority,
+          });
           return ticket;
         }),
         ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async () => {
           if (this.photoError) throw Object.assign(new Error('refused'), { code: this.photoError });
           return PHOTO;
+        }),
+        classify: fromPromise<NluResult, { text: string }>(async ({ input }) => this.nlu(input.text)),
+        findTickets: fromPromise<DialogTicket[], TicketQuery>(async ({ input }) => {
+          const found = this.tickets.filter((t) => (input.by === 'number' ? t.number === input.number : t.channel === input.channel && t.conversationId === input.conversationId));
+          return found.map((t) => ({ ...t, latestReply: this.replies.get(t.number) ?? null }));
         }),
       },
     });
@@ -50,6 +77,24 @@ export class FakeServices {
   get ticketsIssued(): number {
     return this.seq;
   }
+}
+
+const nlu = (label: string, confidence: number, ...alternatives: string[]): NluResult => ({
+  label,
+  confidence,
+  alternatives: alternatives.map((l, i) => ({ label: l, confidence: Math.max(0, confidence - 0.2 - i * 0.1) })),
+});
+
+function fakeNlu(text: string): NluResult {
+  const s = text.toLowerCase();
+  if (/daftar|seller|jualan|register/.test(s)) return nlu('intent:register_seller', 0.9);
+  if (/diretas|dibajak|hack/.test(s)) return nlu('type:18', 0.92, 'type:19');
+  if (/transfer|bayar/.test(s)) return nlu('type:26', 0.85, 'type:30', 'type:31');
+  if (/ribet|susah|masalah aja/.test(s)) return nlu('type:27', 0.4, 'type:30', 'type:38');
+  if (/promo|lebaran/.test(s)) return nlu('intent:promo_info', 0.9);
+  if (/padam|token listrik|tagihan listrik/.test(s)) return nlu('intent:out_of_scope', 0.9);
+  if (/laporan saya|status/.test(s)) return nlu('intent:status_inquiry', 0.9);
+  return nlu('intent:out_of_scope', 0.2, 'intent:greeting');
 }
 
 export function tempDir(): string {

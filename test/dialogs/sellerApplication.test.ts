@@ -244,13 +244,14 @@ describe('seller application dialog', () => {
     expect(await c.say(ANSWERS.name)).toEqual([q('businessName')]);
   });
 
-  it('offers English to someone writing in English, and switches on request', async () => {
+  it('offers English to someone writing in English, then runs the application in English', async () => {
     const c = new Conversation(new FakeServices());
-    expect(await c.say('hello, how can I register as a seller?')).toEqual([t('id', 'seller.intro'), q('name')]);
-    const d = new Conversation(new FakeServices(), undefined, 'emulator', 'conv-2');
-    expect(await d.say('what is this for please')).toEqual([t('id', 'language.offerEnglish')]);
-    const switched = await d.engine.step({ conversationKey: d.key, channel: 'emulator', conversationId: 'conv-2', messageId: 'x', event: { type: 'LANGUAGE', locale: 'en' } });
+    expect(await c.say('hello, how can I register as a seller?')).toEqual([t('id', 'language.offerEnglish')]);
+    const switched = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'lang', event: eventFromText('English') });
     expect(switched.locale).toBe('en');
+    expect(switched.replies.map((r) => renderReply(r, switched.locale).text)).toEqual([t('en', 'language.switched')]);
+    const started = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'reg', event: eventFromText('register') });
+    expect(started.replies.map((r) => renderReply(r, started.locale).text)).toEqual([t('en', 'seller.intro'), t('en', 'fields.name.question')]);
   });
 
   it('offers the WhatsApp profile name and number as one-tap answers', async () => {

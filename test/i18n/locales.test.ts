@@ -22,7 +22,8 @@ describe('locales', () => {
   });
 
   it('every message key written literally in the code exists in both languages', () => {
-    const keyPattern = /['`]((?:welcome|seller|fields|officer|language|common|choices)\.[\w.]+)['`]/g;
+    // Keys are written as `key: '…'` (also labelKey/valueKey) in replies, or as t(locale, '…').
+    const keyPattern = /(?:[kK]ey:\s*|\bt\([^,()]+,\s*)['`]((?:welcome|seller|fields|officer|language|common|choices|complaint|status|promo|scope|followup)\.[\w.]+)['`]/g;
     const used = new Set<string>();
     for (const file of [...sourceFiles('src'), ...sourceFiles('dialogs')]) {
       for (const m of fs.readFileSync(file, 'utf8').matchAll(keyPattern)) used.add(m[1]!);

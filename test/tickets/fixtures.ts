@@ -30,6 +30,7 @@ export function makeRequest(overrides: Partial<TicketRequest> = {}): TicketReque
     },
     previousNumber: null,
     description: null,
+    priority: 'normal',
     ...overrides,
   };
 }

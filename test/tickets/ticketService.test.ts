@@ -4,7 +4,7 @@ import type { SqliteDatabase } from '../../src/storage/sqlite.js';
 import { EmbeddedTicketing, jakartaDay } from '../../src/tickets/embeddedTicketing.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
 import type { TicketingPort } from '../../src/tickets/ticketingPort.js';
-import type { TicketRequest } from '../../src/tickets/types.js';
+import type { NewTicketReply, TicketContact, TicketRequest } from '../../src/tickets/types.js';
 import { fixedClock, makeRequest, tempDir } from './fixtures.js';
 
 const cleanups: (() => void)[] = [];
@@ -51,6 +51,15 @@ class CrashingPort implements TicketingPort {
   getTicket(number: string) {
     return this.inner.getTicket(number);
   }
+  addReply(number: string, reply: NewTicketReply) {
+    return this.inner.addReply(number, reply);
+  }
+  ticketsOf(channel: string, conversationId: string) {
+    return this.inner.ticketsOf(channel, conversationId);
+  }
+  ticketsOfContact(contact: TicketContact) {
+    return this.inner.ticketsOfContact(contact);
+  }
 }
 
 describe('TicketService.file', () => {
@@ -80,6 +89,7 @@ describe('TicketService.file', () => {
       photo: req.photo,
       previousNumber: null,
       description: 'Ingin berjualan kopi',
+      priority: 'normal',
       status: 'Open',
       createdAt: '2026-11-24T03:00:00.000Z',
       apkt: {
@@ -90,6 +100,7 @@ describe('TicketService.file', () => {
         status: 'Closed - CC123',
         itsmNumber: 'ITSM-20261124-00001',
       },
+      replies: [],
     });
     // Looked up case-insensitively, and by the APKT number too.
     expect((await service.get('itsm-20261124-00001'))?.number).toBe('ITSM-20261124-00001');
@@ -170,6 +181,9 @@ describe('TicketService.file', () => {
       createServiceRequest: (r) => port1.createServiceRequest(r),
       createApktRecord: () => Promise.reject(new Error('APKT unreachable')),
       getTicket: (n) => port1.getTicket(n),
+      addReply: (n, r) => port1.addReply(n, r),
+      ticketsOf: (c, id) => port1.ticketsOf(c, id),
+      ticketsOfContact: (c) => port1.ticketsOfContact(c),
     };
     const s1 = new TicketService({ db: db1, port: failing });
     await expect(s1.file(req)).rejects.toThrow('APKT unreachable');
@@ -231,6 +245,9 @@ describe('TicketService.file', () => {
       createServiceRequest: (r) => (down ? Promise.reject(new Error('ITSM 503')) : inner.createServiceRequest(r)),
       createApktRecord: (i) => inner.createApktRecord(i),
       getTicket: (n) => inner.getTicket(n),
+      addReply: (n, r) => inner.addReply(n, r),
+      ticketsOf: (c, id) => inner.ticketsOf(c, id),
+      ticketsOfContact: (c) => inner.ticketsOfContact(c),
     };
     const service = new TicketService({ db, port: flaky });
     await expect(service.file(makeRequest({ idempotencyKey: 'k1' }))).rejects.toThrow('ITSM 503');

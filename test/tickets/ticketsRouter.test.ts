@@ -6,7 +6,7 @@ import { createTicketsRouter } from '../../src/http/ticketsRouter.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
-import type { FiledTicket } from '../../src/tickets/types.js';
+import type { FiledTicket, TicketReply, TicketView } from '../../src/tickets/types.js';
 import { fixedClock, makeRequest } from './fixtures.js';
 
 const TOKEN = 's3cret-token-for-tests';
@@ -17,10 +17,12 @@ const servers: Server[] = [];
 let base = '';
 let disabledBase = '';
 let filed: FiledTicket;
+/** What the router handed on for notification, in order. */
+const notified: Array<{ ticket: TicketView; reply: TicketReply }> = [];
 
 async function listen(token: string | undefined): Promise<string> {
   const app = express();
-  app.use(createTicketsRouter({ tickets, token }));
+  app.use(createTicketsRouter({ tickets, token, onReply: (ticket, reply) => notified.push({ ticket, reply }) }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -121,6 +123,7 @@ describe('GET /api/tickets/:number', () => {
       },
       previousNumber: null,
       description: 'Ingin berjualan kopi',
+      priority: 'normal',
       status: 'Open',
       createdAt: '2026-11-24T03:00:00.000Z',
       apkt: {
@@ -131,6 +134,7 @@ describe('GET /api/tickets/:number', () => {
         status: 'Closed - CC123',
         itsmNumber: 'ITSM-20261124-00001',
       },
+      replies: [],
     });
   });
 
@@ -150,5 +154,147 @@ describe('GET /api/tickets/:number', () => {
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: 'internal_error' });
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('POST /api/tickets/:number/replies', () => {
+  let number = '';
+  const post = (n: string, body: unknown, headers: Record<string, string> = { ...auth, 'content-type': 'application/json' }) =>
+    fetch(`${base}/api/tickets/${n}/replies`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  beforeAll(async () => {
+    number = (await tickets.file(makeRequest({ idempotencyKey: 'app-0002', conversationId: 'conv-43', priority: 'urgent' }))).itsmNumber;
+  });
+
+  it('401 without or with a wrong token, and stores nothing', async () => {
+    notified.length = 0;
+    const attempts: Array<Record<string, string>> = [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', Authorization: `Bearer ${TOKEN}x` }];
+    for (const headers of attempts) {
+      const res = await post(number, { text: 'Halo', author: 'support.mp1' }, headers);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await res.json()).toEqual({ error: 'unauthorized' });
+    }
+    const res = await fetch(`${disabledBase}/api/tickets/${number}/replies`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Halo', author: 'support.mp1' }),
+    });
+    expect(res.status).toBe(401);
+    expect((await tickets.get(number))?.replies).toEqual([]);
+    expect(notified).toEqual([]);
+  });
+
+  it('400 for a malformed number or body, naming the fields but never echoing values', async () => {
+    const res = await post('ITSM-2026-1', { text: 'Halo', author: 'support.mp1' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid_number' });
+
+    const cases: Array<[unknown, string[]]> = [
+      [{ author: 'support.mp1' }, ['text']],
+      [{ text: '', author: 'support.mp1' }, ['text']],
+      [{ text: '   ', author: 'support.mp1' }, ['text']],
+      [{ text: 'x'.repeat(4001), author: 'support.mp1' }, ['text']],
+      [{ text: 42, author: 'support.mp1' }, ['text']],
+      [{ text: 'Halo' }, ['author']],
+      [{ text: 'Halo', author: 'a'.repeat(65) }, ['author']],
+      [{ text: 'Halo', author: 'support.mp1', status: '' }, ['status']],
+      [{ text: 'Halo', author: 'support.mp1', status: 's'.repeat(41) }, ['status']],
+      [{ text: 'Halo', author: 'support.mp1', statut: 'Closed' }, ['']],
+      [['Halo'], ['']],
+    ];
+    for (const [body, paths] of cases) {
+      const r = await post(number, body);
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      const json = (await r.json()) as { error: string; issues: Array<{ path: string; message: string }> };
+      expect(json.error).toBe('invalid_body');
+      expect(json.issues.map((i) => i.path)).toEqual(paths);
+      expect(JSON.stringify(json)).not.toContain('xxxxxxxxxx');
+    }
+    // Not JSON at all, or not declared as JSON.
+    const broken = await post(number, '{"text": ');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({ error: 'invalid_body' });
+    const plain = await post(number, 'text=Halo', { ...auth, 'content-type': 'text/plain' });
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { error: string }).error).toBe('invalid_body');
+    // Larger than the body limit.
+    const huge = await post(number, { text: 'x'.repeat(70_000), author: 'support.mp1' });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ error: 'payload_too_large' });
+
+    expect((await tickets.get(number))?.replies).toEqual([]);
+  });
+
+  it('404 for an unknown number, without notifying', async () => {
+    notified.length = 0;
+    const res = await post('ITSM-20261124-09999', { text: 'Halo', author: 'support.mp1' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ error: 'not_found' });
+    expect(notified).toEqual([]);
+  });
+
+  it('200 with the updated ticket; the reply is handed on for notification; GET shows replies and priority', async () => {
+    notified.length = 0;
+    clock.set('2026-11-25T02:00:00.000Z');
+    const res = await post(number.toLowerCase(), { text: '  Data toko sedang kami verifikasi.\nMohon ditunggu.  ', author: ' support.mp1 ', status: 'In Progress' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as TicketView;
+    const reply = { at: '2026-11-25T02:00:00.000Z', author: 'support.mp1', text: 'Data toko sedang kami verifikasi.\nMohon ditunggu.', status: 'In Progress' };
+    expect(body).toMatchObject({ number, conversationId: 'conv-43', priority: 'urgent', status: 'In Progress', replies: [reply] });
+    expect(notified).toHaveLength(1);
+    expect(notified[0]!.reply).toEqual(reply);
+    expect(notified[0]!.ticket).toEqual(body);
+
+    clock.set('2026-11-25T03:00:00.000Z');
+    const second = await post(number, { text: 'Toko Anda sudah aktif.', author: 'support.mp2' });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as TicketView).status).toBe('In Progress');
+
+    const got = await fetch(`${base}/api/tickets/${number}`, { headers: auth });
+    const ticket = (await got.json()) as TicketView;
+    expect(ticket.priority).toBe('urgent');
+    expect(ticket.status).toBe('In Progress');
+    expect(ticket.replies).toEqual([reply, { at: '2026-11-25T03:00:00.000Z', author: 'support.mp2', text: 'Toko Anda sudah aktif.', status: null }]);
+    expect(notified.map((n) => n.reply.author)).toEqual(['support.mp1', 'support.mp2']);
+  });
+
+  it('answers 200 even when the notification hook throws, and 500 without details when the store fails', async () => {
+    const errors: unknown[] = [];
+    const app = express();
+    app.use(
+      createTicketsRouter({
+        tickets,
+        token: TOKEN,
+        onError: (e) => errors.push(e),
+        onReply: () => {
+          throw new Error('notifier down');
+        },
+      }),
+    );
+    const broken = {
+      get: () => Promise.reject(new Error('disk on fire')),
+      addReply: () => Promise.reject(new Error('disk on fire')),
+    } as unknown as TicketService;
+    const app2 = express();
+    app2.use(createTicketsRouter({ tickets: broken, token: TOKEN, onError: (e) => errors.push(e) }));
+    const urls: string[] = [];
+    for (const a of [app, app2]) {
+      const server = await new Promise<Server>((resolve) => {
+        const s = a.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      servers.push(server);
+      urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+    const init = { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Halo', author: 'support.mp1' }) };
+    const ok = await fetch(`${urls[0]}/api/tickets/${number}/replies`, init);
+    expect(ok.status).toBe(200);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['notifier down']);
+    const failed = await fetch(`${urls[1]}/api/tickets/${number}/replies`, init);
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ error: 'internal_error' });
+    expect(errors.map((e) => (e as Error).message)).toEqual(['notifier down', 'disk on fire']);
   });
 });

@@ -20,13 +20,29 @@ export interface WhatsAppChannelDeps {
   log: Logger;
 }
 
+/** An approved message template (WhatsApp Manager) and the texts of its body's {{1}}, {{2}}, ... */
+export interface WhatsAppTemplate {
+  name: string;
+  /** The template's language code, e.g. `id` or `en_US`. */
+  language: string;
+  bodyParameters: string[];
+}
+
+export interface WhatsAppChannelHandle extends MetaChannelHandle {
+  /**
+   * Sends an approved template to a user (wa_id digits): the only message Meta accepts outside the
+   * 24-hour window. Resolves with the wamid; throws GraphApiError (retries as any send).
+   */
+  sendTemplate(userId: string, template: WhatsAppTemplate): Promise<string>;
+}
+
 /** WhatsApp Cloud API: webhooks at /webhooks/whatsapp, sends to /{phone-number-id}/messages. */
-export function createWhatsAppChannel(deps: WhatsAppChannelDeps): MetaChannelHandle | null {
+export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChannelHandle | null {
   const wa = deps.meta.whatsapp;
   if (!wa || !deps.meta.verifyToken) return null;
   const graph = graphFromConfig(deps.meta, 'whatsapp', wa.accessToken, deps.log);
 
-  return createMetaChannel({
+  const handle = createMetaChannel({
     channel: 'whatsapp',
     verifyToken: deps.meta.verifyToken,
     appSecret: wa.appSecret,
@@ -66,4 +82,25 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): MetaChannelHan
     bot: deps.bot,
     log: deps.log,
   });
+
+  return {
+    ...handle,
+    async sendTemplate(userId, template) {
+      const digits = userId.trim().replace(/^\+/, '');
+      const body = {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        // With the "+": without it Meta prefixes the business number's country code.
+        ...(/^\d+$/.test(digits) ? { to: `+${digits}` } : { recipient: userId.trim() }),
+        type: 'template',
+        template: {
+          name: template.name,
+          language: { code: template.language },
+          components: [{ type: 'body', parameters: template.bodyParameters.map((text) => ({ type: 'text', text })) }],
+        },
+      };
+      const res = sendResponseSchema.safeParse(await graph.post(`/${wa.phoneNumberId}/messages`, body));
+      return res.success ? (res.data.messages?.[0]?.id ?? '') : '';
+    },
+  };
 }

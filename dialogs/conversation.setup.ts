@@ -1,0 +1,510 @@
+import { randomUUID } from 'node:crypto';
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { catalogEntry } from '../src/tickets/catalog.js';
+import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
+import {
+  MAX_ATTEMPTS,
+  askReply,
+  chooseFieldReply,
+  displayPhone,
+  newDraft,
+  nextOpenStep,
+  photoOptionalFor,
+  summaryReply,
+  type ApplicationDraft,
+  type FormKind,
+} from './application.js';
+import { fieldFromWord, looksEnglish, type EditableField } from './commands.js';
+import {
+  CONFIDENT,
+  URGENT_TYPES,
+  browseReply,
+  chooseTypeReply,
+  confirmTypeReply,
+  groupFromText,
+  groupsReply,
+  newComplaint,
+  typeFromText,
+  typeNumberOf,
+  typesOfGroup,
+  PAGE_SIZE,
+  type ComplaintDraft,
+  type NluResult,
+} from './complaint.js';
+import type { DialogEvent, PhotoInput, SenderProfile } from './events.js';
+import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
+import { isMenu, type MenuItem } from './menu.js';
+import type { Reply } from './reply.js';
+import { findTicketNumber } from './ticketNumber.js';
+
+export type Locale = 'id' | 'en';
+
+export interface ConversationInput {
+  channel: string;
+  conversationId: string;
+  locale: Locale;
+}
+
+/** An earlier ticket as the dialog needs it (status, owner check, prefill, re-filing). */
+export interface DialogTicket {
+  number: string;
+  status: string;
+  serviceType: string;
+  catalogNumber: number | null;
+  channel: string;
+  conversationId: string;
+  applicant: ApplicantData;
+  latestReply: { text: string; at: string } | null;
+}
+
+export type TicketQuery = { by: 'number'; number: string } | { by: 'conversation'; channel: string; conversationId: string };
+
+/** A status look-up in progress (SOP section 1f). */
+export interface Inquiry {
+  number: string | null;
+  ticket: DialogTicket | null;
+  /** Idempotency key of a follow-up ticket, made when the customer says the matter is not settled. */
+  refileKey: string | null;
+  refileText: string | null;
+}
+
+export interface ConversationContext extends ConversationInput {
+  /** The customer asked for (or accepted the offer of) a human officer; the handoff acts on it. */
+  officerRequested: boolean;
+  /** User name of the human officer holding the conversation, if any; else the bot's officer files. */
+  officer: string | null;
+  application: ApplicationDraft | null;
+  complaint: ComplaintDraft | null;
+  inquiry: Inquiry | null;
+  /** An earlier ticket of this conversation whose contact data can be offered again. */
+  earlier: DialogTicket | null;
+  lastTicket: FiledTicket | null;
+  /** Why the last photo was refused, for the reply. */
+  photoError: string | null;
+  /** Who the channel says the sender is (WhatsApp profile name and number). */
+  profile: SenderProfile | null;
+  /** The last free text being classified. */
+  lastText: string;
+}
+
+/** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */
+export interface FileTicketInput {
+  idempotencyKey: string;
+  kind: FormKind | 'refile';
+  channel: string;
+  conversationId: string;
+  officer: string | null;
+  applicant: ApplicantData;
+  photo: PhotoRef | null;
+  /** Catalogue number for complaints; 7 (store registration) for seller applications. */
+  catalogNumber: number | null;
+  description: string | null;
+  previousNumber: string | null;
+  priority: 'normal' | 'urgent';
+}
+
+export type Emitted = { type: 'reply'; reply: Reply };
+type UserEvent = Extract<DialogEvent, { type: 'USER' }>;
+
+const officerOffer: Reply = { key: 'seller.offerOfficer', choices: [{ value: 'petugas', key: 'choices.officer' }] };
+
+export function welcomeReply(key = 'welcome.greeting'): Reply {
+  return {
+    key,
+    choices: [
+      { value: 'daftar seller', key: 'choices.register' },
+      { value: 'lapor masalah', key: 'choices.report' },
+      { value: 'cek status', key: 'choices.checkStatus' },
+      { value: 'petugas', key: 'choices.officer' },
+    ],
+  };
+}
+
+export const draftOf = (context: ConversationContext): ApplicationDraft => {
+  if (!context.application) throw new Error('No form in progress');
+  return context.application;
+};
+
+const currentField = (context: ConversationContext): FieldKey => {
+  const step = draftOf(context).current;
+  if (step === 'photo') throw new Error('The current step is the photo, not a field');
+  return step;
+};
+
+const outcomeOf = (context: ConversationContext, event: UserEvent): FieldOutcome => parseField(currentField(context), event.text);
+const editTarget = (event: UserEvent): EditableField | null => (event.command?.kind === 'edit' ? event.command.field : null);
+const userText = (event: DialogEvent): string => (event.type === 'USER' ? event.text : '');
+
+/** Every field answered: the form's data as the ticket's applicant (complaints leave the seller-only fields empty). */
+export function completeApplicant(draft: ApplicationDraft): ApplicantData {
+  const f = draft.fields;
+  const required = draft.kind === 'seller' ? (['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email'] as const) : (['name', 'phone', 'email'] as const);
+  for (const k of required) if (!f[k]) throw new Error('Form incomplete');
+  return {
+    name: f.name ?? '',
+    businessName: f.businessName ?? '',
+    productType: f.productType ?? '',
+    city: f.city ?? '',
+    province: f.province ?? '',
+    phone: f.phone ?? '',
+    email: f.email ?? '',
+  };
+}
+
+/** The customer owns a ticket when it came from this very conversation, or from their own WhatsApp number. */
+function ownsTicket(context: ConversationContext, ticket: DialogTicket): boolean {
+  if (ticket.channel === context.channel && ticket.conversationId === context.conversationId) return true;
+  return Boolean(context.profile?.phone && context.profile.phone === ticket.applicant.phone);
+}
+
+/** The phone number or email the customer typed matches the one on the ticket. */
+function provesOwnership(text: string, ticket: DialogTicket): boolean {
+  const phone = parseField('phone', text);
+  if (phone.kind === 'valid' && phone.value === ticket.applicant.phone) return true;
+  const typed = emailAsTyped(text.trim());
+  return typed !== undefined && typed.toLowerCase() === ticket.applicant.email.toLowerCase();
+}
+
+const nluOf = (event: unknown): NluResult => (event as { output: NluResult }).output;
+const ticketsOf = (event: unknown): DialogTicket[] => (event as { output: DialogTicket[] }).output;
+
+/** Types, services, guards and actions of the conversation machine; its states live in dialogs/states/. */
+export const conversationSetup = setup({
+  types: {
+    context: {} as ConversationContext,
+    events: {} as DialogEvent,
+    input: {} as ConversationInput,
+    emitted: {} as Emitted,
+  },
+  actors: {
+    // Provided by the bot (src/bot/dialogServices.ts): ticketing, photo pipeline, classifier.
+    fileTicket: fromPromise<FiledTicket, FileTicketInput>(async () => {
+      throw new Error('fileTicket not provided');
+    }),
+    ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async () => {
+      throw new Error('ingestPhoto not provided');
+    }),
+    classify: fromPromise<NluResult, { text: string }>(async () => {
+      throw new Error('classify not provided');
+    }),
+    findTickets: fromPromise<DialogTicket[], TicketQuery>(async () => {
+      throw new Error('findTickets not provided');
+    }),
+  },
+  guards: {
+    isYes: ({ event }) => event.type === 'USER' && event.command?.kind === 'yes',
+    isNo: ({ event }) => event.type === 'USER' && event.command?.kind === 'no',
+    isSkip: ({ event }) => event.type === 'USER' && event.command?.kind === 'skip',
+    isEditAll: ({ event }) => event.type === 'USER' && event.command?.kind === 'edit' && event.command.field === null,
+    /** "ubah email", "ganti foto": any step can be changed at any time. */
+    isEditOfStep: ({ event }) => event.type === 'USER' && editTarget(event) !== null,
+    /** A bare field name ("email") while choosing which field to change. */
+    isFieldWord: ({ event }) => event.type === 'USER' && fieldFromWord(event.text) !== null,
+    isMenu: ({ event }, item: MenuItem) => event.type === 'USER' && isMenu(event.text, item),
+    hasTicketNumber: ({ event }) => event.type === 'USER' && findTicketNumber(event.text) !== null,
+    /** "kirim" / "ya" again after a ticket was filed: a double tap, not a new request. */
+    repeatsConfirmation: ({ context, event }) => event.type === 'USER' && event.command?.kind === 'yes' && context.lastTicket !== null,
+    isGreeting: ({ event }) => event.type === 'USER' && event.command?.kind === 'greeting',
+    looksEnglish: ({ context, event }) => context.locale === 'id' && event.type === 'USER' && looksEnglish(event.text),
+    answerValid: ({ context, event }) => event.type === 'USER' && outcomeOf(context, event).kind === 'valid',
+    answerNeedsConfirm: ({ context, event }) => event.type === 'USER' && outcomeOf(context, event).kind === 'confirm',
+    tooManyFailures: ({ context }) => draftOf(context).attempts + 1 >= MAX_ATTEMPTS,
+    /** Every field answered and the photo given (or skipped where it is optional). */
+    formComplete: ({ context }) => nextOpenStep(draftOf(context)) === null,
+    /** An email the applicant says is right as typed, if it is a well-formed address ("budi@gmail" is not). */
+    typedEmailUsable: ({ context }) => {
+      const draft = draftOf(context);
+      return draft.current === 'email' && draft.pending !== null && emailAsTyped(draft.pending.typed) !== undefined;
+    },
+    photoOptional: ({ context }) => photoOptionalFor(draftOf(context), context.channel),
+    atPhotoStep: ({ context }) => draftOf(context).current === 'photo',
+    isComplaintForm: ({ context }) => draftOf(context).kind === 'complaint',
+    // Classifier results (onDone of `classify`).
+    nluIs: ({ event }, label: string) => nluOf(event).label === label,
+    nluConfidentType: ({ event }) => typeNumberOf(nluOf(event).label) !== null && nluOf(event).confidence >= CONFIDENT,
+    nluHasTypes: ({ event }) => newComplaint('', nluOf(event)).candidates.length > 0,
+    nluUnsure: ({ event }) => nluOf(event).confidence < 0.3,
+    lastTextEnglish: ({ context }) => context.locale === 'id' && looksEnglish(context.lastText),
+    // Complaint type selection.
+    typedType: ({ event }) => event.type === 'USER' && typeFromText(event.text) !== null,
+    typedGroup: ({ event }) => event.type === 'USER' && groupFromText(event.text) !== null,
+    isNext: ({ event }) => event.type === 'USER' && /^(berikutnya|next|lanjut|selanjutnya)$/i.test(event.text.trim()),
+    hasMorePages: ({ context }) => {
+      const c = context.complaint;
+      return c !== null && c.group !== null && (c.page + 1) * PAGE_SIZE < typesOfGroup(c.group).length;
+    },
+    hasCandidates: ({ context }) => (context.complaint?.candidates.length ?? 0) > 0,
+    isUrgentType: ({ context }) => URGENT_TYPES.includes(context.complaint?.catalogNumber ?? 0),
+    hasEarlierContact: ({ event }) => ticketsOf(event).some((t) => t.applicant.name && t.applicant.phone && t.applicant.email),
+    // Status look-ups.
+    foundNone: ({ event }) => ticketsOf(event).length === 0,
+    foundOwned: ({ context, event }) => {
+      const first = ticketsOf(event)[0];
+      return first !== undefined && ownsTicket(context, first);
+    },
+    provesOwnership: ({ context, event }) => event.type === 'USER' && context.inquiry?.ticket != null && provesOwnership(event.text, context.inquiry.ticket),
+  },
+  actions: {
+    say: emit((_, reply: Reply) => ({ type: 'reply' as const, reply })),
+    sayWelcome: emit(() => ({ type: 'reply' as const, reply: welcomeReply() })),
+    askCurrent: emit(({ context }) => {
+      const draft = draftOf(context);
+      return { type: 'reply' as const, reply: askReply(draft.current, context.channel, context.profile, draft.kind) };
+    }),
+    saySummary: emit(({ context }) => {
+      const draft = draftOf(context);
+      const c = context.complaint;
+      const problem = draft.kind === 'complaint' && c ? { label: catalogEntry(c.catalogNumber ?? 0)?.label ?? '-', description: c.description } : null;
+      return { type: 'reply' as const, reply: summaryReply(draft, problem) };
+    }),
+    sayChooseField: emit(({ context }) => ({ type: 'reply' as const, reply: chooseFieldReply(draftOf(context).kind) })),
+    sayInvalid: emit(({ context, event }) => {
+      const outcome = event.type === 'USER' ? outcomeOf(context, event) : null;
+      const error = outcome?.kind === 'invalid' ? outcome.error : 'invalid';
+      return { type: 'reply' as const, reply: { key: `fields.${currentField(context)}.errors.${error}` } };
+    }),
+    sayConfirm: emit(({ context }) => {
+      const draft = draftOf(context);
+      return {
+        type: 'reply' as const,
+        reply: {
+          key: `fields.${currentField(context)}.confirm`,
+          vars: { value: draft.pending?.value ?? '', typed: draft.pending?.typed ?? '' },
+          choices: [
+            { value: 'ya', key: 'choices.yes' },
+            { value: 'tidak', key: 'choices.no' },
+          ],
+        },
+      };
+    }),
+    offerOfficer: emit(() => ({ type: 'reply' as const, reply: officerOffer })),
+    /** After the third failed answer to one question (attempts already counted). */
+    offerOfficerWhenStuck: enqueueActions(({ context, enqueue }) => {
+      if ((context.application?.attempts ?? 0) >= MAX_ATTEMPTS) enqueue.emit({ type: 'reply', reply: officerOffer });
+    }),
+    sayDone: emit(({ context }) => {
+      const draft = draftOf(context);
+      return {
+        type: 'reply' as const,
+        reply: {
+          key: draft.kind === 'complaint' ? 'complaint.done' : 'seller.done',
+          vars: { number: context.lastTicket?.itsmNumber ?? '', phone: displayPhone(draft.fields.phone ?? ''), email: draft.fields.email ?? '' },
+        },
+      };
+    }),
+    sayAlreadyFiled: emit(({ context }) => ({
+      type: 'reply' as const,
+      reply: { key: 'seller.alreadyFiled', vars: { number: context.lastTicket?.itsmNumber ?? '' } },
+    })),
+    sayPhotoError: emit(({ context }) => ({ type: 'reply' as const, reply: { key: `seller.photo.errors.${context.photoError ?? 'corrupt'}` } })),
+    sayCancelled: emit(({ context }) => ({
+      type: 'reply' as const,
+      reply:
+        context.application?.kind === 'complaint' || (context.complaint && !context.application)
+          ? { key: 'complaint.cancelled', choices: welcomeReply().choices }
+          : { key: 'seller.cancelled', choices: [{ value: 'daftar seller', key: 'choices.register' }] },
+    })),
+    // Complaint type selection.
+    sayConfirmType: emit(({ context }) => ({ type: 'reply' as const, reply: confirmTypeReply(context.complaint?.candidates[0] ?? 0) })),
+    sayChooseType: emit(({ context }) => ({ type: 'reply' as const, reply: chooseTypeReply(context.complaint?.candidates ?? []) })),
+    sayGroups: emit(() => ({ type: 'reply' as const, reply: groupsReply() })),
+    sayBrowse: emit(({ context }) => ({ type: 'reply' as const, reply: browseReply(context.complaint?.group ?? 0, context.complaint?.page ?? 0) })),
+    sayPrefill: emit(({ context }) => {
+      const a = context.earlier?.applicant;
+      return {
+        type: 'reply' as const,
+        reply: {
+          key: 'complaint.prefill',
+          lines: [
+            { labelKey: 'fields.name.label', value: a?.name ?? '' },
+            { labelKey: 'fields.phone.label', value: displayPhone(a?.phone ?? '') },
+            { labelKey: 'fields.email.label', value: a?.email ?? '' },
+          ],
+          after: [{ key: 'complaint.prefillQuestion' }],
+          choices: [
+            { value: 'ya', key: 'choices.usePrevious' },
+            { value: 'tidak', key: 'choices.enterNew' },
+          ],
+        },
+      };
+    }),
+    // Status.
+    sayStatus: emit(({ context }) => {
+      const ticket = context.inquiry?.ticket;
+      const latest = ticket?.latestReply;
+      return {
+        type: 'reply' as const,
+        reply: {
+          key: 'status.show',
+          vars: { number: ticket?.number ?? '', status: ticket?.status ?? '', type: ticket?.serviceType ?? '' },
+          after: [
+            latest ? { key: 'status.latestReply', vars: { text: latest.text, at: latest.at.slice(0, 10) } } : { key: 'status.noReplyYet' },
+            { key: 'status.settledQuestion' },
+          ],
+          choices: [
+            { value: 'sudah', key: 'choices.settled' },
+            { value: 'belum', key: 'choices.notSettled' },
+          ],
+        },
+      };
+    }),
+    sayRefiled: emit(({ context }) => {
+      const a = context.inquiry?.ticket?.applicant;
+      return {
+        type: 'reply' as const,
+        reply: {
+          key: 'status.refiled',
+          vars: { number: context.lastTicket?.itsmNumber ?? '', previous: context.inquiry?.ticket?.number ?? '', phone: displayPhone(a?.phone ?? ''), email: a?.email ?? '' },
+        },
+      };
+    }),
+    // Context updates.
+    startSellerForm: assign({ application: () => newDraft(randomUUID(), 'seller'), complaint: () => null }),
+    startComplaintForm: assign({
+      application: ({ context }, usePrevious: boolean) => {
+        const a = context.earlier?.applicant;
+        return newDraft(randomUUID(), 'complaint', usePrevious && a ? { name: a.name, phone: a.phone, email: a.email } : {});
+      },
+    }),
+    rememberText: assign({ lastText: ({ event }) => userText(event) }),
+    startComplaint: assign({ complaint: ({ context }) => newComplaint(context.lastText, null), application: () => null }),
+    startComplaintFromNlu: assign({ complaint: ({ context, event }) => newComplaint(context.lastText, nluOf(event)), application: () => null }),
+    setComplaintCandidates: assign({
+      complaint: ({ context, event }) => ({ ...newComplaint(context.lastText, nluOf(event)), description: context.lastText }),
+    }),
+    selectFirstCandidate: assign({ complaint: ({ context }) => (context.complaint ? { ...context.complaint, catalogNumber: context.complaint.candidates[0] ?? null } : null) }),
+    selectTypedType: assign({
+      complaint: ({ context, event }) => (context.complaint ? { ...context.complaint, catalogNumber: typeFromText(userText(event)) } : null),
+    }),
+    selectTypedGroup: assign({
+      complaint: ({ context, event }) => (context.complaint ? { ...context.complaint, group: groupFromText(userText(event)), page: 0 } : null),
+    }),
+    nextPage: assign({ complaint: ({ context }) => (context.complaint ? { ...context.complaint, page: context.complaint.page + 1 } : null) }),
+    rememberEarlier: assign({ earlier: ({ event }) => ticketsOf(event).find((t) => t.applicant.name && t.applicant.phone && t.applicant.email) ?? null }),
+    startInquiry: assign({ inquiry: ({ event }) => ({ number: findTicketNumber(userText(event)), ticket: null, refileKey: null, refileText: null }) }),
+    startOwnInquiry: assign({ inquiry: () => ({ number: null, ticket: null, refileKey: null, refileText: null }) }),
+    setInquiryTicket: assign({
+      inquiry: ({ context, event }) => {
+        const ticket = ticketsOf(event)[0] ?? null;
+        return { number: ticket?.number ?? null, ticket, refileKey: null, refileText: null, ...(context.inquiry ? { refileKey: context.inquiry.refileKey } : {}) };
+      },
+    }),
+    startRefile: assign({ inquiry: ({ context }) => (context.inquiry ? { ...context.inquiry, refileKey: context.inquiry.refileKey ?? randomUUID() } : null) }),
+    rememberRefileText: assign({ inquiry: ({ context, event }) => (context.inquiry ? { ...context.inquiry, refileText: userText(event) } : null) }),
+    endInquiry: assign({ inquiry: () => null }),
+    // Form updates.
+    storeAnswer: assign({
+      application: ({ context, event }) => {
+        const draft = draftOf(context);
+        if (event.type !== 'USER') return draft;
+        const outcome = outcomeOf(context, event);
+        if (outcome.kind !== 'valid') return draft;
+        return { ...draft, fields: { ...draft.fields, [currentField(context)]: outcome.value }, attempts: 0 };
+      },
+    }),
+    setPending: assign({
+      application: ({ context, event }) => {
+        const draft = draftOf(context);
+        if (event.type !== 'USER') return draft;
+        const outcome = outcomeOf(context, event);
+        return outcome.kind === 'confirm' ? { ...draft, pending: { value: outcome.value, typed: outcome.typed } } : draft;
+      },
+    }),
+    acceptPending: assign({
+      application: ({ context }) => {
+        const draft = draftOf(context);
+        if (!draft.pending) return draft;
+        return { ...draft, fields: { ...draft.fields, [currentField(context)]: draft.pending.value }, pending: null, attempts: 0 };
+      },
+    }),
+    /** An email whose domain looked like a typo, kept as typed because the applicant said it is right. */
+    keepTyped: assign({
+      application: ({ context }) => {
+        const draft = draftOf(context);
+        if (!draft.pending) return draft;
+        const typed = emailAsTyped(draft.pending.typed);
+        if (typed === undefined) return draft;
+        return { ...draft, fields: { ...draft.fields, [currentField(context)]: typed }, pending: null, attempts: 0 };
+      },
+    }),
+    dropPending: assign({ application: ({ context }) => ({ ...draftOf(context), pending: null }) }),
+    countFailure: assign({ application: ({ context }) => ({ ...draftOf(context), attempts: draftOf(context).attempts + 1 }) }),
+    moveToNextOpen: assign({
+      application: ({ context }) => {
+        const draft = draftOf(context);
+        return { ...draft, current: nextOpenStep(draft) ?? draft.current, attempts: 0, pending: null };
+      },
+    }),
+    beginEdit: assign({
+      application: ({ context, event }) => {
+        const draft = draftOf(context);
+        const field = event.type === 'USER' ? editTarget(event) : null;
+        return field ? { ...draft, current: field, attempts: 0, pending: null } : draft;
+      },
+    }),
+    beginEditByWord: assign({
+      application: ({ context, event }) => {
+        const draft = draftOf(context);
+        const field = event.type === 'USER' ? fieldFromWord(event.text) : null;
+        return field ? { ...draft, current: field, attempts: 0, pending: null } : draft;
+      },
+    }),
+    editPhotoFromSummary: assign({ application: ({ context }) => ({ ...draftOf(context), current: 'photo' as const }) }),
+    skipPhoto: assign({ application: ({ context }) => ({ ...draftOf(context), photoSkipped: true, attempts: 0 }) }),
+    storePhoto: assign({
+      application: ({ context }, photo: PhotoRef) => ({ ...draftOf(context), photo, photoSkipped: false, attempts: 0 }),
+      photoError: () => null,
+    }),
+    recordPhotoError: assign({
+      photoError: (_, error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        return typeof code === 'string' ? code : 'corrupt';
+      },
+      application: ({ context }) => ({ ...draftOf(context), attempts: draftOf(context).attempts + 1 }),
+    }),
+    recordTicket: assign({ lastTicket: (_, ticket: FiledTicket) => ticket }),
+    endForm: assign({ application: () => null, complaint: () => null, earlier: () => null }),
+    recordOfficerWish: assign({ officerRequested: () => true }),
+    setLocale: assign({ locale: ({ context, event }) => (event.type === 'LANGUAGE' ? event.locale : context.locale) }),
+    setProfile: assign({ profile: ({ context, event }) => (event.type === 'PROFILE' ? event.profile : context.profile) }),
+  },
+});
+
+/** The ticketing actor's input for the form being submitted. */
+export function fileInputOf(context: ConversationContext): FileTicketInput {
+  const draft = draftOf(context);
+  const complaint = draft.kind === 'complaint' ? context.complaint : null;
+  return {
+    idempotencyKey: draft.id,
+    kind: draft.kind,
+    channel: context.channel,
+    conversationId: context.conversationId,
+    officer: context.officer,
+    applicant: completeApplicant(draft),
+    photo: draft.photo,
+    catalogNumber: draft.kind === 'seller' ? 7 : (complaint?.catalogNumber ?? null),
+    description: complaint?.description ?? null,
+    previousNumber: null,
+    priority: URGENT_TYPES.includes(complaint?.catalogNumber ?? 0) ? 'urgent' : 'normal',
+  };
+}
+
+/** The follow-up ticket of SOP 1f: same classification and data, linked to the earlier number. */
+export function refileInputOf(context: ConversationContext): FileTicketInput {
+  const inquiry = context.inquiry;
+  const ticket = inquiry?.ticket;
+  if (!inquiry || !ticket || !inquiry.refileKey) throw new Error('No follow-up in progress');
+  return {
+    idempotencyKey: inquiry.refileKey,
+    kind: 'refile',
+    channel: context.channel,
+    conversationId: context.conversationId,
+    officer: context.officer,
+    applicant: ticket.applicant,
+    photo: null,
+    catalogNumber: ticket.catalogNumber,
+    description: inquiry.refileText,
+    previousNumber: ticket.number,
+    priority: URGENT_TYPES.includes(ticket.catalogNumber ?? 0) ? 'urgent' : 'normal',
+  };
+}

@@ -1,0 +1,111 @@
+import { conversationSetup } from '../conversation.setup.js';
+
+const pickHint = { type: 'say', params: { key: 'complaint.notUnderstoodChoice' } } as const;
+
+/**
+ * A Marketplace complaint (SOP section 2): the customer's words, the catalogue type (confirmed in
+ * one tap when the classifier is confident, else chosen among its best guesses or by browsing the
+ * groups page by page), an urgent path for account take-over and data leaks, then the form.
+ */
+export const complaintState = conversationSetup.createStateConfig({
+  id: 'complaint',
+  initial: 'describe',
+  on: {
+    CANCEL: { target: '#conversation.idle', actions: ['sayCancelled', 'endForm'] },
+  },
+  states: {
+    describe: {
+      entry: { type: 'say', params: { key: 'complaint.describe' } },
+      on: {
+        PHOTO: { actions: { type: 'say', params: { key: 'complaint.describe' } } },
+        USER: [{ guard: 'typedType', actions: 'selectTypedType', target: 'selected' }, { actions: 'rememberText', target: 'classifying' }],
+      },
+    },
+    classifying: {
+      tags: 'busy',
+      invoke: {
+        src: 'classify',
+        input: ({ context }) => ({ text: context.lastText }),
+        onDone: [
+          { guard: 'nluConfidentType', actions: 'setComplaintCandidates', target: 'confirmType' },
+          { actions: 'setComplaintCandidates', target: 'chooseType' },
+        ],
+        onError: { target: 'groups' },
+      },
+    },
+    confirmType: {
+      entry: 'sayConfirmType',
+      on: {
+        USER: [
+          { guard: 'isYes', actions: 'selectFirstCandidate', target: 'selected' },
+          { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
+          { target: 'chooseType' },
+        ],
+      },
+    },
+    chooseType: {
+      always: { guard: ({ context }) => (context.complaint?.candidates.length ?? 0) === 0, target: 'groups' },
+      entry: 'sayChooseType',
+      on: {
+        USER: [
+          { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
+          { guard: 'typedGroup', actions: 'selectTypedGroup', target: 'browse' },
+          { guard: ({ event }) => event.type === 'USER' && /^(kelompok|lihat per kelompok|browse|browse by group|lainnya)$/i.test(event.text.trim()), target: 'groups' },
+          { actions: pickHint },
+        ],
+      },
+    },
+    groups: {
+      entry: 'sayGroups',
+      on: {
+        USER: [
+          { guard: 'typedGroup', actions: 'selectTypedGroup', target: 'browse' },
+          { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
+          { guard: 'isNo', target: 'chooseType' },
+          { actions: pickHint },
+        ],
+      },
+    },
+    browse: {
+      entry: 'sayBrowse',
+      on: {
+        USER: [
+          { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
+          { guard: 'isNext', actions: 'nextPage', target: 'browse', reenter: true },
+          { guard: 'isNo', target: 'groups' },
+          { guard: 'typedGroup', actions: 'selectTypedGroup', target: 'browse', reenter: true },
+          { actions: pickHint },
+        ],
+      },
+    },
+    /** A type is chosen: urgent ones are flagged and an officer offered at once; then the contact data. */
+    selected: {
+      always: [
+        { guard: 'isUrgentType', actions: { type: 'say', params: { key: 'complaint.urgent', choices: [{ value: 'petugas', key: 'choices.officer' }] } }, target: 'lookingUpEarlier' },
+        { target: 'lookingUpEarlier' },
+      ],
+    },
+    /** Someone who filed before is offered their earlier contact data instead of typing it again. */
+    lookingUpEarlier: {
+      tags: 'busy',
+      invoke: {
+        src: 'findTickets',
+        input: ({ context }) => ({ by: 'conversation' as const, channel: context.channel, conversationId: context.conversationId }),
+        onDone: [{ guard: 'hasEarlierContact', actions: 'rememberEarlier', target: 'offerPrefill' }, { target: 'startForm' }],
+        onError: { target: 'startForm' },
+      },
+    },
+    offerPrefill: {
+      entry: 'sayPrefill',
+      on: {
+        USER: [
+          { guard: 'isYes', actions: { type: 'startComplaintForm', params: true }, target: '#form' },
+          { actions: [{ type: 'startComplaintForm', params: false }, { type: 'say', params: { key: 'complaint.intro' } }], target: '#form' },
+        ],
+      },
+    },
+    startForm: {
+      always: { actions: [{ type: 'startComplaintForm', params: false }, { type: 'say', params: { key: 'complaint.intro' } }], target: '#form' },
+    },
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * Near-duplicate detection between the evaluation set and the training corpus, on normalised
+ * text (src/nlu/normalize.ts): an evaluation message that is (nearly) a corpus message would make
+ * the reported accuracy meaningless.
+ */
+import { normalizeText } from './normalize.js';
+
+/** How close two messages are, 0..1, and whether that counts as a near-duplicate. */
+export interface Closeness {
+  /** 1 - Levenshtein distance / longer length, on the normalised strings. */
+  readonly editRatio: number;
+  /** Jaccard index of the normalised word sets. */
+  readonly wordJaccard: number;
+}
+
+/** Thresholds: at or above either one, two messages are near-duplicates. */
+export const NEAR_DUPLICATE = { editRatio: 0.85, wordJaccard: 0.8 } as const;
+
+/** Compares two messages after normalisation. */
+export function closeness(a: string, b: string): Closeness {
+  const na = normalizeText(a);
+  const nb = normalizeText(b);
+  const longer = Math.max(na.length, nb.length);
+  const editRatio = longer === 0 ? 1 : 1 - levenshtein(na, nb) / longer;
+  const wa = new Set(na.split(' ').filter(Boolean));
+  const wb = new Set(nb.split(' ').filter(Boolean));
+  const union = new Set([...wa, ...wb]).size;
+  const inter = [...wa].filter((w) => wb.has(w)).length;
+  return { editRatio, wordJaccard: union === 0 ? 1 : inter / union };
+}
+
+/** True when the normalised texts are equal or nearly equal (see NEAR_DUPLICATE). */
+export function isNearDuplicate(a: string, b: string): boolean {
+  const c = closeness(a, b);
+  return c.editRatio >= NEAR_DUPLICATE.editRatio || c.wordJaccard >= NEAR_DUPLICATE.wordJaccard;
+}
+
+/** Edit distance (insertions, deletions, substitutions), two-row dynamic programme. */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
