@@ -4,8 +4,7 @@
  * the regression test in test/nlu.
  */
 import { labelFamily, type Corpus, type LabelledText } from './corpus.js';
-import type { Classification, ClassifierOptions } from './classifier.js';
-import { MarketplaceClassifier } from './classifier.js';
+import { MarketplaceClassifier, type Classification, type ClassifierOptions } from './classifier.js';
 
 /** Counts and rates for one slice of the evaluation set. */
 export interface AccuracySlice {

@@ -4,7 +4,7 @@
  * informal Indonesian ("gak bisa bayar pake icon cash min 😭", "udh 3x tolooong"), so both
  * models see one canonical vocabulary instead of a dozen spellings of "tidak" or "sudah".
  *
- * @example normalizeText('Min, udh bayar tp blm masuk!!! 😭') // 'admin sudah bayar tapi belum masuk'
+ * @example normalizeText('Min, udh bayar tp blm masuk!!! 😭') // 'sudah bayar tapi belum masuk'
  */
 import { TICKET_NUMBER_PATTERN } from './ticketNumbers.js';
 
@@ -103,7 +103,7 @@ export const SLANG: Readonly<Record<string, string>> = {
   account: 'akun', acc: 'akun', akunnya: 'akun', product: 'produk', products: 'produk', item: 'barang',
   pay: 'bayar', payment: 'bayar', paid: 'bayar', failed: 'gagal', fail: 'gagal', gagl: 'gagal',
   order: 'pesanan', orderan: 'pesanan', pesenan: 'pesanan', pesen: 'pesan', mp: 'marketplace',
-  icash: 'iconcash', plnmobile: 'plnmobile', cso: 'cs', agent: 'petugas', agen: 'petugas',
+  icash: 'iconcash', cso: 'cs', agent: 'petugas', agen: 'petugas',
   operator: 'petugas', officer: 'petugas', human: 'manusia', cc: 'kartukredit', tf: 'transfer',
   trf: 'transfer', faktur: 'invoice', inv: 'invoice', profile: 'profil', address: 'alamat',
   name: 'nama', change: 'ganti', rubah: 'ubah', merubah: 'ubah', delete: 'hapus', remove: 'hapus',
@@ -116,7 +116,19 @@ export const SLANG: Readonly<Record<string, string>> = {
   wd: 'tarik dana', connected: 'terhubung', connect: 'hubung', showing: 'tampil', show: 'tampil',
   new: 'baru', wrong: 'salah', received: 'terima', income: 'pendapatan', discount: 'diskon',
   disc: 'diskon', refun: 'refund', promosi: 'promo',
+  // colloquial "-in" verbs (Jakarta style) -> standard forms
+  aktifin: 'aktifkan', daftarin: 'daftarkan', hapusin: 'hapus', sambungin: 'sambungkan',
+  balikin: 'kembalikan', benerin: 'perbaiki', gantiin: 'ganti', cariin: 'cari', bukain: 'buka',
+  kirimin: 'kirim', beliin: 'beli', bayarin: 'bayar', masukin: 'masukkan', ubahin: 'ubah',
+  bantuin: 'bantu', urusin: 'urus', tanyain: 'tanya', cekin: 'cek', dibatalin: 'dibatalkan',
+  batalin: 'batalkan', dimasukin: 'dimasukkan', didaftarin: 'didaftarkan', dihapusin: 'dihapus',
 };
+
+/**
+ * Switching off is not switching on: "nonaktifkan", "menonaktifkan", "de-aktivasi" become one
+ * word, so character n-grams and stems of "aktif" do not pull them towards activation.
+ */
+const DEACTIVATION = /^(?:di|me)?non ?aktif\w*$|^deaktivasi\w*$/;
 
 /** Reduplication written with a "2" (muter2, berkali2, apa2) means the word twice. */
 const REDUPLICATION = /\b([a-z]{2,})2\b/g;
@@ -137,6 +149,7 @@ export function normalizeText(text: string): string {
   s = s.replace(/[^a-z0-9]+/g, ' ');
   s = ` ${s.trim()} `;
   for (const [from, to] of PHRASES) s = s.split(` ${from} `).join(` ${to} `);
+  s = s.replace(/ (non|de) (?=akti[fv])/g, ' $1');
   const words: string[] = [];
   for (const raw of s.trim().split(' ')) {
     if (raw === '' || /^\d+$/.test(raw)) continue;
@@ -145,7 +158,7 @@ export function normalizeText(text: string): string {
       continue;
     }
     const word = laughter(collapseRepeats(raw));
-    const mapped = SLANG[word] ?? word;
+    const mapped = DEACTIVATION.test(word) ? 'deaktivasi' : (SLANG[word] ?? word);
     if (mapped !== '') words.push(...mapped.split(' '));
   }
   return words.join(' ');

@@ -18,21 +18,45 @@ export const NEAR_DUPLICATE = { editRatio: 0.85, wordJaccard: 0.8 } as const;
 
 /** Compares two messages after normalisation. */
 export function closeness(a: string, b: string): Closeness {
-  const na = normalizeText(a);
-  const nb = normalizeText(b);
+  return closenessOfNormalised(normalizeText(a), normalizeText(b));
+}
+
+/** True when the normalised texts are equal or nearly equal (see NEAR_DUPLICATE). */
+export function isNearDuplicate(a: string, b: string): boolean {
+  return nearDuplicateOfNormalised(normalizeText(a), normalizeText(b));
+}
+
+/**
+ * The first of `corpus` that `text` nearly duplicates, or undefined. Normalises the corpus once,
+ * so checking a whole evaluation set stays fast.
+ */
+export function nearDuplicateFinder(corpus: readonly string[]): (text: string) => string | undefined {
+  const normalised = corpus.map((c) => ({ c, n: normalizeText(c) }));
+  return (text) => {
+    const n = normalizeText(text);
+    return normalised.find((x) => nearDuplicateOfNormalised(n, x.n))?.c;
+  };
+}
+
+function nearDuplicateOfNormalised(na: string, nb: string): boolean {
+  if (na === nb) return true;
+  const c = closenessOfNormalised(na, nb, NEAR_DUPLICATE.editRatio);
+  return c.editRatio >= NEAR_DUPLICATE.editRatio || c.wordJaccard >= NEAR_DUPLICATE.wordJaccard;
+}
+
+/**
+ * With `editFloor`, the edit distance is skipped when the lengths alone put the ratio below the
+ * floor (the distance is at least the length difference); the reported ratio is then that bound.
+ */
+function closenessOfNormalised(na: string, nb: string, editFloor = 0): Closeness {
   const longer = Math.max(na.length, nb.length);
-  const editRatio = longer === 0 ? 1 : 1 - levenshtein(na, nb) / longer;
+  const bound = longer === 0 ? 1 : Math.min(na.length, nb.length) / longer;
+  const editRatio = bound < editFloor ? bound : longer === 0 ? 1 : 1 - levenshtein(na, nb) / longer;
   const wa = new Set(na.split(' ').filter(Boolean));
   const wb = new Set(nb.split(' ').filter(Boolean));
   const union = new Set([...wa, ...wb]).size;
   const inter = [...wa].filter((w) => wb.has(w)).length;
   return { editRatio, wordJaccard: union === 0 ? 1 : inter / union };
-}
-
-/** True when the normalised texts are equal or nearly equal (see NEAR_DUPLICATE). */
-export function isNearDuplicate(a: string, b: string): boolean {
-  const c = closeness(a, b);
-  return c.editRatio >= NEAR_DUPLICATE.editRatio || c.wordJaccard >= NEAR_DUPLICATE.wordJaccard;
 }
 
 /** Edit distance (insertions, deletions, substitutions), two-row dynamic programme. */

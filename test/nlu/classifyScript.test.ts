@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function runClassify(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/classify.ts'], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('scripts/classify.ts', () => {
+  it('answers one JSON line per input line, errors included, and prints nothing else on stdout', async () => {
+    const input = [
+      JSON.stringify({ text: 'min gak bisa bayar pake iconcash' }),
+      'this is not json',
+      JSON.stringify({ message: 'no text field' }),
+      '',
+      JSON.stringify({ text: 'halo selamat pagi' }),
+    ].join('\n');
+    const { code, stdout, stderr } = await runClassify(input + '\n');
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed[0]).toMatchObject({ label: 'type:24' });
+    expect(Object.keys(parsed[0] ?? {})).toEqual(['label', 'confidence', 'alternatives']);
+    expect(parsed[1]).toHaveProperty('error');
+    expect(parsed[2]).toHaveProperty('error');
+    expect(parsed[3]).toMatchObject({ label: 'intent:greeting' });
+    expect(stdout).not.toMatch(/Epoch/);
+  });
+});
