@@ -1,4 +1,5 @@
 import { t } from '../../i18n/messages.js';
+import { splitText, truncate, utf16Length } from '../meta/textLimits.js';
 import type { OutboundReply } from '../meta/types.js';
 
 export interface MessengerPayloadOptions {
@@ -18,7 +19,6 @@ export const QUICK_REPLY_TITLE_MAX = 20;
 export const QUICK_REPLY_PAYLOAD_MAX = 1000;
 
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 interface QuickReply {
   content_type: 'text';
@@ -83,73 +83,11 @@ function toQuickReplies(choices: OutboundReply['choices']): QuickReply[] | undef
 
 /** At most 20 UTF-16 units, cut on a grapheme boundary and ended with '…' when cut. */
 export function truncateTitle(title: string): string {
-  if (title.length <= QUICK_REPLY_TITLE_MAX) return title;
-  let out = '';
-  for (const { segment } of graphemes.segment(title)) {
-    if (out.length + segment.length > QUICK_REPLY_TITLE_MAX - 1) break;
-    out += segment;
-  }
-  return `${out.trimEnd()}…`;
-}
-
-function utf16Length(s: string): number {
-  return s.length;
+  return truncate(title, QUICK_REPLY_TITLE_MAX);
 }
 
 function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-/**
- * Splits `text` into pieces each measuring at most `limit`. Each cut prefers, in this order, a
- * paragraph break, a line break, then a space, as long as it keeps at least half of the room; else
- * the last space anywhere; else the last grapheme boundary that fits. The whitespace at a cut is
- * dropped. Pieces are never empty.
- */
-export function splitText(text: string, limit: number, measure: (s: string) => number): string[] {
-  const chunks: string[] = [];
-  let rest = text.trim();
-  while (rest) {
-    if (measure(rest) <= limit) {
-      chunks.push(rest);
-      break;
-    }
-    const end = fittingPrefixEnd(rest, limit, measure);
-    const cut = findCut(rest, end);
-    const chunk = rest.slice(0, cut).trimEnd();
-    chunks.push(chunk);
-    rest = rest.slice(cut).trimStart();
-  }
-  return chunks;
-}
-
-/** The largest grapheme-boundary index whose prefix fits (at least one grapheme, so progress is made). */
-function fittingPrefixEnd(text: string, limit: number, measure: (s: string) => number): number {
-  let end = 0;
-  let size = 0;
-  for (const { segment, index } of graphemes.segment(text)) {
-    const next = size + measure(segment);
-    if (next > limit) return end > 0 ? end : index + segment.length;
-    size = next;
-    end = index + segment.length;
-  }
-  return end;
-}
-
-/** Where to cut `text` so that the piece is `text.slice(0, cut)` with `cut <= end`. */
-function findCut(text: string, end: number): number {
-  const window = text.slice(0, end + 1);
-  const halfway = Math.floor(end / 2);
-  const candidates = [lastBreak(window, /\n[^\S\n]*\n/g, end), lastBreak(window, /\n/g, end), lastBreak(window, /\s/g, end)];
-  for (const at of candidates) if (at !== undefined && at >= halfway) return at;
-  return candidates[2] ?? end;
-}
-
-/** The start of the last match of `re` in `window` that begins at or before `end` and after 0. */
-function lastBreak(window: string, re: RegExp, end: number): number | undefined {
-  let found: number | undefined;
-  for (const match of window.matchAll(re)) {
-    if (match.index > 0 && match.index <= end) found = match.index;
-  }
-  return found;
-}
+export { splitText };

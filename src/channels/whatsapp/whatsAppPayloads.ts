@@ -1,3 +1,4 @@
+import { splitText, truncate } from '../meta/textLimits.js';
 import type { OutboundReply } from '../meta/types.js';
 
 /**
@@ -133,19 +134,7 @@ function joinParagraphs(a: string, b: string): string {
   return a && b ? `${a}\n\n${b}` : a || b;
 }
 
-/**
- * At most `max` UTF-16 units, cut on a grapheme boundary and ended with '…' when cut (the '…'
- * counts in `max`).
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const { segment } of graphemes.segment(text)) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
-  }
-  return `${out.trimEnd()}…`;
-}
+export { truncate };
 
 /**
  * Titles cut to `max` and unique (case-insensitively, since Meta refuses repeated button titles):
@@ -198,54 +187,4 @@ function tailStart(text: string, max: number): number {
   return space !== -1 && space <= max / 2 ? start + space : start;
 }
 
-/**
- * Splits `text` into pieces of at most `limit` UTF-16 units. Each cut prefers, in this order, a
- * paragraph break, a line break, then a space, as long as it keeps at least half of the room;
- * else the last space anywhere; else (a single word longer than `limit`) the last grapheme
- * boundary that fits, so a surrogate pair or an emoji sequence is never broken. The whitespace
- * at a cut is dropped; pieces are never empty.
- */
-export function splitText(text: string, limit: number): string[] {
-  const chunks: string[] = [];
-  let rest = text.trim();
-  while (rest) {
-    if (rest.length <= limit) {
-      chunks.push(rest);
-      break;
-    }
-    const cut = findCut(rest, fittingEnd(rest, limit));
-    chunks.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  return chunks;
-}
-
-/** The largest grapheme-boundary index whose prefix fits (at least one grapheme, so progress is made). */
-function fittingEnd(text: string, limit: number): number {
-  let end = 0;
-  for (const { segment, index } of graphemes.segment(text)) {
-    const next = index + segment.length;
-    if (next > limit) return end > 0 ? end : next;
-    end = next;
-  }
-  return end;
-}
-
-/** Where to cut so that the piece is `text.slice(0, cut)` with `cut <= end`. */
-function findCut(text: string, end: number): number {
-  // One more character: a break right after the fitting prefix is a clean cut too.
-  const window = text.slice(0, end + 1);
-  const halfway = Math.floor(end / 2);
-  const candidates = [lastBreak(window, /\n[^\S\n]*\n/g, end), lastBreak(window, /\n/g, end), lastBreak(window, /[^\S\u00a0\u202f]/g, end)];
-  for (const at of candidates) if (at !== undefined && at >= halfway) return at;
-  return candidates[2] ?? end;
-}
-
-/** The start of the last match of `re` in `window` that begins after 0 and at or before `end`. */
-function lastBreak(window: string, re: RegExp, end: number): number | undefined {
-  let found: number | undefined;
-  for (const match of window.matchAll(re)) {
-    if (match.index > 0 && match.index <= end) found = match.index;
-  }
-  return found;
-}
+export { splitText };
