@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { catalogEntry } from '../src/tickets/catalog.js';
-import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
+import type { FiledTicket, PhotoRef } from '../src/tickets/types.js';
 import {
   MAX_ATTEMPTS,
   askReply,
@@ -11,8 +11,6 @@ import {
   nextOpenStep,
   photoOptionalFor,
   summaryReply,
-  type ApplicationDraft,
-  type FormKind,
 } from './application.js';
 import { fieldFromWord, looksEnglish, type EditableField } from './commands.js';
 import {
@@ -28,82 +26,19 @@ import {
   typeNumberOf,
   typesOfGroup,
   PAGE_SIZE,
-  type ComplaintDraft,
   type NluResult,
 } from './complaint.js';
-import type { DialogEvent, PhotoInput, SenderProfile } from './events.js';
+import type { DialogEvent, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { isMenu, type MenuItem } from './menu.js';
 import type { Reply } from './reply.js';
+import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, TicketQuery } from './conversationContext.js';
+import { draftOf, ownsTicket, provesOwnership } from './ticketInputs.js';
+
+export type * from './conversationContext.js';
+export { draftOf, fileInputOf, refileInputOf } from './ticketInputs.js';
 import { findTicketNumber } from './ticketNumber.js';
 
-export type Locale = 'id' | 'en';
-
-export interface ConversationInput {
-  channel: string;
-  conversationId: string;
-  locale: Locale;
-}
-
-/** An earlier ticket as the dialog needs it (status, owner check, prefill, re-filing). */
-export interface DialogTicket {
-  number: string;
-  status: string;
-  serviceType: string;
-  catalogNumber: number | null;
-  channel: string;
-  conversationId: string;
-  applicant: ApplicantData;
-  latestReply: { text: string; at: string } | null;
-}
-
-export type TicketQuery = { by: 'number'; number: string } | { by: 'conversation'; channel: string; conversationId: string };
-
-/** A status look-up in progress (SOP section 1f). */
-export interface Inquiry {
-  number: string | null;
-  ticket: DialogTicket | null;
-  /** Idempotency key of a follow-up ticket, made when the customer says the matter is not settled. */
-  refileKey: string | null;
-  refileText: string | null;
-}
-
-export interface ConversationContext extends ConversationInput {
-  /** The customer asked for (or accepted the offer of) a human officer; the handoff acts on it. */
-  officerRequested: boolean;
-  /** User name of the human officer holding the conversation, if any; else the bot's officer files. */
-  officer: string | null;
-  application: ApplicationDraft | null;
-  complaint: ComplaintDraft | null;
-  inquiry: Inquiry | null;
-  /** An earlier ticket of this conversation whose contact data can be offered again. */
-  earlier: DialogTicket | null;
-  lastTicket: FiledTicket | null;
-  /** Why the last photo was refused, for the reply. */
-  photoError: string | null;
-  /** Who the channel says the sender is (WhatsApp profile name and number). */
-  profile: SenderProfile | null;
-  /** The last free text being classified. */
-  lastText: string;
-}
-
-/** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */
-export interface FileTicketInput {
-  idempotencyKey: string;
-  kind: FormKind | 'refile';
-  channel: string;
-  conversationId: string;
-  officer: string | null;
-  applicant: ApplicantData;
-  photo: PhotoRef | null;
-  /** Catalogue number for complaints; 7 (store registration) for seller applications. */
-  catalogNumber: number | null;
-  description: string | null;
-  previousNumber: string | null;
-  priority: 'normal' | 'urgent';
-}
-
-export type Emitted = { type: 'reply'; reply: Reply };
 type UserEvent = Extract<DialogEvent, { type: 'USER' }>;
 
 const officerOffer: Reply = { key: 'seller.offerOfficer', choices: [{ value: 'petugas', key: 'choices.officer' }] };
@@ -120,10 +55,6 @@ export function welcomeReply(key = 'welcome.greeting'): Reply {
   };
 }
 
-export const draftOf = (context: ConversationContext): ApplicationDraft => {
-  if (!context.application) throw new Error('No form in progress');
-  return context.application;
-};
 
 const currentField = (context: ConversationContext): FieldKey => {
   const step = draftOf(context).current;
@@ -134,36 +65,6 @@ const currentField = (context: ConversationContext): FieldKey => {
 const outcomeOf = (context: ConversationContext, event: UserEvent): FieldOutcome => parseField(currentField(context), event.text);
 const editTarget = (event: UserEvent): EditableField | null => (event.command?.kind === 'edit' ? event.command.field : null);
 const userText = (event: DialogEvent): string => (event.type === 'USER' ? event.text : '');
-
-/** Every field answered: the form's data as the ticket's applicant (complaints leave the seller-only fields empty). */
-export function completeApplicant(draft: ApplicationDraft): ApplicantData {
-  const f = draft.fields;
-  const required = draft.kind === 'seller' ? (['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email'] as const) : (['name', 'phone', 'email'] as const);
-  for (const k of required) if (!f[k]) throw new Error('Form incomplete');
-  return {
-    name: f.name ?? '',
-    businessName: f.businessName ?? '',
-    productType: f.productType ?? '',
-    city: f.city ?? '',
-    province: f.province ?? '',
-    phone: f.phone ?? '',
-    email: f.email ?? '',
-  };
-}
-
-/** The customer owns a ticket when it came from this very conversation, or from their own WhatsApp number. */
-function ownsTicket(context: ConversationContext, ticket: DialogTicket): boolean {
-  if (ticket.channel === context.channel && ticket.conversationId === context.conversationId) return true;
-  return Boolean(context.profile?.phone && context.profile.phone === ticket.applicant.phone);
-}
-
-/** The phone number or email the customer typed matches the one on the ticket. */
-function provesOwnership(text: string, ticket: DialogTicket): boolean {
-  const phone = parseField('phone', text);
-  if (phone.kind === 'valid' && phone.value === ticket.applicant.phone) return true;
-  const typed = emailAsTyped(text.trim());
-  return typed !== undefined && typed.toLowerCase() === ticket.applicant.email.toLowerCase();
-}
 
 const nluOf = (event: unknown): NluResult => (event as { output: NluResult }).output;
 const ticketsOf = (event: unknown): DialogTicket[] => (event as { output: DialogTicket[] }).output;
@@ -470,41 +371,3 @@ export const conversationSetup = setup({
   },
 });
 
-/** The ticketing actor's input for the form being submitted. */
-export function fileInputOf(context: ConversationContext): FileTicketInput {
-  const draft = draftOf(context);
-  const complaint = draft.kind === 'complaint' ? context.complaint : null;
-  return {
-    idempotencyKey: draft.id,
-    kind: draft.kind,
-    channel: context.channel,
-    conversationId: context.conversationId,
-    officer: context.officer,
-    applicant: completeApplicant(draft),
-    photo: draft.photo,
-    catalogNumber: draft.kind === 'seller' ? 7 : (complaint?.catalogNumber ?? null),
-    description: complaint?.description ?? null,
-    previousNumber: null,
-    priority: URGENT_TYPES.includes(complaint?.catalogNumber ?? 0) ? 'urgent' : 'normal',
-  };
-}
-
-/** The follow-up ticket of SOP 1f: same classification and data, linked to the earlier number. */
-export function refileInputOf(context: ConversationContext): FileTicketInput {
-  const inquiry = context.inquiry;
-  const ticket = inquiry?.ticket;
-  if (!inquiry || !ticket || !inquiry.refileKey) throw new Error('No follow-up in progress');
-  return {
-    idempotencyKey: inquiry.refileKey,
-    kind: 'refile',
-    channel: context.channel,
-    conversationId: context.conversationId,
-    officer: context.officer,
-    applicant: ticket.applicant,
-    photo: null,
-    catalogNumber: ticket.catalogNumber,
-    description: inquiry.refileText,
-    previousNumber: ticket.number,
-    priority: URGENT_TYPES.includes(ticket.catalogNumber ?? 0) ? 'urgent' : 'normal',
-  };
-}

@@ -1,0 +1,75 @@
+import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
+import type { ApplicationDraft, FormKind } from './application.js';
+import type { ComplaintDraft } from './complaint.js';
+import type { SenderProfile } from './events.js';
+import type { Reply } from './reply.js';
+
+/** The conversation machine's context, input and service contracts. */
+
+export type Locale = 'id' | 'en';
+
+export interface ConversationInput {
+  channel: string;
+  conversationId: string;
+  locale: Locale;
+}
+
+/** An earlier ticket as the dialog needs it (status, owner check, prefill, re-filing). */
+export interface DialogTicket {
+  number: string;
+  status: string;
+  serviceType: string;
+  catalogNumber: number | null;
+  channel: string;
+  conversationId: string;
+  applicant: ApplicantData;
+  latestReply: { text: string; at: string } | null;
+}
+
+export type TicketQuery = { by: 'number'; number: string } | { by: 'conversation'; channel: string; conversationId: string };
+
+/** A status look-up in progress (SOP section 1f). */
+export interface Inquiry {
+  number: string | null;
+  ticket: DialogTicket | null;
+  /** Idempotency key of a follow-up ticket, made when the customer says the matter is not settled. */
+  refileKey: string | null;
+  refileText: string | null;
+}
+
+export interface ConversationContext extends ConversationInput {
+  /** The customer asked for (or accepted the offer of) a human officer; the handoff acts on it. */
+  officerRequested: boolean;
+  /** User name of the human officer holding the conversation, if any; else the bot's officer files. */
+  officer: string | null;
+  application: ApplicationDraft | null;
+  complaint: ComplaintDraft | null;
+  inquiry: Inquiry | null;
+  /** An earlier ticket of this conversation whose contact data can be offered again. */
+  earlier: DialogTicket | null;
+  lastTicket: FiledTicket | null;
+  /** Why the last photo was refused, for the reply. */
+  photoError: string | null;
+  /** Who the channel says the sender is (WhatsApp profile name and number). */
+  profile: SenderProfile | null;
+  /** The last free text being classified. */
+  lastText: string;
+}
+
+/** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */
+export interface FileTicketInput {
+  idempotencyKey: string;
+  kind: FormKind | 'refile';
+  channel: string;
+  conversationId: string;
+  officer: string | null;
+  applicant: ApplicantData;
+  photo: PhotoRef | null;
+  /** Catalogue number for complaints; 7 (store registration) for seller applications. */
+  catalogNumber: number | null;
+  description: string | null;
+  previousNumber: string | null;
+  priority: 'normal' | 'urgent';
+}
+
+export type Emitted = { type: 'reply'; reply: Reply };
