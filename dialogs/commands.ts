@@ -30,7 +30,6 @@ const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak'
 const CANCEL = new Set(['batal', 'batalkan', 'cancel', 'stop', 'berhenti', 'gak jadi', 'ga jadi', 'nggak jadi', 'enggak jadi', 'tidak jadi', 'gajadi', 'gak jd', 'ga jd', 'batal aja', 'batal saja', 'udahan']);
 const SKIP = new Set(['lewati', 'lewat', 'skip', 'nanti', 'nanti saja', 'tidak ada', 'gak ada', 'ga ada', 'tidak ada foto', 'lewati saja']);
 const OFFICER = /^(?:(?:mau|minta|ingin|pengen|pgn|bisa|tolong)\s+)?(?:(?:bicara|ngobrol|ngomong|chat|bantuan|dibantu|hubungkan|sambungkan)\s+(?:dengan|sama|sm|ke|dgn)?\s*)?(?:petugas|cs|customer service|agen|agent|operator|admin|manusia|orang|human|live agent|cso|officer|an officer)(?:\s+(?:saja|aja|dong|ya|pln))?$/;
-const START_SELLER = /\b(daftar|mendaftar|pendaftaran|registrasi|register|seller|merchant|jualan|berjualan|jadi penjual|buka toko|mitra|gabung)\b/;
 const ENGLISH = /^(english|in english|english please|english pls|bahasa inggris|inggris|can we speak english|do you speak english)$/;
 const INDONESIAN = /^(bahasa indonesia|indonesia|indonesian|bahasa|pakai bahasa indonesia|in indonesian)$/;
 const GREETING = /^(halo|hallo|hai|hi|hello|helo|hey|pagi|siang|sore|malam|selamat (pagi|siang|sore|malam)|assalamualaikum|assalamu alaikum|salam|permisi|p|min|kak|test|tes)( (min|kak|admin|pln|bang|mas|mbak))*$/;
@@ -76,11 +75,6 @@ export function interpretCommand(text: string): Command | null {
   if (ENGLISH.test(s)) return { kind: 'language', locale: 'en' };
   if (INDONESIAN.test(s)) return { kind: 'language', locale: 'id' };
   return null;
-}
-
-/** Whether a free-text message asks to become a seller (until the classifier of a later issue). */
-export function wantsToRegister(text: string): boolean {
-  return START_SELLER.test(normalizeCommandText(text));
 }
 
 const ENGLISH_HINTS = /\b(i|i'm|im|want|would|like|to|become|how|what|the|please|hello|register|sell|my|is|can|you|help|thanks|thank)\b/g;

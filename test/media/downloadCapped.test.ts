@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { downloadCapped, PhotoError, type PhotoErrorCode } from '../../src/media/index.js';
-import { serveBytes, startServer, type Handler } from './mediaTestHelpers.js';
+import { downloadCapped, PhotoError } from '../../src/media/index.js';
+import { codeOf, serveBytes, startServer, type Handler } from './mediaTestHelpers.js';
 
 const MB = 1024 * 1024;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -42,16 +42,6 @@ function streamSlowly(total: number, withContentLength: boolean, stats: StreamSt
       stats.closed = true;
     });
   };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<PhotoErrorCode | 'resolved'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    if (err instanceof PhotoError) return err.code;
-    throw err;
-  }
 }
 
 describe('downloadCapped', () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
+import { PhotoError, type PhotoErrorCode } from '../../src/media/index.js';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -103,4 +104,15 @@ export async function pixelAt(img: Buffer, x: number, y: number): Promise<[numbe
   const { data, info } = await sharp(img).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const o = (y * info.width + x) * info.channels;
   return [data[o] ?? -1, data[o + 1] ?? -1, data[o + 2] ?? -1];
+}
+
+/** The PhotoError code a promise rejects with, or 'resolved'. */
+export async function codeOf(p: Promise<unknown>): Promise<PhotoErrorCode | 'resolved'> {
+  try {
+    await p;
+    return 'resolved';
+  } catch (err) {
+    if (err instanceof PhotoError) return err.code;
+    throw err;
+  }
 }

@@ -5,24 +5,12 @@ import {
   decodeDataUrl,
   DEFAULT_PHOTO_LIMITS,
   normalizePhoto,
-  PhotoError,
   resolvePhotoLimits,
   sniffImageFormat,
-  type PhotoErrorCode,
 } from '../../src/media/index.js';
-import { makePhoto, pixelAt } from './mediaTestHelpers.js';
+import { codeOf, makePhoto, pixelAt } from './mediaTestHelpers.js';
 
 const limits = resolvePhotoLimits();
-
-async function codeOf(p: Promise<unknown>): Promise<PhotoErrorCode | 'resolved'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    if (err instanceof PhotoError) return err.code;
-    throw err;
-  }
-}
 
 describe('normalizePhoto input formats', () => {
   it('flattens a transparent PNG onto white for JPEG, keeps the alpha for WebP', async () => {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PhotoError, PhotoPipeline, type PhotoErrorCode } from '../../src/media/index.js';
-import { jpegMarkers, makePhoto, pixelAt, readExifGps, serveBytes, startServer } from './mediaTestHelpers.js';
+import { PhotoError, PhotoPipeline } from '../../src/media/index.js';
+import { codeOf, jpegMarkers, makePhoto, pixelAt, readExifGps, serveBytes, startServer } from './mediaTestHelpers.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let tmpRoot: string;
@@ -21,16 +21,6 @@ afterAll(async () => {
   await server.close();
   fs.rmSync(tmpRoot, { recursive: true, force: true });
 });
-
-async function codeOf(p: Promise<unknown>): Promise<PhotoErrorCode | 'resolved'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    if (err instanceof PhotoError) return err.code;
-    throw err;
-  }
-}
 
 describe('PhotoPipeline.ingest: stored photos', () => {
   it('stores a normal JPEG downloaded with a bearer token: hash, size, dimensions, files, thumbnail', async () => {
