@@ -1,0 +1,210 @@
+import crypto from 'node:crypto';
+import express from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Officer, OfficerStore } from './officerStore.js';
+import type { SessionStore } from './sessionStore.js';
+
+/** What createAgentAuth works with. */
+export interface AgentAuthOptions {
+  officers: OfficerStore;
+  sessions: SessionStore;
+  /** Always mark the cookie Secure (behind a TLS-terminating proxy); otherwise only on HTTPS requests. */
+  secureCookies?: boolean;
+  /** Clock in epoch milliseconds for the login throttle, for tests. */
+  now?: () => number;
+  /** Failed and throttled sign-ins; never given a password, and a username only as a short hash. */
+  log?: { warn(obj: object, msg: string): void };
+}
+
+/** What requireSession leaves in `res.locals` for the console's routes. */
+export interface AgentLocals {
+  officer: Officer;
+  session: { token: string; csrfToken: string };
+}
+
+/** Sign-in for the agent console and the guards for its API. */
+export interface AgentAuth {
+  /** POST /agent/api/login, POST /agent/api/logout, GET /agent/api/me */
+  router: Router;
+  /** 401 {error:'unauthenticated'} without a valid session cookie; else res.locals.officer = Officer, res.locals.session = { token, csrfToken } */
+  requireSession: RequestHandler;
+  /** Use after requireSession on every state-changing route: 403 {error:'csrf'} unless header X-CSRF-Token equals the session's token (timingSafeEqual) and, when an Origin header is present, its host equals the request's Host header. */
+  requireCsrf: RequestHandler;
+}
+
+/** Name of the session cookie (scoped to /agent, HttpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'pln_agent_session';
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** Bounds the throttle's memory when someone sprays random usernames. */
+const MAX_TRACKED_KEYS = 10_000;
+
+const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+
+/**
+ * Officer sign-in with a server-side session in an HttpOnly, SameSite=Strict cookie scoped to
+ * /agent, and a per-session CSRF token for state-changing requests (SameSite alone does not cover
+ * older browsers or same-site subdomains).
+ *
+ * The login throttle (5 failures per username or per client IP in 15 minutes) lives in this
+ * process's memory: each instance counts on its own and a restart forgets, which is enough to make
+ * online guessing slow, not to stop a distributed attack.
+ */
+export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
+  const { officers, sessions, log } = options;
+  const now = options.now ?? Date.now;
+  const failures = new Map<string, number[]>();
+
+  const recentFailures = (key: string): number => {
+    const kept = (failures.get(key) ?? []).filter((t) => t > now() - FAILURE_WINDOW_MS);
+    if (kept.length > 0) failures.set(key, kept);
+    else failures.delete(key);
+    return kept.length;
+  };
+  const recordFailure = (key: string, at: number): void => {
+    if (!failures.has(key) && failures.size >= MAX_TRACKED_KEYS) {
+      for (const k of [...failures.keys()]) recentFailures(k);
+      // Still full: forget the oldest-tracked key rather than grow without bound.
+      const oldest = failures.keys().next();
+      if (failures.size >= MAX_TRACKED_KEYS && !oldest.done) failures.delete(oldest.value);
+    }
+    failures.set(key, [...(failures.get(key) ?? []), at]);
+  };
+
+  const setCookie = (req: Request, res: Response, value: string, clear: boolean): void => {
+    const secure = options.secureCookies === true || req.secure;
+    res.append('Set-Cookie', `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/agent${secure ? '; Secure' : ''}${clear ? '; Max-Age=0' : ''}`);
+  };
+
+  const requireSession: RequestHandler = (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    const token = cookieValue(req.get('cookie'), SESSION_COOKIE);
+    const session = token ? sessions.get(token) : null;
+    // The account may have been removed or disabled since sign-in.
+    const officer = session ? officers.get(session.username) : null;
+    if (!token || !session || !officer) {
+      if (token && session) sessions.destroy(token);
+      res.status(401).json({ error: 'unauthenticated' });
+      return;
+    }
+    const locals: AgentLocals = { officer, session: { token, csrfToken: session.csrfToken } };
+    Object.assign(res.locals, locals);
+    next();
+  };
+
+  const requireCsrf: RequestHandler = (req, res, next) => {
+    const session = (res.locals as Partial<AgentLocals>).session;
+    const header = req.get('x-csrf-token');
+    if (!session || !header || !sameDigest(header, session.csrfToken) || !originAllowed(req)) {
+      res.status(403).json({ error: 'csrf' });
+      return;
+    }
+    next();
+  };
+
+  const router = express.Router();
+  router.use('/agent/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.post('/agent/api/login', express.json({ limit: '16kb' }), async (req, res) => {
+    // Login CSRF: a foreign page must not sign the officer in to an account of its choosing.
+    if (!originAllowed(req)) {
+      res.status(403).json({ error: 'csrf' });
+      return;
+    }
+    const body = loginSchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    const userKey = `user:${body.data.username.trim().toLowerCase()}`;
+    const ipKey = `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+    const who = { user: shortHash(userKey), ip: req.ip };
+    if (recentFailures(userKey) >= MAX_FAILURES || recentFailures(ipKey) >= MAX_FAILURES) {
+      log?.warn(who, 'agent login throttled');
+      res.status(429).json({ error: 'too_many_attempts' });
+      return;
+    }
+    // Counted as failed until proven right, so parallel guesses cannot all slip under the limit.
+    const at = now();
+    recordFailure(userKey, at);
+    recordFailure(ipKey, at);
+    const officer = await officers.verify(body.data.username, body.data.password);
+    if (!officer) {
+      log?.warn(who, 'agent login failed');
+      res.status(401).json({ error: 'invalid_credentials' });
+      return;
+    }
+    failures.delete(userKey);
+    const ipFailures = failures.get(ipKey) ?? [];
+    if (ipFailures.includes(at)) ipFailures.splice(ipFailures.lastIndexOf(at), 1);
+    // Rotation: a session id known before sign-in (fixation) is never promoted; the old one ends.
+    const previous = cookieValue(req.get('cookie'), SESSION_COOKIE);
+    if (previous) sessions.destroy(previous);
+    const { token, csrfToken } = sessions.create(officer.username);
+    setCookie(req, res, token, false);
+    res.status(200).json({ username: officer.username, displayName: officer.displayName, csrfToken });
+  });
+
+  router.post('/agent/api/logout', requireSession, requireCsrf, (req, res) => {
+    sessions.destroy((res.locals as AgentLocals).session.token);
+    setCookie(req, res, '', true);
+    res.status(204).end();
+  });
+
+  router.get('/agent/api/me', requireSession, (_req, res) => {
+    const { officer, session } = res.locals as AgentLocals;
+    res.status(200).json({ username: officer.username, displayName: officer.displayName, csrfToken: session.csrfToken });
+  });
+
+  router.use('/agent/api', bodyErrors);
+  return { router, requireSession, requireCsrf };
+}
+
+/** The JSON parser's refusals as this API's own errors, whether or not the app has a handler. */
+const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+  const type = (err as { type?: unknown }).type;
+  if (type === 'entity.too.large') {
+    res.status(413).json({ error: 'payload_too_large' });
+    return;
+  }
+  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    res.status(400).json({ error: 'bad_request' });
+    return;
+  }
+  next(err);
+};
+
+/** The first cookie called `name` in a Cookie header; values are base64url, so no decoding. */
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
+
+/** No Origin (same-origin GET, non-browser client) passes; a present one must name this host. */
+function originAllowed(req: Request): boolean {
+  const origin = req.get('origin');
+  if (origin === undefined) return true;
+  const host = req.get('host');
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    // Includes `Origin: null` (sandboxed frames, some redirects): never trusted.
+    return false;
+  }
+}
+
+/** Equal-length digests, so the comparison leaks neither content nor length. */
+function sameDigest(a: string, b: string): boolean {
+  const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
+  return crypto.timingSafeEqual(digest(a), digest(b));
+}
+
+const shortHash = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex').slice(0, 12);

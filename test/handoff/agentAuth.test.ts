@@ -1,0 +1,168 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAgentAuth } from '../../src/handoff/agentAuth.js';
+import { OfficerStore } from '../../src/handoff/officerStore.js';
+import { SessionStore } from '../../src/handoff/sessionStore.js';
+import { openSqlite } from '../../src/storage/sqlite.js';
+import { tempDir } from '../dialogs/harness.js';
+
+const PASSWORD = 'kopi-tubruk-2026';
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** The router plus one state-changing route, as the console mounts them, on 127.0.0.1. */
+async function start(opts: { now?: () => number; sessionNow?: () => number } = {}) {
+  const db = openSqlite(tempDir());
+  const officers = new OfficerStore(db);
+  await officers.create({ username: 'cso.andi', displayName: 'Andi Saputra', password: PASSWORD });
+  const warnings: { obj: object; msg: string }[] = [];
+  const auth = createAgentAuth({
+    officers,
+    sessions: new SessionStore(db, opts.sessionNow ? { now: opts.sessionNow } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    log: { warn: (obj, msg) => warnings.push({ obj, msg }) },
+  });
+  const app = express();
+  app.use(auth.router);
+  app.post('/agent/api/thing', express.json(), auth.requireSession, auth.requireCsrf, (_req, res) => {
+    res.json({ ok: true, officer: res.locals.officer.username });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  servers.push(server);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) });
+  const signIn = async () => {
+    const res = await login('cso.andi', PASSWORD);
+    expect(res.status).toBe(200);
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    return { cookie, csrfToken };
+  };
+  const thing = (headers: Record<string, string>) => fetch(`${base}/agent/api/thing`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  return { base, login, signIn, thing, warnings };
+}
+
+describe('agent console sign-in', () => {
+  it('signs in with a session cookie and a CSRF token', async () => {
+    const { base, login } = await start();
+    const res = await login('CSO.Andi', PASSWORD);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { username: string; displayName: string; csrfToken: string };
+    expect(body).toMatchObject({ username: 'cso.andi', displayName: 'Andi Saputra' });
+    expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^pln_agent_session=[A-Za-z0-9_-]{43}; /);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).toContain('Path=/agent');
+    expect(cookie).not.toContain('Secure');
+    const me = await fetch(`${base}/agent/api/me`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual(body);
+  });
+
+  it('answers wrong passwords and unknown users alike, and logs neither password nor username', async () => {
+    const { login, warnings } = await start();
+    const wrong = await login('cso.andi', 'not-the-password');
+    const unknown = await login('cso.nobody', PASSWORD);
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(await wrong.json()).toEqual({ error: 'invalid_credentials' });
+    expect(await unknown.json()).toEqual({ error: 'invalid_credentials' });
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(warnings).toHaveLength(2);
+    const logged = JSON.stringify(warnings);
+    for (const secret of ['not-the-password', PASSWORD, 'cso.andi', 'cso.nobody']) expect(logged).not.toContain(secret);
+  });
+
+  it('refuses malformed bodies with 400', async () => {
+    const { base, login } = await start();
+    const post = (body: string) => fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    for (const res of [await post('{"username":'), await post('[]'), await post('{"username":"cso.andi"}'), await login('cso.andi', '')]) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'bad_request' });
+    }
+  });
+
+  it('refuses a sign-in from a foreign page (login CSRF)', async () => {
+    const { base, login } = await start();
+    const foreign = await login('cso.andi', PASSWORD, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toEqual({ error: 'csrf' });
+    expect((await login('cso.andi', PASSWORD, { origin: base })).status).toBe(200);
+  });
+
+  it('guards state-changing routes with the session and its CSRF token', async () => {
+    const { base, signIn, thing } = await start();
+    const { cookie, csrfToken } = await signIn();
+    const none = await thing({ 'x-csrf-token': csrfToken });
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ error: 'unauthenticated' });
+    expect((await thing({ cookie: 'pln_agent_session=forged-token', 'x-csrf-token': csrfToken })).status).toBe(401);
+    const noHeader = await thing({ cookie });
+    expect(noHeader.status).toBe(403);
+    expect(await noHeader.json()).toEqual({ error: 'csrf' });
+    expect((await thing({ cookie, 'x-csrf-token': csrfToken.slice(1) })).status).toBe(403);
+    expect((await thing({ cookie, 'x-csrf-token': csrfToken, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await thing({ cookie, 'x-csrf-token': csrfToken, origin: 'null' })).status).toBe(403);
+    const ok = await thing({ cookie: `theme=dark; ${cookie}`, 'x-csrf-token': csrfToken, origin: base });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ok: true, officer: 'cso.andi' });
+  });
+
+  it('signs out: the cookie is cleared and no longer works', async () => {
+    const { base, signIn, thing } = await start();
+    const { cookie, csrfToken } = await signIn();
+    expect((await fetch(`${base}/agent/api/logout`, { method: 'POST', headers: { cookie } })).status).toBe(403);
+    const out = await fetch(`${base}/agent/api/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^pln_agent_session=; .*Max-Age=0/);
+    expect((await thing({ cookie, 'x-csrf-token': csrfToken })).status).toBe(401);
+    expect((await fetch(`${base}/agent/api/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('gives a new session on every sign-in and ends the one presented', async () => {
+    const { login, signIn, thing } = await start();
+    const first = await signIn();
+    const again = await login('cso.andi', PASSWORD, { cookie: first.cookie });
+    const second = again.headers.get('set-cookie')!.split(';')[0]!;
+    expect(second).not.toBe(first.cookie);
+    expect((await thing({ cookie: first.cookie, 'x-csrf-token': first.csrfToken })).status).toBe(401);
+  });
+
+  it('throttles after 5 failures for a username, with the right password too, until the window passes', async () => {
+    let clock = Date.parse('2026-11-24T08:00:00Z');
+    const { login } = await start({ now: () => clock });
+    for (let i = 0; i < 5; i++) expect((await login('CSO.Andi', `wrong-password-${i}`)).status).toBe(401);
+    const blocked = await login('cso.andi', PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(await blocked.json()).toEqual({ error: 'too_many_attempts' });
+    clock += 15 * 60 * 1000 + 1;
+    expect((await login('cso.andi', PASSWORD)).status).toBe(200);
+  });
+
+  it('throttles a client that tries many usernames', async () => {
+    const { login } = await start();
+    for (let i = 0; i < 5; i++) expect((await login(`guess${i}`, PASSWORD)).status).toBe(401);
+    expect((await login('cso.andi', PASSWORD)).status).toBe(429);
+  });
+
+  it('ends a session left idle for 8 hours', async () => {
+    let clock = Date.parse('2026-11-24T08:00:00Z');
+    const { base, signIn } = await start({ sessionNow: () => clock });
+    const { cookie } = await signIn();
+    clock += 7 * 60 * 60 * 1000;
+    expect((await fetch(`${base}/agent/api/me`, { headers: { cookie } })).status).toBe(200);
+    clock += 7 * 60 * 60 * 1000;
+    expect((await fetch(`${base}/agent/api/me`, { headers: { cookie } })).status).toBe(200);
+    clock += 8 * 60 * 60 * 1000;
+    expect((await fetch(`${base}/agent/api/me`, { headers: { cookie } })).status).toBe(401);
+  });
+});
