@@ -29,7 +29,6 @@ const YES = new Set(['ya', 'iya', 'iy', 'y', 'yes', 'yaa', 'iyaa', 'ok', 'oke', 
 const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'bukan', 'salah', 'tidak benar', 'bukan itu', 'nope', 'tak', 'kembali', 'back', 'balik', 'tidak jadi ubah', 'gak jadi ubah', 'belum', 'blm', 'belum selesai', 'blm selesai', 'masih belum', 'belum beres', 'not yet', 'not solved yet', 'no it is not']);
 const CANCEL = new Set(['batal', 'batalkan', 'cancel', 'stop', 'berhenti', 'gak jadi', 'ga jadi', 'nggak jadi', 'enggak jadi', 'tidak jadi', 'gajadi', 'gak jd', 'ga jd', 'batal aja', 'batal saja', 'udahan']);
 const SKIP = new Set(['lewati', 'lewat', 'skip', 'nanti', 'nanti saja', 'tidak ada', 'gak ada', 'ga ada', 'tidak ada foto', 'lewati saja']);
-const OFFICER = /^(?:(?:mau|minta|ingin|pengen|pgn|bisa|tolong)\s+)?(?:(?:bicara|ngobrol|ngomong|chat|bantuan|dibantu|hubungkan|sambungkan)\s+(?:dengan|sama|sm|ke|dgn)?\s*)?(?:petugas|cs|customer service|agen|agent|operator|admin|manusia|orang|human|live agent|cso|officer|an officer)(?:\s+(?:saja|aja|dong|ya|pln))?$/;
 const ENGLISH = /^(english|in english|english please|english pls|bahasa inggris|inggris|can we speak english|do you speak english)$/;
 const INDONESIAN = /^(bahasa indonesia|indonesia|indonesian|bahasa|pakai bahasa indonesia|in indonesian)$/;
 const GREETING = /^(halo|hallo|hai|hi|hello|helo|hey|pagi|siang|sore|malam|selamat (pagi|siang|sore|malam)|assalamualaikum|assalamu alaikum|salam|permisi|p|min|kak|test|tes)( (min|kak|admin|pln|bang|mas|mbak))*$/;
@@ -63,7 +62,7 @@ export function interpretCommand(text: string): Command | null {
   if (YES.has(s)) return { kind: 'yes' };
   if (NO.has(s)) return { kind: 'no' };
   if (SKIP.has(s)) return { kind: 'skip' };
-  if (OFFICER.test(s)) return { kind: 'officer' };
+  if (asksForOfficer(s)) return { kind: 'officer' };
   const edit = EDIT_VERB.exec(s);
   if (edit) {
     const rest = (edit[1] ?? '').trim();
@@ -85,4 +84,35 @@ export function looksEnglish(text: string): boolean {
   if (words.length < 2) return false;
   const hits = normalizeCommandText(text).match(ENGLISH_HINTS)?.length ?? 0;
   return hits / words.length >= 0.4;
+}
+
+/** Words for a person at PLN 123 (multi-word ones are joined with "_" first). */
+const PERSON = new Set(['petugas', 'cs', 'customer_service', 'customer_care', 'call_center', 'agen', 'agent', 'operator', 'admin', 'adminnya', 'manusia', 'orang', 'orang_asli', 'human', 'live_agent', 'live_chat', 'cso', 'officer', 'staf', 'staff', 'pegawai', 'karyawan', 'person', 'someone', 'somebody', 'representative', 'bukan_bot']);
+/** The rest of a request for a person: politeness, wanting, talking, connecting, particles. */
+const REQUEST_WORDS = new Set([
+  'saya', 'aku', 'sy', 'gw', 'gue', 'aq', 'kami', 'kak', 'kakak', 'min', 'mimin', 'pak', 'bu', 'mas', 'mbak', 'bang', 'halo', 'hai', 'tolong', 'mohon', 'bisa', 'boleh', 'apa', 'apakah', 'ada',
+  'mau', 'minta', 'ingin', 'pengen', 'pgn', 'pengin', 'butuh', 'perlu', 'bicara', 'berbicara', 'ngobrol', 'ngomong', 'chat', 'chatting', 'bantuan', 'dibantu', 'bantu', 'hubungkan', 'sambungkan',
+  'disambungkan', 'dihubungkan', 'hubungi', 'menghubungi', 'alihkan', 'dialihkan', 'langsung', 'dengan', 'sama', 'sm', 'ke', 'dgn', 'ama', 'oleh', 'yang', 'yg', 'asli', 'saja', 'aja', 'dong',
+  'ya', 'deh', 'nih', 'pln', 'nya', 'sekarang', 'skrg', 'segera', 'please', 'pls', 'plz', 'i', 'we', 'want', 'need', 'would', 'like', 'to', 'can', 'could', 'may', 'talk', 'speak', 'chat', 'connect',
+  'transfer', 'me', 'with', 'a', 'an', 'the', 'real', 'live', 'now', 'your', 'help',
+]);
+const PHRASES: Array<[RegExp, string]> = [
+  [/\bcustomer (service|care)\b/g, 'customer_$1'],
+  [/\bcall ?cent(er|re)\b/g, 'call_center'],
+  [/\blive (agent|chat)\b/g, 'live_$1'],
+  [/\borang (asli|beneran)\b/g, 'orang_asli'],
+  [/\bbukan (bot|robot|mesin)\b/g, 'bukan_bot'],
+];
+
+/**
+ * Whether a whole message asks for a person ("mau ngobrol sama cs aja", "bisa dibantu petugas?",
+ * "talk to a human please"). Every word must belong to such a request, so an answer that merely
+ * contains one of the words ("Toko Admin Jaya", "jasa admin medsos") is never taken for one.
+ */
+export function asksForOfficer(normalized: string): boolean {
+  let s = normalized;
+  for (const [re, joined] of PHRASES) s = s.replace(re, joined);
+  const words = s.split(' ').filter(Boolean);
+  if (words.length === 0 || words.length > 12) return false;
+  return words.some((w) => PERSON.has(w)) && words.every((w) => PERSON.has(w) || REQUEST_WORDS.has(w));
 }

@@ -1,3 +1,4 @@
+import { and } from 'xstate';
 import { conversationSetup, welcomeReply } from './conversation.setup.js';
 import { complaintState } from './states/complaint.states.js';
 import { formState } from './states/form.states.js';
@@ -31,7 +32,18 @@ export const conversationMachine = conversationSetup.createMachine({
   }),
   initial: 'idle',
   on: {
-    OFFICER: { actions: ['recordOfficerWish', { type: 'say', params: { key: 'officer.recorded' } }] },
+    // Any time, also in the middle of a form: the bot opens the handoff and tells the queue position.
+    OFFICER: { actions: 'requestHandoff' },
+    // From the officers' side (src/handoff). While an officer holds the conversation the bot steps
+    // the machine only with these, and says nothing; handing back resumes at the first open question.
+    OFFICER_JOINED: { actions: 'joinOfficer' },
+    HANDED_BACK: [
+      { guard: 'inForm', actions: { type: 'say', params: { key: 'officer.handedBack' } }, target: '#form.advance' },
+      { guard: 'inComplaintSelection', actions: { type: 'say', params: { key: 'officer.handedBack' } }, target: '#complaint.resume' },
+      { target: '.idle', actions: ['endInquiry', { type: 'say', params: welcomeReply('officer.handedBackMenu') }] },
+    ],
+    HANDOFF_CLOSED: { target: '.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('officer.closed') }] },
+    FILED_BY_OFFICER: { target: '.idle', actions: ['recordOfficerTicket', 'endForm'] },
     LANGUAGE: { actions: ['setLocale', { type: 'say', params: { key: 'language.switched' } }] },
     PROFILE: { actions: 'setProfile' },
     UNSUPPORTED: { actions: { type: 'say', params: { key: 'common.unsupported' } } },
@@ -61,16 +73,18 @@ export const conversationMachine = conversationSetup.createMachine({
         input: ({ context }) => ({ text: context.lastText }),
         onDone: [
           { guard: 'lastTextEnglish', target: 'idle', actions: { type: 'say', params: { key: 'language.offerEnglish', choices: [{ value: 'english', key: 'choices.english' }] } } },
-          { guard: 'nluUnsure', target: 'idle', actions: { type: 'say', params: welcomeReply('welcome.notUnderstood') } },
+          { guard: and(['nluUnsure', 'unplacedBefore']), target: 'idle', actions: { type: 'requestHandoff', params: 'unplaced' } },
+          { guard: 'nluUnsure', target: 'idle', actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },
           { guard: { type: 'nluIs', params: 'intent:register_seller' }, target: 'seller' },
           { guard: { type: 'nluIs', params: 'intent:status_inquiry' }, actions: 'startOwnInquiry', target: 'status' },
-          { guard: { type: 'nluIs', params: 'intent:ask_human' }, target: 'idle', actions: ['recordOfficerWish', { type: 'say', params: { key: 'officer.recorded' } }] },
+          { guard: { type: 'nluIs', params: 'intent:ask_human' }, target: 'idle', actions: { type: 'requestHandoff', params: 'asked' } },
           { guard: { type: 'nluIs', params: 'intent:promo_info' }, target: 'idle', actions: { type: 'say', params: { key: 'promo.ended', choices: welcomeReply().choices } } },
           { guard: { type: 'nluIs', params: 'intent:greeting' }, target: 'idle', actions: 'sayWelcome' },
           { guard: { type: 'nluIs', params: 'intent:out_of_scope' }, target: 'idle', actions: { type: 'say', params: { key: 'scope.outOfScope' } } },
           { guard: 'nluConfidentType', actions: 'startComplaintFromNlu', target: 'complaint.confirmType' },
           { guard: 'nluHasTypes', actions: 'startComplaintFromNlu', target: 'complaint.chooseType' },
-          { target: 'idle', actions: { type: 'say', params: welcomeReply('welcome.notUnderstood') } },
+          { guard: 'unplacedBefore', target: 'idle', actions: { type: 'requestHandoff', params: 'unplaced' } },
+          { target: 'idle', actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },
         ],
         onError: { target: 'idle', actions: { type: 'say', params: welcomeReply('welcome.notUnderstood') } },
       },

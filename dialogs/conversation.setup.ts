@@ -28,7 +28,7 @@ import {
   PAGE_SIZE,
   type NluResult,
 } from './complaint.js';
-import type { DialogEvent, PhotoInput } from './events.js';
+import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { isMenu, type MenuItem } from './menu.js';
 import type { Reply } from './reply.js';
@@ -125,6 +125,10 @@ export const conversationSetup = setup({
     nluConfidentType: ({ event }) => typeNumberOf(nluOf(event).label) !== null && nluOf(event).confidence >= CONFIDENT,
     nluHasTypes: ({ event }) => newComplaint('', nluOf(event)).candidates.length > 0,
     nluUnsure: ({ event }) => nluOf(event).confidence < 0.3,
+    /** The previous message could not be placed either: the second in a row goes to an officer. */
+    unplacedBefore: ({ context }) => (context.unplaced ?? 0) >= 1,
+    inForm: ({ context }) => context.application !== null,
+    inComplaintSelection: ({ context }) => context.complaint !== null && context.application === null,
     lastTextEnglish: ({ context }) => context.locale === 'id' && looksEnglish(context.lastText),
     // Complaint type selection.
     typedType: ({ event }) => event.type === 'USER' && typeFromText(event.text) !== null,
@@ -260,7 +264,7 @@ export const conversationSetup = setup({
       };
     }),
     // Context updates.
-    startSellerForm: assign({ application: () => newDraft(randomUUID(), 'seller'), complaint: () => null }),
+    startSellerForm: assign({ application: () => newDraft(randomUUID(), 'seller'), complaint: () => null, unplaced: () => 0 }),
     startComplaintForm: assign({
       application: ({ context }, usePrevious: boolean) => {
         const a = context.earlier?.applicant;
@@ -268,8 +272,8 @@ export const conversationSetup = setup({
       },
     }),
     rememberText: assign({ lastText: ({ event }) => userText(event) }),
-    startComplaint: assign({ complaint: ({ context }) => newComplaint(context.lastText, null), application: () => null }),
-    startComplaintFromNlu: assign({ complaint: ({ context, event }) => newComplaint(context.lastText, nluOf(event)), application: () => null }),
+    startComplaint: assign({ complaint: ({ context }) => newComplaint(context.lastText, null), application: () => null, unplaced: () => 0 }),
+    startComplaintFromNlu: assign({ complaint: ({ context, event }) => newComplaint(context.lastText, nluOf(event)), application: () => null, unplaced: () => 0 }),
     setComplaintCandidates: assign({
       complaint: ({ context, event }) => ({ ...newComplaint(context.lastText, nluOf(event)), description: context.lastText }),
     }),
@@ -283,7 +287,7 @@ export const conversationSetup = setup({
     nextPage: assign({ complaint: ({ context }) => (context.complaint ? { ...context.complaint, page: context.complaint.page + 1 } : null) }),
     rememberEarlier: assign({ earlier: ({ event }) => ticketsOf(event).find((t) => t.applicant.name && t.applicant.phone && t.applicant.email) ?? null }),
     startInquiry: assign({ inquiry: ({ event }) => ({ number: findTicketNumber(userText(event)), ticket: null, refileKey: null, refileText: null }) }),
-    startOwnInquiry: assign({ inquiry: () => ({ number: null, ticket: null, refileKey: null, refileText: null }) }),
+    startOwnInquiry: assign({ inquiry: () => ({ number: null, ticket: null, refileKey: null, refileText: null }), unplaced: () => 0 }),
     setInquiryTicket: assign({
       inquiry: ({ context, event }) => {
         const ticket = ticketsOf(event)[0] ?? null;
@@ -366,6 +370,18 @@ export const conversationSetup = setup({
     recordTicket: assign({ lastTicket: (_, ticket: FiledTicket) => ticket }),
     endForm: assign({ application: () => null, complaint: () => null, earlier: () => null }),
     recordOfficerWish: assign({ officerRequested: () => true }),
+    /**
+     * Asks the bot to put the conversation in the officers' queue. Without a reason it is the
+     * customer's own wish, or, after the third failed answer to one question, the accepted offer.
+     */
+    requestHandoff: enqueueActions(({ context, enqueue }, reason?: HandoffReason) => {
+      const stuck = (context.application?.attempts ?? 0) >= MAX_ATTEMPTS;
+      enqueue.assign({ officerRequested: true });
+      enqueue.emit({ type: 'handoff', reason: reason ?? (stuck ? 'stuck' : 'asked'), formInProgress: context.application !== null || context.complaint !== null });
+    }),
+    countUnplaced: assign({ unplaced: ({ context }) => (context.unplaced ?? 0) + 1 }),
+    joinOfficer: assign({ officer: ({ context, event }) => (event.type === 'OFFICER_JOINED' ? event.officer : context.officer) }),
+    recordOfficerTicket: assign({ lastTicket: ({ context, event }) => (event.type === 'FILED_BY_OFFICER' ? event.ticket : context.lastTicket) }),
     setLocale: assign({ locale: ({ context, event }) => (event.type === 'LANGUAGE' ? event.locale : context.locale) }),
     setProfile: assign({ profile: ({ context, event }) => (event.type === 'PROFILE' ? event.profile : context.profile) }),
   },

@@ -1,7 +1,7 @@
 import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
 import type { ApplicationDraft, FormKind } from './application.js';
 import type { ComplaintDraft } from './complaint.js';
-import type { SenderProfile } from './events.js';
+import type { HandoffReason, SenderProfile } from './events.js';
 import type { Reply } from './reply.js';
 
 /** The conversation machine's context, input and service contracts. */
@@ -54,6 +54,8 @@ export interface ConversationContext extends ConversationInput {
   profile: SenderProfile | null;
   /** The last free text being classified. */
   lastText: string;
+  /** Messages in a row the bot could not place (absent in snapshots saved before it existed). */
+  unplaced?: number;
 }
 
 /** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */
@@ -72,4 +74,8 @@ export interface FileTicketInput {
   priority: 'normal' | 'urgent';
 }
 
-export type Emitted = { type: 'reply'; reply: Reply };
+/**
+ * What the machine tells the bot: a reply to send, or that the conversation should go to the
+ * officers' queue (the bot opens the handoff and tells the customer their place in it).
+ */
+export type Emitted = { type: 'reply'; reply: Reply } | { type: 'handoff'; reason: HandoffReason; formInProgress: boolean };

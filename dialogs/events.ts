@@ -1,4 +1,5 @@
 import type { Command } from './commands.js';
+import type { FiledTicket } from '../src/tickets/types.js';
 
 /** Where a photo comes from; the photo pipeline (src/media) fetches and checks it. */
 export type PhotoInput =
@@ -27,4 +28,18 @@ export type DialogEvent =
   | { type: 'OFFICER' }
   | { type: 'LANGUAGE'; locale: 'id' | 'en' }
   /** Sent by the engine before the user's event when the channel tells who the sender is. */
-  | { type: 'PROFILE'; profile: SenderProfile };
+  | { type: 'PROFILE'; profile: SenderProfile }
+  | HandoffControlEvent;
+
+/**
+ * What the officers' side tells the conversation (src/handoff), never the customer: an officer
+ * took it over, handed it back to the bot, closed it, or filed the ticket from the console.
+ */
+export type HandoffControlEvent =
+  | { type: 'OFFICER_JOINED'; officer: string }
+  | { type: 'HANDED_BACK' }
+  | { type: 'HANDOFF_CLOSED' }
+  | { type: 'FILED_BY_OFFICER'; ticket: FiledTicket };
+
+/** Why a conversation goes to the officers' queue. */
+export type HandoffReason = 'asked' | 'stuck' | 'urgent' | 'unplaced';

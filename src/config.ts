@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { WorkingHours } from './handoff/workingHours.js';
 
 /**
  * The service's settings, read once from the environment and validated here: this is the only
@@ -49,6 +50,13 @@ const envSchema = z.object({
   WHATSAPP_REPLY_TEMPLATE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores').optional()),
   WHATSAPP_REPLY_TEMPLATE_LANGUAGE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'a template language code such as id or en_US').default('id')),
 
+  // Officers (agent console at /agent): when they are on duty, in which time zone; the queue
+  // message tells customers who ask outside these hours when officers are back.
+  OFFICER_HOURS: z.preprocess(emptyAsUndefined, z.string().default('mon-fri 08:00-17:00')),
+  OFFICER_TIMEZONE: z.preprocess(emptyAsUndefined, z.string().default('Asia/Jakarta')),
+  // Mark the console's session cookie Secure even on plain HTTP (TLS ends at a proxy in front).
+  AGENT_SECURE_COOKIES: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+
   // Photos
   PHOTO_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   PHOTO_MAX_PIXELS: positiveInt(40_000_000),
@@ -67,6 +75,7 @@ export interface AppConfig {
   photos: { dir: string; maxBytes: number; maxPixels: number };
   meta: MetaConfig;
   notify: NotifyConfig;
+  officers: { hours: WorkingHours; secureCookies: boolean };
 }
 
 /** How the applicant hears about a support-team reply besides the conversation itself. */
@@ -120,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tickets: { officerName: e.BOT_OFFICER_NAME, apiToken: e.TICKETS_API_TOKEN },
     photos: { dir: path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
     meta: metaConfig(e),
+    officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },
     notify: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,
@@ -145,4 +155,12 @@ function metaConfig(e: Env): MetaConfig {
       ? { instagram: { accessToken: e.INSTAGRAM_ACCESS_TOKEN, appSecret: e.INSTAGRAM_APP_SECRET ?? secret } }
       : {}),
   };
+}
+
+function workingHours(e: Env): WorkingHours {
+  try {
+    return WorkingHours.parse(e.OFFICER_HOURS, e.OFFICER_TIMEZONE);
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  OFFICER_HOURS/OFFICER_TIMEZONE: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -9,10 +9,23 @@ import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
 import type { MetaChannel } from './channels/meta/types.js';
 import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
 import { ContactWindowStore } from './storage/contactWindowStore.js';
+import { createAgentAuth } from './handoff/agentAuth.js';
+import { createAgentRouter } from './handoff/agentRouter.js';
+import { createConsolePageRouter } from './handoff/consolePage.js';
+import { ChannelSender } from './handoff/conversationSender.js';
+import { LocalHandoffBus } from './handoff/handoffBus.js';
+import { HandoffDesk } from './handoff/handoffDesk.js';
+import { HandoffGate } from './handoff/handoffGate.js';
+import { HandoffStore } from './handoff/handoffStore.js';
+import { describeGuess } from './handoff/handoffSummary.js';
+import { OfficerStore } from './handoff/officerStore.js';
+import { SessionStore } from './handoff/sessionStore.js';
 import { createApp } from './http/app.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
 import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
+import { PhotoStore } from './media/photoStore.js';
+import { ConversationReferenceStore } from './storage/conversationReferenceStore.js';
 import { createSmtpMailer } from './notify/mailer.js';
 import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
@@ -33,6 +46,8 @@ export interface Service {
   readonly windows: ContactWindowStore;
   /** Tells applicants about support-team replies; `idle()` waits for the notices under way. */
   readonly notifier: TicketNotifier;
+  /** The officers' queue, transcripts and console operations. */
+  readonly handoffs: { store: HandoffStore; desk: HandoffDesk; officers: OfficerStore };
 }
 
 /**
@@ -58,12 +73,28 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const classifierReady = MarketplaceClassifier.train();
   classifierReady.catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'classifier training failed'));
   const classifier = { classify: async (text: string) => (await classifierReady).classify(text) };
+  // The officers' queue: every message is written to the transcript, and while an officer holds a
+  // conversation the engine leaves the dialog alone (the bot cannot talk over the officer).
+  const handoffStore = new HandoffStore(db);
+  const handoffBus = new LocalHandoffBus();
   const engine = new DialogEngine({
     store: new SqliteConversationStore(db),
     machine: provideDialogServices({ tickets, photos, classifier, botOfficerName: config.tickets.officerName }),
     defaultLocale: config.defaultLocale,
+    handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos }),
   });
-  const bot = new PlnBot({ engine, log, defaultLocale: config.defaultLocale });
+  const references = new ConversationReferenceStore(db);
+  const bot = new PlnBot({
+    engine,
+    log,
+    defaultLocale: config.defaultLocale,
+    references,
+    transcriptOf: (key) => handoffStore.transcript(key, 50),
+    positionOf: (id) => {
+      const handoff = handoffStore.byId(id);
+      return handoff ? handoffStore.position(handoff) : null;
+    },
+  });
   const windows = new ContactWindowStore(db);
   const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
   const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log });
@@ -82,11 +113,43 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     localeOf: async (ticket) => (await engine.peek(`${ticket.channel}:${ticket.conversationId}`))?.context.locale,
     log,
   });
+  const botFrameworkAdapter = createBotFrameworkAdapter(config.botFramework);
+  const officers = new OfficerStore(db);
+  const sessions = new SessionStore(db);
+  const desk = new HandoffDesk({
+    store: handoffStore,
+    engine,
+    sender: new ChannelSender({
+      meta: channels,
+      botFramework: { adapter: botFrameworkAdapter, appId: config.botFramework.appId ?? '', references },
+      log,
+    }),
+    tickets,
+    bus: handoffBus,
+    officerName: (username) => officers.get(username)?.displayName ?? null,
+    guess: async (text) => {
+      const result = await classifier.classify(text);
+      return describeGuess(result.label, result.confidence);
+    },
+    botOfficerName: config.tickets.officerName,
+    defaultLocale: config.defaultLocale,
+  });
+  const auth = createAgentAuth({ officers, sessions, secureCookies: config.officers.secureCookies, log });
+  const photoStore = new PhotoStore(config.photos.dir);
   let ready = false;
   const app = createApp({
-    adapter: createBotFrameworkAdapter(config.botFramework),
+    adapter: botFrameworkAdapter,
     bot,
     routers: [
+      createConsolePageRouter({ defaultLocale: config.defaultLocale }),
+      createAgentRouter({
+        auth,
+        desk,
+        bus: handoffBus,
+        sessions,
+        photoPath: (file) => photoStore.pathOf(file),
+        onError: (err) => log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'agent api failed'),
+      }),
       ...Object.values(channels).map((c) => c.router),
       createTicketsRouter({
         tickets,
@@ -107,6 +170,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     channels,
     windows,
     notifier,
+    handoffs: { store: handoffStore, desk, officers },
     async start() {
       const trainStarted = Date.now();
       await classifierReady;

@@ -78,10 +78,18 @@ export const complaintState = conversationSetup.createStateConfig({
         ],
       },
     },
-    /** A type is chosen: urgent ones are flagged and an officer offered at once; then the contact data. */
+    /** Back from an officer: the first step still open (the type, else the contact data). */
+    resume: {
+      always: [
+        { guard: ({ context }) => context.complaint?.catalogNumber != null, target: 'lookingUpEarlier' },
+        { guard: 'hasCandidates', target: 'chooseType' },
+        { target: 'describe' },
+      ],
+    },
+    /** A type is chosen: urgent ones are flagged and go to the officers' queue at once; then the contact data. */
     selected: {
       always: [
-        { guard: 'isUrgentType', actions: { type: 'say', params: { key: 'complaint.urgent', choices: [{ value: 'petugas', key: 'choices.officer' }] } }, target: 'lookingUpEarlier' },
+        { guard: 'isUrgentType', actions: [{ type: 'say', params: { key: 'complaint.urgent' } }, { type: 'requestHandoff', params: 'urgent' }], target: 'lookingUpEarlier' },
         { target: 'lookingUpEarlier' },
       ],
     },

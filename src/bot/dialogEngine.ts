@@ -4,7 +4,7 @@ import {
   type ConversationMachine,
   type Locale,
 } from '../../dialogs/conversation.machine.js';
-import type { DialogEvent, SenderProfile } from '../../dialogs/events.js';
+import type { DialogEvent, HandoffControlEvent, HandoffReason, SenderProfile } from '../../dialogs/events.js';
 import type { Reply } from '../../dialogs/reply.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
 import { KeyedQueue } from './keyedQueue.js';
@@ -19,6 +19,8 @@ export interface TurnInput {
   event: DialogEvent;
   /** What the channel says about the sender, given to the machine before the event. */
   profile?: SenderProfile;
+  /** The message as the customer wrote it, for the transcript the officers read. */
+  text?: string;
 }
 
 export interface TurnResult {
@@ -26,8 +28,40 @@ export interface TurnResult {
   locale: Locale;
   /** The message id was processed before: nothing was done and nothing should be sent. */
   duplicate: boolean;
+  /** An officer holds the conversation: the message went to them and the bot says nothing. */
+  held: boolean;
+  /** The handoff this turn opened (or found open), for channels that announce it (Bot Framework `handoff.initiate`). */
+  handoff: HandoffOpened | null;
   /** The state the conversation is in now, e.g. "application.asking.waiting" (for logs and tests). */
   state: string;
+}
+
+export interface HandoffRequest {
+  reason: HandoffReason;
+  formInProgress: boolean;
+}
+
+export interface HandoffOpened {
+  id: number;
+  reason: HandoffReason;
+  created: boolean;
+}
+
+/** The conversation a control event is for (a conversation the customer started earlier). */
+export type ConversationRef = Pick<TurnInput, 'conversationKey' | 'channel' | 'conversationId'>;
+
+/**
+ * What the engine asks of the officers' side (src/handoff) on every turn. The check that an
+ * officer holds the conversation happens here, inside the conversation's turn queue, before the
+ * machine is stepped: so the bot cannot talk over an officer, whatever arrives.
+ */
+export interface HandoffHooks {
+  /** Records the customer's message; `held` when an officer holds the conversation. */
+  inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean }>;
+  /** Opens the handoff the machine asked for; the replies tell the customer where they stand. */
+  open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }>;
+  /** Records what the bot said. */
+  outbound(conversationKey: string, replies: Reply[], locale: Locale): Promise<void>;
 }
 
 export interface DialogEngineOptions {
@@ -37,6 +71,8 @@ export interface DialogEngineOptions {
   defaultLocale: Locale;
   /** How long a turn may wait for its services (ticket filing, photo download) before it fails. */
   turnTimeoutMs?: number;
+  /** The officers' queue; without it (unit tests of the dialog) handoff requests are only returned. */
+  handoffs?: HandoffHooks;
 }
 
 type ConversationSnapshot = SnapshotFrom<ConversationMachine>;
@@ -59,6 +95,19 @@ export class DialogEngine {
     return this.queue.run(input.conversationKey, () => this.runTurn(input));
   }
 
+  /**
+   * Steps the conversation with an event from the officers' side (taken over, handed back,
+   * closed, ticket filed), whether or not an officer holds it. Returns what the bot says.
+   */
+  control(ref: ConversationRef, event: HandoffControlEvent): Promise<TurnResult> {
+    return this.queue.run(ref.conversationKey, () => this.advance({ ...ref, messageId: null, event }));
+  }
+
+  /** Runs `work` between the conversation's turns (e.g. an officer taking it over), never during one. */
+  exclusive<T>(conversationKey: string, work: () => Promise<T>): Promise<T> {
+    return this.queue.run(conversationKey, work);
+  }
+
   /** The current state without stepping (for the agent console and tests). */
   async peek(conversationKey: string): Promise<ConversationSnapshot | null> {
     const stored = await this.options.store.load(conversationKey);
@@ -67,18 +116,34 @@ export class DialogEngine {
   }
 
   private async runTurn(input: TurnInput): Promise<TurnResult> {
-    const { store, machine, defaultLocale } = this.options;
+    const { store, defaultLocale, handoffs } = this.options;
     if (input.messageId && (await store.wasProcessed(input.messageId))) {
-      return { replies: [], locale: defaultLocale, duplicate: true, state: '' };
+      return { replies: [], locale: defaultLocale, duplicate: true, held: false, handoff: null, state: '' };
     }
+    if (handoffs) {
+      const locale = (await this.peek(input.conversationKey))?.context.locale ?? defaultLocale;
+      const { held } = await handoffs.inbound(input, locale);
+      if (held) {
+        if (input.messageId) await store.markProcessed(input.messageId);
+        return { replies: [], locale, duplicate: false, held: true, handoff: null, state: 'withOfficer' };
+      }
+    }
+    return this.advance(input);
+  }
+
+  /** Steps the machine until it is idle again, opens any handoff it asked for, persists once. */
+  private async advance(input: TurnInput): Promise<TurnResult> {
+    const { store, machine, defaultLocale, handoffs } = this.options;
     const stored = await store.load(input.conversationKey);
     const restorable = stored && stored.machineVersion === CONVERSATION_MACHINE_VERSION;
     const actor = createActor(machine, {
       input: { channel: input.channel, conversationId: input.conversationId, locale: defaultLocale },
       ...(restorable ? { snapshot: stored.snapshot as ConversationSnapshot } : {}),
     });
-    const replies: Reply[] = [];
-    actor.on('reply', (e) => replies.push(e.reply));
+    // Replies and handoff requests, in the order the machine made them.
+    const said: Array<Reply | HandoffRequest> = [];
+    actor.on('reply', (e) => said.push(e.reply));
+    actor.on('handoff', (e) => said.push({ reason: e.reason, formInProgress: e.formInProgress }));
     let failure: unknown = null;
     actor.subscribe({ error: (err) => (failure = err) });
     actor.start();
@@ -87,12 +152,24 @@ export class DialogEngine {
       actor.send(input.event);
       const settled = await waitFor(actor, (s) => !s.hasTag('busy') || s.status !== 'active', { timeout: this.turnTimeoutMs });
       if (failure || settled.status === 'error') throw failure ?? new Error('conversation machine failed');
+      const locale = settled.context.locale;
+      const replies: Reply[] = [];
+      let handoff: HandoffOpened | null = null;
+      for (const item of said) {
+        if ('key' in item) replies.push(item);
+        else if (handoffs) {
+          const result = await handoffs.open(input, item, locale);
+          replies.push(...result.replies);
+          handoff = result.opened;
+        }
+      }
       await store.saveTurn(
         input.conversationKey,
         { machineVersion: CONVERSATION_MACHINE_VERSION, snapshot: actor.getPersistedSnapshot() },
         input.messageId,
       );
-      return { replies, locale: settled.context.locale, duplicate: false, state: stateName(settled) };
+      if (handoffs && replies.length > 0) await handoffs.outbound(input.conversationKey, replies, locale);
+      return { replies, locale, duplicate: false, held: false, handoff, state: stateName(settled) };
     } finally {
       actor.stop();
     }

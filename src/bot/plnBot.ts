@@ -1,11 +1,14 @@
-import { ActivityTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import type { Locale } from '../../dialogs/conversation.machine.js';
 import type { Reply } from '../../dialogs/reply.js';
+import { handoffInitiation } from '../handoff/handoffEvents.js';
+import type { TranscriptEntry } from '../handoff/types.js';
 import { t } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
 import { activityToEvent, senderProfileOf } from './activityToEvent.js';
 import type { DialogEngine } from './dialogEngine.js';
 import { renderReply, type RenderedReply } from './renderReply.js';
+import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
 
 const WELCOME: Reply = {
   key: 'welcome.greeting',
@@ -19,7 +22,16 @@ export interface PlnBotOptions {
   engine: DialogEngine;
   log: Logger;
   defaultLocale: Locale;
+  /** Where Bot Framework conversations are remembered for proactive messages (officers' replies). */
+  references?: Pick<ConversationReferenceStore, 'save'>;
+  /** The conversation's transcript, sent with `handoff.initiate` on Bot Framework channels. */
+  transcriptOf?: (conversationKey: string) => TranscriptEntry[];
+  /** Handoff queue position, for `handoff.initiate`. */
+  positionOf?: (handoffId: number) => number | null;
 }
+
+/** Meta channels have their own way to the officers (the console); Bot Framework ones also get the SDK's handoff event. */
+const META_CHANNELS: ReadonlySet<string> = new Set(['whatsapp', 'messenger', 'instagram']);
 
 /**
  * The bot as every channel sees it: a Bot Framework turn handler. It maps the incoming Activity
@@ -38,8 +50,10 @@ export class PlnBot {
     const conversationKey = `${activity.channelId}:${activity.conversation.id}`;
     const { engine, log, defaultLocale } = this.options;
     const started = Date.now();
+    const botFramework = !META_CHANNELS.has(activity.channelId);
     let result;
     try {
+      if (botFramework) this.options.references?.save(conversationKey, TurnContext.getConversationReference(activity));
       result = await engine.step({
         conversationKey,
         channel: activity.channelId,
@@ -47,6 +61,7 @@ export class PlnBot {
         messageId: activity.id ? `${conversationKey}:${activity.id}` : null,
         event: activityToEvent(activity),
         profile: senderProfileOf(activity),
+        ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
       });
     } catch (err) {
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');
@@ -58,10 +73,16 @@ export class PlnBot {
       return;
     }
     log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
-    if (result.replies.length === 0) return;
+    // An officer holds the conversation: the message is in their console; the bot says nothing.
+    if (result.held || result.replies.length === 0) return;
     const locale = result.locale;
+    const activities: Array<Partial<Activity>> = result.replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale }));
+    if (botFramework && result.handoff?.created) {
+      const transcript = this.options.transcriptOf?.(conversationKey) ?? [];
+      activities.push(handoffInitiation(activity, { reason: result.handoff.reason, handoffId: result.handoff.id, position: this.options.positionOf?.(result.handoff.id) ?? null }, transcript));
+    }
     try {
-      await context.sendActivities(result.replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale })));
+      await context.sendActivities(activities);
     } catch (err) {
       // The turn is saved; the channel recorded why delivery failed. Asking the user to "send again"
       // here would make their repeated message answer the next question, so nothing more is sent.

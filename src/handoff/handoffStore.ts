@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { PhotoRef } from '../tickets/types.js';
 import type { Handoff, HandoffReason, TranscriptEntry } from './types.js';
 
 interface HandoffRow {
@@ -13,6 +14,8 @@ interface HandoffRow {
   taken_at: string | null;
   closed_at: string | null;
   outcome: Handoff['outcome'];
+  itsm_number: string | null;
+  apkt_number: string | null;
 }
 
 const toHandoff = (r: HandoffRow): Handoff => ({
@@ -27,6 +30,7 @@ const toHandoff = (r: HandoffRow): Handoff => ({
   takenAt: r.taken_at,
   closedAt: r.closed_at,
   outcome: r.outcome,
+  ticket: r.itsm_number && r.apkt_number ? { itsmNumber: r.itsm_number, apktNumber: r.apkt_number } : null,
 });
 
 /**
@@ -48,7 +52,9 @@ export class HandoffStore {
         requested_at TEXT NOT NULL,
         taken_at TEXT,
         closed_at TEXT,
-        outcome TEXT
+        outcome TEXT,
+        itsm_number TEXT,
+        apkt_number TEXT
       );
       CREATE UNIQUE INDEX IF NOT EXISTS handoffs_one_open ON handoffs (conversation_key) WHERE status <> 'closed';
       CREATE INDEX IF NOT EXISTS handoffs_status ON handoffs (status, requested_at);
@@ -58,10 +64,17 @@ export class HandoffStore {
         at TEXT NOT NULL,
         sender TEXT NOT NULL CHECK (sender IN ('customer', 'bot', 'agent')),
         text TEXT NOT NULL,
-        officer TEXT
+        officer TEXT,
+        attachment TEXT,
+        photo TEXT
       );
       CREATE INDEX IF NOT EXISTS transcript_conversation ON transcript (conversation_key, id);
     `);
+    // Databases created before these columns existed get them added.
+    addColumnIfMissing(db, 'handoffs', 'itsm_number', 'TEXT');
+    addColumnIfMissing(db, 'handoffs', 'apkt_number', 'TEXT');
+    addColumnIfMissing(db, 'transcript', 'attachment', 'TEXT');
+    addColumnIfMissing(db, 'transcript', 'photo', 'TEXT');
   }
 
   /** Opens a handoff, or returns the conversation's open one (asking twice does not queue twice). */
@@ -114,18 +127,42 @@ export class HandoffStore {
     return info.changes > 0 ? this.byId(id) : null;
   }
 
-  append(entry: Omit<TranscriptEntry, 'id' | 'at'>, now = new Date()): TranscriptEntry {
+  /** Records the ticket an officer filed from the console (one per handoff). */
+  recordTicket(id: number, ticket: { itsmNumber: string; apktNumber: string }): void {
+    this.db.prepare('UPDATE handoffs SET itsm_number = ?, apkt_number = ? WHERE id = ?').run(ticket.itsmNumber, ticket.apktNumber, id);
+  }
+
+  /** Appends a line; `photo` is a photo the customer sent to the officer (stored by the photo pipeline). */
+  append(entry: Omit<TranscriptEntry, 'id' | 'at' | 'attachment'> & { photo?: PhotoRef | null }, now = new Date()): TranscriptEntry {
     const at = now.toISOString();
-    const info = this.db.prepare('INSERT INTO transcript (conversation_key, at, sender, text, officer) VALUES (?, ?, ?, ?, ?)').run(entry.conversationKey, at, entry.from, entry.text, entry.officer);
-    return { ...entry, id: Number(info.lastInsertRowid), at };
+    const { photo, ...line } = entry;
+    const info = this.db
+      .prepare('INSERT INTO transcript (conversation_key, at, sender, text, officer, attachment, photo) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(line.conversationKey, at, line.from, line.text, line.officer, photo?.fileName ?? null, photo ? JSON.stringify(photo) : null);
+    return { ...line, attachment: photo?.fileName ?? null, id: Number(info.lastInsertRowid), at };
+  }
+
+  /** The latest photo the customer sent since `since` (ISO time), if any. */
+  latestPhoto(conversationKey: string, since: string): PhotoRef | null {
+    const row = this.db
+      .prepare<[string, string], { photo: string }>(
+        "SELECT photo FROM transcript WHERE conversation_key = ? AND sender = 'customer' AND photo IS NOT NULL AND at >= ? ORDER BY id DESC LIMIT 1",
+      )
+      .get(conversationKey, since);
+    return row ? (JSON.parse(row.photo) as PhotoRef) : null;
   }
 
   transcript(conversationKey: string, limit = 200): TranscriptEntry[] {
     return this.db
-      .prepare<[string, number], { id: number; conversation_key: string; at: string; sender: TranscriptEntry['from']; text: string; officer: string | null }>(
+      .prepare<[string, number], { id: number; conversation_key: string; at: string; sender: TranscriptEntry['from']; text: string; officer: string | null; attachment: string | null }>(
         'SELECT * FROM (SELECT * FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
       )
       .all(conversationKey, limit)
-      .map((r) => ({ id: r.id, conversationKey: r.conversation_key, at: r.at, from: r.sender, text: r.text, officer: r.officer }));
+      .map((r) => ({ id: r.id, conversationKey: r.conversation_key, at: r.at, from: r.sender, text: r.text, officer: r.officer, attachment: r.attachment }));
   }
+}
+
+function addColumnIfMissing(db: SqliteDatabase, table: string, column: string, type: string): void {
+  const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }

@@ -1,5 +1,6 @@
-/** Why a conversation went to the officers' queue. */
-export type HandoffReason = 'asked' | 'stuck' | 'urgent' | 'unplaced';
+import type { HandoffReason } from '../../dialogs/events.js';
+
+export type { HandoffReason };
 export type HandoffStatus = 'waiting' | 'active' | 'closed';
 
 /** One stay of a conversation with the officers: waiting in the queue, held by an officer, closed. */
@@ -16,6 +17,8 @@ export interface Handoff {
   closedAt: string | null;
   /** How it ended: handed back to the bot, or closed by the officer. */
   outcome: 'handedBack' | 'closed' | null;
+  /** The ticket the officer filed from the console during this handoff, if any. */
+  ticket: { itsmNumber: string; apktNumber: string } | null;
 }
 
 /** One line of a conversation's transcript, as the console shows it (always as text, never HTML). */
@@ -27,20 +30,30 @@ export interface TranscriptEntry {
   text: string;
   /** The officer who wrote it, for `agent` lines. */
   officer: string | null;
+  /** File name of a photo the customer sent (shown by the console as an image, from our own store). */
+  attachment: string | null;
 }
 
 /** What the console shows of a conversation besides the transcript. */
 export interface HandoffSummary extends Handoff {
+  /** Display name of the officer holding it. */
+  officerName: string | null;
   /** Seconds since the customer asked (waiting) or since the officer took it (active). */
   waitingSeconds: number;
   position: number | null;
-  /** The form as far as it got: field key -> value (values as the customer gave them). */
+  /** The form as far as it got: field key -> value. */
   form: Record<string, string>;
   formKind: 'seller' | 'complaint' | null;
-  /** File name of the photo/screenshot thumbnail (GET /agent/photos/:file), if any. */
+  /** The complaint's catalogue type, when chosen or guessed. */
+  catalogNumber: number | null;
+  /** File name of the photo/screenshot thumbnail (GET /agent/api/photos/:file), if any. */
   thumbnail: string | null;
   /** The classifier's guess for the conversation (catalogue label or intent), if any. */
   guess: string | null;
+  /** The name the channel gives for the customer (WhatsApp profile name), if any. */
+  customerName: string | null;
+  /** Whether a message can reach the customer now (24-hour window; 7 days for an officer on Messenger/Instagram). */
+  windowOpen: boolean;
 }
 
 /** Events the console follows live (server-sent events). */

@@ -13,4 +13,6 @@ export interface ConversationStore {
   load(conversationKey: string): Promise<StoredConversation | null>;
   wasProcessed(messageId: string): Promise<boolean>;
   saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<void>;
+  /** Records a message as processed without a new state (it went to the officer holding the conversation). */
+  markProcessed(messageId: string): Promise<void>;
 }

@@ -47,6 +47,10 @@ export class SqliteConversationStore implements ConversationStore {
     return this.selectProcessed.get(messageId) !== undefined;
   }
 
+  async markProcessed(messageId: string): Promise<void> {
+    this.insertProcessed.run(messageId, Date.now());
+  }
+
   async saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<void> {
     const now = Date.now();
     this.db.transaction(() => {

@@ -48,13 +48,14 @@ describe('Marketplace complaints', () => {
     expect((await c.context()).complaint?.catalogNumber).toBe(36);
   });
 
-  it('marks account take-over urgent and offers an officer at once', async () => {
+  it('marks account take-over urgent and puts it in the officers\' queue at once, the form going on meanwhile', async () => {
     const services = new FakeServices();
     const c = new Conversation(services);
     await c.say('akun saya diretas orang, saldo hilang');
     const urgent = await c.say('ya');
-    expect(urgent[0]).toBe(t('id', 'complaint.urgent'));
-    expect(await c.say('petugas')).toEqual([t('id', 'officer.recorded')]);
+    expect(urgent.slice(0, 3)).toEqual([t('id', 'complaint.urgent'), t('id', 'officer.queuedUrgent', { position: 1 }), t('id', 'officer.continueForm')]);
+    expect(c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'urgent' });
+    expect(await c.say('petugas')).toEqual([t('id', 'officer.stillQueued', { position: 1 }), t('id', 'officer.continueForm')]);
     expect((await c.context()).officerRequested).toBe(true);
     await giveContact(c);
     await c.say('lewati');

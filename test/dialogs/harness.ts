@@ -8,6 +8,10 @@ import { conversationMachine, type DialogTicket, type FileTicketInput, type Tick
 import type { PhotoInput } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
+import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
+import { HandoffGate } from '../../src/handoff/handoffGate.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
+import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { renderReply } from '../../src/bot/renderReply.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
@@ -104,6 +108,7 @@ export function tempDir(): string {
 /** One conversation driven through the real engine and store, with fake services. */
 export class Conversation {
   readonly engine: DialogEngine;
+  readonly handoffs: HandoffStore;
 
   constructor(
     readonly services: FakeServices,
@@ -111,7 +116,13 @@ export class Conversation {
     readonly channel = 'emulator',
     readonly conversationId = 'conv-1',
   ) {
-    this.engine = new DialogEngine({ store: new SqliteConversationStore(db), machine: services.machine(), defaultLocale: 'id' });
+    this.handoffs = new HandoffStore(db);
+    this.engine = new DialogEngine({
+      store: new SqliteConversationStore(db),
+      machine: services.machine(),
+      defaultLocale: 'id',
+      handoffs: new HandoffGate({ store: this.handoffs, bus: new LocalHandoffBus(), hours: WorkingHours.parse('always', 'Asia/Jakarta') }),
+    });
   }
 
   get key() {

@@ -6,15 +6,24 @@ export interface BotReply {
   suggestedActions?: { actions: Array<{ title: string; value: string }> };
 }
 
+export interface BotActivity extends BotReply {
+  name?: string;
+  value?: unknown;
+  attachments?: Array<{ contentType: string; name?: string; content?: unknown }>;
+}
+
 /** A user talking to the service through /api/messages with deliveryMode "expectReplies", as `npm run chat` does. */
 export class BotClient {
   constructor(
     readonly baseUrl: string,
     readonly conversationId = `conv-${randomUUID()}`,
     readonly channelId = 'emulator',
+    /** Where the bot posts proactive messages (officers' replies); a fake connector in tests. */
+    readonly serviceUrl = baseUrl,
   ) {}
 
-  async send(text: string, opts: { id?: string; attachments?: unknown[] } = {}): Promise<{ status: number; replies: BotReply[] }> {
+  /** `replies` are the message activities; `activities` everything the bot answered (events too). */
+  async send(text: string, opts: { id?: string; attachments?: unknown[] } = {}): Promise<{ status: number; replies: BotReply[]; activities: BotActivity[] }> {
     const res = await fetch(`${this.baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -23,7 +32,7 @@ export class BotClient {
         id: opts.id ?? randomUUID(),
         timestamp: new Date().toISOString(),
         channelId: this.channelId,
-        serviceUrl: this.baseUrl,
+        serviceUrl: this.serviceUrl,
         from: { id: 'user-1', name: 'Budi' },
         recipient: { id: 'bot', name: 'PLN 123' },
         conversation: { id: this.conversationId },
@@ -32,8 +41,9 @@ export class BotClient {
         ...(opts.attachments ? { attachments: opts.attachments } : {}),
       }),
     });
-    const body = res.headers.get('content-type')?.includes('json') ? ((await res.json()) as { activities?: BotReply[] }) : {};
-    return { status: res.status, replies: (body.activities ?? []).filter((a) => a.type === 'message') };
+    const body = res.headers.get('content-type')?.includes('json') ? ((await res.json()) as { activities?: BotActivity[] }) : {};
+    const activities = body.activities ?? [];
+    return { status: res.status, replies: activities.filter((a) => a.type === 'message'), activities };
   }
 
   /** The texts of the replies to `text`. */

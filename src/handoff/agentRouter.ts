@@ -1,0 +1,182 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { CATALOG } from '../tickets/catalog.js';
+import type { AgentAuth, AgentLocals } from './agentAuth.js';
+import type { HandoffBus } from './handoffBus.js';
+import type { DeskResult, HandoffDesk } from './handoffDesk.js';
+import type { SessionStore } from './sessionStore.js';
+
+export interface AgentRouterOptions {
+  auth: AgentAuth;
+  desk: HandoffDesk;
+  bus: HandoffBus;
+  sessions: Pick<SessionStore, 'get'>;
+  /** Absolute path of a stored photo; throws on anything but a stored photo's file name. */
+  photoPath: (fileName: string) => string;
+  onError: (err: unknown) => void;
+  /** How often an idle event stream is pinged (and its session re-checked). */
+  pingMs?: number;
+}
+
+/** The longest text an officer can send in one message (WhatsApp allows 4096; Messenger splits at 2000). */
+export const AGENT_REPLY_MAX = 2000;
+
+const replySchema = z.object({ text: z.string().trim().min(1).max(AGENT_REPLY_MAX) }).strict();
+const fieldText = z.string().max(200).optional();
+const ticketSchema = z
+  .object({
+    kind: z.enum(['seller', 'complaint']),
+    catalogNumber: z.number().int().min(1).max(40).optional(),
+    fields: z
+      .object({ name: fieldText, businessName: fieldText, productType: fieldText, city: fieldText, province: fieldText, phone: fieldText, email: fieldText })
+      .strict(),
+    description: z.string().max(2000).optional(),
+  })
+  .strict();
+
+const STATUS: Record<string, number> = { not_found: 404, already_taken: 409, not_holder: 409, already_filed: 409 };
+
+/**
+ * The agent console's JSON API and live event stream under /agent/api. Reading needs a session;
+ * every change needs the session's CSRF token too. Customer text is returned as JSON strings and
+ * the console renders it as text only.
+ */
+export function createAgentRouter(options: AgentRouterOptions): Router {
+  const { auth, desk, bus } = options;
+  const router = express.Router();
+  const json = express.json({ limit: '16kb' });
+  const change = [auth.requireSession, auth.requireCsrf, json];
+  router.use('/agent/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(auth.router);
+
+  const safely =
+    (handler: (req: Request, res: Response<unknown, AgentLocals>) => Promise<void>): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        await handler(req, res as Response<unknown, AgentLocals>);
+      } catch (err) {
+        options.onError(err);
+        if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
+        else next(err);
+      }
+    };
+
+  router.get('/agent/api/handoffs', auth.requireSession, safely(async (_req, res) => {
+    res.json({ handoffs: await desk.list() });
+  }));
+
+  router.get('/agent/api/handoffs/:id', auth.requireSession, safely(async (req, res) => {
+    const id = idOf(req);
+    const detail = id === null ? null : await desk.detail(id);
+    if (!detail) res.status(404).json({ error: 'not_found' });
+    else res.json(detail);
+  }));
+
+  router.get('/agent/api/catalog', auth.requireSession, (_req, res) => {
+    res.json({ entries: CATALOG.map((e) => ({ number: e.number, label: e.label, group: e.group })) });
+  });
+
+  router.get('/agent/api/photos/:file', auth.requireSession, (req, res) => {
+    let file: string;
+    try {
+      file = options.photoPath(String(req.params.file));
+    } catch {
+      res.status(404).json({ error: 'not_found' });
+      return;
+    }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.sendFile(file, { headers: { 'Cache-Control': 'private, max-age=3600' } }, (err) => {
+      if (err && !res.headersSent) res.status(404).json({ error: 'not_found' });
+    });
+  });
+
+  router.post('/agent/api/handoffs/:id/take', ...change, safely(async (req, res) => {
+    answer(res, await withId(req, (id) => desk.take(id, res.locals.officer)), (handoff) => ({ handoff }));
+  }));
+
+  router.post('/agent/api/handoffs/:id/reply', ...change, safely(async (req, res) => {
+    const body = replySchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    answer(res, await withId(req, (id) => desk.reply(id, res.locals.officer, body.data.text)), (value) => value);
+  }));
+
+  router.post('/agent/api/handoffs/:id/ticket', ...change, safely(async (req, res) => {
+    const body = ticketSchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    const result = await withId(req, (id) => desk.fileTicket(id, res.locals.officer, body.data));
+    if (!result.ok && result.error === 'invalid_fields') {
+      res.status(400).json({ error: 'invalid_fields', fields: 'fields' in result ? result.fields : {} });
+      return;
+    }
+    answer(res, result as DeskResult<{ itsmNumber: string; apktNumber: string }>, (ticket) => ({ ticket }));
+  }));
+
+  router.post('/agent/api/handoffs/:id/handback', ...change, safely(async (req, res) => {
+    answer(res, await withId(req, (id) => desk.handBack(id, res.locals.officer)), (handoff) => ({ handoff }));
+  }));
+
+  router.post('/agent/api/handoffs/:id/close', ...change, safely(async (req, res) => {
+    answer(res, await withId(req, (id) => desk.close(id, res.locals.officer)), (handoff) => ({ handoff }));
+  }));
+
+  router.get('/agent/api/events', auth.requireSession, (req, res) => {
+    const { token } = (res.locals as AgentLocals).session;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    const write = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // One chain per stream, so the events reach the console in the order they happened.
+    let chain = Promise.resolve();
+    const unsubscribe = bus.subscribe((event) => {
+      chain = chain
+        .then(async () => {
+          if (event.type === 'transcript') write('transcript', event.entry);
+          else write('handoff', await desk.summary(event.handoff));
+        })
+        .catch((err: unknown) => options.onError(err));
+    });
+    const ping = setInterval(() => {
+      // A signed-out or expired session stops receiving at the next ping.
+      if (!options.sessions.get(token)) res.end();
+      else res.write('event: ping\ndata: {}\n\n');
+    }, options.pingMs ?? 25_000);
+    req.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}
+
+function idOf(req: Request): number | null {
+  const id = Number(req.params.id);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+async function withId<T>(req: Request, work: (id: number) => Promise<T>): Promise<T | { ok: false; error: 'not_found' }> {
+  const id = idOf(req);
+  return id === null ? { ok: false, error: 'not_found' } : work(id);
+}
+
+function answer<T>(res: Response, result: DeskResult<T> | { ok: false; error: 'not_found' }, body: (value: T) => unknown): void {
+  if (result.ok) {
+    res.json(body(result.value));
+    return;
+  }
+  const extra = 'officer' in result ? { officer: result.officer } : 'ticket' in result ? { ticket: result.ticket } : {};
+  res.status(STATUS[result.error] ?? 400).json({ error: result.error, ...extra });
+}

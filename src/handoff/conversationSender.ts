@@ -1,0 +1,90 @@
+import type { Activity, CloudAdapter } from 'botbuilder';
+import { GraphApiError } from '../channels/meta/graphErrors.js';
+import { WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
+import type { MetaChannel } from '../channels/meta/types.js';
+import { pseudonym, type Logger } from '../log.js';
+import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
+
+/**
+ * What became of a message sent outside a customer's turn:
+ * - `windowClosed`: Meta would refuse it (24 hours; 7 days for an officer on Messenger/Instagram);
+ * - `unsupported`: a Bot Framework conversation with no stored reference (or the channel is off);
+ * - `failed`: the channel refused it or could not be reached.
+ * Every case but `sent` is also recorded by the Meta adapter in `delivery_failures`.
+ */
+export type DeliveryOutcome = 'sent' | 'windowClosed' | 'unsupported' | 'failed';
+
+export interface ConversationTarget {
+  channel: string;
+  conversationId: string;
+}
+
+/** Sends to a conversation outside a turn: officers' replies and what the bot says when they hand back. */
+export interface ConversationSender {
+  /** Whether a message can reach the customer now; `byOfficer` allows Meta's human-agent tag. */
+  windowOpen(target: ConversationTarget, byOfficer: boolean): boolean;
+  send(target: ConversationTarget, activities: Array<Partial<Activity>>, options: { byOfficer: boolean }): Promise<DeliveryOutcome>;
+}
+
+export interface ChannelSenderOptions {
+  meta: Partial<Record<MetaChannel, { adapter: Pick<MetaAdapter, 'windowOpen' | 'continueConversation'> }>>;
+  botFramework?: { adapter: Pick<CloudAdapter, 'continueConversationAsync'>; appId: string; references: ConversationReferenceStore };
+  log: Pick<Logger, 'warn'>;
+}
+
+const META: ReadonlySet<string> = new Set<MetaChannel>(['whatsapp', 'messenger', 'instagram']);
+
+/**
+ * The one way out for proactive messages, through each channel's adapter (`continueConversation`),
+ * so the channel's own limits and rendering apply. An officer's words outside the 24-hour window
+ * go with the human-agent tag where Meta allows it (Messenger, Instagram: 7 days); the bot's own
+ * messages never do (Meta forbids the tag for automated messages).
+ */
+export class ChannelSender implements ConversationSender {
+  constructor(private readonly options: ChannelSenderOptions) {}
+
+  windowOpen(target: ConversationTarget, byOfficer: boolean): boolean {
+    if (META.has(target.channel)) return this.options.meta[target.channel as MetaChannel]?.adapter.windowOpen(target.conversationId, byOfficer) ?? false;
+    return this.options.botFramework?.references.get(`${target.channel}:${target.conversationId}`) != null;
+  }
+
+  async send(target: ConversationTarget, activities: Array<Partial<Activity>>, options: { byOfficer: boolean }): Promise<DeliveryOutcome> {
+    try {
+      if (META.has(target.channel)) return await this.sendMeta(target, activities, options.byOfficer);
+      return await this.sendBotFramework(target, activities);
+    } catch (err) {
+      if (err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed')) return 'windowClosed';
+      this.options.log.warn(
+        { channel: target.channel, conversation: pseudonym(target.conversationId), err: err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : String(err) },
+        'proactive send failed',
+      );
+      return 'failed';
+    }
+  }
+
+  private async sendMeta(target: ConversationTarget, activities: Array<Partial<Activity>>, byOfficer: boolean): Promise<DeliveryOutcome> {
+    const channel = this.options.meta[target.channel as MetaChannel];
+    if (!channel) return 'unsupported';
+    // The tag only where it is needed: inside the 24-hour window a plain response is the norm.
+    const humanAgent = byOfficer && !channel.adapter.windowOpen(target.conversationId, false);
+    const reference = {
+      conversation: { id: target.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      channelId: target.channel,
+      serviceUrl: `meta://${target.channel}`,
+    };
+    await channel.adapter.continueConversation(reference, async (ctx) => {
+      await ctx.sendActivities(activities.map((a) => ({ ...a, channelData: { ...(a.channelData as object | undefined), humanAgent } })));
+    });
+    return 'sent';
+  }
+
+  private async sendBotFramework(target: ConversationTarget, activities: Array<Partial<Activity>>): Promise<DeliveryOutcome> {
+    const bf = this.options.botFramework;
+    const reference = bf?.references.get(`${target.channel}:${target.conversationId}`);
+    if (!bf || !reference) return 'unsupported';
+    await bf.adapter.continueConversationAsync(bf.appId, reference, async (ctx) => {
+      await ctx.sendActivities(activities);
+    });
+    return 'sent';
+  }
+}

@@ -1,0 +1,93 @@
+import type { DialogEvent } from '../../dialogs/events.js';
+import type { Reply } from '../../dialogs/reply.js';
+import type { ConversationRef, HandoffHooks, HandoffOpened, HandoffRequest, TurnInput } from '../bot/dialogEngine.js';
+import { renderReply } from '../bot/renderReply.js';
+import { t, type Locale } from '../i18n/messages.js';
+import type { PhotoPipeline } from '../media/index.js';
+import type { PhotoRef } from '../tickets/types.js';
+import type { HandoffBus } from './handoffBus.js';
+import type { HandoffStore } from './handoffStore.js';
+import type { HandoffReason } from './types.js';
+import type { WorkingHours } from './workingHours.js';
+
+export interface HandoffGateOptions {
+  store: HandoffStore;
+  bus: HandoffBus;
+  hours: WorkingHours;
+  /** Stores photos a customer sends while an officer holds the conversation, for the officer to see. */
+  photos?: Pick<PhotoPipeline, 'ingest'>;
+  now?: () => Date;
+}
+
+const QUEUED_KEY: Record<HandoffReason, string> = {
+  asked: 'officer.queued',
+  stuck: 'officer.queuedStuck',
+  unplaced: 'officer.queuedUnplaced',
+  urgent: 'officer.queuedUrgent',
+};
+
+/**
+ * The engine's side of the handoff (see HandoffHooks): writes every customer and bot message to
+ * the transcript, tells the engine when an officer holds the conversation (the bot then stays
+ * silent), and opens handoffs the dialog asks for with the customer's place in the queue and,
+ * outside working hours, when officers are back.
+ */
+export class HandoffGate implements HandoffHooks {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: HandoffGateOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean }> {
+    const { store, bus } = this.options;
+    const held = store.openOf(turn.conversationKey)?.status === 'active';
+    const photo = held && turn.event.type === 'PHOTO' ? await this.keepPhoto(turn.event) : undefined;
+    const text = photo === null ? t(locale, 'officer.photoRefused') : describeInbound(turn, locale);
+    const entry = store.append({ conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null }, this.now());
+    bus.publish({ type: 'transcript', entry });
+    return { held };
+  }
+
+  async open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }> {
+    const { store, bus, hours } = this.options;
+    const now = this.now();
+    const { handoff, created } = store.open({ conversationKey: turn.conversationKey, channel: turn.channel, conversationId: turn.conversationId, reason: request.reason }, now);
+    const position = store.position(handoff) ?? 1;
+    const replies: Reply[] = [{ key: created ? QUEUED_KEY[request.reason] : 'officer.stillQueued', vars: { position } }];
+    if (!hours.isOpen(now)) {
+      const next = hours.nextOpening(now);
+      if (next) replies.push({ key: 'officer.outsideHours', vars: { hours: hours.describe(locale), next: hours.formatMoment(next, locale) } });
+    }
+    if (request.formInProgress) replies.push({ key: 'officer.continueForm' });
+    if (created) bus.publish({ type: 'handoff', handoff });
+    return { replies, opened: { id: handoff.id, reason: handoff.reason, created } };
+  }
+
+  async outbound(conversationKey: string, replies: Reply[], locale: Locale): Promise<void> {
+    for (const reply of replies) {
+      const entry = this.options.store.append({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
+      this.options.bus.publish({ type: 'transcript', entry });
+    }
+  }
+
+  /** The photo stored for the officer; null when it is not a readable photo. */
+  private async keepPhoto(event: Extract<DialogEvent, { type: 'PHOTO' }>): Promise<PhotoRef | null | undefined> {
+    if (!this.options.photos) return undefined;
+    try {
+      const stored = await this.options.photos.ingest(event.source);
+      return { sha256: stored.sha256, bytes: stored.bytes, width: stored.width, height: stored.height, mimeType: stored.mimeType, fileName: stored.fileName };
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** What the transcript shows for a message: the text as written, or a placeholder for a photo or a sticker. */
+function describeInbound(turn: TurnInput, locale: Locale): string {
+  const event = turn.event;
+  if (event.type === 'PHOTO') return t(locale, 'officer.photoPlaceholder');
+  if (event.type === 'UNSUPPORTED') return t(locale, 'officer.unsupportedPlaceholder', { what: event.what });
+  if (turn.text !== undefined && turn.text.trim() !== '') return turn.text;
+  return event.type === 'USER' ? event.text : event.type.toLowerCase();
+}
