@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, window, EventSource, HTMLElement, confirm */
+/* global document, window, EventSource, HTMLElement, confirm, ResizeObserver */
 /**
  * PLN 123 agent console: the page officers (CSO) use to take over conversations the bot hands
  * to them. Plain ES module, no build step, no framework; runs under a strict Content-Security-
@@ -923,9 +923,19 @@ function buildConversationView(sel) {
   const transcript = h('ol', { class: 'transcript', testid: 'transcript', 'aria-label': s('conversation.transcript') });
   const transcriptEmpty = h('p', { class: 'transcript__empty' }, s('conversation.loading'));
   const transcriptWrap = h('div', { class: 'conv__transcript', tabindex: '0' }, transcriptEmpty, transcript);
+  // Follow the conversation unless the officer scrolled up to read: only a move upwards unsticks,
+  // so our own scrolling to the bottom (measured after a photo grew the list) never does.
+  let lastTop = 0;
   transcriptWrap.addEventListener('scroll', () => {
-    sel.stick = transcriptWrap.scrollHeight - transcriptWrap.scrollTop - transcriptWrap.clientHeight < 48;
+    const atBottom = transcriptWrap.scrollHeight - transcriptWrap.scrollTop - transcriptWrap.clientHeight < 48;
+    if (atBottom) sel.stick = true;
+    else if (transcriptWrap.scrollTop < lastTop) sel.stick = false;
+    lastTop = transcriptWrap.scrollTop;
   });
+  // Photos and wrapped lines grow the list after it is drawn; stay at the bottom if following.
+  new ResizeObserver(() => {
+    if (sel.stick) transcriptWrap.scrollTop = transcriptWrap.scrollHeight;
+  }).observe(transcript);
   const ticketToggle = h('button', { type: 'button', class: 'btn btn--secondary', testid: 'ticket-toggle', 'aria-expanded': 'false', 'aria-controls': 'ticket-form' }, s('ticket.toggle'));
   const ticketBox = h('section', { class: 'ticket', hidden: true }, ticketToggle);
   ticketToggle.addEventListener('click', () => toggleTicketForm(sel));

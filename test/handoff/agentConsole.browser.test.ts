@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/messages.js';
+import type { FakeGraph } from '../support/fakeGraph.js';
+import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
+import { MetaUser, said, texts } from '../support/metaUser.js';
+import { productJpeg } from '../support/photos.js';
+
+/**
+ * The agent console in Debian's Chromium (playwright-core, no browser download), against the real
+ * service with a WhatsApp customer on a fake Graph API: sign in, see the customer appear live,
+ * take over, reply, see a customer's `<script>` as text, hand back, and the bot asks the next
+ * open question.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
+  console.warn(`SKIPPED: agent console browser tests need Debian's Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+const SCREENSHOT = path.resolve('test-results/agent-console.png');
+const PASSWORD = 'rahasia-petugas-123';
+let graph: FakeGraph;
+let run: RunningService;
+let browser: Browser;
+let page: Page;
+const dataDir = tempDataDir();
+const dialogs: string[] = [];
+
+describe.skipIf(!hasChromium)('agent console in Chromium', () => {
+  beforeAll(async () => {
+    graph = await startFakeGraph();
+    run = await startMetaService(graph, dataDir, { OFFICER_HOURS: 'always' });
+    await run.service.handoffs.officers.create({ username: 'sari.cso', displayName: 'Sari Wulandari', password: PASSWORD });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await run?.stop();
+    await graph?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+
+  it('refuses a wrong password, then signs in', async () => {
+    await page.goto(`${run.url}/agent`);
+    await byTestId('login-username').fill('sari.cso');
+    await byTestId('login-password').fill('salah-sandi-123');
+    await byTestId('login-submit').click();
+    await expectText(byTestId('login-error'), t('id', 'agent.login.invalidCredentials'));
+    await byTestId('login-password').fill(PASSWORD);
+    await byTestId('login-submit').click();
+    await expectText(byTestId('officer-name'), 'Sari Wulandari');
+    await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
+  });
+
+  const customerId = '6281900000001';
+  let customer: MetaUser;
+  let itemId: string | null;
+
+  it('shows a waiting conversation live, with the form so far and the photo', async () => {
+    customer = new MetaUser(run, graph, 'whatsapp', customerId, 'Budi');
+    await customer.say('daftar seller');
+    await customer.say('Budi Santoso');
+    await customer.say('Keripik Bu Sri');
+    await customer.say('keripik singkong');
+    await customer.say('bisa dibantu petugas?');
+    const item = byTestId('waiting-list').locator('[data-testid="handoff-item"]');
+    await item.first().waitFor({ timeout: 5000 });
+    expect(await item.count()).toBe(1);
+    expect(await item.first().innerText()).toContain('Budi');
+    itemId = await item.first().getAttribute('data-handoff-id');
+    await item.first().click();
+    await expectText(byTestId('form-table'), 'Keripik Bu Sri');
+    await expectText(byTestId('transcript'), 'bisa dibantu petugas?');
+  });
+
+  it('takes over; the customer is told, and a <script> they send shows as text', async () => {
+    await byTestId('take').click();
+    await byTestId('reply-text').waitFor();
+    await waitUntil(() => texts(customer.newSends()).includes(said('whatsapp', 'officer.joined', { officer: 'Sari Wulandari' })));
+    expect(await byTestId('active-list').locator(`[data-handoff-id="${itemId}"]`).count()).toBe(1);
+
+    const hostile = '<script>alert("xss")</script><img src=x onerror=alert(1)><b>tebal</b>';
+    expect(await customer.say(hostile)).toEqual([]);
+    const last = byTestId('transcript').locator('[data-testid="transcript-entry"][data-from="customer"]').last();
+    await expectText(last, hostile);
+    expect(await byTestId('transcript').locator('script, b, img:not(.msg__photo)').count()).toBe(0);
+
+    await customer.sendImage(await productJpeg(800, 600));
+    await byTestId('transcript').locator('img.msg__photo').first().waitFor({ timeout: 5000 });
+    expect(customer.newSends()).toEqual([]);
+  });
+
+  it("sends the officer's reply to the customer's WhatsApp", async () => {
+    await byTestId('reply-text').fill('Halo Pak Budi, saya Sari. Usahanya di kota mana?');
+    await byTestId('reply-send').click();
+    await waitUntil(() => graph.textsTo(customerId).includes('Halo Pak Budi, saya Sari. Usahanya di kota mana?'));
+    await expectText(byTestId('transcript').locator('[data-from="agent"]').last(), 'Halo Pak Budi, saya Sari.');
+    // The newest message is in view: the transcript follows the conversation.
+    await page.waitForFunction(`(() => {
+      const wrap = document.querySelector('.conv__transcript');
+      return wrap !== null && wrap.scrollHeight - wrap.scrollTop - wrap.clientHeight < 48;
+    })()`);
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('hands back: the bot asks the first question still open', async () => {
+    customer.newSends();
+    await byTestId('handback').click();
+    await waitUntil(() => customer.newSends().length > 0 || graph.textsTo(customerId).some((x) => x.startsWith(t('id', 'officer.handedBack'))));
+    const tail = graph.textsTo(customerId).slice(-2);
+    expect(tail).toEqual([said('whatsapp', 'officer.handedBack'), expect.stringContaining(t('id', 'fields.city.question'))]);
+    await page.waitForFunction(`!document.querySelector('[data-testid="active-list"] [data-handoff-id="${itemId}"]')`);
+    expect(await customer.say('malang')).toEqual([expect.stringContaining(t('id', 'fields.province.question'))]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('signs out', async () => {
+    await byTestId('logout').click();
+    await byTestId('login-form').waitFor();
+    const res = await page.request.get(`${run.url}/agent/api/handoffs`);
+    expect(res.status()).toBe(401);
+  });
+});
+
+async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+  expect(await locator.first().innerText()).toContain(text);
+}
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
