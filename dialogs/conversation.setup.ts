@@ -380,6 +380,7 @@ export const conversationSetup = setup({
       enqueue.emit({ type: 'handoff', reason: reason ?? (stuck ? 'stuck' : 'asked'), formInProgress: context.application !== null || context.complaint !== null });
     }),
     countUnplaced: assign({ unplaced: ({ context }) => (context.unplaced ?? 0) + 1 }),
+    resetUnplaced: assign({ unplaced: () => 0 }),
     joinOfficer: assign({ officer: ({ context, event }) => (event.type === 'OFFICER_JOINED' ? event.officer : context.officer) }),
     recordOfficerTicket: assign({ lastTicket: ({ context, event }) => (event.type === 'FILED_BY_OFFICER' ? event.ticket : context.lastTicket) }),
     setLocale: assign({ locale: ({ context, event }) => (event.type === 'LANGUAGE' ? event.locale : context.locale) }),

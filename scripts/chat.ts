@@ -8,9 +8,15 @@
  *   npm run chat -- --channel whatsapp  # behave like a social-media channel (photo required)
  *
  * Type a number to pick a suggested choice, `/foto <file>` to send a photo, `/quit` to leave.
+ *
+ * Messages that arrive outside a turn (an officer writing from the console at /agent, the bot
+ * resuming after the officer hands back) are posted by the service to this chat's own small
+ * Bot Connector endpoint on 127.0.0.1, which prints them as they come.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -28,6 +34,8 @@ interface ReplyActivity {
 }
 
 let choices: Array<{ title: string; value: string }> = [];
+/** Where the service posts messages sent outside a turn; set once the local connector listens. */
+let serviceUrl = botUrl;
 
 const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif', '.pdf': 'application/pdf' };
 
@@ -37,7 +45,7 @@ async function send(text: string, attachments?: Array<{ contentType: string; con
     id: randomUUID(),
     timestamp: new Date().toISOString(),
     channelId,
-    serviceUrl: botUrl,
+    serviceUrl,
     from: user,
     recipient: bot,
     conversation: { id: conversationId },
@@ -57,15 +65,37 @@ async function send(text: string, attachments?: Array<{ contentType: string; con
   }
   const body = (await res.json()) as { activities?: ReplyActivity[] };
   choices = [];
-  for (const reply of body.activities ?? []) {
-    if (reply.type !== 'message') continue;
-    console.log(`\nPLN 123 > ${(reply.text ?? '').replace(/\n/g, '\n          ')}`);
-    const actions = reply.suggestedActions?.actions ?? [];
-    if (actions.length) {
-      choices = actions;
-      console.log(`          ${actions.map((a, i) => `[${i + 1}] ${a.title}`).join('  ')}`);
-    }
+  for (const reply of body.activities ?? []) print(reply);
+}
+
+function print(reply: ReplyActivity, who = 'PLN 123'): void {
+  if (reply.type !== 'message') return;
+  console.log(`\n${who.padEnd(7)} > ${(reply.text ?? '').replace(/\n/g, '\n          ')}`);
+  const actions = reply.suggestedActions?.actions ?? [];
+  if (actions.length) {
+    choices = actions;
+    console.log(`          ${actions.map((a, i) => `[${i + 1}] ${a.title}`).join('  ')}`);
   }
+}
+
+/** A minimal Bot Connector: the service posts proactive activities to /v3/conversations/:id/activities[/:replyTo]. */
+function startConnector(onActivity: (activity: ReplyActivity & { from?: { name?: string } }) => void): Promise<string> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
+        try {
+          onActivity(JSON.parse(body) as ReplyActivity);
+        } catch {
+          // not an activity: ignore
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: randomUUID() }));
+    });
+  });
+  server.unref();
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
 function photoAttachment(file: string) {
@@ -83,6 +113,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  serviceUrl = await startConnector((activity) => {
+    print(activity);
+    // The prompt starts with a line break, so redrawing it clears one line above: give it a blank one.
+    if (process.stdin.isTTY) console.log('');
+    rl.prompt(true);
+  });
   rl.setPrompt('\nAnda   > ');
   rl.prompt();
   for await (const line of rl) {

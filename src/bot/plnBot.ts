@@ -30,8 +30,6 @@ export interface PlnBotOptions {
   positionOf?: (handoffId: number) => number | null;
 }
 
-/** Meta channels have their own way to the officers (the console); Bot Framework ones also get the SDK's handoff event. */
-const META_CHANNELS: ReadonlySet<string> = new Set(['whatsapp', 'messenger', 'instagram']);
 
 /**
  * The bot as every channel sees it: a Bot Framework turn handler. It maps the incoming Activity
@@ -50,7 +48,9 @@ export class PlnBot {
     const conversationKey = `${activity.channelId}:${activity.conversation.id}`;
     const { engine, log, defaultLocale } = this.options;
     const started = Date.now();
-    const botFramework = !META_CHANNELS.has(activity.channelId);
+    // Meta adapters mark their activities with a meta:// service URL; everything else came through
+    // the Bot Framework endpoint, whatever its channel id says.
+    const botFramework = !activity.serviceUrl?.startsWith('meta://');
     let result;
     try {
       if (botFramework) this.options.references?.save(conversationKey, TurnContext.getConversationReference(activity));

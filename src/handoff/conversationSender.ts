@@ -44,14 +44,18 @@ export class ChannelSender implements ConversationSender {
   constructor(private readonly options: ChannelSenderOptions) {}
 
   windowOpen(target: ConversationTarget, byOfficer: boolean): boolean {
+    if (this.referenceOf(target)) return true;
     if (META.has(target.channel)) return this.options.meta[target.channel as MetaChannel]?.adapter.windowOpen(target.conversationId, byOfficer) ?? false;
-    return this.options.botFramework?.references.get(`${target.channel}:${target.conversationId}`) != null;
+    return false;
   }
 
   async send(target: ConversationTarget, activities: Array<Partial<Activity>>, options: { byOfficer: boolean }): Promise<DeliveryOutcome> {
     try {
+      // A stored reference means the conversation came through the Bot Framework endpoint (even
+      // one that calls itself "whatsapp", like `npm run chat -- --channel whatsapp`).
+      if (this.referenceOf(target)) return await this.sendBotFramework(target, activities);
       if (META.has(target.channel)) return await this.sendMeta(target, activities, options.byOfficer);
-      return await this.sendBotFramework(target, activities);
+      return 'unsupported';
     } catch (err) {
       if (err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed')) return 'windowClosed';
       this.options.log.warn(
@@ -78,9 +82,13 @@ export class ChannelSender implements ConversationSender {
     return 'sent';
   }
 
+  private referenceOf(target: ConversationTarget) {
+    return this.options.botFramework?.references.get(`${target.channel}:${target.conversationId}`) ?? null;
+  }
+
   private async sendBotFramework(target: ConversationTarget, activities: Array<Partial<Activity>>): Promise<DeliveryOutcome> {
     const bf = this.options.botFramework;
-    const reference = bf?.references.get(`${target.channel}:${target.conversationId}`);
+    const reference = this.referenceOf(target);
     if (!bf || !reference) return 'unsupported';
     await bf.adapter.continueConversationAsync(bf.appId, reference, async (ctx) => {
       await ctx.sendActivities(activities);

@@ -80,7 +80,10 @@ export class HandoffDesk {
     await engine.control(refOf(taken), { type: 'OFFICER_JOINED', officer: officer.username });
     const locale = await this.localeOf(taken);
     await this.sayAsBot(taken, [{ key: 'officer.joined', vars: { officer: officer.displayName } }], locale);
-    return { ok: true, value: await this.publish(taken) };
+    const summary = await this.publish(taken);
+    // Everyone behind it moved up one place.
+    for (const waiting of store.listOpen()) if (waiting.status === 'waiting') this.options.bus.publish({ type: 'handoff', handoff: waiting });
+    return { ok: true, value: summary };
   }
 
   async reply(id: number, officer: Officer, text: string): Promise<DeskResult<{ entry: TranscriptEntry; delivery: DeliveryOutcome }>> {

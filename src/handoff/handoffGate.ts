@@ -46,6 +46,9 @@ export class HandoffGate implements HandoffHooks {
     const text = photo === null ? t(locale, 'officer.photoRefused') : describeInbound(turn, locale);
     const entry = store.append({ conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null }, this.now());
     bus.publish({ type: 'transcript', entry });
+    // A new photo changes what the console shows beside the transcript (the thumbnail).
+    const open = photo ? store.openOf(turn.conversationKey) : null;
+    if (open) bus.publish({ type: 'handoff', handoff: open });
     return { held };
   }
 

@@ -131,7 +131,7 @@ export class Conversation {
 
   /** Sends text; returns the replies as the user would read them (Indonesian). */
   async say(text: string, messageId: string = randomUUID()): Promise<string[]> {
-    const r = await this.engine.step({ conversationKey: this.key, channel: this.channel, conversationId: this.conversationId, messageId, event: eventFromText(text) });
+    const r = await this.engine.step({ conversationKey: this.key, channel: this.channel, conversationId: this.conversationId, messageId, event: eventFromText(text), text });
     return r.replies.map((reply) => renderReply(reply, r.locale).text);
   }
 
