@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { catalogEntry } from '../src/tickets/catalog.js';
-import type { FiledTicket, PhotoRef } from '../src/tickets/types.js';
+import type { PhotoRef } from '../src/tickets/types.js';
 import {
   MAX_ATTEMPTS,
   askReply,
@@ -32,7 +32,7 @@ import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { isMenu, type MenuItem } from './menu.js';
 import type { Reply } from './reply.js';
-import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, TicketQuery } from './conversationContext.js';
+import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, TicketQuery } from './conversationContext.js';
 import { draftOf, ownsTicket, provesOwnership } from './ticketInputs.js';
 
 export type * from './conversationContext.js';
@@ -79,7 +79,7 @@ export const conversationSetup = setup({
   },
   actors: {
     // Provided by the bot (src/bot/dialogServices.ts): ticketing, photo pipeline, classifier.
-    fileTicket: fromPromise<FiledTicket, FileTicketInput>(async () => {
+    fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async () => {
       throw new Error('fileTicket not provided');
     }),
     ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async () => {
@@ -104,7 +104,7 @@ export const conversationSetup = setup({
     isMenu: ({ event }, item: MenuItem) => event.type === 'USER' && isMenu(event.text, item),
     hasTicketNumber: ({ event }) => event.type === 'USER' && findTicketNumber(event.text) !== null,
     /** "kirim" / "ya" again after a ticket was filed: a double tap, not a new request. */
-    repeatsConfirmation: ({ context, event }) => event.type === 'USER' && event.command?.kind === 'yes' && context.lastTicket !== null,
+    repeatsConfirmation: ({ context, event }) => event.type === 'USER' && event.command?.kind === 'yes' && (context.lastTicket !== null || context.awaitingNumber === true),
     isGreeting: ({ event }) => event.type === 'USER' && event.command?.kind === 'greeting',
     looksEnglish: ({ context, event }) => context.locale === 'id' && event.type === 'USER' && looksEnglish(event.text),
     answerValid: ({ context, event }) => event.type === 'USER' && outcomeOf(context, event).kind === 'valid',
@@ -120,6 +120,8 @@ export const conversationSetup = setup({
     photoOptional: ({ context }) => photoOptionalFor(draftOf(context), context.channel),
     atPhotoStep: ({ context }) => draftOf(context).current === 'photo',
     isComplaintForm: ({ context }) => draftOf(context).kind === 'complaint',
+    /** Recorded in the outbox, not filed yet: the ITSM is down and the number follows later. */
+    filingQueued: ({ event }) => (event as { output?: { queued?: unknown } }).output?.queued === true,
     // Classifier results (onDone of `classify`).
     nluIs: ({ event }, label: string) => nluOf(event).label === label,
     nluConfidentType: ({ event }) => typeNumberOf(nluOf(event).label) !== null && nluOf(event).confidence >= CONFIDENT,
@@ -199,8 +201,9 @@ export const conversationSetup = setup({
     }),
     sayAlreadyFiled: emit(({ context }) => ({
       type: 'reply' as const,
-      reply: { key: 'seller.alreadyFiled', vars: { number: context.lastTicket?.itsmNumber ?? '' } },
+      reply: context.awaitingNumber ? { key: 'seller.alreadyQueued' } : { key: 'seller.alreadyFiled', vars: { number: context.lastTicket?.itsmNumber ?? '' } },
     })),
+    markAwaitingNumber: assign({ awaitingNumber: () => true }),
     sayPhotoError: emit(({ context }) => ({ type: 'reply' as const, reply: { key: `seller.photo.errors.${context.photoError ?? 'corrupt'}` } })),
     sayCancelled: emit(({ context }) => ({
       type: 'reply' as const,
@@ -367,7 +370,10 @@ export const conversationSetup = setup({
       },
       application: ({ context }) => ({ ...draftOf(context), attempts: draftOf(context).attempts + 1 }),
     }),
-    recordTicket: assign({ lastTicket: (_, ticket: FiledTicket) => ticket }),
+    recordTicket: assign({
+      lastTicket: ({ context }, outcome: FilingOutcome) => ('itsmNumber' in outcome ? outcome : context.lastTicket),
+      awaitingNumber: () => false,
+    }),
     endForm: assign({ application: () => null, complaint: () => null, earlier: () => null }),
     recordOfficerWish: assign({ officerRequested: () => true }),
     /**

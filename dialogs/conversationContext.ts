@@ -56,6 +56,8 @@ export interface ConversationContext extends ConversationInput {
   lastText: string;
   /** Messages in a row the bot could not place (absent in snapshots saved before it existed). */
   unplaced?: number;
+  /** The last request was recorded while the ITSM was down; its number follows in a message. */
+  awaitingNumber?: boolean;
 }
 
 /** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */
@@ -78,4 +80,7 @@ export interface FileTicketInput {
  * What the machine tells the bot: a reply to send, or that the conversation should go to the
  * officers' queue (the bot opens the handoff and tells the customer their place in it).
  */
+/** What filing gives back: the numbers, or `queued` when the request is safely recorded but the ITSM is down (the number follows in a message). */
+export type FilingOutcome = FiledTicket | { queued: true };
+
 export type Emitted = { type: 'reply'; reply: Reply } | { type: 'handoff'; reason: HandoffReason; formInProgress: boolean };

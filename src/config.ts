@@ -28,6 +28,16 @@ const envSchema = z.object({
   BOT_OFFICER_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(64).default('chatbot.pln123')),
   TICKETS_API_TOKEN: optionalString,
 
+  // The real ITSM and APKT (src/tickets/itsmHttp.ts). Unset: tickets are numbered and kept here.
+  ITSM_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  APKT_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  ITSM_TOKEN: optionalString,
+  APKT_TOKEN: optionalString,
+  TICKETING_TIMEOUT_MS: positiveInt(10_000),
+  // While the ITSM/APKT is down, the outbox retries with exponential backoff between these bounds.
+  OUTBOX_RETRY_BASE_MS: positiveInt(5_000),
+  OUTBOX_RETRY_MAX_MS: positiveInt(300_000),
+
   // Meta channels (WhatsApp Cloud API, Messenger, Instagram). A channel is on when its token is set
   // and the app secret and verify token are set too; otherwise its webhook answers 404.
   META_APP_SECRET: optionalString,
@@ -71,7 +81,13 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   defaultLocale: Env['DEFAULT_LOCALE'];
   botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string };
-  tickets: { officerName: string; apiToken?: string };
+  tickets: {
+    officerName: string;
+    apiToken?: string;
+    /** The real ITSM/APKT endpoints; undefined = embedded numbering. */
+    remote?: { itsmUrl: string; apktUrl: string; itsmToken?: string; apktToken?: string; timeoutMs: number };
+    retry: { baseDelayMs: number; maxDelayMs: number };
+  };
   photos: { dir: string; maxBytes: number; maxPixels: number };
   meta: MetaConfig;
   notify: NotifyConfig;
@@ -126,7 +142,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appType: e.MICROSOFT_APP_TYPE,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
     },
-    tickets: { officerName: e.BOT_OFFICER_NAME, apiToken: e.TICKETS_API_TOKEN },
+    tickets: {
+      officerName: e.BOT_OFFICER_NAME,
+      apiToken: e.TICKETS_API_TOKEN,
+      ...(e.ITSM_URL && e.APKT_URL
+        ? { remote: { itsmUrl: e.ITSM_URL.replace(/\/$/, ''), apktUrl: e.APKT_URL.replace(/\/$/, ''), itsmToken: e.ITSM_TOKEN, apktToken: e.APKT_TOKEN, timeoutMs: e.TICKETING_TIMEOUT_MS } }
+        : {}),
+      retry: { baseDelayMs: e.OUTBOX_RETRY_BASE_MS, maxDelayMs: Math.max(e.OUTBOX_RETRY_MAX_MS, e.OUTBOX_RETRY_BASE_MS) },
+    },
     photos: { dir: path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
     meta: metaConfig(e),
     officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },

@@ -32,6 +32,9 @@ import { MarketplaceClassifier } from './nlu/classifier.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { EmbeddedTicketing } from './tickets/embeddedTicketing.js';
+import { ItsmHttpClient } from './tickets/itsmHttp.js';
+import { notifyFiled } from './tickets/filedNotice.js';
+import { OutboxRetrier } from './tickets/outboxRetrier.js';
 import { TicketService } from './tickets/ticketService.js';
 
 export interface Service {
@@ -48,6 +51,8 @@ export interface Service {
   readonly notifier: TicketNotifier;
   /** The officers' queue, transcripts and console operations. */
   readonly handoffs: { store: HandoffStore; desk: HandoffDesk; officers: OfficerStore };
+  /** Files what the ITSM could not take yet, and sends late numbers (tests may `kick()` it). */
+  readonly outbox: OutboxRetrier;
 }
 
 /**
@@ -56,9 +61,10 @@ export interface Service {
  */
 export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {
   const db = openSqlite(config.dataDir);
+  const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
   const tickets = new TicketService({
     db,
-    port: new EmbeddedTicketing(db),
+    port: new EmbeddedTicketing(db, remote ? { remote } : {}),
     logger: { warn: (message, meta) => log.warn(meta ?? {}, message) },
   });
   const photos = new PhotoPipeline({
@@ -116,14 +122,23 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const botFrameworkAdapter = createBotFrameworkAdapter(config.botFramework);
   const officers = new OfficerStore(db);
   const sessions = new SessionStore(db);
+  // Messages outside a customer's turn: officers' replies, the bot resuming, late ticket numbers.
+  const sender = new ChannelSender({
+    meta: channels,
+    botFramework: { adapter: botFrameworkAdapter, appId: config.botFramework.appId ?? '', references },
+    log,
+  });
+  const retrier = new OutboxRetrier({
+    tickets,
+    baseDelayMs: config.tickets.retry.baseDelayMs,
+    maxDelayMs: config.tickets.retry.maxDelayMs,
+    log,
+    notify: (entry) => notifyFiled(entry, { engine, sender, defaultLocale: config.defaultLocale, log }),
+  });
   const desk = new HandoffDesk({
     store: handoffStore,
     engine,
-    sender: new ChannelSender({
-      meta: channels,
-      botFramework: { adapter: botFrameworkAdapter, appId: config.botFramework.appId ?? '', references },
-      log,
-    }),
+    sender,
     tickets,
     bus: handoffBus,
     officerName: (username) => officers.get(username)?.displayName ?? null,
@@ -171,13 +186,18 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     windows,
     notifier,
     handoffs: { store: handoffStore, desk, officers },
+    outbox: retrier,
     async start() {
       const trainStarted = Date.now();
       await classifierReady;
       log.info({ ms: Date.now() - trainStarted }, 'classifier ready');
-      // Applications confirmed before a crash and not yet filed are filed now, once.
-      const drained = await tickets.drainPending();
-      if (drained.completed || drained.failed) log.info(drained, 'ticket outbox drained');
+      // Applications confirmed before a crash and not yet filed are filed now, once. A remote ITSM
+      // may be down: then the retrier files them in the background and start-up does not wait.
+      if (!remote) {
+        const drained = await tickets.drainPending();
+        if (drained.completed || drained.failed) log.info(drained, 'ticket outbox drained');
+      }
+      retrier.start();
       const listening = app.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -198,6 +218,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       server?.closeIdleConnections();
       await Promise.all(Object.values(channels).map((c) => c.idle()));
       await notifier.idle();
+      await retrier.stop();
       mailer?.close();
       server?.closeAllConnections();
       await closed;

@@ -1,5 +1,5 @@
 import { and, or } from 'xstate';
-import { conversationSetup, fileInputOf } from '../conversation.setup.js';
+import { conversationSetup, draftOf, fileInputOf } from '../conversation.setup.js';
 import type { Reply } from '../reply.js';
 
 const summaryHint: Reply = {
@@ -136,10 +136,17 @@ export const formState = conversationSetup.createStateConfig({
       invoke: {
         src: 'fileTicket',
         input: ({ context }) => fileInputOf(context),
-        onDone: {
-          target: '#conversation.idle',
-          actions: [{ type: 'recordTicket', params: ({ event }) => event.output }, 'sayDone', 'endForm'],
-        },
+        onDone: [
+          {
+            guard: 'filingQueued',
+            target: '#conversation.idle',
+            actions: [{ type: 'say', params: ({ context }) => ({ key: draftOf(context).kind === 'complaint' ? 'complaint.queued' : 'seller.queued' }) }, 'markAwaitingNumber', 'endForm'],
+          },
+          {
+            target: '#conversation.idle',
+            actions: [{ type: 'recordTicket', params: ({ event }) => event.output }, 'sayDone', 'endForm'],
+          },
+        ],
         onError: {
           target: 'submitFailed',
           actions: { type: 'say', params: { key: 'seller.submitFailed', choices: [{ value: 'kirim', key: 'choices.retry' }] } },

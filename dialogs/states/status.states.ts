@@ -79,10 +79,10 @@ export const statusState = conversationSetup.createStateConfig({
       invoke: {
         src: 'fileTicket',
         input: ({ context }) => refileInputOf(context),
-        onDone: {
-          target: '#conversation.idle',
-          actions: [{ type: 'recordTicket', params: ({ event }) => event.output }, 'sayRefiled', 'endInquiry'],
-        },
+        onDone: [
+          { guard: 'filingQueued', target: '#conversation.idle', actions: [{ type: 'say', params: { key: 'status.refileQueued' } }, 'markAwaitingNumber', 'endInquiry'] },
+          { target: '#conversation.idle', actions: [{ type: 'recordTicket', params: ({ event }) => event.output }, 'sayRefiled', 'endInquiry'] },
+        ],
         // Nothing was filed (the key is kept, so a retry cannot file twice): ask again.
         onError: { target: 'refileDescribe', actions: { type: 'say', params: { key: 'common.error' } } },
       },

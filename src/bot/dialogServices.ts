@@ -1,12 +1,13 @@
 import { fromPromise } from 'xstate';
 import type { NluResult } from '../../dialogs/complaint.js';
 import { conversationMachine, type DialogTicket, type FileTicketInput, type TicketQuery } from '../../dialogs/conversation.machine.js';
+import type { FilingOutcome } from '../../dialogs/conversationContext.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import type { PhotoPipeline } from '../media/index.js';
 import type { MarketplaceClassifier } from '../nlu/classifier.js';
 import { SELLER_REGISTRATION, catalogClassification, catalogEntry } from '../tickets/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
-import type { Classification, FiledTicket, PhotoRef, TicketRequest, TicketView } from '../tickets/types.js';
+import type { Classification, PhotoRef, TicketRequest, TicketView } from '../tickets/types.js';
 
 export interface DialogServices {
   tickets: TicketService;
@@ -14,6 +15,8 @@ export interface DialogServices {
   classifier: Pick<MarketplaceClassifier, 'classify'>;
   /** The bot's own officer user name, written as the receiving officer when no human took over. */
   botOfficerName: string;
+  /** A request was queued because the ticketing systems are down (the outbox retrier may look sooner). */
+  onQueued?: () => void;
 }
 
 /**
@@ -87,7 +90,19 @@ async function findTickets(tickets: TicketService, query: TicketQuery): Promise<
 export function provideDialogServices(services: DialogServices) {
   return conversationMachine.provide({
     actors: {
-      fileTicket: fromPromise<FiledTicket, FileTicketInput>(async ({ input }) => services.tickets.file(await ticketRequestOf(input, services))),
+      fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async ({ input }) => {
+        const request = await ticketRequestOf(input, services);
+        try {
+          return await services.tickets.file(request);
+        } catch (err) {
+          // The request is in the outbox and the systems are only down: it will be filed, and the
+          // applicant gets the number in a message then. Anything else is a real failure.
+          if ((err as { retryable?: unknown }).retryable !== true || !services.tickets.entry(request.idempotencyKey)) throw err;
+          services.tickets.wantNotice(request.idempotencyKey);
+          services.onQueued?.();
+          return { queued: true } as const;
+        }
+      }),
       ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async ({ input }) => {
         const stored = await services.photos.ingest(input.source);
         return { sha256: stored.sha256, bytes: stored.bytes, width: stored.width, height: stored.height, mimeType: stored.mimeType, fileName: stored.fileName };

@@ -35,6 +35,17 @@ export function jakartaDay(d: Date): string {
 export interface EmbeddedTicketingOptions {
   /** Clock, for tests (day roll-over). Defaults to the system clock. */
   now?: () => Date;
+  /**
+   * Where the numbers come from when the real ITSM and APKT file the ticket (src/tickets/itsmHttp.ts);
+   * unset, they are issued here. Either way the record is kept here for status look-ups and replies.
+   */
+  remote?: RemoteTicketing;
+}
+
+/** The real ITSM/APKT: each call files there and returns the number it issued (idempotent on its key). */
+export interface RemoteTicketing {
+  fileServiceRequest(req: TicketRequest): Promise<string>;
+  fileApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<string>;
 }
 
 interface ItsmRow {
@@ -155,12 +166,14 @@ const NEWEST_FIRST = 'ORDER BY created_at DESC, day DESC, seq DESC';
  */
 export class EmbeddedTicketing implements TicketingPort {
   private readonly now: () => Date;
+  private readonly remote: RemoteTicketing | undefined;
 
   constructor(
     private readonly db: SqliteDatabase,
     opts: EmbeddedTicketingOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.remote = opts.remote;
     this.migrate();
   }
 
@@ -187,6 +200,10 @@ export class EmbeddedTicketing implements TicketingPort {
   }
 
   async createServiceRequest(req: TicketRequest): Promise<{ number: string }> {
+    const known = this.db.prepare<[string], { number: string }>('SELECT number FROM itsm_tickets WHERE idempotency_key = ?').get(req.idempotencyKey);
+    if (known) return { number: known.number };
+    // The real ITSM files first (idempotent on the key there too); its number is then recorded here.
+    const issued = this.remote ? await this.remote.fileServiceRequest(req) : null;
     const file = this.db.transaction((): string => {
       const existing = this.db
         .prepare<[string], { number: string }>('SELECT number FROM itsm_tickets WHERE idempotency_key = ?')
@@ -194,7 +211,9 @@ export class EmbeddedTicketing implements TicketingPort {
       if (existing) return existing.number;
 
       const at = this.now();
-      const { day, seq, number } = this.allocate('itsm_tickets', 'ITSM', at);
+      const allocated = this.allocate('itsm_tickets', 'ITSM', at);
+      const { day, seq } = allocated;
+      const number = issued ?? allocated.number;
       const c = req.classification;
       this.db
         .prepare(
@@ -231,6 +250,9 @@ export class EmbeddedTicketing implements TicketingPort {
 
   async createApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<{ number: string }> {
     const { itsmNumber, req } = input;
+    const known = this.db.prepare<[string], { number: string }>('SELECT number FROM apkt_records WHERE itsm_number = ?').get(itsmNumber);
+    if (known) return { number: known.number };
+    const issued = this.remote ? await this.remote.fileApktRecord({ itsmNumber, req }) : null;
     const write = this.db.transaction((): string => {
       const existing = this.db
         .prepare<[string], { number: string }>('SELECT number FROM apkt_records WHERE itsm_number = ?')
@@ -243,7 +265,9 @@ export class EmbeddedTicketing implements TicketingPort {
       if (!itsm) throw new Error(`APKT record refused: unknown ITSM number ${itsmNumber}`);
 
       const at = this.now();
-      const { day, seq, number } = this.allocate('apkt_records', 'APKT', at);
+      const allocated = this.allocate('apkt_records', 'APKT', at);
+      const { day, seq } = allocated;
+      const number = issued ?? allocated.number;
       this.db
         .prepare(
           `INSERT INTO apkt_records (number, day, seq, itsm_number, category, complaint_type, sub_type, status,

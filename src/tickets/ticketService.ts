@@ -16,6 +16,8 @@ export type OutboxState = 'pending' | 'itsm_filed' | 'done';
 /** One row of `ticket_outbox`, as the service and a future queue worker see it. */
 export interface OutboxEntry {
   idempotencyKey: string;
+  /** `wanted`: the applicant waits for the number; `sending`/`sent`/`failed` after that. */
+  notice: string | null;
   request: TicketRequest;
   itsmNumber: string | null;
   apktNumber: string | null;
@@ -59,6 +61,7 @@ interface OutboxRow {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  notice?: string | null;
 }
 
 const SCHEMA = `
@@ -101,6 +104,43 @@ export class TicketService {
     this.logger = opts.logger;
     this.now = opts.now ?? (() => new Date());
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ticket_outbox')").all();
+    if (!columns.some((c) => c.name === 'notice')) this.db.exec('ALTER TABLE ticket_outbox ADD COLUMN notice TEXT');
+  }
+
+  /**
+   * The applicant was told the request is recorded but not yet filed (the ITSM was down): once the
+   * row is done, `claimNotices` hands it out once so the number can be sent to them.
+   */
+  wantNotice(idempotencyKey: string): void {
+    this.db.prepare("UPDATE ticket_outbox SET notice = 'wanted' WHERE idempotency_key = ? AND notice IS NULL").run(idempotencyKey);
+  }
+
+  /**
+   * Rows filed since the applicant was told to wait, each claimed by a single conditional UPDATE so
+   * that two drains (or two instances) never both send the number.
+   */
+  claimNotices(): OutboxEntry[] {
+    const keys = this.db
+      .prepare<[], { idempotency_key: string }>("SELECT idempotency_key FROM ticket_outbox WHERE state = 'done' AND notice = 'wanted' ORDER BY created_at")
+      .all();
+    const claimed: OutboxEntry[] = [];
+    for (const { idempotency_key: key } of keys) {
+      const info = this.db.prepare("UPDATE ticket_outbox SET notice = 'sending' WHERE idempotency_key = ? AND notice = 'wanted'").run(key);
+      const row = info.changes > 0 ? this.row(key) : undefined;
+      if (row) claimed.push(toEntry(row));
+    }
+    return claimed;
+  }
+
+  /** The number reached the applicant (`sent`), or cannot (`failed`: the failure is recorded elsewhere); `retry` puts it back. */
+  noticeDone(idempotencyKey: string, outcome: 'sent' | 'failed' | 'retry'): void {
+    this.db.prepare('UPDATE ticket_outbox SET notice = ? WHERE idempotency_key = ?').run(outcome === 'retry' ? 'wanted' : outcome, idempotencyKey);
+  }
+
+  /** How many rows are not filed yet (metrics, /readyz detail). */
+  pendingCount(): number {
+    return this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ticket_outbox WHERE state <> 'done'").get()?.n ?? 0;
   }
 
   /**
@@ -143,7 +183,11 @@ export class TicketService {
     return p;
   }
 
-  /** Retries every row that is not done (call at start-up). Never throws for a single row. */
+  /**
+   * Retries every row that is not done (call at start-up). Never throws for a single row. When a
+   * system is down (a retryable error), the rest waits for the next drain rather than each row
+   * waiting out its own timeout.
+   */
   async drainPending(): Promise<DrainResult> {
     const keys = this.db
       .prepare<[], { idempotency_key: string }>(
@@ -156,9 +200,13 @@ export class TicketService {
       try {
         await this.advance(key);
         result.completed += 1;
-      } catch {
+      } catch (err) {
         // Already recorded in last_error/attempts and logged by runSteps.
         result.failed += 1;
+        if ((err as { retryable?: unknown }).retryable === true) {
+          result.failed = keys.length - result.completed;
+          break;
+        }
       }
     }
     return result;
@@ -276,6 +324,7 @@ export class TicketService {
 function toEntry(row: OutboxRow): OutboxEntry {
   return {
     idempotencyKey: row.idempotency_key,
+    notice: row.notice ?? null,
     request: JSON.parse(row.request_json) as TicketRequest,
     itsmNumber: row.itsm_number,
     apktNumber: row.apkt_number,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fromPromise } from 'xstate';
 import type { NluResult } from '../../dialogs/complaint.js';
 import { conversationMachine, type DialogTicket, type FileTicketInput, type TicketQuery } from '../../dialogs/conversation.machine.js';
+import type { FilingOutcome } from '../../dialogs/conversationContext.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
@@ -39,7 +40,7 @@ export class FakeServices {
   machine() {
     return conversationMachine.provide({
       actors: {
-        fileTicket: fromPromise<FiledTicket, FileTicketInput>(async ({ input }) => {
+        fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async ({ input }) => {
           this.filed.push(input);
           if (this.failFiling > 0) {
             this.failFiling--;
