@@ -60,6 +60,9 @@ const envSchema = z.object({
   WHATSAPP_REPLY_TEMPLATE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores').optional()),
   WHATSAPP_REPLY_TEMPLATE_LANGUAGE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'a template language code such as id or en_US').default('id')),
 
+  // GET /metrics (Prometheus): open when unset; else requires "Authorization: Bearer <token>".
+  METRICS_TOKEN: optionalString,
+
   // Officers (agent console at /agent): when they are on duty, in which time zone; the queue
   // message tells customers who ask outside these hours when officers are back.
   OFFICER_HOURS: z.preprocess(emptyAsUndefined, z.string().default('mon-fri 08:00-17:00')),
@@ -92,6 +95,7 @@ export interface AppConfig {
   meta: MetaConfig;
   notify: NotifyConfig;
   officers: { hours: WorkingHours; secureCookies: boolean };
+  metricsToken?: string;
 }
 
 /** How the applicant hears about a support-team reply besides the conversation itself. */
@@ -153,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     photos: { dir: path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
     meta: metaConfig(e),
     officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },
+    metricsToken: e.METRICS_TOKEN,
     notify: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,

@@ -21,6 +21,9 @@ import { describeGuess } from './handoff/handoffSummary.js';
 import { OfficerStore } from './handoff/officerStore.js';
 import { SessionStore } from './handoff/sessionStore.js';
 import { createApp } from './http/app.js';
+import { Metrics } from './observability/metrics.js';
+import { metricsRouter } from './observability/metricsRouter.js';
+import { sqliteQueueDepths } from './observability/queueDepths.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
 import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
@@ -53,6 +56,7 @@ export interface Service {
   readonly handoffs: { store: HandoffStore; desk: HandoffDesk; officers: OfficerStore };
   /** Files what the ITSM could not take yet, and sends late numbers (tests may `kick()` it). */
   readonly outbox: OutboxRetrier;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -61,6 +65,10 @@ export interface Service {
  */
 export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {
   const db = openSqlite(config.dataDir);
+  const metrics = new Metrics({
+    queueDepths: sqliteQueueDepths(db),
+    onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: queue depths not read'),
+  });
   const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
   const tickets = new TicketService({
     db,
@@ -85,9 +93,9 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const handoffBus = new LocalHandoffBus();
   const engine = new DialogEngine({
     store: new SqliteConversationStore(db),
-    machine: provideDialogServices({ tickets, photos, classifier, botOfficerName: config.tickets.officerName }),
+    machine: provideDialogServices({ tickets, photos, classifier, botOfficerName: config.tickets.officerName, metrics }),
     defaultLocale: config.defaultLocale,
-    handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos }),
+    handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos, metrics }),
   });
   const references = new ConversationReferenceStore(db);
   const bot = new PlnBot({
@@ -95,18 +103,19 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     log,
     defaultLocale: config.defaultLocale,
     references,
+    metrics,
     transcriptOf: (key) => handoffStore.transcript(key, 50),
     positionOf: (id) => {
       const handoff = handoffStore.byId(id);
       return handoff ? handoffStore.position(handoff) : null;
     },
   });
-  const windows = new ContactWindowStore(db);
+  const windows = new ContactWindowStore(db, { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) });
   const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
-  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log });
+  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics });
   if (whatsapp) channels.whatsapp = whatsapp;
   for (const channel of ['messenger', 'instagram'] as const) {
-    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log });
+    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics });
     if (handle) channels[channel] = handle;
   }
   const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
@@ -148,6 +157,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     },
     botOfficerName: config.tickets.officerName,
     defaultLocale: config.defaultLocale,
+    onFiled: () => metrics.ticketFiled('console'),
   });
   const auth = createAgentAuth({ officers, sessions, secureCookies: config.officers.secureCookies, log });
   const photoStore = new PhotoStore(config.photos.dir);
@@ -156,6 +166,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     adapter: botFrameworkAdapter,
     bot,
     routers: [
+      metricsRouter(metrics, { token: config.metricsToken }),
       createConsolePageRouter({ defaultLocale: config.defaultLocale }),
       createAgentRouter({
         auth,
@@ -187,6 +198,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     notifier,
     handoffs: { store: handoffStore, desk, officers },
     outbox: retrier,
+    metrics,
     async start() {
       const trainStarted = Date.now();
       await classifierReady;

@@ -2,6 +2,7 @@ import { fromPromise } from 'xstate';
 import type { NluResult } from '../../dialogs/complaint.js';
 import { conversationMachine, type DialogTicket, type FileTicketInput, type TicketQuery } from '../../dialogs/conversation.machine.js';
 import type { FilingOutcome } from '../../dialogs/conversationContext.js';
+import type { TicketMetrics } from '../observability/metrics.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import type { PhotoPipeline } from '../media/index.js';
 import type { MarketplaceClassifier } from '../nlu/classifier.js';
@@ -17,6 +18,7 @@ export interface DialogServices {
   botOfficerName: string;
   /** A request was queued because the ticketing systems are down (the outbox retrier may look sooner). */
   onQueued?: () => void;
+  metrics?: TicketMetrics;
 }
 
 /**
@@ -93,7 +95,9 @@ export function provideDialogServices(services: DialogServices) {
       fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async ({ input }) => {
         const request = await ticketRequestOf(input, services);
         try {
-          return await services.tickets.file(request);
+          const filed = await services.tickets.file(request);
+          services.metrics?.ticketFiled(input.kind);
+          return filed;
         } catch (err) {
           // The request is in the outbox and the systems are only down: it will be filed, and the
           // applicant gets the number in a message then. Anything else is a real failure.

@@ -5,6 +5,7 @@ import { handoffInitiation } from '../handoff/handoffEvents.js';
 import type { TranscriptEntry } from '../handoff/types.js';
 import { t } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
+import type { TurnMetrics, TurnOutcome } from '../observability/metrics.js';
 import { activityToEvent, senderProfileOf } from './activityToEvent.js';
 import type { DialogEngine } from './dialogEngine.js';
 import { renderReply, type RenderedReply } from './renderReply.js';
@@ -28,6 +29,8 @@ export interface PlnBotOptions {
   transcriptOf?: (conversationKey: string) => TranscriptEntry[];
   /** Handoff queue position, for `handoff.initiate`. */
   positionOf?: (handoffId: number) => number | null;
+  /** Counts every message turn by outcome, and times it. */
+  metrics?: TurnMetrics;
 }
 
 
@@ -44,7 +47,19 @@ export class PlnBot {
     const activity = context.activity;
     if (activity.type === ActivityTypes.ConversationUpdate) return this.greetNewMembers(context);
     if (activity.type !== ActivityTypes.Message) return;
+    const started = performance.now();
+    // Whatever escapes (even the apology failing to send) is a failed turn.
+    let outcome: TurnOutcome = 'failed';
+    try {
+      outcome = await this.handleMessage(context);
+    } finally {
+      this.options.metrics?.turn(activity.channelId, outcome, (performance.now() - started) / 1000);
+    }
+  }
 
+  /** One user message: steps the dialog and sends the replies; says how the turn ended. */
+  private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
+    const activity = context.activity;
     const conversationKey = `${activity.channelId}:${activity.conversation.id}`;
     const { engine, log, defaultLocale } = this.options;
     const started = Date.now();
@@ -66,15 +81,15 @@ export class PlnBot {
     } catch (err) {
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');
       await context.sendActivity(MessageFactory.text(t(defaultLocale, 'common.error')));
-      return;
+      return 'failed';
     }
     if (result.duplicate) {
       log.info({ conversation: pseudonym(conversationKey) }, 'duplicate message dropped');
-      return;
+      return 'duplicate';
     }
     log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
     // An officer holds the conversation: the message is in their console; the bot says nothing.
-    if (result.held || result.replies.length === 0) return;
+    if (result.held || result.replies.length === 0) return 'silent';
     const locale = result.locale;
     const activities: Array<Partial<Activity>> = result.replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale }));
     if (botFramework && result.handoff?.created) {
@@ -83,10 +98,12 @@ export class PlnBot {
     }
     try {
       await context.sendActivities(activities);
+      return 'replied';
     } catch (err) {
       // The turn is saved; the channel recorded why delivery failed. Asking the user to "send again"
       // here would make their repeated message answer the next question, so nothing more is sent.
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'reply delivery failed');
+      return 'failed';
     }
   }
 

@@ -28,6 +28,8 @@ export interface HandoffDeskOptions {
   botOfficerName: string;
   defaultLocale: Locale;
   now?: () => Date;
+  /** A ticket was filed from the console (metrics). */
+  onFiled?: () => void;
 }
 
 export type DeskError = 'not_found' | 'already_taken' | 'not_holder' | 'already_filed';
@@ -118,6 +120,7 @@ export class HandoffDesk {
       botOfficerName: this.options.botOfficerName,
     });
     if (!filed.ok) return filed;
+    this.options.onFiled?.();
     this.options.store.recordTicket(id, filed.value);
     await this.options.engine.control(refOf(handoff.value), { type: 'FILED_BY_OFFICER', ticket: filed.value });
     const updated = this.options.store.byId(id);

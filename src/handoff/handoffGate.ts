@@ -4,6 +4,7 @@ import type { ConversationRef, HandoffHooks, HandoffOpened, HandoffRequest, Turn
 import { renderReply } from '../bot/renderReply.js';
 import { t, type Locale } from '../i18n/messages.js';
 import type { PhotoPipeline } from '../media/index.js';
+import type { HandoffMetrics } from '../observability/metrics.js';
 import type { PhotoRef } from '../tickets/types.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
@@ -17,6 +18,8 @@ export interface HandoffGateOptions {
   /** Stores photos a customer sends while an officer holds the conversation, for the officer to see. */
   photos?: Pick<PhotoPipeline, 'ingest'>;
   now?: () => Date;
+  /** Counts the handoffs opened (a repeated request for an open one is not counted). */
+  metrics?: HandoffMetrics;
 }
 
 const QUEUED_KEY: Record<HandoffReason, string> = {
@@ -63,7 +66,10 @@ export class HandoffGate implements HandoffHooks {
       if (next) replies.push({ key: 'officer.outsideHours', vars: { hours: hours.describe(locale), next: hours.formatMoment(next, locale) } });
     }
     if (request.formInProgress) replies.push({ key: 'officer.continueForm' });
-    if (created) bus.publish({ type: 'handoff', handoff });
+    if (created) {
+      bus.publish({ type: 'handoff', handoff });
+      this.options.metrics?.handoffOpened(handoff.reason);
+    }
     return { replies, opened: { id: handoff.id, reason: handoff.reason, created } };
   }
 

@@ -9,6 +9,11 @@ export interface DeliveryFailure {
   at: string;
 }
 
+export interface ContactWindowStoreOptions {
+  /** Told about every failure recorded (for metrics); must not throw. */
+  onFailure?: (failure: Omit<DeliveryFailure, 'at'>) => void;
+}
+
 /**
  * When each user last wrote (the start of Meta's 24-hour customer-service window), and the
  * replies that could not be delivered. Kept in SQLite next to the conversation state.
@@ -19,7 +24,10 @@ export class ContactWindowStore {
   private readonly insertFailure;
   private readonly selectFailures;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly options: ContactWindowStoreOptions = {},
+  ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS contact_windows (
         channel TEXT NOT NULL,
@@ -59,6 +67,7 @@ export class ContactWindowStore {
 
   recordFailure(failure: Omit<DeliveryFailure, 'at'>, at = new Date()): void {
     this.insertFailure.run(failure.channel, failure.userId, failure.reason, failure.detail.slice(0, 500), at.toISOString());
+    this.options.onFailure?.(failure);
   }
 
   failures(channel: string, userId: string): DeliveryFailure[] {

@@ -251,3 +251,21 @@ describe('filing the ticket from the console', () => {
     expect(await user.say('kirim')).toEqual([said('whatsapp', 'seller.alreadyFiled', { number: filed.body.ticket.itsmNumber })]);
   });
 });
+
+describe('GET /metrics on the running service', () => {
+  it('counts turns, handoffs and queue depths in Prometheus text', async () => {
+    const res = await fetch(`${run.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/^pln_turns_total\{channel="whatsapp",outcome="replied"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^pln_turns_total\{channel="whatsapp",outcome="silent"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^pln_handoffs_opened_total\{reason="asked"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^pln_tickets_filed_total\{kind="console"\} 1$/m);
+    expect(text).toMatch(/^pln_handoffs\{status="waiting"\} \d+$/m);
+    expect(text).toMatch(/^pln_ticket_outbox_pending 0$/m);
+    expect(text).toMatch(/^pln_turn_duration_seconds_bucket\{le="0\.1",channel="whatsapp"\} \d+$/m);
+    // Never a user id or phone number as a label.
+    expect(text).not.toContain('6281300000001');
+  });
+});

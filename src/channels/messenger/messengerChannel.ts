@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PlnBot } from '../../bot/plnBot.js';
 import type { MetaConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
+import type { ChannelMetrics } from '../../observability/metrics.js';
 import { downloadCapped, PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
@@ -17,6 +18,8 @@ export interface MessengerChannelDeps {
   windows: ContactWindowStore;
   bot: PlnBot;
   log: Logger;
+  /** Counts Graph API calls and errors, and webhook answers, for this channel. */
+  metrics?: ChannelMetrics;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface MessengerChannelDeps {
 export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelHandle | null {
   const cfg = deps.meta[deps.channel];
   if (!cfg || !deps.meta.verifyToken) return null;
-  const graph = graphFromConfig(deps.meta, deps.channel, cfg.accessToken, deps.log);
+  const graph = graphFromConfig(deps.meta, deps.channel, cfg.accessToken, deps.log, deps.metrics);
 
   return createMetaChannel({
     channel: deps.channel,
@@ -53,5 +56,6 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelH
     windows: deps.windows,
     bot: deps.bot,
     log: deps.log,
+    metrics: deps.metrics,
   });
 }

@@ -15,6 +15,8 @@ export interface GraphClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about every failed attempt (for metrics and logs). */
   onError?: (err: GraphApiError, attempt: number) => void;
+  /** Told once per call when it ends, after its retries: answered, or given up on (for metrics). */
+  onRequest?: (outcome: 'ok' | 'failed', attempts: number) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -73,13 +75,19 @@ export class GraphClient {
         });
         const text = await res.text();
         const parsed = parseJson(text);
-        if (res.ok) return parsed as T;
+        if (res.ok) {
+          this.options.onRequest?.('ok', attempt);
+          return parsed as T;
+        }
         error = graphErrorFrom(res.status, parsed);
       } catch (err) {
         error = new GraphApiError('transient', 0, null, null, err instanceof Error ? err.message : String(err));
       }
       this.options.onError?.(error, attempt);
-      if (!error.retryable || attempt >= this.maxAttempts) throw error;
+      if (!error.retryable || attempt >= this.maxAttempts) {
+        this.options.onRequest?.('failed', attempt);
+        throw error;
+      }
       await this.sleep(this.backoff(attempt, error));
     }
   }

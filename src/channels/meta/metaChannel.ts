@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { PlnBot } from '../../bot/plnBot.js';
 import { KeyedQueue } from '../../bot/keyedQueue.js';
 import { pseudonym, type Logger } from '../../log.js';
+import type { WebhookMetrics } from '../../observability/metrics.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { MetaAdapter, type ChannelOutbound, type MediaFetcher, type MetaAdapterOptions } from './metaAdapter.js';
 import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
@@ -19,6 +20,8 @@ export interface MetaChannelParts {
   windows: ContactWindowStore;
   bot: PlnBot;
   log: Logger;
+  /** Counts the webhook's answers by status. */
+  metrics?: WebhookMetrics;
 }
 
 export interface MetaChannelHandle {
@@ -61,6 +64,7 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     parse: parts.parse,
     dispatch: (messages) => messages.forEach(handle),
     log: parts.log,
+    metrics: parts.metrics,
   });
 
   return {

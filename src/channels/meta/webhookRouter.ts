@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { pseudonym, type Logger } from '../../log.js';
+import type { WebhookMetrics } from '../../observability/metrics.js';
 import { verifyMetaSignature } from './signature.js';
 import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
 
@@ -14,6 +15,8 @@ export interface MetaWebhookOptions {
   /** Called after the 200 went out, with the batch's messages in order. Must not throw. */
   dispatch: (messages: InboundMessage[]) => void;
   log: Logger;
+  /** Counts every answered request by HTTP status (including 413s answered by the app's error handler). */
+  metrics?: WebhookMetrics;
 }
 
 /**
@@ -26,7 +29,15 @@ export interface MetaWebhookOptions {
 export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
   const path = `/webhooks/${options.channel}`;
   const router = express.Router();
-  const { log, channel } = options;
+  const { log, channel, metrics } = options;
+
+  // Counted when the answer has gone out, whoever wrote it: this router, or the app's error handler.
+  if (metrics) {
+    router.all(path, (_req, res, next) => {
+      res.once('finish', () => metrics.webhook(channel, res.statusCode));
+      next();
+    });
+  }
 
   router.get(path, (req, res) => {
     const mode = req.query['hub.mode'];

@@ -3,6 +3,7 @@ import type { PlnBot } from '../../bot/plnBot.js';
 import type { MetaConfig } from '../../config.js';
 import { t } from '../../i18n/messages.js';
 import type { Logger } from '../../log.js';
+import type { ChannelMetrics } from '../../observability/metrics.js';
 import { PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
@@ -18,6 +19,8 @@ export interface WhatsAppChannelDeps {
   windows: ContactWindowStore;
   bot: PlnBot;
   log: Logger;
+  /** Counts Graph API calls and errors, and webhook answers, for this channel. */
+  metrics?: ChannelMetrics;
 }
 
 /** An approved message template (WhatsApp Manager) and the texts of its body's {{1}}, {{2}}, ... */
@@ -40,7 +43,7 @@ export interface WhatsAppChannelHandle extends MetaChannelHandle {
 export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChannelHandle | null {
   const wa = deps.meta.whatsapp;
   if (!wa || !deps.meta.verifyToken) return null;
-  const graph = graphFromConfig(deps.meta, 'whatsapp', wa.accessToken, deps.log);
+  const graph = graphFromConfig(deps.meta, 'whatsapp', wa.accessToken, deps.log, deps.metrics);
 
   const handle = createMetaChannel({
     channel: 'whatsapp',
@@ -81,6 +84,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     windows: deps.windows,
     bot: deps.bot,
     log: deps.log,
+    metrics: deps.metrics,
   });
 
   return {
