@@ -10,19 +10,28 @@ export interface ConsolePageOptions {
 }
 
 /**
- * The page runs under this policy: its own script and style sheet only (no inline script or
+ * The page runs under this policy: its own scripts and style sheets only (no inline script or
  * style, no eval), images from the service itself (photos) or data URLs, API calls and the event
  * stream to the same origin, and it may not be framed.
  */
 export const CONSOLE_CSP =
   "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/** The files of the console, served as they are (no build step). */
-const ASSETS = {
-  'console.js': 'text/javascript; charset=utf-8',
-  'console.css': 'text/css; charset=utf-8',
-} as const;
-type AssetName = keyof typeof ASSETS;
+/**
+ * The script modules and style sheets of the console, served as they are (no build step): every
+ * file of the console folder whose name matches this (so not console.html, nothing in a
+ * subfolder, nothing with a dot or a slash in its name).
+ */
+const ASSET_NAME = /^[a-zA-Z]+\.(js|css)$/;
+const CONTENT_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+interface Asset {
+  contentType: string;
+  body: Buffer;
+}
 
 const STRINGS_PLACEHOLDER = '<!--STRINGS-->';
 const AGENT_PREFIX = 'agent.';
@@ -40,22 +49,23 @@ function findConsoleDir(): string {
 
 interface ConsoleFiles {
   html: string;
-  assets: Record<AssetName, Buffer>;
+  /** By file name, e.g. `console.js`, `dom.js`, `console.css`. */
+  assets: Map<string, Asset>;
 }
 
 let files: ConsoleFiles | undefined;
 
-/** The shell, script and style sheet of the console; read once. */
+/** The shell, script modules and style sheets of the console; read once. */
 function consoleFiles(): ConsoleFiles {
   if (!files) {
     const dir = findConsoleDir();
-    files = {
-      html: fs.readFileSync(path.join(dir, 'console.html'), 'utf8'),
-      assets: {
-        'console.js': fs.readFileSync(path.join(dir, 'console.js')),
-        'console.css': fs.readFileSync(path.join(dir, 'console.css')),
-      },
-    };
+    const assets = new Map<string, Asset>();
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const match = ASSET_NAME.exec(entry.name);
+      if (!match || !entry.isFile()) continue;
+      assets.set(entry.name, { contentType: CONTENT_TYPES[match[1]!]!, body: fs.readFileSync(path.join(dir, entry.name)) });
+    }
+    files = { html: fs.readFileSync(path.join(dir, 'console.html'), 'utf8'), assets };
   }
   return files;
 }
@@ -107,7 +117,9 @@ function setPageHeaders(res: Response): void {
  * The agent console page (front end only; the JSON API under /agent/api is another router):
  * - `GET /agent`, `GET /agent/`: the HTML shell with the officer-facing sentences of
  *   `defaultLocale` embedded as JSON;
- * - `GET /agent/assets/console.js`, `GET /agent/assets/console.css`: its script and style sheet.
+ * - `GET /agent/assets/<name>.js`, `GET /agent/assets/<name>.css`: its script modules (the entry
+ *   point is `console.js`, which imports the others) and style sheets (`console.css` imports the
+ *   others); 404 for any other name.
  */
 export function createConsolePageRouter(options: ConsolePageOptions): Router {
   const router = express.Router({ strict: true });
@@ -123,18 +135,19 @@ export function createConsolePageRouter(options: ConsolePageOptions): Router {
 
   router.get('/agent/assets/:name', (req: Request, res: Response) => {
     const name = req.params.name;
-    if (typeof name !== 'string' || !Object.hasOwn(ASSETS, name)) {
+    const asset = typeof name === 'string' ? assets.get(name) : undefined;
+    if (!asset) {
       res.set('X-Content-Type-Options', 'nosniff');
       res.status(404).json({ error: 'not_found' });
       return;
     }
     res.set({
-      'Content-Type': ASSETS[name as AssetName],
+      'Content-Type': asset.contentType,
       'X-Content-Type-Options': 'nosniff',
       // Revalidated on every load (the ETag makes that a 304), so a deploy is picked up at once.
       'Cache-Control': 'no-cache',
     });
-    res.send(assets[name as AssetName]);
+    res.send(asset.body);
   });
 
   return router;

@@ -1,0 +1,119 @@
+// @ts-check
+/** Replying: the reply box of the open conversation and sending what the officer wrote. */
+
+/** @import { Composer, OpenConversation } from './types.js' */
+import { s } from './strings.js';
+import { h } from './dom.js';
+import { statusOf, codeOf, api } from './api.js';
+import { state, isMine } from './state.js';
+import { handleApiError } from './banners.js';
+import { refreshList } from './queue.js';
+import { loadDetail } from './conversation.js';
+import { addEntries } from './transcript.js';
+
+export const REPLY_MAX = 2000;
+
+/** @param {OpenConversation} sel @returns {Composer} */
+export function buildComposer(sel) {
+  const textarea = h('textarea', {
+    id: 'reply-text',
+    class: 'composer__text',
+    testid: 'reply-text',
+    rows: 3,
+    maxlength: REPLY_MAX,
+    placeholder: s('reply.placeholder'),
+    'aria-label': s('reply.heading'),
+  });
+  textarea.value = state.drafts.get(sel.key) ?? '';
+  const send = h('button', { type: 'submit', class: 'btn btn--primary', testid: 'reply-send' }, s('reply.send'));
+  const counter = h('span', { class: 'composer__counter', 'aria-hidden': 'true' });
+  const warning = h('p', { class: 'composer__warning', role: 'alert', testid: 'reply-warning', hidden: true });
+  const root = h(
+    'form',
+    { class: 'composer', novalidate: true, hidden: true },
+    warning,
+    h('div', { class: 'composer__row' }, textarea, h('div', { class: 'composer__side' }, send, counter)),
+  );
+  /** @type {Composer} */
+  const composer = { root, textarea, send, warning, counter };
+  const updateCounter = () => {
+    counter.textContent = s('reply.counter', { count: textarea.value.length, max: REPLY_MAX });
+    counter.classList.toggle('is-near-limit', textarea.value.length > REPLY_MAX * 0.9);
+  };
+  updateCounter();
+  root.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    sendReply(sel);
+  });
+  textarea.addEventListener('keydown', (ev) => {
+    // Enter sends, Shift+Enter is a new line; not while an input method is composing a word.
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+      ev.preventDefault();
+      sendReply(sel);
+    }
+  });
+  textarea.addEventListener('input', () => {
+    updateCounter();
+    if (textarea.value) state.drafts.set(sel.key, textarea.value);
+    else state.drafts.delete(sel.key);
+  });
+  return composer;
+}
+
+function setReplyWarning(/** @type {Composer} */ composer, /** @type {string} */ message) {
+  composer.warning.textContent = message;
+  composer.warning.hidden = !message;
+}
+
+/** Puts `text` in the reply box (after what is there already) for the officer to check and send. */
+export function suggestReply(/** @type {OpenConversation} */ sel, /** @type {string} */ text) {
+  const textarea = sel.view.composer.textarea;
+  const current = textarea.value.trim();
+  textarea.value = current ? `${current}\n\n${text}` : text;
+  textarea.dispatchEvent(new Event('input'));
+  textarea.focus();
+}
+
+async function sendReply(/** @type {OpenConversation} */ sel) {
+  const composer = sel.view.composer;
+  if (sel.sending || state.sel !== sel || !isMine(sel.handoff)) return;
+  const text = composer.textarea.value.trim();
+  if (!text) {
+    composer.textarea.focus();
+    return;
+  }
+  if (text.length > REPLY_MAX) {
+    setReplyWarning(composer, s('reply.tooLong', { max: REPLY_MAX }));
+    return;
+  }
+  sel.sending = true;
+  composer.send.disabled = true;
+  composer.send.textContent = s('reply.sending');
+  composer.textarea.readOnly = true;
+  try {
+    const data = await api('POST', `/handoffs/${encodeURIComponent(sel.id)}/reply`, { text });
+    composer.textarea.value = '';
+    composer.textarea.dispatchEvent(new Event('input'));
+    if (data?.entry) addEntries(sel, [data.entry]);
+    const delivery = data?.delivery;
+    if (delivery === 'sent') setReplyWarning(composer, '');
+    else if (delivery === 'windowClosed' || delivery === 'unsupported') setReplyWarning(composer, s(`reply.${delivery}`));
+    else setReplyWarning(composer, s('reply.failed'));
+  } catch (err) {
+    if (statusOf(err) === 409 && codeOf(err) === 'not_holder') {
+      setReplyWarning(composer, s('reply.notHolder'));
+      refreshList();
+      if (state.sel === sel) loadDetail(sel);
+    } else if (statusOf(err) === 400) {
+      setReplyWarning(composer, s('reply.tooLong', { max: REPLY_MAX }));
+    } else {
+      await handleApiError(err);
+    }
+  } finally {
+    sel.sending = false;
+    composer.send.disabled = false;
+    composer.send.textContent = s('reply.send');
+    composer.textarea.readOnly = false;
+    if (state.sel === sel) composer.textarea.focus();
+  }
+}

@@ -1,0 +1,54 @@
+// @ts-check
+/* global document */
+/** Formatting: times, durations and the names shown for customers and officers. */
+
+/** @import { HandoffSummary } from './types.js' */
+import { s } from './strings.js';
+
+function pad2(/** @type {number} */ n) {
+  return String(n).padStart(2, '0');
+}
+
+/** Local HH:MM of an ISO time. */
+export function hhmm(/** @type {string | null | undefined} */ iso) {
+  const d = iso ? new Date(iso) : null;
+  return d && !Number.isNaN(d.getTime()) ? `${pad2(d.getHours())}:${pad2(d.getMinutes())}` : '';
+}
+
+/** Full local date and time, for tooltips. */
+export function fullTime(/** @type {string | null | undefined} */ iso) {
+  const d = iso ? new Date(iso) : null;
+  return d && !Number.isNaN(d.getTime()) ? d.toLocaleString(document.documentElement.lang || undefined) : '';
+}
+
+/** 75 -> "1:15", 3725 -> "1:02:05". */
+export function duration(/** @type {number} */ seconds) {
+  const total = Math.max(0, Math.floor(seconds));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const secs = total % 60;
+  return hours > 0 ? `${hours}:${pad2(minutes)}:${pad2(secs)}` : `${minutes}:${pad2(secs)}`;
+}
+
+/** The local time the count of `h.waitingSeconds` started, so it can count up from there. */
+export function sinceOf(/** @type {HandoffSummary} */ handoff) {
+  const seconds = Number(handoff.waitingSeconds);
+  return Date.now() - (Number.isFinite(seconds) && seconds > 0 ? seconds : 0) * 1000;
+}
+
+export function customerLabel(/** @type {HandoffSummary} */ handoff) {
+  if (handoff.customerName) return handoff.customerName;
+  const id = String(handoff.conversationId || handoff.id);
+  return s('queue.unknownCustomer', { id: id.slice(-6) });
+}
+
+/** An officer as the server names one: a user name, or an object with a display name. */
+export function officerLabel(/** @type {unknown} */ officer) {
+  if (typeof officer === 'string') return officer;
+  if (officer && typeof officer === 'object') {
+    const o = /** @type {{ displayName?: unknown, username?: unknown }} */ (officer);
+    if (typeof o.displayName === 'string' && o.displayName) return o.displayName;
+    if (typeof o.username === 'string') return o.username;
+  }
+  return '';
+}

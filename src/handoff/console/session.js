@@ -1,0 +1,136 @@
+// @ts-check
+/* global document, window */
+/** Signing in and out, and the officer's session (fresh CSRF token, expiry). */
+
+/** @import { Me } from './types.js' */
+import { s } from './strings.js';
+import { statusOf, api } from './api.js';
+import { state } from './state.js';
+import { ui } from './skeleton.js';
+import { clearError, handleApiError } from './banners.js';
+import { closeEvents, openEvents } from './events.js';
+import { refreshList, renderLists } from './queue.js';
+
+function setLoginError(/** @type {string} */ message) {
+  ui.loginError.textContent = message;
+  ui.loginError.hidden = !message;
+}
+
+/**
+ * The sign-in form, everything of the previous session dropped.
+ * @param {string} [error] shown as an error (e.g. the session ended)
+ * @param {string} [info] shown as information (e.g. signed out)
+ */
+export function showLogin(error = '', info = '') {
+  closeEvents();
+  window.clearTimeout(state.retryTimer);
+  state.me = null;
+  state.sel = null;
+  state.handoffs = new Map();
+  state.touched = new Map();
+  state.unread = new Set();
+  state.drafts = new Map();
+  state.catalog = null;
+  state.streamOpened = false;
+  ui.conv.replaceChildren(ui.convEmpty);
+  ui.waitingList.replaceChildren();
+  ui.activeList.replaceChildren();
+  document.body.classList.remove('has-selection');
+  clearError();
+  ui.notice.hidden = true;
+  ui.loading.hidden = true;
+  ui.consoleView.hidden = true;
+  ui.login.hidden = false;
+  setLoginError(error);
+  ui.loginInfo.textContent = info;
+  ui.loginInfo.hidden = !info;
+  ui.loginPass.value = '';
+  document.title = s('title');
+  (ui.loginUser.value ? ui.loginPass : ui.loginUser).focus();
+}
+
+/** @param {Me} me */
+export function enterConsole(me) {
+  state.me = me;
+  ui.loading.hidden = true;
+  ui.login.hidden = true;
+  ui.consoleView.hidden = false;
+  ui.loginInfo.hidden = true;
+  setLoginError('');
+  showOfficer();
+  clearError();
+  renderLists();
+  refreshList();
+  openEvents();
+}
+
+function showOfficer() {
+  if (!state.me) return;
+  ui.officerName.textContent = state.me.displayName || state.me.username;
+  ui.officerName.title = s('header.signedInAs', { name: state.me.username });
+}
+
+/** @param {SubmitEvent} ev */
+export async function onLoginSubmit(ev) {
+  ev.preventDefault();
+  const username = ui.loginUser.value.trim();
+  const password = ui.loginPass.value;
+  ui.loginInfo.hidden = true;
+  if (!username || !password) {
+    setLoginError(s('login.missing'));
+    (username ? ui.loginPass : ui.loginUser).focus();
+    return;
+  }
+  setLoginError('');
+  ui.loginSubmit.disabled = true;
+  ui.loginSubmit.textContent = s('login.submitting');
+  try {
+    const me = await api('POST', '/login', { username, password });
+    ui.loginPass.value = '';
+    enterConsole(me);
+  } catch (err) {
+    ui.loginPass.value = '';
+    const status = statusOf(err);
+    if (status === 401) setLoginError(s('login.invalidCredentials'));
+    else if (status === 429) setLoginError(s('login.tooManyAttempts'));
+    else if (status === 400) setLoginError(s('login.missing'));
+    else setLoginError(s('login.failed'));
+    if (status === -1) console.error(err);
+    ui.loginPass.focus();
+  } finally {
+    ui.loginSubmit.disabled = false;
+    ui.loginSubmit.textContent = s('login.submit');
+  }
+}
+
+export async function onLogout() {
+  ui.logout.disabled = true;
+  try {
+    await api('POST', '/logout');
+    showLogin('', s('login.signedOut'));
+  } catch (err) {
+    if (statusOf(err) === 401) showLogin('', s('login.signedOut'));
+    else await handleApiError(err);
+  } finally {
+    ui.logout.disabled = false;
+  }
+}
+
+/**
+ * Fetches the officer (and a fresh CSRF token) again. False when that failed; a 401 has then
+ * already brought back the sign-in form.
+ * @returns {Promise<boolean>}
+ */
+export async function refreshMe() {
+  try {
+    const me = await api('GET', '/me');
+    if (state.me) {
+      state.me = me;
+      showOfficer();
+    }
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 401 && state.me) showLogin(s('login.sessionExpired'));
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+// @ts-check
+/* global document */
+/** The page skeleton: sign-in form, top bar, banners, queue and conversation panes, built once. */
+
+import { s } from './strings.js';
+import { h } from './dom.js';
+import { clearError } from './banners.js';
+import { onLoginSubmit, onLogout } from './session.js';
+
+// Built as this module is evaluated (before start() in console.js runs). Modules import each other
+// in cycles, which is safe because at load time this only calls function declarations of theirs.
+export const ui = buildSkeleton();
+
+function buildSkeleton() {
+  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+
+  const loginUser = h('input', { id: 'login-username', name: 'username', type: 'text', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false', testid: 'login-username' });
+  const loginPass = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, testid: 'login-password' });
+  const loginSubmit = h('button', { type: 'submit', class: 'btn btn--primary btn--block', testid: 'login-submit' }, s('login.submit'));
+  const loginError = h('p', { class: 'login__error', role: 'alert', testid: 'login-error', hidden: true });
+  const loginInfo = h('p', { class: 'login__info', role: 'status', hidden: true });
+  const loginForm = h(
+    'form',
+    { class: 'login__form', testid: 'login-form', novalidate: true, onsubmit: onLoginSubmit },
+    h('h1', { class: 'login__title' }, s('login.heading')),
+    h('p', { class: 'login__intro' }, s('login.intro')),
+    loginInfo,
+    h('div', { class: 'field' }, h('label', { for: 'login-username' }, s('login.username')), loginUser),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, s('login.password')), loginPass),
+    loginError,
+    loginSubmit,
+  );
+  const login = h('main', { class: 'login', hidden: true }, h('div', { class: 'login__brand' }, s('appName')), loginForm);
+
+  const liveStatus = h('span', { class: 'live', testid: 'live-status', 'data-state': 'connecting', role: 'status' }, s('live.connecting'));
+  const officerName = h('span', { class: 'topbar__officer', testid: 'officer-name' });
+  const logout = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'logout', onclick: onLogout }, s('header.logout'));
+  const topbar = h('header', { class: 'topbar' }, h('span', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), officerName, logout);
+
+  const errorText = h('span', { class: 'banner__text' });
+  const errorBanner = h(
+    'div',
+    { class: 'banner banner--error', role: 'alert', testid: 'error-banner', hidden: true },
+    errorText,
+    h('button', { type: 'button', class: 'banner__close', 'aria-label': s('errors.dismiss'), title: s('errors.dismiss'), onclick: clearError }, '×'),
+  );
+  const notice = h('div', { class: 'banner banner--notice', role: 'status', testid: 'notice', hidden: true });
+
+  const waitingCount = h('span', { class: 'queue__count' }, '0');
+  const activeCount = h('span', { class: 'queue__count' }, '0');
+  const waitingList = h('ul', { class: 'queue__list', testid: 'waiting-list', 'aria-labelledby': 'queue-waiting' });
+  const activeList = h('ul', { class: 'queue__list', testid: 'active-list', 'aria-labelledby': 'queue-active' });
+  const queue = h(
+    'nav',
+    { class: 'queue', 'aria-label': s('queue.heading') },
+    h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-waiting' }, s('queue.waiting'), ' ', waitingCount), waitingList),
+    h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-active' }, s('queue.active'), ' ', activeCount), activeList),
+  );
+  const convEmpty = h('p', { class: 'conv__empty' }, s('conversation.empty'));
+  const conv = h('main', { class: 'conv', testid: 'conversation' }, convEmpty);
+
+  const consoleView = h('div', { class: 'console', hidden: true }, topbar, h('div', { class: 'banners' }, errorBanner, notice), h('div', { class: 'layout' }, queue, conv));
+
+  const loading = h('p', { class: 'app__loading', role: 'status' }, s('loading'));
+  app.replaceChildren(loading, login, consoleView);
+  app.removeAttribute('aria-busy');
+  document.title = s('title');
+
+  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, waitingCount, activeCount, conv, convEmpty };
+}

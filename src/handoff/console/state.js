@@ -1,0 +1,39 @@
+// @ts-check
+/** The state of the page shared by the modules. */
+
+/** @import { HandoffSummary, Me, CatalogEntry, QueueItem, OpenConversation } from './types.js' */
+
+export const state = {
+  /** @type {Me | null} */
+  me: null,
+  /** Waiting and active handoffs by id. @type {Map<number, QueueItem>} */
+  handoffs: new Map(),
+  /** Conversations with customer messages the officer has not opened yet. @type {Set<string>} */
+  unread: new Set(),
+  /** @type {OpenConversation | null} */
+  sel: null,
+  selTokens: 0,
+  /** Unsent replies by conversation key. @type {Map<string, string>} */
+  drafts: new Map(),
+  /** @type {EventSource | null} */
+  events: null,
+  streamOpened: false,
+  retryCount: 0,
+  retryTimer: 0,
+  /**
+   * Live updates are numbered; `touched` has the number of the last one per handoff, so a list
+   * or detail answer that was asked for before that update does not overwrite it.
+   */
+  seq: 0,
+  /** @type {Map<number, number>} */
+  touched: new Map(),
+  listLoading: false,
+  listAgain: false,
+  /** @type {Promise<CatalogEntry[] | null> | null} */
+  catalog: null,
+  noticeTimer: 0,
+};
+
+export function isMine(/** @type {HandoffSummary} */ handoff) {
+  return handoff.status === 'active' && !!state.me && handoff.officer === state.me.username;
+}
