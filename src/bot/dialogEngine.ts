@@ -163,11 +163,14 @@ export class DialogEngine {
           handoff = result.opened;
         }
       }
-      await store.saveTurn(
+      const saved = await store.saveTurn(
         input.conversationKey,
         { machineVersion: CONVERSATION_MACHINE_VERSION, snapshot: actor.getPersistedSnapshot() },
         input.messageId,
       );
+      // Another instance handled the same redelivered message meanwhile: its turn stands, and this
+      // one says nothing (the handoff, if any, was opened idempotently and is the same one).
+      if (saved === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: stateName(settled) };
       if (handoffs && replies.length > 0) await handoffs.outbound(input.conversationKey, replies, locale);
       return { replies, locale, duplicate: false, held: false, handoff, state: stateName(settled) };
     } finally {

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './sqlite.js';
-import type { ConversationStore, StoredConversation } from './conversationStore.js';
+import type { ConversationStore, SaveTurnOutcome, StoredConversation } from './conversationStore.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
 const PROCESSED_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -51,12 +51,15 @@ export class SqliteConversationStore implements ConversationStore {
     this.insertProcessed.run(messageId, Date.now());
   }
 
-  async saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<void> {
+  async saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<SaveTurnOutcome> {
     const now = Date.now();
-    this.db.transaction(() => {
+    // The id goes in first: if another connection recorded it meanwhile, its turn's state stands.
+    const outcome = this.db.transaction((): SaveTurnOutcome => {
+      if (messageId && this.insertProcessed.run(messageId, now).changes === 0) return 'duplicate';
       this.upsertConversation.run(conversationKey, state.machineVersion, JSON.stringify(state.snapshot), now);
-      if (messageId) this.insertProcessed.run(messageId, now);
+      return 'saved';
     })();
     if (++this.saves % 1000 === 0) this.deleteOldProcessed.run(now - PROCESSED_RETENTION_MS);
+    return outcome;
   }
 }

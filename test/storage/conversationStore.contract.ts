@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConversationStore, StoredConversation } from '../../src/storage/conversationStore.js';
+
+export interface StoreHandle {
+  store: ConversationStore;
+  close(): Promise<void>;
+}
+
+/** A snapshot shaped like XState's persisted one, with the kinds of values the dialogs keep. */
+function snapshotOf(step: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    status: 'active',
+    value: { application: step },
+    historyValue: {},
+    children: {},
+    context: {
+      channel: 'whatsapp',
+      locale: 'id',
+      form: { name: 'Siti Rahayu', businessName: 'Kopi Nusantara', phone: '+6281234567890' },
+      attempts: 0,
+      score: -1.25,
+      confirmed: false,
+      photo: null,
+      tags: ['seller', 'jakarta'],
+      nested: { a: { b: { c: [1, [2, [3, {}]]] } } },
+      ...extra,
+    },
+  };
+}
+
+/**
+ * The behaviour every ConversationStore must have, run against each implementation. `makeStore`
+ * opens a new store on the same database each call (a second call is a restart, or a second
+ * instance of the service); keys are random, so tests share that database without clashing.
+ */
+export function describeConversationStore(name: string, makeStore: () => Promise<StoreHandle>): void {
+  describe(`ConversationStore contract: ${name}`, () => {
+    const handles = new Set<StoreHandle>();
+    const open = async (): Promise<StoreHandle> => {
+      const handle = await makeStore();
+      handles.add(handle);
+      return handle;
+    };
+    const close = async (handle: StoreHandle): Promise<void> => {
+      handles.delete(handle);
+      await handle.close();
+    };
+    const newStore = async () => (await open()).store;
+    const key = () => `whatsapp:${randomUUID()}`;
+    const messageId = (conversationKey: string) => `${conversationKey}:wamid.${randomUUID()}`;
+
+    afterEach(async () => {
+      await Promise.all([...handles].map((h) => close(h)));
+    });
+
+    it('knows nothing of a conversation or message never saved', async () => {
+      const store = await newStore();
+      expect(await store.load(key())).toBeNull();
+      expect(await store.wasProcessed(`never:${randomUUID()}`)).toBe(false);
+    });
+
+    it('round-trips a snapshot and its machine version', async () => {
+      const store = await newStore();
+      const k = key();
+      const state: StoredConversation = { machineVersion: 7, snapshot: snapshotOf('askName') };
+      expect(await store.saveTurn(k, state, messageId(k))).toBe('saved');
+      expect(await store.load(k)).toEqual(state);
+    });
+
+    it('replaces the state and the machine version on the next turn, per conversation', async () => {
+      const store = await newStore();
+      const [a, b] = [key(), key()];
+      await store.saveTurn(a, { machineVersion: 1, snapshot: snapshotOf('askName') }, messageId(a));
+      await store.saveTurn(b, { machineVersion: 1, snapshot: snapshotOf('askCity') }, messageId(b));
+      await store.saveTurn(a, { machineVersion: 2, snapshot: snapshotOf('confirm') }, messageId(a));
+      expect(await store.load(a)).toEqual({ machineVersion: 2, snapshot: snapshotOf('confirm') });
+      expect(await store.load(b)).toEqual({ machineVersion: 1, snapshot: snapshotOf('askCity') });
+    });
+
+    it('keeps text exactly as customers may send it (NUL, cut emoji, RTL, escapes)', async () => {
+      const store = await newStore();
+      const k = key();
+      const awkward = ['nul\u0000inside', 'cut emoji \ud83d', 'lone low \ude00 surrogate', 'emoji 😀👍🏽', 'مرحبا', 'quote " back\\slash \n\t', '\u2028\u2029'];
+      const state = { machineVersion: 1, snapshot: snapshotOf('askDescription', { lastText: awkward, [awkward[0] ?? '']: 'as a key' }) };
+      expect(await store.saveTurn(k, state, messageId(k))).toBe('saved');
+      expect(JSON.stringify(await store.load(k))).toBe(JSON.stringify(state));
+    });
+
+    it('records the message id with the turn; a turn without one saves the state only', async () => {
+      const store = await newStore();
+      const k = key();
+      const id = messageId(k);
+      expect(await store.wasProcessed(id)).toBe(false);
+      await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('askName') }, id);
+      expect(await store.wasProcessed(id)).toBe(true);
+
+      // Officer-side events (taken over, handed back) carry no message id.
+      expect(await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('withOfficer') }, null)).toBe('saved');
+      expect(await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('resumed') }, null)).toBe('saved');
+      expect(await store.load(k)).toEqual({ machineVersion: 1, snapshot: snapshotOf('resumed') });
+    });
+
+    it('markProcessed records a message without touching the state, and may be repeated', async () => {
+      const store = await newStore();
+      const k = key();
+      const id = messageId(k);
+      await store.markProcessed(id);
+      await store.markProcessed(id);
+      expect(await store.wasProcessed(id)).toBe(true);
+      expect(await store.load(k)).toBeNull();
+    });
+
+    it('recognises state and processed messages after a restart', async () => {
+      const first = await open();
+      const k = key();
+      const [turn, held] = [messageId(k), messageId(k)];
+      await first.store.saveTurn(k, { machineVersion: 3, snapshot: snapshotOf('askCity') }, turn);
+      await first.store.markProcessed(held);
+      await close(first);
+
+      const second = await newStore();
+      expect(await second.load(k)).toEqual({ machineVersion: 3, snapshot: snapshotOf('askCity') });
+      expect(await second.wasProcessed(turn)).toBe(true);
+      expect(await second.wasProcessed(held)).toBe(true);
+    });
+
+    it('does not save a turn whose message was already processed: the first state stands', async () => {
+      const store = await newStore();
+      const k = key();
+      const id = messageId(k);
+      expect(await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('first') }, id)).toBe('saved');
+      expect(await store.saveTurn(k, { machineVersion: 2, snapshot: snapshotOf('second') }, id)).toBe('duplicate');
+      expect(await store.load(k)).toEqual({ machineVersion: 1, snapshot: snapshotOf('first') });
+
+      // Handed to the officer by one instance, then stepped by another: the bot's state is not written.
+      const other = key();
+      const held = messageId(other);
+      await store.markProcessed(held);
+      expect(await store.saveTurn(other, { machineVersion: 1, snapshot: snapshotOf('askName') }, held)).toBe('duplicate');
+      expect(await store.load(other)).toBeNull();
+    });
+
+    it('keeps exactly one of two instances saving the same redelivered message at once', async () => {
+      const [a, b] = [await newStore(), await newStore()];
+      for (let i = 0; i < 10; i++) {
+        const k = key();
+        const id = messageId(k);
+        const stateA = { machineVersion: 1, snapshot: snapshotOf('byA') };
+        const stateB = { machineVersion: 1, snapshot: snapshotOf('byB') };
+        const outcomes = await Promise.all([a.saveTurn(k, stateA, id), b.saveTurn(k, stateB, id)]);
+        expect([...outcomes].sort()).toEqual(['duplicate', 'saved']);
+        expect(await a.load(k)).toEqual(outcomes[0] === 'saved' ? stateA : stateB);
+      }
+    });
+
+    it('saves a large snapshot', async () => {
+      const store = await newStore();
+      const k = key();
+      const transcript = Array.from({ length: 5000 }, (_, i) => ({ i, from: i % 2 ? 'bot' : 'customer', text: `pesan nomor ${i} 😀` }));
+      const state = { machineVersion: 1, snapshot: snapshotOf('big', { transcript, blob: 'x'.repeat(2 * 1024 * 1024) }) };
+      expect(await store.saveTurn(k, state, messageId(k))).toBe('saved');
+      expect(await store.load(k)).toEqual(state);
+    });
+
+    it('saves concurrent turns of different conversations independently', async () => {
+      const [a, b] = [await newStore(), await newStore()];
+      const turns = Array.from({ length: 40 }, (_, i) => {
+        const k = key();
+        return { k, id: messageId(k), state: { machineVersion: 1, snapshot: snapshotOf(`step${i}`, { i }) } };
+      });
+      const outcomes = await Promise.all(turns.map((t, i) => (i % 2 ? a : b).saveTurn(t.k, t.state, t.id)));
+      expect(outcomes.every((o) => o === 'saved')).toBe(true);
+      for (const t of turns) {
+        expect(await a.load(t.k)).toEqual(t.state);
+        expect(await b.wasProcessed(t.id)).toBe(true);
+      }
+    });
+  });
+}
