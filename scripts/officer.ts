@@ -1,6 +1,7 @@
 /**
  * `npm run officer -- <command>` (tsx scripts/officer.ts): manages the agent-console accounts in the
- * service's database (DATA_DIR, as the service reads it).
+ * service's database: PostgreSQL when DATABASE_URL is set (migrated: `npm run migrate`), else the
+ * SQLite database under DATA_DIR, as the service reads them.
  *
  *   npm run officer -- add <username> --name "Display Name"
  *   npm run officer -- passwd <username>
@@ -16,8 +17,11 @@
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config.js';
-import { OfficerError, OfficerStore, PASSWORD_MIN } from '../src/handoff/officerStore.js';
-import { SessionStore } from '../src/handoff/sessionStore.js';
+import { OfficerError, OfficerStore, PASSWORD_MIN, SqliteOfficerRepository } from '../src/handoff/officerStore.js';
+import { PgOfficerRepository } from '../src/handoff/pgOfficerRepository.js';
+import { PgSessionRepository } from '../src/handoff/pgSessionRepository.js';
+import { SessionStore, SqliteSessionRepository } from '../src/handoff/sessionStore.js';
+import { openPostgres } from '../src/storage/postgres/pool.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 
 const USAGE = `Usage:
@@ -36,10 +40,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const { positional, name } = parseArgs(rest);
-  const db = openSqlite(loadConfig().dataDir);
+  const { officers, sessions, close } = openStores();
   try {
-    const officers = new OfficerStore(db);
-    const sessions = new SessionStore(db);
     switch (command) {
       case 'add': {
         const username = onlyUsername(positional);
@@ -50,23 +52,23 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'passwd': {
         const username = onlyUsername(positional).trim().toLowerCase();
-        const officer = officers.get(username);
+        const officer = await officers.get(username);
         if (!officer) throw new OfficerError('notFound', `No officer named "${username}".`);
         await officers.setPassword(officer.username, await readPassword());
-        const ended = sessions.destroyAllOf(officer.username);
+        const ended = await sessions.destroyAllOf(officer.username);
         console.log(`Password of ${officer.username} changed; ${ended} session(s) signed out.`);
         break;
       }
       case 'remove': {
         const username = onlyUsername(positional).trim().toLowerCase();
-        if (!officers.remove(username)) throw new OfficerError('notFound', `No officer named "${username}".`);
-        const ended = sessions.destroyAllOf(username);
+        if (!(await officers.remove(username))) throw new OfficerError('notFound', `No officer named "${username}".`);
+        const ended = await sessions.destroyAllOf(username);
         console.log(`Removed officer ${username}; ${ended} session(s) signed out.`);
         break;
       }
       case 'list': {
         if (positional.length > 0 || name !== undefined) throw new UsageError('list takes no arguments.');
-        const all = officers.list();
+        const all = await officers.list();
         if (all.length === 0) console.log('No officer accounts.');
         const width = Math.max(8, ...all.map((o) => o.username.length));
         for (const o of all) console.log(`${o.username.padEnd(width)}  ${o.displayName}`);
@@ -76,8 +78,23 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } finally {
-    db.close();
+    await close();
   }
+}
+
+/** The accounts in PostgreSQL when DATABASE_URL is set (shared by every instance), else in SQLite under DATA_DIR. */
+function openStores(): { officers: OfficerStore; sessions: SessionStore; close(): Promise<void> } {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const pool = openPostgres(url, { max: 2, applicationName: 'pln123-officer' });
+    return { officers: new OfficerStore(new PgOfficerRepository(pool)), sessions: new SessionStore(new PgSessionRepository(pool)), close: () => pool.end() };
+  }
+  const db = openSqlite(loadConfig().dataDir);
+  return {
+    officers: new OfficerStore(new SqliteOfficerRepository(db)),
+    sessions: new SessionStore(new SqliteSessionRepository(db)),
+    close: async () => void db.close(),
+  };
 }
 
 function parseArgs(args: string[]): { positional: string[]; name: string | undefined } {
@@ -154,7 +171,9 @@ function promptHidden(prompt: string): Promise<string> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
+  // PostgreSQL's undefined_table: the schema was never migrated.
+  if ((err as { code?: unknown }).code === '42P01') console.error('Error: the database has no officer tables yet; run `npm run migrate` first.');
+  else console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
   if (err instanceof UsageError) console.error(USAGE);
   process.exitCode = 1;
 });

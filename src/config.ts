@@ -18,6 +18,16 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   DEFAULT_LOCALE: z.preprocess(emptyAsUndefined, z.enum(['id', 'en']).default('id')),
 
+  // Scale-out (optional): PostgreSQL holds the state and records instead of SQLite; Redis adds
+  // the cross-instance conversation lock and the console's pub/sub. Unset: SQLite under DATA_DIR.
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  // Apply pending migrations at start-up (else run `npm run migrate` before starting).
+  MIGRATE_ON_START: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  // Prefix of every Redis key and channel, so several deployments can share one Redis.
+  REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('pln123:')),
+
   // Bot Framework: unset app id = local use (Emulator, npm run chat) without authentication.
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
@@ -96,6 +106,9 @@ export interface AppConfig {
   notify: NotifyConfig;
   officers: { hours: WorkingHours; secureCookies: boolean };
   metricsToken?: string;
+  /** Undefined: SQLite under dataDir. */
+  postgres?: { url: string; migrateOnStart: boolean; poolSize: number };
+  redis?: { url: string; prefix: string };
 }
 
 /** How the applicant hears about a support-team reply besides the conversation itself. */
@@ -158,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     meta: metaConfig(e),
     officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },
     metricsToken: e.METRICS_TOKEN,
+    ...(e.DATABASE_URL ? { postgres: { url: e.DATABASE_URL, migrateOnStart: e.MIGRATE_ON_START === 'true', poolSize: e.DATABASE_POOL_SIZE } } : {}),
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } } : {}),
     notify: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,

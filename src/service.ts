@@ -16,14 +16,19 @@ import { ChannelSender } from './handoff/conversationSender.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
 import { HandoffDesk } from './handoff/handoffDesk.js';
 import { HandoffGate } from './handoff/handoffGate.js';
-import { HandoffStore } from './handoff/handoffStore.js';
+import type { HandoffStore } from './handoff/handoffStore.js';
+import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
-import { OfficerStore } from './handoff/officerStore.js';
-import { SessionStore } from './handoff/sessionStore.js';
+import type { OfficerStore } from './handoff/officerStore.js';
 import { createApp } from './http/app.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './observability/metricsRouter.js';
-import { sqliteQueueDepths } from './observability/queueDepths.js';
+import { queueDepthsFrom, sqliteQueueDepths } from './observability/queueDepths.js';
+import { openRedisParts } from './storage/redis/redisParts.js';
+import { migrate } from './storage/postgres/migrate.js';
+import { openPostgres } from './storage/postgres/pool.js';
+import { PgConversationStore } from './storage/postgres/pgConversationStore.js';
+import { createTicketStores } from './tickets/ticketStores.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
 import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
@@ -34,7 +39,6 @@ import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
-import { EmbeddedTicketing } from './tickets/embeddedTicketing.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
 import { notifyFiled } from './tickets/filedNotice.js';
 import { OutboxRetrier } from './tickets/outboxRetrier.js';
@@ -65,16 +69,27 @@ export interface Service {
  */
 export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {
   const db = openSqlite(config.dataDir);
+  // DATABASE_URL moves the shared state (conversations, tickets and outbox, handoffs, officers) to
+  // PostgreSQL so several instances serve one workload; SQLite under DATA_DIR is the default.
+  const pool = config.postgres
+    ? openPostgres(config.postgres.url, {
+        max: config.postgres.poolSize,
+        applicationName: 'pln123-bot',
+        onError: (err) => log.warn({ err: err.message }, 'postgres: idle connection error'),
+      })
+    : undefined;
+  const backend = pool ? ({ kind: 'postgres', pool } as const) : ({ kind: 'sqlite', db } as const);
+  const redis = config.redis ? openRedisParts(config.redis, log) : undefined;
+  const { handoffs: handoffStore, officers, sessions } = createHandoffStores(backend);
+  const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
+  const ticketStores = createTicketStores(backend, remote ? { remote } : {});
   const metrics = new Metrics({
-    queueDepths: sqliteQueueDepths(db),
+    queueDepths: pool
+      ? queueDepthsFrom({ outboxPending: () => ticketStores.outbox.pendingCount(), handoffCounts: () => handoffStore.countOpen() })
+      : sqliteQueueDepths(db),
     onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: queue depths not read'),
   });
-  const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
-  const tickets = new TicketService({
-    db,
-    port: new EmbeddedTicketing(db, remote ? { remote } : {}),
-    logger: { warn: (message, meta) => log.warn(meta ?? {}, message) },
-  });
+  const tickets = new TicketService({ ...ticketStores, logger: { warn: (message, meta) => log.warn(meta ?? {}, message) } });
   const photos = new PhotoPipeline({
     dir: config.photos.dir,
     limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
@@ -89,10 +104,10 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const classifier = { classify: async (text: string) => (await classifierReady).classify(text) };
   // The officers' queue: every message is written to the transcript, and while an officer holds a
   // conversation the engine leaves the dialog alone (the bot cannot talk over the officer).
-  const handoffStore = new HandoffStore(db);
-  const handoffBus = new LocalHandoffBus();
+  const handoffBus = redis?.bus ?? new LocalHandoffBus();
   const engine = new DialogEngine({
-    store: new SqliteConversationStore(db),
+    store: pool ? new PgConversationStore(pool) : new SqliteConversationStore(db),
+    ...(redis ? { lock: redis.lock } : {}),
     machine: provideDialogServices({ tickets, photos, classifier, botOfficerName: config.tickets.officerName, metrics }),
     defaultLocale: config.defaultLocale,
     handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos, metrics }),
@@ -105,8 +120,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     references,
     metrics,
     transcriptOf: (key) => handoffStore.transcript(key, 50),
-    positionOf: (id) => {
-      const handoff = handoffStore.byId(id);
+    positionOf: async (id) => {
+      const handoff = await handoffStore.byId(id);
       return handoff ? handoffStore.position(handoff) : null;
     },
   });
@@ -129,8 +144,6 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     log,
   });
   const botFrameworkAdapter = createBotFrameworkAdapter(config.botFramework);
-  const officers = new OfficerStore(db);
-  const sessions = new SessionStore(db);
   // Messages outside a customer's turn: officers' replies, the bot resuming, late ticket numbers.
   const sender = new ChannelSender({
     meta: channels,
@@ -150,7 +163,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     sender,
     tickets,
     bus: handoffBus,
-    officerName: (username) => officers.get(username)?.displayName ?? null,
+    officerName: async (username) => (await officers.get(username))?.displayName ?? null,
     guess: async (text) => {
       const result = await classifier.classify(text);
       return describeGuess(result.label, result.confidence);
@@ -203,6 +216,11 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       const trainStarted = Date.now();
       await classifierReady;
       log.info({ ms: Date.now() - trainStarted }, 'classifier ready');
+      if (pool && config.postgres?.migrateOnStart) {
+        const migrated = await migrate(pool);
+        if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
+      }
+      if (redis) await redis.ready();
       // Applications confirmed before a crash and not yet filed are filed now, once. A remote ITSM
       // may be down: then the retrier files them in the background and start-up does not wait.
       if (!remote) {
@@ -235,6 +253,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       server?.closeAllConnections();
       await closed;
       db.close();
+      await redis?.close();
+      await pool?.end();
     },
   };
 }

@@ -8,6 +8,7 @@ import type { DialogEvent, HandoffControlEvent, HandoffReason, SenderProfile } f
 import type { Reply } from '../../dialogs/reply.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
 import { KeyedQueue } from './keyedQueue.js';
+import type { TurnLock } from './turnLock.js';
 
 export interface TurnInput {
   /** Unique per conversation across channels, e.g. "whatsapp:6281234567890". */
@@ -73,6 +74,8 @@ export interface DialogEngineOptions {
   turnTimeoutMs?: number;
   /** The officers' queue; without it (unit tests of the dialog) handoff requests are only returned. */
   handoffs?: HandoffHooks;
+  /** Serialises a conversation's turns: in this process by default, across instances with Redis. */
+  lock?: TurnLock;
 }
 
 type ConversationSnapshot = SnapshotFrom<ConversationMachine>;
@@ -84,11 +87,12 @@ type ConversationSnapshot = SnapshotFrom<ConversationMachine>;
  * run one at a time; a failed turn persists nothing, so the conversation stays where it was.
  */
 export class DialogEngine {
-  private readonly queue = new KeyedQueue();
+  private readonly queue: TurnLock;
   private readonly turnTimeoutMs: number;
 
   constructor(private readonly options: DialogEngineOptions) {
     this.turnTimeoutMs = options.turnTimeoutMs ?? 60_000;
+    this.queue = options.lock ?? new KeyedQueue();
   }
 
   step(input: TurnInput): Promise<TurnResult> {

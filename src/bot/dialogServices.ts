@@ -101,8 +101,11 @@ export function provideDialogServices(services: DialogServices) {
         } catch (err) {
           // The request is in the outbox and the systems are only down: it will be filed, and the
           // applicant gets the number in a message then. Anything else is a real failure.
-          if ((err as { retryable?: unknown }).retryable !== true || !services.tickets.entry(request.idempotencyKey)) throw err;
-          services.tickets.wantNotice(request.idempotencyKey);
+          if ((err as { retryable?: unknown }).retryable !== true) throw err;
+          // Not in the outbox (or the outbox cannot be read either): a real failure, told as such.
+          const kept = await services.tickets.entry(request.idempotencyKey).catch(() => null);
+          if (!kept) throw err;
+          await services.tickets.wantNotice(request.idempotencyKey);
           services.onQueued?.();
           return { queued: true } as const;
         }

@@ -26,9 +26,9 @@ export interface PlnBotOptions {
   /** Where Bot Framework conversations are remembered for proactive messages (officers' replies). */
   references?: Pick<ConversationReferenceStore, 'save'>;
   /** The conversation's transcript, sent with `handoff.initiate` on Bot Framework channels. */
-  transcriptOf?: (conversationKey: string) => TranscriptEntry[];
+  transcriptOf?: (conversationKey: string) => Promise<TranscriptEntry[]>;
   /** Handoff queue position, for `handoff.initiate`. */
-  positionOf?: (handoffId: number) => number | null;
+  positionOf?: (handoffId: number) => Promise<number | null>;
   /** Counts every message turn by outcome, and times it. */
   metrics?: TurnMetrics;
 }
@@ -93,8 +93,13 @@ export class PlnBot {
     const locale = result.locale;
     const activities: Array<Partial<Activity>> = result.replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale }));
     if (botFramework && result.handoff?.created) {
-      const transcript = this.options.transcriptOf?.(conversationKey) ?? [];
-      activities.push(handoffInitiation(activity, { reason: result.handoff.reason, handoffId: result.handoff.id, position: this.options.positionOf?.(result.handoff.id) ?? null }, transcript));
+      const handoffId = result.handoff.id;
+      // The customer's replies go out even when the queue cannot be read: then without the transcript.
+      const [transcript, position] = await Promise.all([this.options.transcriptOf?.(conversationKey) ?? [], this.options.positionOf?.(handoffId) ?? null]).catch((err: unknown): [TranscriptEntry[], null] => {
+        log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'handoff transcript not read');
+        return [[], null];
+      });
+      activities.push(handoffInitiation(activity, { reason: result.handoff.reason, handoffId, position }, transcript));
     }
     try {
       await context.sendActivities(activities);

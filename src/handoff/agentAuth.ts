@@ -15,6 +15,8 @@ export interface AgentAuthOptions {
   now?: () => number;
   /** Failed and throttled sign-ins; never given a password, and a username only as a short hash. */
   log?: { warn(obj: object, msg: string): void };
+  /** A store failed (the request was answered 500); without it the failure goes to `log`. */
+  onError?: (err: unknown) => void;
 }
 
 /** What requireSession leaves in `res.locals` for the console's routes. */
@@ -77,18 +79,31 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
     res.append('Set-Cookie', `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/agent${secure ? '; Secure' : ''}${clear ? '; Max-Age=0' : ''}`);
   };
 
-  const requireSession: RequestHandler = (req, res, next) => {
+  /** A store failed: reported, and answered 500 (never an unhandled rejection). */
+  const failed = (res: Response, err: unknown): void => {
+    if (options.onError) options.onError(err);
+    else log?.warn({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'agent auth: store failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
+  };
+
+  const requireSession: RequestHandler = async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     const token = cookieValue(req.get('cookie'), SESSION_COOKIE);
-    const session = token ? sessions.get(token) : null;
-    // The account may have been removed or disabled since sign-in.
-    const officer = session ? officers.get(session.username) : null;
-    if (!token || !session || !officer) {
-      if (token && session) sessions.destroy(token);
+    let locals: AgentLocals | null = null;
+    try {
+      const session = token ? await sessions.get(token) : null;
+      // The account may have been removed or disabled since sign-in.
+      const officer = session ? await officers.get(session.username) : null;
+      if (token && session && !officer) await sessions.destroy(token);
+      if (token && session && officer) locals = { officer, session: { token, csrfToken: session.csrfToken } };
+    } catch (err) {
+      failed(res, err);
+      return;
+    }
+    if (!locals) {
       res.status(401).json({ error: 'unauthenticated' });
       return;
     }
-    const locals: AgentLocals = { officer, session: { token, csrfToken: session.csrfToken } };
     Object.assign(res.locals, locals);
     next();
   };
@@ -103,13 +118,7 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
     next();
   };
 
-  const router = express.Router();
-  router.use('/agent/api', (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-
-  router.post('/agent/api/login', express.json({ limit: '16kb' }), async (req, res) => {
+  const login = async (req: Request, res: Response): Promise<void> => {
     // Login CSRF: a foreign page must not sign the officer in to an account of its choosing.
     if (!originAllowed(req)) {
       res.status(403).json({ error: 'csrf' });
@@ -143,14 +152,33 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
     if (ipFailures.includes(at)) ipFailures.splice(ipFailures.lastIndexOf(at), 1);
     // Rotation: a session id known before sign-in (fixation) is never promoted; the old one ends.
     const previous = cookieValue(req.get('cookie'), SESSION_COOKIE);
-    if (previous) sessions.destroy(previous);
-    const { token, csrfToken } = sessions.create(officer.username);
+    if (previous) await sessions.destroy(previous);
+    const { token, csrfToken } = await sessions.create(officer.username);
     setCookie(req, res, token, false);
     res.status(200).json({ username: officer.username, displayName: officer.displayName, csrfToken });
+  };
+
+  const router = express.Router();
+  router.use('/agent/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
   });
 
-  router.post('/agent/api/logout', requireSession, requireCsrf, (req, res) => {
-    sessions.destroy((res.locals as AgentLocals).session.token);
+  router.post('/agent/api/login', express.json({ limit: '16kb' }), async (req, res) => {
+    try {
+      await login(req, res);
+    } catch (err) {
+      failed(res, err);
+    }
+  });
+
+  router.post('/agent/api/logout', requireSession, requireCsrf, async (req, res) => {
+    try {
+      await sessions.destroy((res.locals as AgentLocals).session.token);
+    } catch (err) {
+      failed(res, err);
+      return;
+    }
     setCookie(req, res, '', true);
     res.status(204).end();
   });

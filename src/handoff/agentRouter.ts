@@ -148,10 +148,28 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
         })
         .catch((err: unknown) => options.onError(err));
     });
+    // A signed-out or expired session stops receiving at the next ping. A store that cannot say
+    // ends the stream too (reported): the console reconnects, and the sign-in check runs again.
+    let checking = false;
     const ping = setInterval(() => {
-      // A signed-out or expired session stops receiving at the next ping.
-      if (!options.sessions.get(token)) res.end();
-      else res.write('event: ping\ndata: {}\n\n');
+      if (checking || res.writableEnded) return;
+      checking = true;
+      options.sessions
+        .get(token)
+        .then(
+          (session) => {
+            if (res.writableEnded) return;
+            if (!session) res.end();
+            else res.write('event: ping\ndata: {}\n\n');
+          },
+          (err: unknown) => {
+            options.onError(err);
+            res.end();
+          },
+        )
+        .finally(() => {
+          checking = false;
+        });
     }, options.pingMs ?? 25_000);
     req.on('close', () => {
       clearInterval(ping);

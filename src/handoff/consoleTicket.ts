@@ -57,7 +57,7 @@ export async function fileFromConsole(
     conversationId: handoff.conversationId,
     officer: officer.username,
     applicant,
-    photo: deps.store.latestPhoto(handoff.conversationKey, handoff.requestedAt) ?? draft?.photo ?? null,
+    photo: (await deps.store.latestPhoto(handoff.conversationKey, handoff.requestedAt)) ?? draft?.photo ?? null,
     catalogNumber,
     description: input.description?.trim() || context?.complaint?.description || null,
     previousNumber: null,

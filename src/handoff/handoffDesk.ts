@@ -22,8 +22,8 @@ export interface HandoffDeskOptions {
   sender: ConversationSender;
   tickets: TicketService;
   bus: HandoffBus;
-  /** Display names of officers, for the console. */
-  officerName: (username: string) => string | null;
+  /** Display names of officers, for the console (null when the account is gone). */
+  officerName: (username: string) => Promise<string | null>;
   guess?: Guesser;
   botOfficerName: string;
   defaultLocale: Locale;
@@ -49,7 +49,7 @@ export class HandoffDesk {
   }
 
   async list(): Promise<HandoffSummary[]> {
-    return Promise.all(this.options.store.listOpen().map((h) => this.summary(h)));
+    return Promise.all((await this.options.store.listOpen()).map((h) => this.summary(h)));
   }
 
   async summary(handoff: Handoff): Promise<HandoffSummary> {
@@ -64,35 +64,36 @@ export class HandoffDesk {
   }
 
   async detail(id: number): Promise<{ handoff: HandoffSummary; transcript: TranscriptEntry[] } | null> {
-    const handoff = this.options.store.byId(id);
+    const handoff = await this.options.store.byId(id);
     if (!handoff) return null;
-    return { handoff: await this.summary(handoff), transcript: this.options.store.transcript(handoff.conversationKey) };
+    const [summary, transcript] = await Promise.all([this.summary(handoff), this.options.store.transcript(handoff.conversationKey)]);
+    return { handoff: summary, transcript };
   }
 
   async take(id: number, officer: Officer): Promise<DeskResult<HandoffSummary>> {
     const { store, engine } = this.options;
-    const found = store.byId(id);
+    const found = await store.byId(id);
     if (!found) return { ok: false, error: 'not_found' };
     // Between two of the customer's turns, so no turn is half-way when the officer arrives.
-    const taken = await engine.exclusive(found.conversationKey, async () => store.take(id, officer.username, this.now()));
+    const taken = await engine.exclusive(found.conversationKey, () => store.take(id, officer.username, this.now()));
     if (!taken) {
-      const current = store.byId(id);
-      return { ok: false, error: 'already_taken', officer: current?.officer ? (this.options.officerName(current.officer) ?? current.officer) : null };
+      const current = await store.byId(id);
+      return { ok: false, error: 'already_taken', officer: current?.officer ? ((await this.options.officerName(current.officer)) ?? current.officer) : null };
     }
     await engine.control(refOf(taken), { type: 'OFFICER_JOINED', officer: officer.username });
     const locale = await this.localeOf(taken);
     await this.sayAsBot(taken, [{ key: 'officer.joined', vars: { officer: officer.displayName } }], locale);
     const summary = await this.publish(taken);
     // Everyone behind it moved up one place.
-    for (const waiting of store.listOpen()) if (waiting.status === 'waiting') this.options.bus.publish({ type: 'handoff', handoff: waiting });
+    for (const waiting of await store.listOpen()) if (waiting.status === 'waiting') this.options.bus.publish({ type: 'handoff', handoff: waiting });
     return { ok: true, value: summary };
   }
 
   async reply(id: number, officer: Officer, text: string): Promise<DeskResult<{ entry: TranscriptEntry; delivery: DeliveryOutcome }>> {
-    const handoff = this.held(id, officer);
+    const handoff = await this.held(id, officer);
     if (!handoff.ok) return handoff;
     const { store, bus, sender } = this.options;
-    const entry = store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username }, this.now());
+    const entry = await store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username }, this.now());
     bus.publish({ type: 'transcript', entry });
     const locale = await this.localeOf(handoff.value);
     const delivery = await sender.send(handoff.value, [{ type: 'message', text, locale }], { byOfficer: true });
@@ -110,7 +111,7 @@ export class HandoffDesk {
 
   /** Files the ticket from the console, under the officer's name, with the data the officer checked. */
   async fileTicket(id: number, officer: Officer, input: ConsoleTicketInput): Promise<DeskResult<FiledTicket> | ConsoleTicketResult> {
-    const handoff = this.held(id, officer);
+    const handoff = await this.held(id, officer);
     if (!handoff.ok) return handoff;
     if (handoff.value.ticket) return { ok: false, error: 'already_filed', ticket: handoff.value.ticket };
     const context = await this.contextOf(handoff.value);
@@ -121,18 +122,18 @@ export class HandoffDesk {
     });
     if (!filed.ok) return filed;
     this.options.onFiled?.();
-    this.options.store.recordTicket(id, filed.value);
+    await this.options.store.recordTicket(id, filed.value);
     await this.options.engine.control(refOf(handoff.value), { type: 'FILED_BY_OFFICER', ticket: filed.value });
-    const updated = this.options.store.byId(id);
+    const updated = await this.options.store.byId(id);
     if (updated) await this.publish(updated);
     return filed;
   }
 
   private async finish(id: number, officer: Officer, outcome: 'handedBack' | 'closed', event: HandoffControlEvent): Promise<DeskResult<HandoffSummary>> {
     const { store, engine } = this.options;
-    const found = store.byId(id);
+    const found = await store.byId(id);
     if (!found) return { ok: false, error: 'not_found' };
-    const finished = await engine.exclusive(found.conversationKey, async () => store.finish(id, officer.username, outcome, this.now()));
+    const finished = await engine.exclusive(found.conversationKey, () => store.finish(id, officer.username, outcome, this.now()));
     if (!finished) return { ok: false, error: 'not_holder' };
     // The bot speaks again only now, after the store says the officer has let go.
     const result = await engine.control(refOf(finished), event);
@@ -140,8 +141,8 @@ export class HandoffDesk {
     return { ok: true, value: await this.publish(finished) };
   }
 
-  private held(id: number, officer: Officer): DeskResult<Handoff> {
-    const handoff = this.options.store.byId(id);
+  private async held(id: number, officer: Officer): Promise<DeskResult<Handoff>> {
+    const handoff = await this.options.store.byId(id);
     if (!handoff) return { ok: false, error: 'not_found' };
     if (handoff.status !== 'active' || handoff.officer !== officer.username) return { ok: false, error: 'not_holder' };
     return { ok: true, value: handoff };
@@ -150,7 +151,7 @@ export class HandoffDesk {
   /** A message of the bot's own outside a turn: recorded in the transcript, then sent. */
   private async sayAsBot(handoff: Handoff, replies: Reply[], locale: Locale): Promise<void> {
     for (const reply of replies) {
-      const entry = this.options.store.append({ conversationKey: handoff.conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
+      const entry = await this.options.store.append({ conversationKey: handoff.conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
       this.options.bus.publish({ type: 'transcript', entry });
     }
     await this.send(handoff, replies, locale);

@@ -44,13 +44,13 @@ export class HandoffGate implements HandoffHooks {
 
   async inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean }> {
     const { store, bus } = this.options;
-    const held = store.openOf(turn.conversationKey)?.status === 'active';
+    const held = (await store.openOf(turn.conversationKey))?.status === 'active';
     const photo = held && turn.event.type === 'PHOTO' ? await this.keepPhoto(turn.event) : undefined;
     const text = photo === null ? t(locale, 'officer.photoRefused') : describeInbound(turn, locale);
-    const entry = store.append({ conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null }, this.now());
+    const entry = await store.append({ conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null }, this.now());
     bus.publish({ type: 'transcript', entry });
     // A new photo changes what the console shows beside the transcript (the thumbnail).
-    const open = photo ? store.openOf(turn.conversationKey) : null;
+    const open = photo ? await store.openOf(turn.conversationKey) : null;
     if (open) bus.publish({ type: 'handoff', handoff: open });
     return { held };
   }
@@ -58,8 +58,8 @@ export class HandoffGate implements HandoffHooks {
   async open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }> {
     const { store, bus, hours } = this.options;
     const now = this.now();
-    const { handoff, created } = store.open({ conversationKey: turn.conversationKey, channel: turn.channel, conversationId: turn.conversationId, reason: request.reason }, now);
-    const position = store.position(handoff) ?? 1;
+    const { handoff, created } = await store.open({ conversationKey: turn.conversationKey, channel: turn.channel, conversationId: turn.conversationId, reason: request.reason }, now);
+    const position = (await store.position(handoff)) ?? 1;
     const replies: Reply[] = [{ key: created ? QUEUED_KEY[request.reason] : 'officer.stillQueued', vars: { position } }];
     if (!hours.isOpen(now)) {
       const next = hours.nextOpening(now);
@@ -75,7 +75,7 @@ export class HandoffGate implements HandoffHooks {
 
   async outbound(conversationKey: string, replies: Reply[], locale: Locale): Promise<void> {
     for (const reply of replies) {
-      const entry = this.options.store.append({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
+      const entry = await this.options.store.append({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
       this.options.bus.publish({ type: 'transcript', entry });
     }
   }

@@ -2,7 +2,8 @@ import type { SqliteDatabase } from '../storage/sqlite.js';
 import type { PhotoRef } from '../tickets/types.js';
 import type { Handoff, HandoffReason, TranscriptEntry } from './types.js';
 
-interface HandoffRow {
+/** A `handoffs` row as both databases return it (timestamps as ISO strings, ids as numbers). */
+export interface HandoffRow {
   id: number;
   conversation_key: string;
   channel: string;
@@ -18,7 +19,7 @@ interface HandoffRow {
   apkt_number: string | null;
 }
 
-const toHandoff = (r: HandoffRow): Handoff => ({
+export const toHandoff = (r: HandoffRow): Handoff => ({
   id: r.id,
   conversationKey: r.conversation_key,
   channel: r.channel,
@@ -33,12 +34,62 @@ const toHandoff = (r: HandoffRow): Handoff => ({
   ticket: r.itsm_number && r.apkt_number ? { itsmNumber: r.itsm_number, apktNumber: r.apkt_number } : null,
 });
 
+/** What `open` is given: the conversation asking for an officer, and why. */
+export interface HandoffRequestInput {
+  conversationKey: string;
+  channel: string;
+  conversationId: string;
+  reason: HandoffReason;
+}
+
+/** A transcript line to append; `photo` is a photo the customer sent to the officer (stored by the photo pipeline). */
+export type TranscriptInput = Omit<TranscriptEntry, 'id' | 'at' | 'attachment'> & { photo?: PhotoRef | null };
+
 /**
- * The officers' queue and the transcripts, in SQLite. At most one open (waiting or active)
- * handoff per conversation, enforced by a partial unique index; taking a conversation is a single
- * conditional UPDATE, so two officers can never hold the same one.
+ * The officers' queue and the conversations' transcripts. At most one open (waiting or active)
+ * handoff per conversation; `take` and `finish` are atomic in the database, so two officers (on two
+ * instances of the service) can never both hold one conversation. Implemented for SQLite
+ * (SqliteHandoffStore, one process) and PostgreSQL (PgHandoffStore, shared by every instance).
  */
-export class HandoffStore {
+export interface HandoffStore {
+  /** Opens a handoff, or returns the conversation's open one (asking twice does not queue twice). */
+  open(input: HandoffRequestInput, now?: Date): Promise<{ handoff: Handoff; created: boolean }>;
+  byId(id: number): Promise<Handoff | null>;
+  /** The conversation's waiting or active handoff. */
+  openOf(conversationKey: string): Promise<Handoff | null>;
+  /** Waiting and active handoffs, oldest request first. */
+  listOpen(): Promise<Handoff[]>;
+  /** 1 for the first in the queue; null when not waiting. */
+  position(handoff: Handoff): Promise<number | null>;
+  /** Atomic: only a waiting handoff can be taken, by one officer; null when it was not waiting. */
+  take(id: number, officer: string, now?: Date): Promise<Handoff | null>;
+  /** Ends a handoff held by `officer` (handed back to the bot, or closed); null when that officer does not hold it. */
+  finish(id: number, officer: string, outcome: 'handedBack' | 'closed', now?: Date): Promise<Handoff | null>;
+  /** Records the ticket an officer filed from the console (one per handoff). */
+  recordTicket(id: number, ticket: { itsmNumber: string; apktNumber: string }): Promise<void>;
+  /** Appends a line; its text is stored without NUL characters (see transcriptText). */
+  append(entry: TranscriptInput, now?: Date): Promise<TranscriptEntry>;
+  /** The latest photo the customer sent since `since` (ISO time), if any. */
+  latestPhoto(conversationKey: string, since: string): Promise<PhotoRef | null>;
+  /** The last `limit` lines (default 200), oldest first. */
+  transcript(conversationKey: string, limit?: number): Promise<TranscriptEntry[]>;
+  /** How many handoffs wait in the queue and how many an officer holds (metrics). */
+  countOpen(): Promise<{ waiting: number; active: number }>;
+}
+
+/**
+ * Transcript text as stored: without NUL characters, which PostgreSQL text cannot hold. Both
+ * stores apply it, so a transcript reads the same whichever database keeps it.
+ */
+export const transcriptText = (text: string): string => text.replaceAll('\u0000', '');
+
+/**
+ * The officers' queue and the transcripts, in SQLite (the default, one process). At most one open
+ * handoff per conversation, enforced by a partial unique index; taking a conversation is a single
+ * conditional UPDATE, so two officers can never hold the same one. The queries are synchronous
+ * (better-sqlite3); the methods are async to share the HandoffStore interface.
+ */
+export class SqliteHandoffStore implements HandoffStore {
   constructor(private readonly db: SqliteDatabase) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS handoffs (
@@ -78,34 +129,40 @@ export class HandoffStore {
   }
 
   /** Opens a handoff, or returns the conversation's open one (asking twice does not queue twice). */
-  open(input: { conversationKey: string; channel: string; conversationId: string; reason: HandoffReason }, now = new Date()): { handoff: Handoff; created: boolean } {
-    const existing = this.openOf(input.conversationKey);
+  async open(input: HandoffRequestInput, now = new Date()): Promise<{ handoff: Handoff; created: boolean }> {
+    const existing = this.openOfSync(input.conversationKey);
     if (existing) return { handoff: existing, created: false };
     const info = this.db
       .prepare('INSERT OR IGNORE INTO handoffs (conversation_key, channel, conversation_id, status, reason, requested_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(input.conversationKey, input.channel, input.conversationId, 'waiting', input.reason, now.toISOString());
-    const handoff = info.changes > 0 ? this.byId(Number(info.lastInsertRowid)) : this.openOf(input.conversationKey);
+    const handoff = info.changes > 0 ? this.byIdSync(Number(info.lastInsertRowid)) : this.openOfSync(input.conversationKey);
     if (!handoff) throw new Error('handoff vanished');
     return { handoff, created: info.changes > 0 };
   }
 
-  byId(id: number): Handoff | null {
+  async byId(id: number): Promise<Handoff | null> {
+    return this.byIdSync(id);
+  }
+
+  async openOf(conversationKey: string): Promise<Handoff | null> {
+    return this.openOfSync(conversationKey);
+  }
+
+  private byIdSync(id: number): Handoff | null {
     const row = this.db.prepare<[number], HandoffRow>('SELECT * FROM handoffs WHERE id = ?').get(id);
     return row ? toHandoff(row) : null;
   }
 
-  /** The conversation's waiting or active handoff. */
-  openOf(conversationKey: string): Handoff | null {
+  private openOfSync(conversationKey: string): Handoff | null {
     const row = this.db.prepare<[string], HandoffRow>("SELECT * FROM handoffs WHERE conversation_key = ? AND status <> 'closed'").get(conversationKey);
     return row ? toHandoff(row) : null;
   }
 
-  listOpen(): Handoff[] {
+  async listOpen(): Promise<Handoff[]> {
     return this.db.prepare<[], HandoffRow>("SELECT * FROM handoffs WHERE status <> 'closed' ORDER BY requested_at, id").all().map(toHandoff);
   }
 
-  /** 1 for the first in the queue; null when not waiting. */
-  position(handoff: Handoff): number | null {
+  async position(handoff: Handoff): Promise<number | null> {
     if (handoff.status !== 'waiting') return null;
     const row = this.db
       .prepare<[string, string, number], { n: number }>("SELECT COUNT(*) AS n FROM handoffs WHERE status = 'waiting' AND (requested_at < ? OR (requested_at = ? AND id <= ?))")
@@ -113,37 +170,33 @@ export class HandoffStore {
     return row?.n ?? null;
   }
 
-  /** Atomic: only a waiting handoff can be taken, by one officer. */
-  take(id: number, officer: string, now = new Date()): Handoff | null {
+  async take(id: number, officer: string, now = new Date()): Promise<Handoff | null> {
     const info = this.db.prepare("UPDATE handoffs SET status = 'active', officer = ?, taken_at = ? WHERE id = ? AND status = 'waiting'").run(officer, now.toISOString(), id);
-    return info.changes > 0 ? this.byId(id) : null;
+    return info.changes > 0 ? this.byIdSync(id) : null;
   }
 
-  /** Ends a handoff held by `officer` (handed back to the bot, or closed). */
-  finish(id: number, officer: string, outcome: 'handedBack' | 'closed', now = new Date()): Handoff | null {
+  async finish(id: number, officer: string, outcome: 'handedBack' | 'closed', now = new Date()): Promise<Handoff | null> {
     const info = this.db
       .prepare("UPDATE handoffs SET status = 'closed', outcome = ?, closed_at = ? WHERE id = ? AND status = 'active' AND officer = ?")
       .run(outcome, now.toISOString(), id, officer);
-    return info.changes > 0 ? this.byId(id) : null;
+    return info.changes > 0 ? this.byIdSync(id) : null;
   }
 
-  /** Records the ticket an officer filed from the console (one per handoff). */
-  recordTicket(id: number, ticket: { itsmNumber: string; apktNumber: string }): void {
+  async recordTicket(id: number, ticket: { itsmNumber: string; apktNumber: string }): Promise<void> {
     this.db.prepare('UPDATE handoffs SET itsm_number = ?, apkt_number = ? WHERE id = ?').run(ticket.itsmNumber, ticket.apktNumber, id);
   }
 
-  /** Appends a line; `photo` is a photo the customer sent to the officer (stored by the photo pipeline). */
-  append(entry: Omit<TranscriptEntry, 'id' | 'at' | 'attachment'> & { photo?: PhotoRef | null }, now = new Date()): TranscriptEntry {
+  async append(entry: TranscriptInput, now = new Date()): Promise<TranscriptEntry> {
     const at = now.toISOString();
-    const { photo, ...line } = entry;
+    const { photo, ...rest } = entry;
+    const line = { ...rest, text: transcriptText(rest.text) };
     const info = this.db
       .prepare('INSERT INTO transcript (conversation_key, at, sender, text, officer, attachment, photo) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(line.conversationKey, at, line.from, line.text, line.officer, photo?.fileName ?? null, photo ? JSON.stringify(photo) : null);
     return { ...line, attachment: photo?.fileName ?? null, id: Number(info.lastInsertRowid), at };
   }
 
-  /** The latest photo the customer sent since `since` (ISO time), if any. */
-  latestPhoto(conversationKey: string, since: string): PhotoRef | null {
+  async latestPhoto(conversationKey: string, since: string): Promise<PhotoRef | null> {
     const row = this.db
       .prepare<[string, string], { photo: string }>(
         "SELECT photo FROM transcript WHERE conversation_key = ? AND sender = 'customer' AND photo IS NOT NULL AND at >= ? ORDER BY id DESC LIMIT 1",
@@ -152,13 +205,18 @@ export class HandoffStore {
     return row ? (JSON.parse(row.photo) as PhotoRef) : null;
   }
 
-  transcript(conversationKey: string, limit = 200): TranscriptEntry[] {
+  async transcript(conversationKey: string, limit = 200): Promise<TranscriptEntry[]> {
     return this.db
       .prepare<[string, number], { id: number; conversation_key: string; at: string; sender: TranscriptEntry['from']; text: string; officer: string | null; attachment: string | null }>(
         'SELECT * FROM (SELECT * FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
       )
       .all(conversationKey, limit)
       .map((r) => ({ id: r.id, conversationKey: r.conversation_key, at: r.at, from: r.sender, text: r.text, officer: r.officer, attachment: r.attachment }));
+  }
+
+  async countOpen(): Promise<{ waiting: number; active: number }> {
+    const rows = this.db.prepare<[], { status: string; n: number }>("SELECT status, COUNT(*) AS n FROM handoffs WHERE status IN ('waiting', 'active') GROUP BY status").all();
+    return { waiting: rows.find((r) => r.status === 'waiting')?.n ?? 0, active: rows.find((r) => r.status === 'active')?.n ?? 0 };
   }
 }
 

@@ -11,7 +11,8 @@ export type Guesser = (text: string) => Promise<string | null>;
 export interface SummaryDeps {
   store: Pick<HandoffStore, 'position' | 'latestPhoto'>;
   sender: Pick<ConversationSender, 'windowOpen'>;
-  officerName: (username: string) => string | null;
+  /** Display name of an officer (null when the account is gone). */
+  officerName: (username: string) => Promise<string | null>;
   guess?: Guesser;
   now: Date;
 }
@@ -23,13 +24,18 @@ export async function summarize(handoff: Handoff, context: ConversationContext |
   const since = handoff.status === 'active' && handoff.takenAt ? handoff.takenAt : handoff.requestedAt;
   const form: Record<string, string> = {};
   for (const [key, value] of Object.entries(draft?.fields ?? {})) if (typeof value === 'string') form[key] = value;
-  const photo: PhotoRef | null = deps.store.latestPhoto(handoff.conversationKey, handoff.requestedAt) ?? draft?.photo ?? null;
+  const [latest, position, officerName] = await Promise.all([
+    deps.store.latestPhoto(handoff.conversationKey, handoff.requestedAt),
+    deps.store.position(handoff),
+    handoff.officer ? deps.officerName(handoff.officer) : null,
+  ]);
+  const photo: PhotoRef | null = latest ?? draft?.photo ?? null;
   const catalogNumber = complaint?.catalogNumber ?? complaint?.candidates[0] ?? null;
   return {
     ...handoff,
-    officerName: handoff.officer ? (deps.officerName(handoff.officer) ?? handoff.officer) : null,
+    officerName: handoff.officer ? (officerName ?? handoff.officer) : null,
     waitingSeconds: Math.max(0, Math.round((deps.now.getTime() - Date.parse(since)) / 1000)),
-    position: deps.store.position(handoff),
+    position,
     form,
     formKind: draft?.kind ?? (complaint ? 'complaint' : null),
     catalogNumber,

@@ -37,34 +37,44 @@ const PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
-interface OfficerRow {
+/** An account as its repository keeps it; only OfficerStore sees the hash. */
+export interface OfficerRecord {
   username: string;
-  display_name: string;
-  password_hash: string;
+  displayName: string;
+  passwordHash: string;
 }
 
-const toOfficer = (r: OfficerRow): Officer => ({ username: r.username, displayName: r.display_name });
+/**
+ * Where OfficerStore keeps its rows: plain reads and writes of already-validated values, so the
+ * rules and the hashing live once, in OfficerStore. Usernames arrive normalized (trimmed,
+ * lower-case). Implemented for SQLite (SqliteOfficerRepository) and PostgreSQL (PgOfficerRepository).
+ */
+export interface OfficerRepository {
+  /** The account, or null; a disabled one only with `includeDisabled`. */
+  find(username: string, includeDisabled: boolean): Promise<OfficerRecord | null>;
+  /** Adds an account; false (nothing written) when the username is taken, by a disabled account too. */
+  insert(record: OfficerRecord, createdAt: string): Promise<boolean>;
+  /** Replaces the hash; false when there is no such account. */
+  setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  /** Deletes an account; false when there was none. */
+  remove(username: string): Promise<boolean>;
+  /** The enabled accounts, by username (byte order). */
+  listEnabled(): Promise<OfficerRecord[]>;
+}
+
+const toOfficer = (r: OfficerRecord): Officer => ({ username: r.username, displayName: r.displayName });
 
 /** Trimmed and lower-cased, as stored; sign-in accepts any case. */
 const normalizeUsername = (username: string): string => username.trim().toLowerCase();
 
 /**
- * The officers who may sign in to the agent console, in SQLite. Passwords are kept only as salted
- * scrypt hashes, computed off the event loop (libuv's thread pool) so a login never stalls the bot.
- * A disabled account (the `disabled` column, set by hand) keeps its name taken but cannot sign in
- * and is neither listed nor found.
+ * The officers who may sign in to the agent console. Passwords are kept only as salted scrypt
+ * hashes, computed off the event loop (libuv's thread pool) so a login never stalls the bot. A
+ * disabled account (the `disabled` column, set by hand) keeps its name taken but cannot sign in
+ * and is neither listed nor found. The rows live behind an OfficerRepository (SQLite or PostgreSQL).
  */
 export class OfficerStore {
-  constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS officers (
-        username TEXT PRIMARY KEY,
-        display_name TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        disabled INTEGER NOT NULL DEFAULT 0
-      );
-    `);
+  constructor(private readonly repo: OfficerRepository) {
     // Made now rather than on the first unknown name, whose answer would otherwise take twice as long.
     void dummyHash();
   }
@@ -80,15 +90,10 @@ export class OfficerStore {
       throw new OfficerError('invalidDisplayName', `Invalid display name: use 1 to ${DISPLAY_NAME_MAX} characters.`);
     }
     checkPassword(input.password);
-    if (this.row(username, true)) throw exists(username);
-    const hash = await hashPassword(input.password);
-    try {
-      this.db.prepare('INSERT INTO officers (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)').run(username, displayName, hash, now.toISOString());
-    } catch (err) {
-      // Another process may have added the same name while we were hashing.
-      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw exists(username);
-      throw err;
-    }
+    if (await this.repo.find(username, true)) throw exists(username);
+    const passwordHash = await hashPassword(input.password);
+    // Another process may have added the same name while we were hashing: the insert says so.
+    if (!(await this.repo.insert({ username, displayName, passwordHash }, now.toISOString()))) throw exists(username);
     return { username, displayName };
   }
 
@@ -96,25 +101,24 @@ export class OfficerStore {
   async setPassword(username: string, password: string): Promise<void> {
     checkPassword(password);
     const name = normalizeUsername(username);
-    if (!this.row(name, true)) throw notFound(name);
+    if (!(await this.repo.find(name, true))) throw notFound(name);
     const hash = await hashPassword(password);
-    const info = this.db.prepare('UPDATE officers SET password_hash = ? WHERE username = ?').run(hash, name);
-    if (info.changes === 0) throw notFound(name);
+    if (!(await this.repo.setPasswordHash(name, hash))) throw notFound(name);
   }
 
   /** Deletes an account; false when there was none. */
-  remove(username: string): boolean {
-    return this.db.prepare('DELETE FROM officers WHERE username = ?').run(normalizeUsername(username)).changes > 0;
+  remove(username: string): Promise<boolean> {
+    return this.repo.remove(normalizeUsername(username));
   }
 
   /** The enabled accounts, by username. */
-  list(): Officer[] {
-    return this.db.prepare<[], OfficerRow>('SELECT * FROM officers WHERE disabled = 0 ORDER BY username').all().map(toOfficer);
+  async list(): Promise<Officer[]> {
+    return (await this.repo.listEnabled()).map(toOfficer);
   }
 
   /** An enabled account, or null. */
-  get(username: string): Officer | null {
-    const row = this.row(normalizeUsername(username), false);
+  async get(username: string): Promise<Officer | null> {
+    const row = await this.repo.find(normalizeUsername(username), false);
     return row ? toOfficer(row) : null;
   }
 
@@ -124,17 +128,63 @@ export class OfficerStore {
    */
   async verify(username: string, password: string): Promise<Officer | null> {
     const name = normalizeUsername(username);
-    const row = USERNAME_PATTERN.test(name) && password.length <= PASSWORD_MAX ? this.row(name, false) : undefined;
+    const row = USERNAME_PATTERN.test(name) && password.length <= PASSWORD_MAX ? await this.repo.find(name, false) : null;
     if (!row) {
       await verifyPassword(password.slice(0, PASSWORD_MAX), await dummyHash());
       return null;
     }
-    return (await verifyPassword(password, row.password_hash)) ? toOfficer(row) : null;
+    return (await verifyPassword(password, row.passwordHash)) ? toOfficer(row) : null;
+  }
+}
+
+interface OfficerRow {
+  username: string;
+  display_name: string;
+  password_hash: string;
+}
+
+const fromRow = (r: OfficerRow): OfficerRecord => ({ username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
+
+/** The `officers` table in SQLite (the default). Queries are synchronous; the methods are async for the interface. */
+export class SqliteOfficerRepository implements OfficerRepository {
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS officers (
+        username TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+      );
+    `);
   }
 
-  private row(username: string, includeDisabled: boolean): OfficerRow | undefined {
+  async find(username: string, includeDisabled: boolean): Promise<OfficerRecord | null> {
     const sql = includeDisabled ? 'SELECT * FROM officers WHERE username = ?' : 'SELECT * FROM officers WHERE username = ? AND disabled = 0';
-    return this.db.prepare<[string], OfficerRow>(sql).get(username);
+    const row = this.db.prepare<[string], OfficerRow>(sql).get(username);
+    return row ? fromRow(row) : null;
+  }
+
+  async insert(record: OfficerRecord, createdAt: string): Promise<boolean> {
+    try {
+      this.db.prepare('INSERT INTO officers (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)').run(record.username, record.displayName, record.passwordHash, createdAt);
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      throw err;
+    }
+  }
+
+  async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    return this.db.prepare('UPDATE officers SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes > 0;
+  }
+
+  async remove(username: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM officers WHERE username = ?').run(username).changes > 0;
+  }
+
+  async listEnabled(): Promise<OfficerRecord[]> {
+    return this.db.prepare<[], OfficerRow>('SELECT * FROM officers WHERE disabled = 0 ORDER BY username').all().map(fromRow);
   }
 }
 

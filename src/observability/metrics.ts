@@ -27,10 +27,16 @@ export interface QueueDepths {
   handoffsActive: number;
 }
 
+/**
+ * Reads the queue depths at scrape time: synchronously (SQLite) or as a promise (PostgreSQL).
+ * See src/observability/queueDepths.ts.
+ */
+export type QueueDepthsReader = () => QueueDepths | Promise<QueueDepths>;
+
 export interface MetricsOptions {
-  /** Called on every scrape for the outbox and handoff gauges; without it those gauges are not exported. */
-  queueDepths?: () => QueueDepths;
-  /** Told when `queueDepths` throws (e.g. the database is closing); the gauges are then NaN in that scrape, never stale. */
+  /** Called on every scrape (once for both gauges) for the outbox and handoff gauges; without it those gauges are not exported. */
+  queueDepths?: QueueDepthsReader;
+  /** Told when `queueDepths` throws or rejects (e.g. the database is closing); the gauges are then NaN in that scrape, never stale. */
   onError?: (err: unknown) => void;
 }
 
@@ -119,12 +125,18 @@ export class Metrics {
 
     const { queueDepths, onError } = options;
     if (queueDepths) {
+      // prom-client collects every metric of a scrape at once: the two gauges share one read.
+      let reading: Promise<QueueDepths | null> | null = null;
+      const read = (): Promise<QueueDepths | null> => {
+        reading ??= readDepths(queueDepths, onError).finally(() => (reading = null));
+        return reading;
+      };
       new Gauge({
         name: 'pln_ticket_outbox_pending',
         help: 'Confirmed tickets not completely filed yet (ticket_outbox rows not done), read at scrape time.',
         registers,
-        collect() {
-          this.set(readDepths(queueDepths, onError)?.outboxPending ?? Number.NaN);
+        async collect() {
+          this.set((await read())?.outboxPending ?? Number.NaN);
         },
       });
       new Gauge({
@@ -132,8 +144,8 @@ export class Metrics {
         help: 'Open handoffs by status (waiting in the queue, active with an officer), read at scrape time.',
         labelNames: ['status'],
         registers,
-        collect() {
-          const depths = readDepths(queueDepths, onError);
+        async collect() {
+          const depths = await read();
           this.set({ status: 'waiting' }, depths?.handoffsWaiting ?? Number.NaN);
           this.set({ status: 'active' }, depths?.handoffsActive ?? Number.NaN);
         },
@@ -198,9 +210,10 @@ function oneOf<T extends string>(value: T, allowed: readonly T[]): T | 'other' {
   return allowed.includes(value) ? value : 'other';
 }
 
-function readDepths(queueDepths: () => QueueDepths, onError: ((err: unknown) => void) | undefined): QueueDepths | null {
+/** The depths, or null (reported to `onError`) when the reader throws or rejects. */
+async function readDepths(queueDepths: QueueDepthsReader, onError: ((err: unknown) => void) | undefined): Promise<QueueDepths | null> {
   try {
-    return queueDepths();
+    return await queueDepths();
   } catch (err) {
     onError?.(err);
     return null;

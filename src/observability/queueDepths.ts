@@ -1,6 +1,28 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import type { QueueDepths } from './metrics.js';
 
+/** The counts behind the queue gauges, from whichever stores the service runs on. */
+export interface QueueDepthSources {
+  /** Ticket outbox rows not done (e.g. `tickets.pendingCount()`). */
+  outboxPending: () => Promise<number>;
+  /** Open handoffs by status (e.g. `handoffStore.countOpen()`). */
+  handoffCounts: () => Promise<{ waiting: number; active: number }>;
+}
+
+/**
+ * The queue gauges read through the stores' own async counts (both at once), for stores that are
+ * not on one SQLite database, e.g. PostgreSQL. A failing count rejects the whole read, so the
+ * scrape shows NaN rather than a mix of fresh and missing values.
+ *
+ * @example new Metrics({ queueDepths: queueDepthsFrom({ outboxPending: () => tickets.pendingCount(), handoffCounts: () => handoffs.countOpen() }) })
+ */
+export function queueDepthsFrom(sources: QueueDepthSources): () => Promise<QueueDepths> {
+  return async () => {
+    const [outboxPending, handoffs] = await Promise.all([sources.outboxPending(), sources.handoffCounts()]);
+    return { outboxPending, handoffsWaiting: handoffs.waiting, handoffsActive: handoffs.active };
+  };
+}
+
 /**
  * Reads the queue gauges straight from the tables on each scrape (a few indexed COUNTs), so they
  * can never drift from what is stored. Statements are prepared on first use, after the stores

@@ -1,87 +1,25 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import { APKT_CLASSIFICATION } from './catalog.js';
 import type { TicketingPort } from './ticketingPort.js';
-import type {
-  ApplicantData,
-  ApktView,
-  NewTicketReply,
-  PhotoRef,
-  TicketContact,
-  TicketPriority,
-  TicketReply,
-  TicketRequest,
-  TicketView,
-} from './types.js';
+import {
+  applicantOf,
+  ITSM_STATUS_OPEN,
+  jakartaDay,
+  priorityOf,
+  ticketNumber,
+  toView,
+  type ApktRow,
+  type ItsmRow,
+  type RemoteTicketing,
+  type ReplyRow,
+  type TicketingOptions,
+} from './ticketRecords.js';
+import type { NewTicketReply, TicketContact, TicketRequest, TicketView } from './types.js';
 
-/** Status of an ITSM ticket when filed; the Marketplace support team moves it on in ITSM. */
-export const ITSM_STATUS_OPEN = 'Open';
+// Kept importable from here, where they were first defined.
+export { ITSM_STATUS_OPEN, jakartaDay, type RemoteTicketing } from './ticketRecords.js';
 
-const MAX_SEQ_PER_DAY = 99_999;
-
-const JAKARTA_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Jakarta',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** `YYYYMMDD` of `d` in Asia/Jakarta (WIB), the contact centre's calendar day. */
-export function jakartaDay(d: Date): string {
-  const parts = JAKARTA_DATE.formatToParts(d);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}${get('month')}${get('day')}`;
-}
-
-export interface EmbeddedTicketingOptions {
-  /** Clock, for tests (day roll-over). Defaults to the system clock. */
-  now?: () => Date;
-  /**
-   * Where the numbers come from when the real ITSM and APKT file the ticket (src/tickets/itsmHttp.ts);
-   * unset, they are issued here. Either way the record is kept here for status look-ups and replies.
-   */
-  remote?: RemoteTicketing;
-}
-
-/** The real ITSM/APKT: each call files there and returns the number it issued (idempotent on its key). */
-export interface RemoteTicketing {
-  fileServiceRequest(req: TicketRequest): Promise<string>;
-  fileApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<string>;
-}
-
-interface ItsmRow {
-  number: string;
-  call_type: string;
-  service_family: string;
-  service_group: string;
-  service_type: string;
-  catalog_number: number | null;
-  officer: string;
-  channel: string;
-  conversation_id: string;
-  applicant_json: string;
-  photo_json: string | null;
-  previous_number: string | null;
-  description: string | null;
-  priority: string;
-  status: string;
-  created_at: string;
-}
-
-interface ReplyRow {
-  at: string;
-  author: string;
-  text: string;
-  status: string | null;
-}
-
-interface ApktRow {
-  number: string;
-  itsm_number: string;
-  category: string;
-  complaint_type: string;
-  sub_type: string;
-  status: string;
-}
+export type EmbeddedTicketingOptions = TicketingOptions;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS itsm_tickets (
@@ -365,64 +303,12 @@ export class EmbeddedTicketing implements TicketingPort {
   }
 
   /** Next number of the day for `table`; call inside the write transaction. */
-  private allocate(table: 'itsm_tickets' | 'apkt_records', prefix: string, at: Date) {
+  private allocate(table: 'itsm_tickets' | 'apkt_records', prefix: 'ITSM' | 'APKT', at: Date) {
     const day = jakartaDay(at);
     const last = this.db
       .prepare<[string], { seq: number | null }>(`SELECT MAX(seq) AS seq FROM ${table} WHERE day = ?`)
       .get(day);
     const seq = (last?.seq ?? 0) + 1;
-    if (seq > MAX_SEQ_PER_DAY) throw new Error(`${prefix} numbering exhausted for ${day}`);
-    return { day, seq, number: `${prefix}-${day}-${String(seq).padStart(5, '0')}` };
+    return { day, seq, number: ticketNumber(prefix, day, seq) };
   }
-}
-
-/** Copies only the known applicant fields (no stray properties end up in the record). */
-function applicantOf(a: ApplicantData): ApplicantData {
-  return {
-    name: a.name,
-    businessName: a.businessName,
-    productType: a.productType,
-    city: a.city,
-    province: a.province,
-    phone: a.phone,
-    email: a.email,
-  };
-}
-
-/** Requests kept in the outbox by an earlier version have no priority: they are normal. */
-function priorityOf(value: unknown): TicketPriority {
-  return value === 'urgent' ? 'urgent' : 'normal';
-}
-
-function toView(row: ItsmRow, apkt: ApktRow | null, replies: ReplyRow[]): TicketView {
-  const apktView: ApktView | null = apkt
-    ? {
-        number: apkt.number,
-        category: apkt.category,
-        complaintType: apkt.complaint_type,
-        subType: apkt.sub_type,
-        status: apkt.status,
-        itsmNumber: apkt.itsm_number,
-      }
-    : null;
-  return {
-    number: row.number,
-    callType: row.call_type,
-    serviceFamily: row.service_family,
-    serviceGroup: row.service_group,
-    serviceType: row.service_type,
-    catalogNumber: row.catalog_number,
-    officer: row.officer,
-    channel: row.channel,
-    conversationId: row.conversation_id,
-    applicant: applicantOf(JSON.parse(row.applicant_json) as ApplicantData),
-    photo: row.photo_json ? (JSON.parse(row.photo_json) as PhotoRef) : null,
-    previousNumber: row.previous_number,
-    description: row.description,
-    priority: priorityOf(row.priority),
-    status: row.status,
-    createdAt: row.created_at,
-    apkt: apktView,
-    replies: replies.map((r): TicketReply => ({ at: r.at, author: r.author, text: r.text, status: r.status })),
-  };
 }

@@ -65,7 +65,7 @@ export class OutboxRetrier {
     const { tickets, log } = this.options;
     let next = this.options.idleDelayMs ?? 30_000;
     try {
-      if (tickets.pendingCount() > 0) {
+      if ((await tickets.pendingCount()) > 0) {
         const result = await tickets.drainPending();
         if (result.failed > 0) {
           next = this.delay;
@@ -76,14 +76,14 @@ export class OutboxRetrier {
           if (result.completed > 0) log.info({ filed: result.completed }, 'ticket outbox: pending requests filed');
         }
       }
-      for (const entry of tickets.claimNotices()) {
+      for (const entry of await tickets.claimNotices()) {
         let outcome: 'sent' | 'failed' | 'retry';
         try {
           outcome = await this.options.notify(entry);
         } catch {
           outcome = 'retry';
         }
-        tickets.noticeDone(entry.idempotencyKey, outcome);
+        await tickets.noticeDone(entry.idempotencyKey, outcome);
       }
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ticket outbox round failed');

@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
+import { SqliteOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
 import type { TicketingPort } from './ticketingPort.js';
 import {
   REPLY_AUTHOR_MAX,
@@ -11,22 +12,7 @@ import {
   type TicketView,
 } from './types.js';
 
-export type OutboxState = 'pending' | 'itsm_filed' | 'done';
-
-/** One row of `ticket_outbox`, as the service and a future queue worker see it. */
-export interface OutboxEntry {
-  idempotencyKey: string;
-  /** `wanted`: the applicant waits for the number; `sending`/`sent`/`failed` after that. */
-  notice: string | null;
-  request: TicketRequest;
-  itsmNumber: string | null;
-  apktNumber: string | null;
-  state: OutboxState;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { OutboxEntry, OutboxState, OutboxStore } from './outboxStore.js';
 
 export interface DrainResult {
   /** Rows brought to `done` by this drain. */
@@ -40,58 +26,37 @@ export interface TicketServiceLogger {
   warn(message: string, meta?: Record<string, unknown>): void;
 }
 
-export interface TicketServiceOptions {
-  db: SqliteDatabase;
+interface TicketServiceCommon {
   port: TicketingPort;
   logger?: TicketServiceLogger;
   /** Clock for the outbox timestamps (tests). Defaults to the system clock. */
   now?: () => Date;
 }
 
+/**
+ * Where the outbox is kept: an `OutboxStore` (SQLite or PostgreSQL, see `createTicketStores`), or
+ * for short a SQLite database, on which a `SqliteOutboxStore` is opened.
+ */
+export type TicketServiceOptions = TicketServiceCommon & ({ outbox: OutboxStore; db?: never } | { db: SqliteDatabase; outbox?: never });
+
 const MAX_KEY_LENGTH = 200;
 const MAX_ERROR_LENGTH = 500;
 
-interface OutboxRow {
-  idempotency_key: string;
-  request_json: string;
-  itsm_number: string | null;
-  apkt_number: string | null;
-  state: OutboxState;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-  notice?: string | null;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ticket_outbox (
-  idempotency_key TEXT PRIMARY KEY,
-  request_json    TEXT NOT NULL,
-  itsm_number     TEXT,
-  apkt_number     TEXT,
-  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'itsm_filed', 'done')),
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  last_error      TEXT,
-  created_at      TEXT NOT NULL,
-  updated_at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ticket_outbox_not_done ON ticket_outbox (state, created_at) WHERE state <> 'done';
-`;
-
 /**
- * The only ticketing API the bot calls. A confirmed application is first written to the
- * `ticket_outbox` table (same SQLite database), then advanced step by step: ITSM service request,
- * APKT record, done. Every step is idempotent (the port guarantees it on the idempotency key and
- * on the ITSM number), so a crash between two writes is repaired by `drainPending()` at start-up
- * or by the next `file()` with the same key, without a second ticket.
+ * The only ticketing API the bot calls. A confirmed application is first written to the outbox
+ * (`ticket_outbox`, in the same database as the tickets), then advanced step by step: ITSM service
+ * request, APKT record, done. Every step is idempotent (the port guarantees it on the idempotency
+ * key and on the ITSM number), so a crash between two writes is repaired by `drainPending()` at
+ * start-up or by the next `file()` with the same key, without a second ticket; and two instances
+ * advancing the same key (both draining, or a retry racing a duplicate confirmation) get the
+ * same numbers from the port and record them once.
  *
  * Queue-ready: `enqueue()` only persists the request and `advance()` holds all of the step logic,
  * so a BullMQ worker (job = idempotency key) or an HTTP ITSM adapter behind the port can drive the
  * same outbox later.
  */
 export class TicketService {
-  private readonly db: SqliteDatabase;
+  private readonly outbox: OutboxStore;
   private readonly port: TicketingPort;
   private readonly logger: TicketServiceLogger | undefined;
   private readonly now: () => Date;
@@ -99,48 +64,36 @@ export class TicketService {
   private readonly inFlight = new Map<string, Promise<FiledTicket>>();
 
   constructor(opts: TicketServiceOptions) {
-    this.db = opts.db;
+    this.outbox = opts.outbox ?? new SqliteOutboxStore(opts.db);
     this.port = opts.port;
     this.logger = opts.logger;
     this.now = opts.now ?? (() => new Date());
-    this.db.exec(SCHEMA);
-    const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ticket_outbox')").all();
-    if (!columns.some((c) => c.name === 'notice')) this.db.exec('ALTER TABLE ticket_outbox ADD COLUMN notice TEXT');
   }
 
   /**
    * The applicant was told the request is recorded but not yet filed (the ITSM was down): once the
    * row is done, `claimNotices` hands it out once so the number can be sent to them.
    */
-  wantNotice(idempotencyKey: string): void {
-    this.db.prepare("UPDATE ticket_outbox SET notice = 'wanted' WHERE idempotency_key = ? AND notice IS NULL").run(idempotencyKey);
+  wantNotice(idempotencyKey: string): Promise<void> {
+    return this.outbox.wantNotice(idempotencyKey);
   }
 
   /**
-   * Rows filed since the applicant was told to wait, each claimed by a single conditional UPDATE so
-   * that two drains (or two instances) never both send the number.
+   * Rows filed since the applicant was told to wait, each claimed by a conditional UPDATE so that
+   * two drains (or two instances) never both send the number.
    */
-  claimNotices(): OutboxEntry[] {
-    const keys = this.db
-      .prepare<[], { idempotency_key: string }>("SELECT idempotency_key FROM ticket_outbox WHERE state = 'done' AND notice = 'wanted' ORDER BY created_at")
-      .all();
-    const claimed: OutboxEntry[] = [];
-    for (const { idempotency_key: key } of keys) {
-      const info = this.db.prepare("UPDATE ticket_outbox SET notice = 'sending' WHERE idempotency_key = ? AND notice = 'wanted'").run(key);
-      const row = info.changes > 0 ? this.row(key) : undefined;
-      if (row) claimed.push(toEntry(row));
-    }
-    return claimed;
+  claimNotices(): Promise<OutboxEntry[]> {
+    return this.outbox.claimNotices();
   }
 
   /** The number reached the applicant (`sent`), or cannot (`failed`: the failure is recorded elsewhere); `retry` puts it back. */
-  noticeDone(idempotencyKey: string, outcome: 'sent' | 'failed' | 'retry'): void {
-    this.db.prepare('UPDATE ticket_outbox SET notice = ? WHERE idempotency_key = ?').run(outcome === 'retry' ? 'wanted' : outcome, idempotencyKey);
+  noticeDone(idempotencyKey: string, outcome: 'sent' | 'failed' | 'retry'): Promise<void> {
+    return this.outbox.noticeDone(idempotencyKey, outcome === 'retry' ? 'wanted' : outcome);
   }
 
   /** How many rows are not filed yet (metrics, /readyz detail). */
-  pendingCount(): number {
-    return this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ticket_outbox WHERE state <> 'done'").get()?.n ?? 0;
+  pendingCount(): Promise<number> {
+    return this.outbox.pendingCount();
   }
 
   /**
@@ -149,31 +102,26 @@ export class TicketService {
    * fails, the error propagates and the request stays in the outbox for a later retry.
    */
   async file(req: TicketRequest): Promise<FiledTicket> {
-    this.enqueue(req);
+    await this.enqueue(req);
     return this.advance(req.idempotencyKey);
   }
 
   /**
    * Persists the request in the outbox (no-op if the key is already there: the first request
-   * wins) without contacting the ticketing systems.
+   * wins) without contacting the ticketing systems. Rejects with a TypeError for a missing,
+   * blank or over-long idempotency key.
    */
-  enqueue(req: TicketRequest): void {
+  async enqueue(req: TicketRequest): Promise<void> {
     const key = req.idempotencyKey;
     if (typeof key !== 'string' || key.trim() === '' || key.length > MAX_KEY_LENGTH) {
       throw new TypeError(`idempotencyKey must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
     }
-    const at = this.now().toISOString();
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO ticket_outbox (idempotency_key, request_json, state, attempts, created_at, updated_at)
-         VALUES (?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(key, JSON.stringify(req), at, at);
+    await this.outbox.add(req, this.now().toISOString());
   }
 
   /**
    * Brings the outbox row for `idempotencyKey` to `done` and returns its numbers. This is the one
-   * place that knows the steps; concurrent calls for the same key share one promise.
+   * place that knows the steps; concurrent calls for the same key in this process share one promise.
    */
   advance(idempotencyKey: string): Promise<FiledTicket> {
     const running = this.inFlight.get(idempotencyKey);
@@ -189,12 +137,7 @@ export class TicketService {
    * waiting out its own timeout.
    */
   async drainPending(): Promise<DrainResult> {
-    const keys = this.db
-      .prepare<[], { idempotency_key: string }>(
-        `SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' ORDER BY created_at, idempotency_key`,
-      )
-      .all()
-      .map((r) => r.idempotency_key);
+    const keys = await this.outbox.notDoneKeys();
     const result: DrainResult = { completed: 0, failed: 0 };
     for (const key of keys) {
       try {
@@ -213,9 +156,8 @@ export class TicketService {
   }
 
   /** The outbox row for a key (monitoring, a queue worker, tests), or null. */
-  entry(idempotencyKey: string): OutboxEntry | null {
-    const row = this.row(idempotencyKey);
-    return row ? toEntry(row) : null;
+  entry(idempotencyKey: string): Promise<OutboxEntry | null> {
+    return this.outbox.get(idempotencyKey);
   }
 
   /** The ticket by number (delegates to the port). */
@@ -260,80 +202,54 @@ export class TicketService {
   }
 
   private async runSteps(key: string): Promise<FiledTicket> {
-    let row = this.row(key);
+    let row = await this.outbox.get(key);
     if (!row) throw new Error(`No ticket outbox entry for key ${key}`);
-    if (row.state === 'done' && row.itsm_number && row.apkt_number) {
-      return { itsmNumber: row.itsm_number, apktNumber: row.apkt_number };
+    if (row.state === 'done' && row.itsmNumber && row.apktNumber) {
+      return { itsmNumber: row.itsmNumber, apktNumber: row.apktNumber };
     }
 
-    const req = JSON.parse(row.request_json) as TicketRequest;
-    this.db
-      .prepare('UPDATE ticket_outbox SET attempts = attempts + 1, updated_at = ? WHERE idempotency_key = ?')
-      .run(this.now().toISOString(), key);
+    const req = row.request;
+    await this.outbox.attemptStarted(key, this.stamp());
     try {
       // Step 1: ITSM service request (idempotent on the key).
-      if (!row.itsm_number) {
+      if (!row.itsmNumber) {
         const { number } = await this.port.createServiceRequest(req);
-        this.db
-          .prepare(
-            `UPDATE ticket_outbox SET itsm_number = ?, state = 'itsm_filed', updated_at = ?
-             WHERE idempotency_key = ? AND itsm_number IS NULL`,
-          )
-          .run(number, this.now().toISOString(), key);
-        row = this.mustRow(key);
+        await this.outbox.itsmFiled(key, number, this.stamp());
+        row = await this.mustEntry(key);
       }
-      const itsmNumber = row.itsm_number as string;
+      const itsmNumber = row.itsmNumber as string;
 
       // Step 2: APKT record carrying the ITSM number (idempotent on the ITSM number).
-      if (!row.apkt_number) {
+      if (!row.apktNumber) {
         const { number } = await this.port.createApktRecord({ itsmNumber, req });
-        this.db
-          .prepare(
-            `UPDATE ticket_outbox SET apkt_number = ?, state = 'done', last_error = NULL, updated_at = ?
-             WHERE idempotency_key = ? AND apkt_number IS NULL`,
-          )
-          .run(number, this.now().toISOString(), key);
-        row = this.mustRow(key);
+        await this.outbox.apktFiled(key, number, this.stamp());
+        row = await this.mustEntry(key);
       } else if (row.state !== 'done') {
-        this.db
-          .prepare(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, updated_at = ? WHERE idempotency_key = ?`)
-          .run(this.now().toISOString(), key);
+        await this.outbox.markDone(key, this.stamp());
       }
-      return { itsmNumber, apktNumber: row.apkt_number as string };
+      return { itsmNumber, apktNumber: row.apktNumber as string };
     } catch (err) {
       const message = describeError(err, req);
-      this.db
-        .prepare('UPDATE ticket_outbox SET last_error = ?, updated_at = ? WHERE idempotency_key = ?')
-        .run(message, this.now().toISOString(), key);
+      try {
+        await this.outbox.recordError(key, message, this.stamp());
+      } catch (recordErr) {
+        // The database is gone too: the row keeps its previous error; the caller gets the first one.
+        this.logger?.warn('ticket outbox: error not recorded', { idempotencyKey: key, error: recordErr instanceof Error ? recordErr.message : String(recordErr) });
+      }
       this.logger?.warn('ticket filing failed; kept in outbox for retry', { idempotencyKey: key, error: message });
       throw err;
     }
   }
 
-  private row(key: string): OutboxRow | undefined {
-    return this.db.prepare<[string], OutboxRow>('SELECT * FROM ticket_outbox WHERE idempotency_key = ?').get(key);
+  private stamp(): string {
+    return this.now().toISOString();
   }
 
-  private mustRow(key: string): OutboxRow {
-    const row = this.row(key);
+  private async mustEntry(key: string): Promise<OutboxEntry> {
+    const row = await this.outbox.get(key);
     if (!row) throw new Error(`Ticket outbox entry ${key} disappeared`);
     return row;
   }
-}
-
-function toEntry(row: OutboxRow): OutboxEntry {
-  return {
-    idempotencyKey: row.idempotency_key,
-    notice: row.notice ?? null,
-    request: JSON.parse(row.request_json) as TicketRequest,
-    itsmNumber: row.itsm_number,
-    apktNumber: row.apkt_number,
-    state: row.state,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 /** `value` trimmed, or a RangeError naming the field (never its content) when empty or too long. */

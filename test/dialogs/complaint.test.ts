@@ -54,7 +54,7 @@ describe('Marketplace complaints', () => {
     await c.say('akun saya diretas orang, saldo hilang');
     const urgent = await c.say('ya');
     expect(urgent.slice(0, 3)).toEqual([t('id', 'complaint.urgent'), t('id', 'officer.queuedUrgent', { position: 1 }), t('id', 'officer.continueForm')]);
-    expect(c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'urgent' });
+    expect(await c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'urgent' });
     expect(await c.say('petugas')).toEqual([t('id', 'officer.stillQueued', { position: 1 }), t('id', 'officer.continueForm')]);
     expect((await c.context()).officerRequested).toBe(true);
     await giveContact(c);

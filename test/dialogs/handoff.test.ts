@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpretCommand } from '../../dialogs/commands.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { HandoffStore } from '../../src/handoff/handoffStore.js';
+import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { t } from '../../src/i18n/messages.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
@@ -14,13 +14,13 @@ const refOf = (c: Conversation) => ({ conversationKey: c.key, channel: c.channel
 
 /** What the officers' side does to a conversation, as the desk does it: take, then hand back or close. */
 async function take(c: Conversation, officer = 'sari.cso') {
-  const handoff = c.handoffs.openOf(c.key);
-  if (!handoff || !c.handoffs.take(handoff.id, officer)) throw new Error('nothing to take');
+  const handoff = await c.handoffs.openOf(c.key);
+  if (!handoff || !(await c.handoffs.take(handoff.id, officer))) throw new Error('nothing to take');
   await c.engine.control(refOf(c), { type: 'OFFICER_JOINED', officer });
   return handoff.id;
 }
 async function handBack(c: Conversation, id: number, officer = 'sari.cso') {
-  if (!c.handoffs.finish(id, officer, 'handedBack')) throw new Error('not held');
+  if (!(await c.handoffs.finish(id, officer, 'handedBack'))) throw new Error('not held');
   const r = await c.engine.control(refOf(c), { type: 'HANDED_BACK' });
   return r.replies.map((reply) => t('id', reply.key, reply.vars));
 }
@@ -52,7 +52,7 @@ describe('asking for a person', () => {
     await c.say('budi santoso');
     expect(await c.say('mau ngobrol sama cs aja')).toEqual([t('id', 'officer.queued', { position: 1 }), t('id', 'officer.continueForm')]);
     expect((await c.context()).application?.fields.businessName).toBeUndefined();
-    expect(c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'asked' });
+    expect(await c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'asked' });
     // Waiting is not holding: the form goes on.
     expect(await c.say('Keripik Bu Sri')).toEqual([q('productType')]);
   });
@@ -73,9 +73,9 @@ describe('messages the bot cannot place', () => {
     expect(await c.say('qwerty zzz')).toEqual([t('id', 'welcome.notUnderstood')]);
     expect(await c.say('promo lebaran ceria masih ada?')).toEqual([t('id', 'promo.ended')]);
     expect(await c.say('asdf jkl')).toEqual([t('id', 'welcome.notUnderstood')]);
-    expect(c.handoffs.openOf(c.key)).toBeNull();
+    expect(await c.handoffs.openOf(c.key)).toBeNull();
     expect(await c.say('hmm ok brp')).toEqual([t('id', 'officer.queuedUnplaced', { position: 1 })]);
-    expect(c.handoffs.openOf(c.key)).toMatchObject({ reason: 'unplaced' });
+    expect(await c.handoffs.openOf(c.key)).toMatchObject({ reason: 'unplaced' });
   });
 });
 
@@ -93,7 +93,7 @@ describe('while an officer holds the conversation, and after', () => {
     expect(await c.photo()).toEqual([]);
     expect(await c.state()).toBe(before);
     expect((await c.context()).officer).toBe('sari.cso');
-    const customer = c.handoffs.transcript(c.key).filter((l) => l.from === 'customer').map((l) => l.text);
+    const customer = (await c.handoffs.transcript(c.key)).filter((l) => l.from === 'customer').map((l) => l.text);
     expect(customer.slice(-6)).toEqual(['batal', 'petugas', 'makanan ringan', 'halo', 'kirim', t('id', 'officer.photoPlaceholder')]);
 
     expect(await handBack(c, id)).toEqual([t('id', 'officer.handedBack'), q('productType')]);
@@ -137,7 +137,7 @@ describe('while an officer holds the conversation, and after', () => {
     await c.say('petugas');
     const id = await take(c);
     await c.engine.control(refOf(c), { type: 'FILED_BY_OFFICER', ticket: { itsmNumber: 'ITSM-20261124-00042', apktNumber: 'APKT-20261124-00042' } });
-    expect(c.handoffs.finish(id, 'sari.cso', 'closed')).not.toBeNull();
+    expect(await c.handoffs.finish(id, 'sari.cso', 'closed')).not.toBeNull();
     const closed = await c.engine.control(refOf(c), { type: 'HANDOFF_CLOSED' });
     expect(closed.replies.map((r) => r.key)).toEqual(['officer.closed']);
     expect(await c.say('kirim')).toEqual([t('id', 'seller.alreadyFiled', { number: 'ITSM-20261124-00042' })]);
@@ -167,7 +167,7 @@ describe('working hours', () => {
   });
 
   it('tells a customer who asks on Friday night when officers are back, and that the form can go on', async () => {
-    const store = new HandoffStore(openSqlite(':memory:'));
+    const store = new SqliteHandoffStore(openSqlite(':memory:'));
     const gate = new HandoffGate({ store, bus: new LocalHandoffBus(), hours, now: () => new Date('2026-11-27T14:30:00Z') });
     const { replies } = await gate.open({ conversationKey: 'whatsapp:1', channel: 'whatsapp', conversationId: '1' }, { reason: 'asked', formInProgress: true }, 'id');
     expect(replies.map((r) => t('id', r.key, r.vars))).toEqual([

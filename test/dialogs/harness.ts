@@ -11,7 +11,7 @@ import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { HandoffStore } from '../../src/handoff/handoffStore.js';
+import { SqliteHandoffStore, type HandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { renderReply } from '../../src/bot/renderReply.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
@@ -117,7 +117,7 @@ export class Conversation {
     readonly channel = 'emulator',
     readonly conversationId = 'conv-1',
   ) {
-    this.handoffs = new HandoffStore(db);
+    this.handoffs = new SqliteHandoffStore(db);
     this.engine = new DialogEngine({
       store: new SqliteConversationStore(db),
       machine: services.machine(),

@@ -145,7 +145,7 @@ describe('seller application dialog', () => {
     expect(await c.say('petugas')).toEqual([t('id', 'officer.queuedStuck', { position: 1 }), t('id', 'officer.continueForm')]);
     const ctx = await c.context();
     expect(ctx.officerRequested).toBe(true);
-    expect(c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'stuck' });
+    expect(await c.handoffs.openOf(c.key)).toMatchObject({ status: 'waiting', reason: 'stuck' });
     // The form is still there: a valid answer continues it.
     expect(await c.say('081234567890')).toEqual([q('email')]);
   });

@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAgentAuth } from '../../src/handoff/agentAuth.js';
-import { OfficerStore } from '../../src/handoff/officerStore.js';
-import { SessionStore } from '../../src/handoff/sessionStore.js';
+import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
 
@@ -18,12 +17,12 @@ afterEach(async () => {
 /** The router plus one state-changing route, as the console mounts them, on 127.0.0.1. */
 async function start(opts: { now?: () => number; sessionNow?: () => number } = {}) {
   const db = openSqlite(tempDir());
-  const officers = new OfficerStore(db);
+  const { officers, sessions } = createHandoffStores({ kind: 'sqlite', db }, { sessions: opts.sessionNow ? { now: opts.sessionNow } : {} });
   await officers.create({ username: 'cso.andi', displayName: 'Andi Saputra', password: PASSWORD });
   const warnings: { obj: object; msg: string }[] = [];
   const auth = createAgentAuth({
     officers,
-    sessions: new SessionStore(db, opts.sessionNow ? { now: opts.sessionNow } : {}),
+    sessions,
     ...(opts.now ? { now: opts.now } : {}),
     log: { warn: (obj, msg) => warnings.push({ obj, msg }) },
   });
@@ -46,7 +45,7 @@ async function start(opts: { now?: () => number; sessionNow?: () => number } = {
     return { cookie, csrfToken };
   };
   const thing = (headers: Record<string, string>) => fetch(`${base}/agent/api/thing`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
-  return { base, login, signIn, thing, warnings };
+  return { base, login, signIn, thing, warnings, officers, sessions };
 }
 
 describe('agent console sign-in', () => {
@@ -164,5 +163,25 @@ describe('agent console sign-in', () => {
     expect((await fetch(`${base}/agent/api/me`, { headers: { cookie } })).status).toBe(200);
     clock += 8 * 60 * 60 * 1000;
     expect((await fetch(`${base}/agent/api/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('answers 500 JSON when a store fails, and reports it', async () => {
+    const { base, login, signIn, thing, warnings, officers, sessions } = await start();
+    const { cookie, csrfToken } = await signIn();
+    vi.spyOn(sessions, 'get').mockRejectedValueOnce(new Error('database unreachable'));
+    const me = await fetch(`${base}/agent/api/me`, { headers: { cookie } });
+    expect(me.status).toBe(500);
+    expect(await me.json()).toEqual({ error: 'internal_error' });
+    vi.spyOn(officers, 'get').mockRejectedValueOnce(new Error('database unreachable'));
+    expect((await thing({ cookie, 'x-csrf-token': csrfToken })).status).toBe(500);
+    vi.spyOn(officers, 'verify').mockRejectedValueOnce(new Error('database unreachable'));
+    const failed = await login('cso.andi', PASSWORD);
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ error: 'internal_error' });
+    vi.spyOn(sessions, 'destroy').mockRejectedValueOnce(new Error('database unreachable'));
+    expect((await fetch(`${base}/agent/api/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } })).status).toBe(500);
+    expect(warnings.filter((w) => w.msg === 'agent auth: store failed')).toHaveLength(4);
+    // The store is back: the session still works.
+    expect((await thing({ cookie, 'x-csrf-token': csrfToken })).status).toBe(200);
   });
 });

@@ -1,18 +1,22 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { OfficerStore } from '../../src/handoff/officerStore.js';
-import { SessionStore } from '../../src/handoff/sessionStore.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
+import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** `npm run officer -- ...` as an operator runs it, stdin piped. */
-function officer(dataDir: string, args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `npm run officer -- ...` as an operator runs it, stdin piped; on SQLite under `dataDir` unless `databaseUrl` is given. */
+function officer(dataDir: string, args: string[], stdin = '', databaseUrl?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  // The tests' own DATABASE_URL must not move the SQLite runs to PostgreSQL.
+  delete env.DATABASE_URL;
+  if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/officer.ts', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/officer.ts', ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,18 +40,18 @@ describe('scripts/officer.ts', () => {
     expect(listed.stdout).toMatch(/^cso\.andi\s+Andi Saputra$/m);
 
     const db = openSqlite(dir);
-    const store = new OfficerStore(db);
+    const { officers: store, sessions } = createHandoffStores({ kind: 'sqlite', db });
     expect(await store.verify('cso.andi', 'kopi-tubruk 2026')).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
-    const session = new SessionStore(db).create('cso.andi');
+    const session = await sessions.create('cso.andi');
 
     const changed = await officer(dir, ['passwd', 'CSO.Andi'], 'teh-manis-hangat\r\n');
     expect(changed.code, changed.stderr).toBe(0);
     expect(await store.verify('cso.andi', 'teh-manis-hangat')).not.toBeNull();
-    expect(new SessionStore(db).get(session.token)).toBeNull();
+    expect(await sessions.get(session.token)).toBeNull();
 
     const removed = await officer(dir, ['remove', 'cso.andi']);
     expect(removed.code, removed.stderr).toBe(0);
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
     expect((await officer(dir, ['list'])).stdout).toContain('No officer accounts.');
     db.close();
   });
@@ -71,5 +75,58 @@ describe('scripts/officer.ts', () => {
     expect((await officer(dir, ['remove', 'cso.nobody'])).code).toBe(1);
     expect((await officer(dir, ['passwd', 'cso.nobody'], 'long-enough-pw\n')).code).toBe(1);
     expect((await officer(dir, ['frobnicate'])).code).toBe(1);
+  });
+});
+
+/** The URL of `base` with the schema as search_path, as an operator would point the script at one. */
+const withSchema = (base: string, schema: string): string => {
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+};
+
+warnIfSkipped('scripts/officer.ts on PostgreSQL');
+
+describe.skipIf(!DATABASE_URL)('scripts/officer.ts on PostgreSQL (DATABASE_URL)', () => {
+  let migrated: TestSchema;
+  let empty: TestSchema;
+  beforeAll(async () => {
+    migrated = await createTestSchema(DATABASE_URL ?? '', { migrated: true });
+    empty = await createTestSchema(DATABASE_URL ?? '');
+  });
+  afterAll(async () => {
+    await migrated?.drop();
+    await empty?.drop();
+  });
+
+  it('manages the accounts in PostgreSQL, where every instance sees them, and leaves DATA_DIR alone', async () => {
+    const dir = tempDir();
+    const url = withSchema(DATABASE_URL ?? '', migrated.name);
+    const added = await officer(dir, ['add', 'cso.andi', '--name', 'Andi Saputra'], 'kopi-tubruk 2026\n', url);
+    expect(added.code, added.stderr).toBe(0);
+    expect((await officer(dir, ['list'], '', url)).stdout).toMatch(/^cso\.andi\s+Andi Saputra$/m);
+
+    const pool = migrated.pool({ max: 2 });
+    const { officers, sessions } = createHandoffStores({ kind: 'postgres', pool });
+    expect(await officers.verify('cso.andi', 'kopi-tubruk 2026')).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
+    const session = await sessions.create('cso.andi');
+    const changed = await officer(dir, ['passwd', 'cso.andi'], 'teh-manis-hangat\n', url);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('1 session(s) signed out');
+    expect(await officers.verify('cso.andi', 'teh-manis-hangat')).not.toBeNull();
+    expect(await sessions.get(session.token)).toBeNull();
+
+    expect((await officer(dir, ['add', 'cso.andi', '--name', 'Andi'], 'long-enough-pw\n', url)).stderr).toContain('already exists');
+    expect((await officer(dir, ['remove', 'cso.andi'], '', url)).code).toBe(0);
+    expect(await officers.list()).toEqual([]);
+    // Nothing went to SQLite.
+    expect((await officer(dir, ['list'])).stdout).toContain('No officer accounts.');
+    await pool.end();
+  });
+
+  it('says to migrate first when the tables are missing', async () => {
+    const result = await officer(tempDir(), ['list'], '', withSchema(DATABASE_URL ?? '', empty.name));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('npm run migrate');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OfficerError, OfficerStore } from '../../src/handoff/officerStore.js';
+import { OfficerError, OfficerStore, SqliteOfficerRepository } from '../../src/handoff/officerStore.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
 
@@ -17,28 +17,28 @@ const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
 
 const hashes = (db: SqliteDatabase) => db.prepare<[], { username: string; password_hash: string }>('SELECT username, password_hash FROM officers ORDER BY username').all();
 
-describe('OfficerStore', () => {
+describe('OfficerStore on SQLite', () => {
   it('creates an account and verifies only the right password', async () => {
-    const store = new OfficerStore(openSqlite(tempDir()));
+    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(tempDir())));
     expect(await store.create({ username: '  CSO.Andi ', displayName: ' Andi Saputra ', password: PASSWORD })).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     expect(await store.verify('cso.andi', PASSWORD)).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     expect(await store.verify('CSO.ANDI', PASSWORD)).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     expect(await store.verify('cso.andi', 'kopi-tubruk-2027')).toBeNull();
     expect(await store.verify('cso.andi', '')).toBeNull();
-    expect(store.get('cso.andi')).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
+    expect(await store.get('cso.andi')).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
   });
 
   it('answers null for unknown or malformed usernames', async () => {
-    const store = new OfficerStore(openSqlite(':memory:'));
+    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     expect(await store.verify('cso.budi', PASSWORD)).toBeNull();
     expect(await store.verify('x', PASSWORD)).toBeNull();
     expect(await store.verify('cso.andi', 'a'.repeat(500))).toBeNull();
-    expect(store.get('cso.budi')).toBeNull();
+    expect(await store.get('cso.budi')).toBeNull();
   });
 
   it('enforces the username, display name and password rules', async () => {
-    const store = new OfficerStore(openSqlite(':memory:'));
+    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
     const create = (username: string, password = PASSWORD, displayName = 'Someone') => codeOf(store.create({ username, displayName, password }));
     for (const bad of ['ab', '.andi', '-andi', 'andi saputra', 'andi@pln', 'a'.repeat(33), '', 'ändi']) {
       expect(await create(bad), bad).toBe('invalidUsername');
@@ -55,7 +55,7 @@ describe('OfficerStore', () => {
   });
 
   it('changes a password', async () => {
-    const store = new OfficerStore(openSqlite(':memory:'));
+    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     await store.setPassword('CSO.Andi', 'teh-manis-hangat');
     expect(await store.verify('cso.andi', PASSWORD)).toBeNull();
@@ -65,22 +65,22 @@ describe('OfficerStore', () => {
   });
 
   it('lists and removes accounts', async () => {
-    const store = new OfficerStore(openSqlite(':memory:'));
+    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
     await store.create({ username: 'cso.budi', displayName: 'Budi', password: PASSWORD });
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
-    expect(store.list()).toEqual([
+    expect(await store.list()).toEqual([
       { username: 'cso.andi', displayName: 'Andi' },
       { username: 'cso.budi', displayName: 'Budi' },
     ]);
-    expect(store.remove('CSO.Andi')).toBe(true);
-    expect(store.remove('cso.andi')).toBe(false);
-    expect(store.list().map((o) => o.username)).toEqual(['cso.budi']);
+    expect(await store.remove('CSO.Andi')).toBe(true);
+    expect(await store.remove('cso.andi')).toBe(false);
+    expect((await store.list()).map((o) => o.username)).toEqual(['cso.budi']);
     expect(await store.verify('cso.andi', PASSWORD)).toBeNull();
   });
 
   it('stores salted scrypt hashes, never the password', async () => {
     const db = openSqlite(':memory:');
-    const store = new OfficerStore(db);
+    const store = new OfficerStore(new SqliteOfficerRepository(db));
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     await store.create({ username: 'cso.budi', displayName: 'Budi', password: PASSWORD });
     const [a, b] = hashes(db);
@@ -94,11 +94,11 @@ describe('OfficerStore', () => {
 
   it('refuses sign-in to a disabled account', async () => {
     const db = openSqlite(':memory:');
-    const store = new OfficerStore(db);
+    const store = new OfficerStore(new SqliteOfficerRepository(db));
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     db.prepare("UPDATE officers SET disabled = 1 WHERE username = 'cso.andi'").run();
     expect(await store.verify('cso.andi', PASSWORD)).toBeNull();
-    expect(store.get('cso.andi')).toBeNull();
+    expect(await store.get('cso.andi')).toBeNull();
     expect(await codeOf(store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD }))).toBe('exists');
   });
 });

@@ -9,7 +9,7 @@ import type { MetaConfig } from '../../src/config.js';
 import { createWhatsAppChannel, type WhatsAppChannelHandle } from '../../src/channels/whatsapp/whatsAppChannel.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { HandoffStore } from '../../src/handoff/handoffStore.js';
+import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -45,7 +45,7 @@ let url = '';
 beforeAll(async () => {
   graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0' });
   db = openSqlite(':memory:');
-  const handoffs = new HandoffStore(db);
+  const handoffs = new SqliteHandoffStore(db);
   // The ticket module owns this table; only the column the gauge reads matters here.
   db.exec("CREATE TABLE IF NOT EXISTS ticket_outbox (idempotency_key TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending')");
   metrics = new Metrics({ queueDepths: sqliteQueueDepths(db) });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandoffStore } from '../../src/handoff/handoffStore.js';
-import { OfficerStore } from '../../src/handoff/officerStore.js';
-import { SessionStore } from '../../src/handoff/sessionStore.js';
+import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
@@ -17,9 +15,7 @@ function sqliteWithEveryStore(): SqliteDatabase {
   new SqliteConversationStore(db);
   const port = new EmbeddedTicketing(db);
   new TicketService({ db, port });
-  new HandoffStore(db);
-  new OfficerStore(db);
-  new SessionStore(db);
+  createHandoffStores({ kind: 'sqlite', db });
   new ContactWindowStore(db);
   new ConversationReferenceStore(db);
   return db;

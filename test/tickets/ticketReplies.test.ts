@@ -233,7 +233,7 @@ describe('schema migration', () => {
 
     // The pending filing completes with the next numbers, as a normal-priority ticket.
     expect(await service.drainPending()).toEqual({ completed: 1, failed: 0 });
-    const filed = service.entry('pending-key');
+    const filed = await service.entry('pending-key');
     expect(filed).toMatchObject({ state: 'done', itsmNumber: 'ITSM-20261120-00002', apktNumber: 'APKT-20261120-00002' });
     expect((await service.get('ITSM-20261120-00002'))?.priority).toBe('normal');
 

@@ -107,7 +107,7 @@ describe('TicketService.file', () => {
     expect((await service.get('APKT-20261124-00001'))?.number).toBe('ITSM-20261124-00001');
     expect(await service.get('ITSM-20261124-00002')).toBeNull();
 
-    expect(service.entry(req.idempotencyKey)).toMatchObject({
+    expect(await service.entry(req.idempotencyKey)).toMatchObject({
       state: 'done',
       itsmNumber: filed.itsmNumber,
       apktNumber: filed.apktNumber,
@@ -187,7 +187,7 @@ describe('TicketService.file', () => {
     };
     const s1 = new TicketService({ db: db1, port: failing });
     await expect(s1.file(req)).rejects.toThrow('APKT unreachable');
-    const pending = s1.entry(req.idempotencyKey);
+    const pending = await s1.entry(req.idempotencyKey);
     expect(pending).toMatchObject({ state: 'itsm_filed', attempts: 1, apktNumber: null });
     expect(pending?.itsmNumber).toMatch(/^ITSM-\d{8}-00001$/);
     expect(pending?.lastError).toContain('APKT unreachable');
@@ -200,7 +200,7 @@ describe('TicketService.file', () => {
     cleanups.push(() => db2.close());
     const s2 = new TicketService({ db: db2, port: new EmbeddedTicketing(db2) });
     expect(await s2.drainPending()).toEqual({ completed: 1, failed: 0 });
-    const done = s2.entry(req.idempotencyKey);
+    const done = await s2.entry(req.idempotencyKey);
     expect(done).toMatchObject({ state: 'done', attempts: 2, lastError: null, itsmNumber: pending?.itsmNumber });
     expect(count(db2, 'itsm_tickets')).toBe(1);
     expect(count(db2, 'apkt_records')).toBe(1);
@@ -219,7 +219,7 @@ describe('TicketService.file', () => {
     const s1 = new TicketService({ db: db1, port: new CrashingPort(new EmbeddedTicketing(db1), { itsm: 1 }) });
     const err = await s1.file(req).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
-    const pending = s1.entry(req.idempotencyKey);
+    const pending = await s1.entry(req.idempotencyKey);
     expect(pending).toMatchObject({ state: 'pending', itsmNumber: null, attempts: 1 });
     // The applicant's phone from the error message is not stored in clear.
     expect(pending?.lastError).not.toContain('81234567890');
@@ -253,10 +253,10 @@ describe('TicketService.file', () => {
     await expect(service.file(makeRequest({ idempotencyKey: 'k1' }))).rejects.toThrow('ITSM 503');
     await expect(service.file(makeRequest({ idempotencyKey: 'k2' }))).rejects.toThrow('ITSM 503');
     expect(await service.drainPending()).toEqual({ completed: 0, failed: 2 });
-    expect(service.entry('k1')).toMatchObject({ state: 'pending', attempts: 2, lastError: 'Error: ITSM 503' });
+    expect(await service.entry('k1')).toMatchObject({ state: 'pending', attempts: 2, lastError: 'Error: ITSM 503' });
     down = false;
     expect(await service.drainPending()).toEqual({ completed: 2, failed: 0 });
-    expect(service.entry('k1')).toMatchObject({ state: 'done', attempts: 3, lastError: null });
+    expect(await service.entry('k1')).toMatchObject({ state: 'done', attempts: 3, lastError: null });
     expect(count(db, 'itsm_tickets')).toBe(2);
     expect(count(db, 'apkt_records')).toBe(2);
   });

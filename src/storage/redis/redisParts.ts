@@ -1,0 +1,43 @@
+import { DegradingTurnLock, type TurnLock } from '../../bot/turnLock.js';
+import { RedisHandoffBus } from '../../handoff/redisHandoffBus.js';
+import type { Logger } from '../../log.js';
+import { openRedis, RedisHealth } from './connection.js';
+import { RedisConversationLock } from './conversationLock.js';
+
+export interface RedisParts {
+  /** Orders each conversation's turns across instances (per instance only while Redis is down). */
+  lock: TurnLock & { readonly degraded: boolean };
+  /** Carries console events between instances. */
+  bus: RedisHandoffBus;
+  health: RedisHealth;
+  /** Waits a little for the first connection; starts degraded (and says so) if Redis is not there. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The Redis connections of one instance (REDIS_URL): the conversation lock and the console's pub/sub. */
+export function openRedisParts(config: { url: string; prefix: string }, log: Pick<Logger, 'info' | 'warn'>): RedisParts {
+  const lockClient = openRedis(config.url, { name: 'pln-lock' });
+  const publisher = openRedis(config.url, { name: 'pln-bus-pub' });
+  const subscriber = openRedis(config.url, { name: 'pln-bus-sub' });
+  const health = new RedisHealth(log).watch(lockClient, 'lock').watch(publisher, 'bus-pub').watch(subscriber, 'bus-sub');
+  const lock = new DegradingTurnLock(new RedisConversationLock(lockClient, { prefix: config.prefix, log }), log);
+  const bus = new RedisHandoffBus({ publisher, subscriber, prefix: config.prefix, log });
+  return {
+    lock,
+    bus,
+    health,
+    async ready() {
+      try {
+        await health.waitReady(5_000);
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'starting without redis: degraded until it connects');
+      }
+    },
+    async close() {
+      await bus.close();
+      health.close();
+      await Promise.all([lockClient, publisher, subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
