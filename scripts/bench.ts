@@ -1,245 +1,209 @@
 /**
- * `npm run bench`: two small benchmarks, printed as a table.
+ * `npm run bench`: the service's benchmarks, printed as tables.
  *
  * 1. photo: time to normalise a 12-megapixel JPEG (src/media/benchmarkNormalize.ts).
- * 2. webhook: acknowledgement latency of POST /webhooks/whatsapp under concurrent load. The
- *    service runs as a CHILD PROCESS (`node --import tsx src/main.ts`), so the load generator here
- *    does not share its event loop; its Graph API is a fake in this process. N signed text
- *    webhooks (distinct users and wamids) are sent with concurrency C over keep-alive
- *    connections, and each request's time to its 200 is measured. Then we wait until the bot has
- *    sent every reply (the work done after the 200), stop the child with SIGTERM and clean up.
+ * 2. webhook: acknowledgement latency of POST /webhooks/whatsapp under load (bench/webhook.ts).
+ * 3. turns: complete seller applications (every turn, the photo included) through `/api/messages`
+ *    with `expectReplies` at 1, 16 and 64 concurrent conversations (bench/application.ts,
+ *    bench/loadGen.ts; each level after a shared warm-up and 1 s unmeasured), against the service as a CHILD PROCESS on SQLite, and, with the same
+ *    load generator and the same bodies, a bare Express JSON endpoint in its own child process as
+ *    the ceiling (bench/ceilingServer.ts). The service's peak RSS is sampled from /proc during
+ *    each level (bench/rss.ts). Then the service is stopped, 100,000 stored conversations are
+ *    added to its database (bench/prefill.ts), and the 64-conversation level is run again to show
+ *    whether memory grows with what is stored. Printed: a Markdown table and PASS/FAIL per target.
  *
- * Everything is on 127.0.0.1, every loop is bounded, and the whole run takes well under 2 minutes.
- * Settings (optional): BENCH_PHOTO_ITERATIONS (15), BENCH_REQUESTS (3000), BENCH_CONCURRENCY (32).
+ * Everything is on 127.0.0.1; every child is stopped (SIGTERM, then SIGKILL) and every temporary
+ * directory removed, also on errors. Default run: about 2 minutes on 2 cores.
+ * Settings (optional): BENCH_PHOTO_ITERATIONS (15), BENCH_REQUESTS (3000), BENCH_CONCURRENCY (32)
+ * for the webhook; BENCH_SECONDS (10) per level, BENCH_WARMUP_SECONDS (3), BENCH_LEVELS
+ * ("1,16,64"), BENCH_PREFILL (100000) for the turns; BENCH_ONLY=turns skips 1 and 2;
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the service's first run there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { signMetaPayload } from '../src/channels/meta/signature.js';
 import { benchmarkNormalize } from '../src/media/benchmarkNormalize.js';
-import { FakeGraph } from '../test/support/fakeGraph.js';
-import { wa, whatsAppWebhook } from '../test/support/metaWebhooks.js';
+import { bodyFactory, STEPS, type BodyFactory } from './bench/application.js';
+import { cleanUp, makeTempDir, sleep, startChild, stopChild, type Child } from './bench/child.js';
+import { runLevel } from './bench/loadGen.js';
+import { countConversations, prefillConversations } from './bench/prefill.js';
+import { fmt, levelLine, machineLine, markdownTable, printTable, targetsTable, type Measured, type Row } from './bench/report.js';
+import { readRss, RssSampler } from './bench/rss.js';
+import { webhookBenchmark } from './bench/webhook.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const intSetting = (name: string, fallback: number, max: number): number => {
+const intSetting = (name: string, fallback: number, min: number, max: number): number => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name} must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
   return value;
 };
-const PHOTO_ITERATIONS = intSetting('BENCH_PHOTO_ITERATIONS', 15, 200);
-const REQUESTS = intSetting('BENCH_REQUESTS', 3000, 50_000);
-const CONCURRENCY = intSetting('BENCH_CONCURRENCY', 32, 512);
-const WARMUP = Math.min(200, REQUESTS);
+const PHOTO_ITERATIONS = intSetting('BENCH_PHOTO_ITERATIONS', 15, 1, 200);
+const REQUESTS = intSetting('BENCH_REQUESTS', 3000, 1, 50_000);
+const CONCURRENCY = intSetting('BENCH_CONCURRENCY', 32, 1, 512);
+const SECONDS = intSetting('BENCH_SECONDS', 10, 1, 600);
+const WARMUP_SECONDS = intSetting('BENCH_WARMUP_SECONDS', 3, 0, 60);
+/** Each level first runs this long unmeasured: all conversations start at once and queue behind each other. */
+const SETTLE_MS = 1000;
+const PREFILL = intSetting('BENCH_PREFILL', 100_000, 0, 1_000_000);
+const LEVELS = (process.env.BENCH_LEVELS ?? '1,16,64').split(',').map((s) => Number(s.trim()));
+if (LEVELS.length === 0 || LEVELS.some((n) => !Number.isInteger(n) || n < 1 || n > 512)) throw new Error('BENCH_LEVELS must be a comma-separated list of integers from 1 to 512');
+const TOP = Math.max(...LEVELS);
+const ONLY_TURNS = process.env.BENCH_ONLY === 'turns';
+const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
-const SECRET = 'bench-app-secret';
-const VERIFY = 'bench-verify-token';
-const WA_TOKEN = 'EAAG-bench-token';
-const PHONE_NUMBER_ID = '100200300400500';
+/** The targets of the issue, for SQLite at 64 concurrent conversations (or the highest level run). */
+const TARGET = { ratio: 0.35, p99Ms: 40, rssMb: 200, rssGrowth: 0.1 };
+/** The serviceUrl in every body: the same bytes for the service and the ceiling (expectReplies never posts to it). */
+const SERVICE_URL = 'http://127.0.0.1:9/';
 
-interface Row {
-  name: string;
-  value: string;
-}
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const rows: Row[] = [];
   const started = performance.now();
-
-  // ---- 1. photo normalisation ------------------------------------------------------------------
-  process.stderr.write(`photo: normalising a 12 MP JPEG ${PHOTO_ITERATIONS} times...\n`);
-  const photo = await benchmarkNormalize(PHOTO_ITERATIONS);
-  rows.push({ name: `photo: normalise 12 MP JPEG (${PHOTO_ITERATIONS} runs)`, value: `median ${photo.medianMs} ms, p90 ${photo.p90Ms} ms` });
-
-  // ---- 2. webhook acknowledgement under load ----------------------------------------------------
-  const graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0', record: false });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pln123-bench-'));
-  let child: ChildProcess | undefined;
+  const loadAtStart = os.loadavg();
+  const rows: Row[] = [];
+  let ok = true;
   try {
-    const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        NODE_ENV: 'production',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        META_APP_SECRET: SECRET,
-        META_VERIFY_TOKEN: VERIFY,
-        GRAPH_API_BASE_URL: graph.url,
-        GRAPH_API_VERSION: 'v25.0',
-        WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let childErr = '';
-    child.stderr?.on('data', (c: Buffer) => {
-      childErr = (childErr + c.toString()).slice(-4000);
-    });
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    const base = `http://127.0.0.1:${port}`;
-    process.stderr.write(`webhook: starting the service (child pid ${child.pid})...\n`);
-    await waitReady(base, exited, () => childErr);
-
-    // Bodies and signatures are prepared before timing: the measurement is the service's.
-    const bodies = Array.from({ length: WARMUP + REQUESTS }, (_, i) => {
-      const user = `62812${String(10_000_000 + i).padStart(8, '0')}`;
-      const raw = Buffer.from(JSON.stringify(whatsAppWebhook([wa.text(user, 'halo', { name: 'Bench', id: `wamid.bench.${randomUUID()}` })], PHONE_NUMBER_ID)));
-      return { raw, signature: signMetaPayload(raw, SECRET) };
-    });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-
-    process.stderr.write(`webhook: ${WARMUP} warm-up requests, then ${REQUESTS} with concurrency ${CONCURRENCY}...\n`);
-    await runLoad(base, agent, bodies.slice(0, WARMUP), CONCURRENCY);
-    const load = await runLoad(base, agent, bodies.slice(WARMUP), CONCURRENCY);
-    const sorted = [...load.latencies].sort((a, b) => a - b);
-    const failed = load.statuses.filter((s) => s !== 200).length;
-    rows.push({
-      name: `webhook: ack latency (${REQUESTS} req, concurrency ${CONCURRENCY})`,
-      value: `p50 ${fmt(pct(sorted, 50))} ms, p99 ${fmt(pct(sorted, 99))} ms, max ${fmt(sorted.at(-1) ?? NaN)} ms`,
-    });
-    rows.push({ name: 'webhook: throughput of acknowledgements', value: `${Math.round(REQUESTS / (load.wallMs / 1000))} req/s (${fmt(load.wallMs)} ms wall)` });
-    rows.push({ name: 'webhook: non-200 answers', value: String(failed) });
-
-    // The replies are sent after the 200: wait (bounded) until the bot has answered every user.
-    const expected = WARMUP + REQUESTS;
-    const drainStart = performance.now();
-    const deadline = drainStart + 60_000;
-    while (graph.sendCount < expected && performance.now() < deadline) await sleep(20);
-    const drainedMs = performance.now() - load.startedAt;
-    rows.push({
-      name: 'webhook: replies sent to the fake Graph API',
-      value: `${graph.sendCount}/${expected}, the last ${fmt(drainedMs)} ms after the load began (${Math.round(REQUESTS / (drainedMs / 1000))} turns/s)`,
-    });
-    agent.destroy();
-
-    child.kill('SIGTERM');
-    const code = await Promise.race([exited, sleep(10_000).then(() => 'timeout' as const)]);
-    if (code === 'timeout') {
-      child.kill('SIGKILL');
-      throw new Error('the service did not stop within 10 s of SIGTERM');
+    if (!ONLY_TURNS) {
+      log(`photo: normalising a 12 MP JPEG ${PHOTO_ITERATIONS} times...`);
+      const photo = await benchmarkNormalize(PHOTO_ITERATIONS);
+      rows.push({ name: `photo: normalise 12 MP JPEG (${PHOTO_ITERATIONS} runs)`, value: `median ${photo.medianMs} ms, p90 ${photo.p90Ms} ms` });
+      const webhook = await webhookBenchmark(ROOT, REQUESTS, CONCURRENCY);
+      rows.push(...webhook.rows);
+      ok &&= webhook.ok;
     }
-    rows.push({ name: 'service: exit code after SIGTERM', value: String(code) });
-    if (failed > 0 || graph.sendCount < expected) process.exitCode = 1;
+    const turns = await turnBenchmark();
+    ok &&= turns.errors === 0;
+    rows.push({ name: 'turns: unexpected replies and failed requests (all runs)', value: String(turns.errors) });
+    rows.push({ name: 'bench: total time', value: `${fmt((performance.now() - started) / 1000)} s` });
+    console.log('');
+    printTable(rows);
+    console.log(`\n${turns.report}\n\n${machineLine(loadAtStart)}`);
   } finally {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await graph.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp();
   }
-
-  rows.push({ name: 'bench: total time', value: `${fmt((performance.now() - started) / 1000)} s` });
-  printTable(rows);
+  if (!ok) process.exitCode = 1;
 }
 
-interface LoadResult {
-  latencies: number[];
-  statuses: number[];
-  wallMs: number;
-  startedAt: number;
+async function turnBenchmark(): Promise<{ report: string; errors: number }> {
+  const factory = await bodyFactory(SERVICE_URL);
+  log(`turns: ${STEPS.length} turns per application, photo ${Math.round(factory.photoBytes / 1024)} KB; ${SECONDS} s per level at ${LEVELS.join(', ')} conversations`);
+  const levels: Measured[] = [];
+
+  // ---- the ceiling: bare Express, same generator, same bodies --------------------------------
+  const ceiling = await startChild('ceiling', ROOT, 'scripts/bench/ceilingServer.ts', {});
+  const ceilingRuns = await runLevels(ceiling, 'bare Express (ceiling)', '/echo', 'echo', factory, LEVELS, 'ceiling');
+  await stopChild(ceiling);
+  const ceilingAt = new Map(ceilingRuns.map((m) => [m.concurrency, m.turnsPerSec]));
+  levels.push(...ceilingRuns.map((m) => ({ ...m, stored: '—' })));
+
+  // ---- the service on SQLite, from an empty database ------------------------------------------
+  const dataDir = makeTempDir('pln123-bench-turns-');
+  if (CPU_PROF) fs.mkdirSync(CPU_PROF, { recursive: true });
+  const serviceEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', OFFICER_HOURS: 'always' };
+  const first = await startChild('service', ROOT, 'src/main.ts', serviceEnv, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []);
+  const idleFew = readRss(first.pid)?.rssMb ?? NaN;
+  const runs = await runLevels(first, 'service, SQLite', '/api/messages', 'dialog', factory, LEVELS, 'run1');
+  await stopChild(first);
+  const fewStored = countConversations(dataDir);
+  for (const m of runs) levels.push({ ...m, stored: `≤ ${fewStored.toLocaleString('en')}`, ceilingTurnsPerSec: ceilingAt.get(m.concurrency) });
+
+  // ---- the same with 100,000 more stored conversations ----------------------------------------
+  log(`turns: adding ${PREFILL.toLocaleString('en')} stored conversations to the service's database (${fewStored} there)...`);
+  const filled = prefillConversations(dataDir, PREFILL);
+  log(`turns: ${filled.after.toLocaleString('en')} conversations stored (snapshot ${filled.snapshotBytes} bytes, database ${fmt(filled.dbMb)} MB, ${fmt(filled.ms / 1000)} s)`);
+  const second = await startChild('service', ROOT, 'src/main.ts', serviceEnv);
+  const idleMany = readRss(second.pid)?.rssMb ?? NaN;
+  const [big] = await runLevels(second, 'service, SQLite', '/api/messages', 'dialog', factory, [TOP], 'run2');
+  await stopChild(second);
+  const manyStored = countConversations(dataDir);
+  levels.push({ ...big!, stored: `≥ ${filled.after.toLocaleString('en')} (${manyStored.toLocaleString('en')} after)`, ceilingTurnsPerSec: ceilingAt.get(TOP) });
+
+  // ---- the report ---------------------------------------------------------------------------------
+  const service = runs.find((m) => m.concurrency === TOP)!;
+  const ceil = ceilingAt.get(TOP) ?? NaN;
+  const peak = Math.max(...runs.map((m) => m.peakRssMb), big!.peakRssMb);
+  const growth = big!.peakRssMb / service.peakRssMb - 1;
+  const idleGrowth = idleMany / idleFew - 1;
+  const pctChange = (g: number) => `${g >= 0 ? '+' : ''}${fmt(100 * g)}%`;
+  const checks = [
+    { target: `turns/s at ${TOP} ≥ ${TARGET.ratio * 100}% of the ceiling`, measured: `${fmt(service.turnsPerSec)} / ${fmt(ceil)} = ${fmt((100 * service.turnsPerSec) / ceil)}%`, pass: service.turnsPerSec >= TARGET.ratio * ceil },
+    { target: `p99 per turn at ${TOP} < ${TARGET.p99Ms} ms`, measured: `${fmt(service.p99)} ms`, pass: service.p99 < TARGET.p99Ms },
+    { target: `peak RSS < ${TARGET.rssMb} MB (every level, both runs)`, measured: `${fmt(peak)} MB`, pass: peak < TARGET.rssMb },
+    {
+      target: `RSS with ${PREFILL.toLocaleString('en')} more stored grows < ${TARGET.rssGrowth * 100}% (peak at ${TOP}, and idle after start)`,
+      measured: `peak ${fmt(service.peakRssMb)} → ${fmt(big!.peakRssMb)} MB (${pctChange(growth)}), idle ${fmt(idleFew)} → ${fmt(idleMany)} MB (${pctChange(idleGrowth)})`,
+      pass: growth < TARGET.rssGrowth && idleGrowth < TARGET.rssGrowth,
+    },
+  ];
+  const perStep = [...runs, big!].map((m, i) => `  ${i === runs.length ? `${TOP} (${PREFILL.toLocaleString('en')} more stored)` : m.concurrency}: ${m.perStep.map((s) => `${s.name} ${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')}`);
+  const serviceErrors = levels.reduce((n, m) => n + (m.target === ceilingRuns[0]?.target ? 0 : m.errors), 0);
+  const ceilingErrors = ceilingRuns.reduce((n, m) => n + m.errors, 0);
+  const errors = serviceErrors + ceilingErrors + warmupErrorCount;
+  const samples = [...warmupErrors, ...levels.flatMap((m) => m.errorSamples.map((e) => `${m.target} @${m.concurrency}: ${e}`))].map((e) => `  ${e}`);
+  const report = [
+    `Seller applications through /api/messages (expectReplies), ${STEPS.length} turns each, ${SECONDS} s per level:`,
+    '',
+    markdownTable(levels),
+    '',
+    targetsTable(checks),
+    '',
+    'Service, p50/p99 ms of each turn of the application, by concurrent conversations:',
+    ...perStep,
+    `Errors (unexpected replies or failed requests): service ${serviceErrors}, ceiling ${ceilingErrors}, warm-ups ${warmupErrorCount}`,
+    ...(samples.length ? ['First errors:', ...samples.slice(0, 10)] : []),
+    'PostgreSQL + Redis: not measured (the service has no PostgreSQL/Redis stores yet)',
+  ].join('\n');
+  return { report, errors };
 }
 
-/** Sends every body with `concurrency` requests in flight; records each request's time to its response. */
-async function runLoad(base: string, agent: http.Agent, bodies: Array<{ raw: Buffer; signature: string }>, concurrency: number): Promise<LoadResult> {
-  const url = new URL(`${base}/webhooks/whatsapp`);
-  const latencies: number[] = new Array<number>(bodies.length);
-  const statuses: number[] = new Array<number>(bodies.length);
-  let next = 0;
-  const startedAt = performance.now();
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= bodies.length) return;
-      const { raw, signature } = bodies[i]!;
-      const t0 = performance.now();
-      statuses[i] = await post(url, agent, raw, signature);
-      latencies[i] = performance.now() - t0;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
-  return { latencies, statuses, wallMs: performance.now() - startedAt, startedAt };
-}
+const warmupErrors: string[] = [];
+let warmupErrorCount = 0;
 
-function post(url: URL, agent: http.Agent, raw: Buffer, signature: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': raw.length, 'x-hub-signature-256': signature },
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        res.resume();
-        res.on('end', () => resolve(status));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(0));
-    req.end(raw);
-  });
-}
-
-async function waitReady(base: string, exited: Promise<number | null>, stderr: () => string): Promise<void> {
-  let dead: number | null | undefined;
-  void exited.then((code) => (dead = code));
-  const deadline = performance.now() + 30_000;
-  while (performance.now() < deadline) {
-    if (dead !== undefined) throw new Error(`the service exited (code ${String(dead)}) before it was ready:\n${stderr()}`);
-    try {
-      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
+/** A warm-up, then each level with the server's RSS sampled; a short pause between levels. */
+async function runLevels(child: Child, target: string, route: string, expect: 'dialog' | 'echo', factory: BodyFactory, levels: number[], label: string): Promise<Measured[]> {
+  const url = `${child.base}${route}`;
+  if (WARMUP_SECONDS > 0) {
+    log(`turns: ${target}: ${WARMUP_SECONDS} s warm-up at ${Math.min(16, TOP)} conversations...`);
+    const warm = await runLevel({ url, expect, factory, concurrency: Math.min(16, TOP), durationMs: WARMUP_SECONDS * 1000, label: `${label}-warm` });
+    warmupErrors.push(...warm.errorSamples.map((e) => `${target} warm-up: ${e}`));
+    warmupErrorCount += warm.errors;
   }
-  throw new Error(`the service was not ready within 30 s:\n${stderr()}`);
+  const out: Measured[] = [];
+  for (const concurrency of levels) {
+    await sleep(500);
+    const sampler = new RssSampler(child.pid);
+    let cpu0 = process.cpuUsage();
+    const onMeasureStart = () => {
+      sampler.startCpu();
+      cpu0 = process.cpuUsage();
+    };
+    const result = await runLevel({ url, expect, factory, concurrency, durationMs: SECONDS * 1000, settleMs: SETTLE_MS, onMeasureStart, label: `${label}-c${concurrency}` });
+    const cpu = process.cpuUsage(cpu0);
+    const server = sampler.stop();
+    const m: Measured = {
+      ...result,
+      target,
+      stored: '',
+      peakRssMb: server.peakMb,
+      serverCpuMsPerTurn: server.cpuMs / result.turns,
+      serverCores: server.cpuMs / result.wallMs,
+      generatorCores: (cpu.user + cpu.system) / 1000 / result.wallMs,
+    };
+    log(`turns: ${levelLine(m)}`);
+    out.push(m);
+  }
+  return out;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Nearest-rank percentile of sorted values. */
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const fmt = (n: number): string => (Number.isFinite(n) ? (Math.round(n * 10) / 10).toFixed(1) : 'n/a');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function printTable(rows: Row[]): void {
-  const w = Math.max(...rows.map((r) => r.name.length), 'benchmark'.length);
-  const v = Math.max(...rows.map((r) => r.value.length), 'result'.length);
-  const line = `+-${'-'.repeat(w)}-+-${'-'.repeat(v)}-+`;
-  console.log(line);
-  console.log(`| ${'benchmark'.padEnd(w)} | ${'result'.padEnd(v)} |`);
-  console.log(line);
-  for (const r of rows) console.log(`| ${r.name.padEnd(w)} | ${r.value.padEnd(v)} |`);
-  console.log(line);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
-}
+const onSignal = (signal: NodeJS.Signals) => {
+  log(`bench: ${signal}, stopping the children...`);
+  void cleanUp().finally(() => process.exit(130));
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
