@@ -81,6 +81,9 @@ const envSchema = z.object({
   AGENT_SECURE_COOKIES: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
 
   // Photos
+  // Where photos are stored (default DATA_DIR/photos). Several instances must share it (a shared
+  // volume), so that a photo received by one instance can be shown in the console of another.
+  PHOTOS_DIR: optionalString,
   PHOTO_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   PHOTO_MAX_PIXELS: positiveInt(40_000_000),
 });
@@ -167,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : {}),
       retry: { baseDelayMs: e.OUTBOX_RETRY_BASE_MS, maxDelayMs: Math.max(e.OUTBOX_RETRY_MAX_MS, e.OUTBOX_RETRY_BASE_MS) },
     },
-    photos: { dir: path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
+    photos: { dir: e.PHOTOS_DIR ? path.resolve(e.PHOTOS_DIR) : path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
     meta: metaConfig(e),
     officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },
     metricsToken: e.METRICS_TOKEN,

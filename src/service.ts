@@ -8,7 +8,7 @@ import { createMessengerChannel } from './channels/messenger/messengerChannel.js
 import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
 import type { MetaChannel } from './channels/meta/types.js';
 import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
-import { ContactWindowStore } from './storage/contactWindowStore.js';
+import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createAgentAuth } from './handoff/agentAuth.js';
 import { createAgentRouter } from './handoff/agentRouter.js';
 import { createConsolePageRouter } from './handoff/consolePage.js';
@@ -28,12 +28,14 @@ import { openRedisParts } from './storage/redis/redisParts.js';
 import { migrate } from './storage/postgres/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';
 import { PgConversationStore } from './storage/postgres/pgConversationStore.js';
+import { PgWebhookInbox } from './storage/postgres/pgWebhookInbox.js';
+import { SqliteWebhookInbox } from './channels/meta/webhookInbox.js';
 import { createTicketStores } from './tickets/ticketStores.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, type Logger } from './log.js';
 import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
 import { PhotoStore } from './media/photoStore.js';
-import { ConversationReferenceStore } from './storage/conversationReferenceStore.js';
+import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
 import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
@@ -112,7 +114,9 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     defaultLocale: config.defaultLocale,
     handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos, metrics }),
   });
-  const references = new ConversationReferenceStore(db);
+  // Shared like the rest: any instance can send an officer's reply or a late notice within the
+  // window (and to the Bot Framework address) that another instance's inbound message recorded.
+  const { windows, references } = createChannelStores(backend, { windows: { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) } });
   const bot = new PlnBot({
     engine,
     log,
@@ -125,12 +129,13 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       return handoff ? handoffStore.position(handoff) : null;
     },
   });
-  const windows = new ContactWindowStore(db, { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) });
   const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
-  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics });
+  // Meta's messages are written here before their 200 and marked done after their turn.
+  const inbox = pool ? new PgWebhookInbox(pool) : new SqliteWebhookInbox(db);
+  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox });
   if (whatsapp) channels.whatsapp = whatsapp;
   for (const channel of ['messenger', 'instagram'] as const) {
-    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics });
+    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics, inbox });
     if (handle) channels[channel] = handle;
   }
   const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
@@ -198,9 +203,22 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       }),
     ],
     ready: () => ready && db.open,
+    // A Redis outage degrades (turns ordered per instance) but does not take the instance out.
+    readiness: (): Record<string, string> => (redis ? { redis: redis.health.degraded ? 'degraded' : redis.health.ready ? 'ready' : 'connecting' } : {}),
     log,
   });
   let server: Server | undefined;
+  let inboxSweep: NodeJS.Timeout | undefined;
+  const recoverInbox = async (olderThanMs: number) => {
+    try {
+      let recovered = 0;
+      for (const channel of Object.values(channels)) recovered += await channel.recover(olderThanMs);
+      if (recovered) log.warn({ recovered }, 'webhook inbox: processing messages acknowledged before a crash');
+      await inbox.purge(8 * 24 * 60 * 60 * 1000);
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'webhook inbox: recovery failed; will retry');
+    }
+  };
 
   return {
     log,
@@ -228,6 +246,12 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         if (drained.completed || drained.failed) log.info(drained, 'ticket outbox drained');
       }
       retrier.start();
+      // Messages an earlier run acknowledged but did not finish (crash, kill) are processed now, and
+      // a periodic sweep picks up what another, crashed instance left. One that another live
+      // instance is still working on is recognised by its id and dropped.
+      await recoverInbox(0);
+      inboxSweep = setInterval(() => void recoverInbox(60_000), 30_000);
+      inboxSweep.unref();
       const listening = app.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -249,6 +273,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await Promise.all(Object.values(channels).map((c) => c.idle()));
       await notifier.idle();
       await retrier.stop();
+      if (inboxSweep) clearInterval(inboxSweep);
       mailer?.close();
       server?.closeAllConnections();
       await closed;

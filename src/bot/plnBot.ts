@@ -68,7 +68,7 @@ export class PlnBot {
     const botFramework = !activity.serviceUrl?.startsWith('meta://');
     let result;
     try {
-      if (botFramework) this.options.references?.save(conversationKey, TurnContext.getConversationReference(activity));
+      if (botFramework) await this.options.references?.save(conversationKey, TurnContext.getConversationReference(activity));
       result = await engine.step({
         conversationKey,
         channel: activity.channelId,

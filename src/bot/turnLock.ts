@@ -19,6 +19,8 @@ export class DegradingTurnLock implements TurnLock {
   constructor(
     private readonly primary: TurnLock,
     private readonly log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
+    /** Whether Redis is reachable now: a turn that took the lock just before an outage is no sign of recovery. */
+    private readonly isUp: () => boolean = () => true,
   ) {}
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -45,7 +47,7 @@ export class DegradingTurnLock implements TurnLock {
   }
 
   private recovered(): void {
-    if (this.degradedSince === null) return;
+    if (this.degradedSince === null || !this.isUp()) return;
     this.log.info({ degradedMs: Date.now() - this.degradedSince }, 'redis is back: conversation turns are locked across instances again');
     this.degradedSince = null;
   }

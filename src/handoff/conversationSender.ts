@@ -1,4 +1,4 @@
-import type { Activity, CloudAdapter } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import { GraphApiError } from '../channels/meta/graphErrors.js';
 import { WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
 import type { MetaChannel } from '../channels/meta/types.js';
@@ -22,13 +22,13 @@ export interface ConversationTarget {
 /** Sends to a conversation outside a turn: officers' replies and what the bot says when they hand back. */
 export interface ConversationSender {
   /** Whether a message can reach the customer now; `byOfficer` allows Meta's human-agent tag. */
-  windowOpen(target: ConversationTarget, byOfficer: boolean): boolean;
+  windowOpen(target: ConversationTarget, byOfficer: boolean): Promise<boolean>;
   send(target: ConversationTarget, activities: Array<Partial<Activity>>, options: { byOfficer: boolean }): Promise<DeliveryOutcome>;
 }
 
 export interface ChannelSenderOptions {
   meta: Partial<Record<MetaChannel, { adapter: Pick<MetaAdapter, 'windowOpen' | 'continueConversation'> }>>;
-  botFramework?: { adapter: Pick<CloudAdapter, 'continueConversationAsync'>; appId: string; references: ConversationReferenceStore };
+  botFramework?: { adapter: Pick<CloudAdapter, 'continueConversationAsync'>; appId: string; references: Pick<ConversationReferenceStore, 'get'> };
   log: Pick<Logger, 'warn'>;
 }
 
@@ -43,9 +43,9 @@ const META: ReadonlySet<string> = new Set<MetaChannel>(['whatsapp', 'messenger',
 export class ChannelSender implements ConversationSender {
   constructor(private readonly options: ChannelSenderOptions) {}
 
-  windowOpen(target: ConversationTarget, byOfficer: boolean): boolean {
-    if (this.referenceOf(target)) return true;
-    if (META.has(target.channel)) return this.options.meta[target.channel as MetaChannel]?.adapter.windowOpen(target.conversationId, byOfficer) ?? false;
+  async windowOpen(target: ConversationTarget, byOfficer: boolean): Promise<boolean> {
+    if (await this.referenceOf(target)) return true;
+    if (META.has(target.channel)) return (await this.options.meta[target.channel as MetaChannel]?.adapter.windowOpen(target.conversationId, byOfficer)) ?? false;
     return false;
   }
 
@@ -53,7 +53,8 @@ export class ChannelSender implements ConversationSender {
     try {
       // A stored reference means the conversation came through the Bot Framework endpoint (even
       // one that calls itself "whatsapp", like `npm run chat -- --channel whatsapp`).
-      if (this.referenceOf(target)) return await this.sendBotFramework(target, activities);
+      const reference = await this.referenceOf(target);
+      if (reference) return await this.sendBotFramework(reference, activities);
       if (META.has(target.channel)) return await this.sendMeta(target, activities, options.byOfficer);
       return 'unsupported';
     } catch (err) {
@@ -70,7 +71,7 @@ export class ChannelSender implements ConversationSender {
     const channel = this.options.meta[target.channel as MetaChannel];
     if (!channel) return 'unsupported';
     // The tag only where it is needed: inside the 24-hour window a plain response is the norm.
-    const humanAgent = byOfficer && !channel.adapter.windowOpen(target.conversationId, false);
+    const humanAgent = byOfficer && !(await channel.adapter.windowOpen(target.conversationId, false));
     const reference = {
       conversation: { id: target.conversationId, isGroup: false, conversationType: 'personal', name: '' },
       channelId: target.channel,
@@ -82,14 +83,13 @@ export class ChannelSender implements ConversationSender {
     return 'sent';
   }
 
-  private referenceOf(target: ConversationTarget) {
-    return this.options.botFramework?.references.get(`${target.channel}:${target.conversationId}`) ?? null;
+  private async referenceOf(target: ConversationTarget): Promise<Partial<ConversationReference> | null> {
+    return (await this.options.botFramework?.references.get(`${target.channel}:${target.conversationId}`)) ?? null;
   }
 
-  private async sendBotFramework(target: ConversationTarget, activities: Array<Partial<Activity>>): Promise<DeliveryOutcome> {
+  private async sendBotFramework(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<DeliveryOutcome> {
     const bf = this.options.botFramework;
-    const reference = this.referenceOf(target);
-    if (!bf || !reference) return 'unsupported';
+    if (!bf) return 'unsupported';
     await bf.adapter.continueConversationAsync(bf.appId, reference, async (ctx) => {
       await ctx.sendActivities(activities);
     });

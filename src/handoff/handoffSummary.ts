@@ -24,10 +24,11 @@ export async function summarize(handoff: Handoff, context: ConversationContext |
   const since = handoff.status === 'active' && handoff.takenAt ? handoff.takenAt : handoff.requestedAt;
   const form: Record<string, string> = {};
   for (const [key, value] of Object.entries(draft?.fields ?? {})) if (typeof value === 'string') form[key] = value;
-  const [latest, position, officerName] = await Promise.all([
+  const [latest, position, officerName, windowOpen] = await Promise.all([
     deps.store.latestPhoto(handoff.conversationKey, handoff.requestedAt),
     deps.store.position(handoff),
     handoff.officer ? deps.officerName(handoff.officer) : null,
+    deps.sender.windowOpen(handoff, true),
   ]);
   const photo: PhotoRef | null = latest ?? draft?.photo ?? null;
   const catalogNumber = complaint?.catalogNumber ?? complaint?.candidates[0] ?? null;
@@ -42,7 +43,7 @@ export async function summarize(handoff: Handoff, context: ConversationContext |
     thumbnail: photo ? thumbnailOf(photo.fileName) : null,
     guess: await guessOf(context, catalogNumber, deps.guess),
     customerName: context?.profile?.name ?? null,
-    windowOpen: deps.sender.windowOpen(handoff, true),
+    windowOpen,
   };
 }
 

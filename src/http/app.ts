@@ -11,6 +11,8 @@ export interface AppDeps {
   routers: Router[];
   /** Whether the service can take traffic (database reachable, start-up work done). */
   ready: () => boolean;
+  /** Parts that may be degraded without taking the instance out of the load balancer (Redis). */
+  readiness?: () => Record<string, string>;
   log: Logger;
 }
 
@@ -31,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/readyz', (_req, res) => {
     const ready = deps.ready();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', ...(deps.readiness?.() ?? {}) });
   });
 
   app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {

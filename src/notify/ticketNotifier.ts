@@ -131,16 +131,16 @@ export class TicketNotifier {
     const name = ticket.channel;
     const userId = ticket.conversationId;
     if (!META_CHANNELS.has(name)) {
-      this.record(name, userId, 'permanent', 'support reply notice not sent: no conversation reference is stored for this channel');
+      await this.record(name, userId, 'permanent', 'support reply notice not sent: no conversation reference is stored for this channel');
       return 'unsupported';
     }
     const channel = this.options.channels[name as MetaChannel];
     if (!channel) {
-      this.record(name, userId, 'permanent', 'support reply notice not sent: the channel is not configured');
+      await this.record(name, userId, 'permanent', 'support reply notice not sent: the channel is not configured');
       this.options.log.warn({ ticket: ticket.number, channel: name }, 'support reply notice: channel is off');
       return 'failed';
     }
-    if (channel.adapter.windowOpen(userId)) {
+    if (await channel.adapter.windowOpen(userId)) {
       try {
         const reference: Partial<ConversationReference> = {
           conversation: { id: userId, isGroup: false, conversationType: 'personal', name: '' },
@@ -175,7 +175,7 @@ export class TicketNotifier {
       } catch (err) {
         const reason: DeliveryFailure['reason'] =
           err instanceof GraphApiError ? (err.retryable ? 'exhausted' : err.kind === 'auth' ? 'auth' : 'permanent') : 'permanent';
-        this.record(name, userId, reason, `support reply template not sent: ${err instanceof Error ? err.message : String(err)}`);
+        await this.record(name, userId, reason, `support reply template not sent: ${err instanceof Error ? err.message : String(err)}`);
         this.options.log.warn({ ticket: ticket.number, channel: name, err: errorSummary(err) }, 'support reply template failed');
         return 'failed';
       }
@@ -185,7 +185,7 @@ export class TicketNotifier {
         name === 'whatsapp'
           ? 'support reply notice not sent: outside the 24-hour window and no WHATSAPP_REPLY_TEMPLATE is configured'
           : 'support reply notice not sent: outside the 24-hour window (the human-agent tag is for an officer\'s own words only)';
-      this.record(name, userId, 'windowClosed', detail);
+      await this.record(name, userId, 'windowClosed', detail);
     }
     return 'windowClosed';
   }
@@ -206,9 +206,9 @@ export class TicketNotifier {
     }
   }
 
-  private record(channel: string, userId: string, reason: DeliveryFailure['reason'], detail: string): void {
+  private async record(channel: string, userId: string, reason: DeliveryFailure['reason'], detail: string): Promise<void> {
     try {
-      this.options.windows.recordFailure({ channel, userId, reason, detail: redact(detail) });
+      await this.options.windows.recordFailure({ channel, userId, reason, detail: redact(detail) });
     } catch (err) {
       this.options.log.warn({ channel, err: errorSummary(err) }, 'delivery failure not recorded');
     }

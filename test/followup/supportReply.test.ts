@@ -141,7 +141,7 @@ describe('support-team reply over HTTP, to a WhatsApp applicant (template config
     const { status, body: ticket } = await fetchTicket(run.url, number);
     expect(status).toBe(200);
     expect(ticket).toMatchObject({ status: 'Resolved', priority: 'normal', replies: [{ author: 'support.mp1', text, status: 'Resolved' }] });
-    expect(run.service.windows.failures('whatsapp', waId)).toEqual([]);
+    expect(await run.service.windows.failures('whatsapp', waId)).toEqual([]);
   });
 
   it('(b) outside the window: the approved template with the ITSM number, and no free text', async () => {
@@ -176,7 +176,7 @@ describe('support-team reply over HTTP, to a WhatsApp applicant (template config
     expect(decodeHeader(mail.headers.get('subject') ?? '')).toContain(number);
     expect(mail.text).toContain(number);
     expect(mail.text).toContain(text);
-    expect(run.service.windows.failures('whatsapp', waId)).toEqual([]);
+    expect(await run.service.windows.failures('whatsapp', waId)).toEqual([]);
   });
 });
 
@@ -198,7 +198,7 @@ describe('support-team reply over HTTP, to a WhatsApp applicant (no template con
 
     expect(graph.attemptsTo(waId).slice(attemptsBefore)).toEqual([]);
     expect(user.newSends()).toEqual([]);
-    const failures = run.service.windows.failures('whatsapp', waId);
+    const failures = await run.service.windows.failures('whatsapp', waId);
     expect(failures.map((f) => f.reason)).toEqual(['windowClosed']);
     expect(failures[0]!.detail).toContain('WHATSAPP_REPLY_TEMPLATE');
 

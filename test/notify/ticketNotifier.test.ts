@@ -6,7 +6,7 @@ import type { WhatsAppTemplate } from '../../src/channels/whatsapp/whatsAppChann
 import { t } from '../../src/i18n/messages.js';
 import type { MailMessage, Mailer } from '../../src/notify/mailer.js';
 import { TicketNotifier, type NotifierChannel, type TicketNotifierOptions } from '../../src/notify/ticketNotifier.js';
-import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
+import { SqliteContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import type { TicketReply, TicketView } from '../../src/tickets/types.js';
 
@@ -51,7 +51,7 @@ function ticket(overrides: Partial<TicketView> = {}): TicketView {
 
 /** Everything the notifier touches, faked at the edges: a real MetaAdapter over a recording outbound. */
 function setup(opts: { template?: boolean; mailer?: 'ok' | 'fail' | 'none'; sendError?: GraphApiError; templateError?: GraphApiError; locale?: 'id' | 'en' } = {}) {
-  const windows = new ContactWindowStore(openSqlite(':memory:'));
+  const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
   const sent: Array<{ channel: MetaChannel; userId: string; reply: OutboundReply }> = [];
   const templates: Array<{ userId: string; template: WhatsAppTemplate }> = [];
   const mails: MailMessage[] = [];
@@ -107,7 +107,7 @@ const supportText = (view: TicketView, locale: 'id' | 'en' = 'id') => t(locale, 
 describe('TicketNotifier', () => {
   it('inside the window: the reply as free text in the conversation, and an email to the applicant', async () => {
     const s = setup();
-    s.inWindow('whatsapp', WA_ID, 23);
+    await s.inWindow('whatsapp', WA_ID, 23);
     const view = ticket();
     expect(await s.notifier.notifyReply(view, reply)).toEqual({ channel: 'sent', email: 'sent' });
 
@@ -124,12 +124,12 @@ describe('TicketNotifier', () => {
       },
     ]);
     expect(s.mails[0]!.text).toContain(reply.text);
-    expect(s.windows.failures('whatsapp', WA_ID)).toEqual([]);
+    expect(await s.windows.failures('whatsapp', WA_ID)).toEqual([]);
   });
 
   it("writes in the conversation's language when it is known", async () => {
     const s = setup({ locale: 'en' });
-    s.inWindow('whatsapp', WA_ID, 1);
+    await s.inWindow('whatsapp', WA_ID, 1);
     await s.notifier.notifyReply(ticket(), reply);
     expect(s.sent[0]!.reply).toEqual({ text: supportText(ticket(), 'en'), choices: [], locale: 'en' });
     expect(s.mails[0]!.subject).toBe(t('en', 'followup.emailSubject', { number: 'ITSM-20261124-00001' }));
@@ -137,11 +137,11 @@ describe('TicketNotifier', () => {
 
   it('outside the window on WhatsApp: the configured template with the number, never free text', async () => {
     const s = setup({ template: true });
-    s.inWindow('whatsapp', WA_ID, 25);
+    await s.inWindow('whatsapp', WA_ID, 25);
     expect(await s.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'template', email: 'sent' });
     expect(s.sent).toEqual([]);
     expect(s.templates).toEqual([{ userId: WA_ID, template: { name: 'pln123_ticket_update', language: 'id', bodyParameters: ['ITSM-20261124-00001'] } }]);
-    expect(s.windows.failures('whatsapp', WA_ID)).toEqual([]);
+    expect(await s.windows.failures('whatsapp', WA_ID)).toEqual([]);
   });
 
   it('outside the window on WhatsApp without a template: nothing sent, windowClosed recorded, email still sent', async () => {
@@ -150,45 +150,45 @@ describe('TicketNotifier', () => {
     expect(await s.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'windowClosed', email: 'sent' });
     expect(s.sent).toEqual([]);
     expect(s.templates).toEqual([]);
-    const failures = s.windows.failures('whatsapp', WA_ID);
+    const failures = await s.windows.failures('whatsapp', WA_ID);
     expect(failures.map((f) => f.reason)).toEqual(['windowClosed']);
     expect(failures[0]!.detail).toContain('WHATSAPP_REPLY_TEMPLATE');
   });
 
   it('outside the window on Messenger: nothing sent (no human-agent tag for automated notices), recorded', async () => {
     const s = setup({ template: true });
-    s.inWindow('messenger', PSID, 30);
+    await s.inWindow('messenger', PSID, 30);
     expect(await s.notifier.notifyReply(ticket({ channel: 'messenger', conversationId: PSID }), reply)).toEqual({ channel: 'windowClosed', email: 'sent' });
     expect(s.sent).toEqual([]);
     expect(s.templates).toEqual([]);
-    expect(s.windows.failures('messenger', PSID).map((f) => f.reason)).toEqual(['windowClosed']);
+    expect((await s.windows.failures('messenger', PSID)).map((f) => f.reason)).toEqual(['windowClosed']);
   });
 
   it('inside the window on Messenger: free text', async () => {
     const s = setup();
-    s.inWindow('messenger', PSID, 2);
+    await s.inWindow('messenger', PSID, 2);
     expect(await s.notifier.notifyReply(ticket({ channel: 'messenger', conversationId: PSID }), reply)).toEqual({ channel: 'sent', email: 'sent' });
     expect(s.sent.map((x) => [x.channel, x.userId])).toEqual([['messenger', PSID]]);
   });
 
   it('falls back to the template when Meta says the window is closed (131047) although our clock says open', async () => {
     const s = setup({ template: true, sendError: new GraphApiError('windowClosed', 400, 131047, null, 'Re-engagement message') });
-    s.inWindow('whatsapp', WA_ID, 1);
+    await s.inWindow('whatsapp', WA_ID, 1);
     expect(await s.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'template', email: 'sent' });
     expect(s.templates).toHaveLength(1);
     // The refused free-text send was recorded once by the adapter.
-    expect(s.windows.failures('whatsapp', WA_ID).map((f) => f.reason)).toEqual(['windowClosed']);
+    expect((await s.windows.failures('whatsapp', WA_ID)).map((f) => f.reason)).toEqual(['windowClosed']);
   });
 
   it('reports failed when Meta refuses the send or the template, and records it', async () => {
     const refused = setup({ sendError: new GraphApiError('permanent', 400, 131026, null, 'Message undeliverable') });
-    refused.inWindow('whatsapp', WA_ID, 1);
+    await refused.inWindow('whatsapp', WA_ID, 1);
     expect(await refused.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'failed', email: 'sent' });
-    expect(refused.windows.failures('whatsapp', WA_ID).map((f) => f.reason)).toEqual(['permanent']);
+    expect((await refused.windows.failures('whatsapp', WA_ID)).map((f) => f.reason)).toEqual(['permanent']);
 
     const badTemplate = setup({ template: true, templateError: new GraphApiError('permanent', 400, 132001, null, 'Template name does not exist in the translation') });
     expect(await badTemplate.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'failed', email: 'sent' });
-    const failures = badTemplate.windows.failures('whatsapp', WA_ID);
+    const failures = await badTemplate.windows.failures('whatsapp', WA_ID);
     expect(failures.map((f) => f.reason)).toEqual(['permanent']);
     expect(failures[0]!.detail).toContain('Template name does not exist');
   });
@@ -196,25 +196,25 @@ describe('TicketNotifier', () => {
   it('Bot Framework channels are unsupported (recorded) and a channel that is off fails; email goes out either way', async () => {
     const s = setup();
     expect(await s.notifier.notifyReply(ticket({ channel: 'emulator', conversationId: 'conv-1' }), reply)).toEqual({ channel: 'unsupported', email: 'sent' });
-    expect(s.windows.failures('emulator', 'conv-1').map((f) => f.reason)).toEqual(['permanent']);
+    expect((await s.windows.failures('emulator', 'conv-1')).map((f) => f.reason)).toEqual(['permanent']);
     expect(await s.notifier.notifyReply(ticket({ channel: 'instagram', conversationId: 'ig-1' }), reply)).toEqual({ channel: 'failed', email: 'sent' });
-    expect(s.windows.failures('instagram', 'ig-1').map((f) => f.reason)).toEqual(['permanent']);
+    expect((await s.windows.failures('instagram', 'ig-1')).map((f) => f.reason)).toEqual(['permanent']);
     expect(s.mails).toHaveLength(2);
     expect(s.sent).toEqual([]);
   });
 
   it('email: skipped without SMTP or without an address; a refusal is reported and logged without the address', async () => {
     const none = setup({ mailer: 'none' });
-    none.inWindow('whatsapp', WA_ID, 1);
+    await none.inWindow('whatsapp', WA_ID, 1);
     expect(await none.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'sent', email: 'skipped' });
 
     const noAddress = setup();
-    noAddress.inWindow('whatsapp', WA_ID, 1);
+    await noAddress.inWindow('whatsapp', WA_ID, 1);
     const view = ticket();
     expect(await noAddress.notifier.notifyReply({ ...view, applicant: { ...view.applicant, email: '' } }, reply)).toEqual({ channel: 'sent', email: 'skipped' });
 
     const failing = setup({ mailer: 'fail' });
-    failing.inWindow('whatsapp', WA_ID, 1);
+    await failing.inWindow('whatsapp', WA_ID, 1);
     expect(await failing.notifier.notifyReply(ticket(), reply)).toEqual({ channel: 'sent', email: 'failed' });
     const logged = failing.logs.join('\n');
     expect(logged).toContain('support reply email failed');
@@ -224,7 +224,7 @@ describe('TicketNotifier', () => {
 
   it('enqueue runs in the background, one ticket at a time in order; idle() and recent() see the outcomes', async () => {
     const s = setup();
-    s.inWindow('whatsapp', WA_ID, 1);
+    await s.inWindow('whatsapp', WA_ID, 1);
     const replies = ['Satu', 'Dua', 'Tiga'].map((text): TicketReply => ({ ...reply, text }));
     const promises = replies.map((r) => s.notifier.enqueue(ticket(), r));
     await s.notifier.idle();

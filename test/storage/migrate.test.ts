@@ -11,6 +11,7 @@ const ALL = [
   { version: 3, name: 'handoff' },
   { version: 4, name: 'officers' },
   { version: 5, name: 'channels' },
+  { version: 6, name: 'webhook_inbox' },
 ];
 
 const scratchDirs: string[] = [];
@@ -80,7 +81,7 @@ describe.skipIf(!DATABASE_URL)('migrate (PostgreSQL)', () => {
     const pool = (await fresh()).pool();
     await migrate(pool, dir);
     fs.appendFileSync(path.join(dir, '002_tickets.sql'), '\nALTER TABLE itsm_tickets ADD COLUMN note text;\n');
-    fs.writeFileSync(path.join(dir, '006_more.sql'), 'CREATE TABLE more (id int);');
+    fs.writeFileSync(path.join(dir, '099_more.sql'), 'CREATE TABLE more (id int);');
     await expect(migrate(pool, dir)).rejects.toThrow(/002_tickets\.sql was changed after it was applied/);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
     expect(rows[0]?.n).toBe(ALL.length);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandoffStores } from '../../src/handoff/handoffStores.js';
-import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
-import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore.js';
+import { SqliteWebhookInbox } from '../../src/channels/meta/webhookInbox.js';
+import { createChannelStores } from '../../src/storage/channelStores.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
@@ -16,8 +16,8 @@ function sqliteWithEveryStore(): SqliteDatabase {
   const port = new EmbeddedTicketing(db);
   new TicketService({ db, port });
   createHandoffStores({ kind: 'sqlite', db });
-  new ContactWindowStore(db);
-  new ConversationReferenceStore(db);
+  createChannelStores({ kind: 'sqlite', db });
+  new SqliteWebhookInbox(db);
   return db;
 }
 

@@ -7,6 +7,7 @@ import { downloadCapped, PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
+import type { WebhookInbox } from '../meta/webhookInbox.js';
 import { messengerPayloads } from './messengerPayloads.js';
 import { parseMessengerWebhook } from './parseMessengerWebhook.js';
 
@@ -20,6 +21,7 @@ export interface MessengerChannelDeps {
   log: Logger;
   /** Counts Graph API calls and errors, and webhook answers, for this channel. */
   metrics?: ChannelMetrics;
+  inbox?: WebhookInbox;
 }
 
 /**
@@ -57,5 +59,6 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelH
     bot: deps.bot,
     log: deps.log,
     metrics: deps.metrics,
+    ...(deps.inbox ? { inbox: deps.inbox } : {}),
   });
 }

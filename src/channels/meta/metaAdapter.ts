@@ -7,7 +7,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { PhotoInput, SenderProfile } from '../../../dialogs/events.js';
-import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import type { ContactWindowStore, DeliveryFailure } from '../../storage/contactWindowStore.js';
 import { GraphApiError } from './graphErrors.js';
 import type { InboundMessage, MediaRef, MetaChannel, OutboundReply } from './types.js';
 
@@ -44,6 +44,11 @@ export interface MetaAdapterOptions {
   outbound: ChannelOutbound;
   fetchMedia: MediaFetcher;
   windows: ContactWindowStore;
+  /**
+   * Told when a delivery failure could not be recorded (the database is unreachable); the send's
+   * own error is still the one thrown. Must not throw.
+   */
+  onRecordError?: (err: unknown, failure: Omit<DeliveryFailure, 'at'>) => void;
   /** For a WhatsApp sender: their number as E.164 (wa_id digits), offered as a one-tap answer. */
   profileOf?: (message: InboundMessage) => SenderProfile | undefined;
   now?: () => number;
@@ -68,7 +73,9 @@ export class MetaAdapter extends BotAdapter {
 
   /** Runs one inbound message through the middleware and the bot. */
   async processMessage(message: InboundMessage, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    this.options.windows.touch(this.channel, message.userId, Math.min(message.timestamp, this.now()));
+    // Awaited before the turn: once the bot (or an officer's console) sees the message, every
+    // instance sharing the store knows the window it opened.
+    await this.options.windows.touch(this.channel, message.userId, Math.min(message.timestamp, this.now()));
     const context = new TurnContext(this, this.toActivity(message));
     await this.runMiddleware(context, logic);
   }
@@ -83,7 +90,7 @@ export class MetaAdapter extends BotAdapter {
         continue;
       }
       const humanAgent = Boolean((activity.channelData as { humanAgent?: boolean } | undefined)?.humanAgent);
-      this.assertWindowOpen(userId, humanAgent);
+      await this.assertWindowOpen(userId, humanAgent);
       const reply: OutboundReply = {
         text: activity.text ?? '',
         choices: (activity.suggestedActions?.actions ?? []).map((a) => ({ title: a.title ?? String(a.value), value: String(a.value) })),
@@ -94,9 +101,9 @@ export class MetaAdapter extends BotAdapter {
         responses.push({ id: ids[ids.length - 1] ?? '' });
       } catch (err) {
         if (err instanceof GraphApiError && !err.retryable) {
-          this.options.windows.recordFailure({ channel: this.channel, userId, reason: err.kind === 'windowClosed' ? 'windowClosed' : err.kind === 'auth' ? 'auth' : 'permanent', detail: err.message });
+          await this.record({ channel: this.channel, userId, reason: err.kind === 'windowClosed' ? 'windowClosed' : err.kind === 'auth' ? 'auth' : 'permanent', detail: err.message });
         } else if (err instanceof GraphApiError) {
-          this.options.windows.recordFailure({ channel: this.channel, userId, reason: 'exhausted', detail: err.message });
+          await this.record({ channel: this.channel, userId, reason: 'exhausted', detail: err.message });
         }
         throw err;
       }
@@ -120,17 +127,26 @@ export class MetaAdapter extends BotAdapter {
   }
 
   /** Whether a free-form message can reach the user now (and with the human-agent tag, where allowed). */
-  windowOpen(userId: string, humanAgent = false): boolean {
-    const last = this.options.windows.lastInbound(this.channel, userId);
+  async windowOpen(userId: string, humanAgent = false): Promise<boolean> {
+    const last = await this.options.windows.lastInbound(this.channel, userId);
     if (last === null) return false;
     const limit = humanAgent && this.options.outbound.supportsHumanAgentTag ? HUMAN_AGENT_WINDOW_MS : SERVICE_WINDOW_MS;
     return this.now() - last < limit;
   }
 
-  private assertWindowOpen(userId: string, humanAgent: boolean): void {
-    if (this.windowOpen(userId, humanAgent)) return;
-    this.options.windows.recordFailure({ channel: this.channel, userId, reason: 'windowClosed', detail: 'outside the customer-service window; not sent' });
+  private async assertWindowOpen(userId: string, humanAgent: boolean): Promise<void> {
+    if (await this.windowOpen(userId, humanAgent)) return;
+    await this.record({ channel: this.channel, userId, reason: 'windowClosed', detail: 'outside the customer-service window; not sent' });
     throw new WindowClosedError(this.channel);
+  }
+
+  /** Records a failure; a failure to record it is reported, never thrown over the send's own error. */
+  private async record(failure: Omit<DeliveryFailure, 'at'>): Promise<void> {
+    try {
+      await this.options.windows.recordFailure(failure);
+    } catch (err) {
+      this.options.onRecordError?.(err, failure);
+    }
   }
 
   private toActivity(message: InboundMessage): Partial<Activity> {

@@ -6,6 +6,7 @@ import type { WebhookMetrics } from '../../observability/metrics.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { MetaAdapter, type ChannelOutbound, type MediaFetcher, type MetaAdapterOptions } from './metaAdapter.js';
 import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
+import type { WebhookInbox } from './webhookInbox.js';
 import { createMetaWebhookRouter } from './webhookRouter.js';
 
 export interface MetaChannelParts {
@@ -22,6 +23,8 @@ export interface MetaChannelParts {
   log: Logger;
   /** Counts the webhook's answers by status. */
   metrics?: WebhookMetrics;
+  /** Where messages are kept from the 200 until their turn has run (nothing lost in a crash). */
+  inbox?: WebhookInbox;
 }
 
 export interface MetaChannelHandle {
@@ -29,6 +32,11 @@ export interface MetaChannelHandle {
   router: Router;
   /** Resolves when every message dispatched so far has been processed (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Processes messages acknowledged but never finished (an instance crashed between the 200 and
+   * the turn) that were received at least `olderThanMs` ago; returns how many were dispatched.
+   */
+  recover(olderThanMs: number): Promise<number>;
 }
 
 /**
@@ -41,6 +49,11 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     outbound: parts.outbound,
     fetchMedia: parts.fetchMedia,
     windows: parts.windows,
+    onRecordError: (err, failure) =>
+      parts.log.warn(
+        { channel: parts.channel, user: pseudonym(failure.userId), reason: failure.reason, err: err instanceof Error ? err.message : String(err) },
+        'delivery failure not recorded',
+      ),
     ...(parts.profileOf ? { profileOf: parts.profileOf } : {}),
   });
   const queue = new KeyedQueue();
@@ -51,6 +64,10 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
       .run(`${parts.channel}:${message.userId}`, () => adapter.processMessage(message, (context) => parts.bot.onTurn(context)))
       .catch((err: unknown) => {
         parts.log.error({ channel: parts.channel, user: pseudonym(message.userId), err: err instanceof Error ? err.message : String(err) }, 'message processing failed');
+      })
+      .then(() => parts.inbox?.done(message))
+      .catch((err: unknown) => {
+        parts.log.warn({ channel: parts.channel, err: err instanceof Error ? err.message : String(err) }, 'webhook inbox: message not marked done (it may be processed again, harmlessly)');
       });
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
@@ -63,6 +80,7 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     bodyLimitBytes: parts.bodyLimitBytes,
     parse: parts.parse,
     dispatch: (messages) => messages.forEach(handle),
+    ...(parts.inbox ? { record: (messages: InboundMessage[]) => parts.inbox!.record(messages) } : {}),
     log: parts.log,
     metrics: parts.metrics,
   });
@@ -72,6 +90,13 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     router,
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async recover(olderThanMs) {
+      if (!parts.inbox) return 0;
+      // Only this channel's; a message already processed is recognised by its id and dropped.
+      const pending = (await parts.inbox.pending(olderThanMs)).filter((m) => m.channel === parts.channel);
+      pending.forEach(handle);
+      return pending.length;
     },
   };
 }

@@ -14,6 +14,8 @@ export interface MetaWebhookOptions {
   parse: (body: unknown) => ParsedWebhook | null;
   /** Called after the 200 went out, with the batch's messages in order. Must not throw. */
   dispatch: (messages: InboundMessage[]) => void;
+  /** Writes the messages durably before the 200 (see WebhookInbox); when it fails the answer is 503 and Meta sends again. */
+  record?: (messages: InboundMessage[]) => Promise<void>;
   log: Logger;
   /** Counts every answered request by HTTP status (including 413s answered by the app's error handler). */
   metrics?: WebhookMetrics;
@@ -51,7 +53,7 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
     res.sendStatus(403);
   });
 
-  router.post(path, express.raw({ type: () => true, limit: options.bodyLimitBytes }), (req, res) => {
+  router.post(path, express.raw({ type: () => true, limit: options.bodyLimitBytes }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyMetaSignature(raw, req.get('x-hub-signature-256'), options.appSecret)) {
       log.warn({ channel, bytes: raw.length }, 'webhook signature missing or wrong');
@@ -69,6 +71,15 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
     if (!parsed) {
       res.status(400).json({ error: 'unknown_payload' });
       return;
+    }
+    if (parsed.messages.length > 0 && options.record) {
+      try {
+        await options.record(parsed.messages);
+      } catch (err) {
+        log.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'webhook not recorded; answered 503 so Meta sends it again');
+        res.status(503).json({ error: 'unavailable' });
+        return;
+      }
     }
     res.sendStatus(200);
     if (parsed.messages.length > 0) {

@@ -8,6 +8,7 @@ import { PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
+import type { WebhookInbox } from '../meta/webhookInbox.js';
 import { parseWhatsAppWebhook } from './parseWhatsAppWebhook.js';
 import { whatsAppPayloads } from './whatsAppPayloads.js';
 
@@ -21,6 +22,7 @@ export interface WhatsAppChannelDeps {
   log: Logger;
   /** Counts Graph API calls and errors, and webhook answers, for this channel. */
   metrics?: ChannelMetrics;
+  inbox?: WebhookInbox;
 }
 
 /** An approved message template (WhatsApp Manager) and the texts of its body's {{1}}, {{2}}, ... */
@@ -85,6 +87,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     bot: deps.bot,
     log: deps.log,
     metrics: deps.metrics,
+    ...(deps.inbox ? { inbox: deps.inbox } : {}),
   });
 
   return {

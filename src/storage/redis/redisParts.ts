@@ -21,7 +21,13 @@ export function openRedisParts(config: { url: string; prefix: string }, log: Pic
   const publisher = openRedis(config.url, { name: 'pln-bus-pub' });
   const subscriber = openRedis(config.url, { name: 'pln-bus-sub' });
   const health = new RedisHealth(log).watch(lockClient, 'lock').watch(publisher, 'bus-pub').watch(subscriber, 'bus-sub');
-  const lock = new DegradingTurnLock(new RedisConversationLock(lockClient, { prefix: config.prefix, log }), log);
+  // A crashed instance's locks expire after the TTL (the watchdog extends live ones every third of
+  // it); a turn waits longer than that, so a message is never refused for a dead holder's lock.
+  const lock = new DegradingTurnLock(
+    new RedisConversationLock(lockClient, { prefix: config.prefix, log, ttlMs: 10_000, maxWaitMs: 15_000 }),
+    log,
+    () => lockClient.status === 'ready',
+  );
   const bus = new RedisHandoffBus({ publisher, subscriber, prefix: config.prefix, log });
   return {
     lock,

@@ -41,7 +41,7 @@ describe('Graph API faults', () => {
     // The same message was attempted three times.
     expect(attempts.slice(2).map((a) => textOf(a.body))).toEqual(Array(3).fill(t('id', 'fields.businessName.question')));
     expect(graph.textsTo(user.userId)).toEqual([t('id', 'seller.intro'), t('id', 'fields.name.question'), t('id', 'fields.businessName.question')]);
-    expect(run.service.windows.failures('whatsapp', user.userId)).toEqual([]);
+    expect(await run.service.windows.failures('whatsapp', user.userId)).toEqual([]);
   });
 
   it('retries a multi-message turn through 500s without reordering or duplicating it (Messenger)', async () => {
@@ -64,7 +64,7 @@ describe('Graph API faults', () => {
     const attempts = graph.attemptsTo(user.userId);
     const intro = attempts.filter((a) => textOf(a.body) === t('id', 'seller.intro'));
     expect(intro.map((a) => a.status)).toEqual([400]);
-    expect(run.service.windows.failures('whatsapp', user.userId).map((f) => f.reason)).toEqual(['permanent']);
+    expect((await run.service.windows.failures('whatsapp', user.userId)).map((f) => f.reason)).toEqual(['permanent']);
     // The rest of that turn (the name question) is not sent after the refusal either.
     expect(attempts.filter((a) => textOf(a.body)?.includes(t('id', 'fields.name.question')))).toEqual([]);
     // (Today the bot then tries one apology, common.error, asking the user to resend; the turn was
@@ -78,7 +78,7 @@ describe('Graph API faults', () => {
     await user.say('daftar');
     const attempts = graph.attemptsTo(user.userId);
     expect(attempts.filter((a) => textOf(a.body) === user.said('seller.intro')).map((a) => a.status)).toEqual([400]);
-    expect(run.service.windows.failures('instagram', user.userId).map((f) => f.reason)).toEqual(['windowClosed']);
+    expect((await run.service.windows.failures('instagram', user.userId)).map((f) => f.reason)).toEqual(['windowClosed']);
   });
 
   it('gives up after GRAPH_MAX_ATTEMPTS throttled attempts (5) instead of retrying forever', async () => {
@@ -87,7 +87,7 @@ describe('Graph API faults', () => {
     await user.say('halo');
     const attempts = graph.attemptsTo(user.userId);
     expect(attempts.filter((a) => textOf(a.body) === t('id', 'welcome.greeting')).map((a) => a.status)).toEqual([429, 429, 429, 429, 429]);
-    expect(run.service.windows.failures('whatsapp', user.userId).map((f) => f.reason)).toEqual(['exhausted']);
+    expect((await run.service.windows.failures('whatsapp', user.userId)).map((f) => f.reason)).toEqual(['exhausted']);
   });
 });
 
@@ -110,6 +110,6 @@ describe('a wrong access token', () => {
     expect(calls.length).toBeGreaterThanOrEqual(1);
     expect(calls.length).toBeLessThanOrEqual(2); // the reply, and at most the apology
     expect(calls.every((c) => c.status === 401 && c.headers.authorization === 'Bearer EAAG-revoked')).toBe(true);
-    expect(wrong.service.windows.failures('whatsapp', user.userId).map((f) => f.reason)).toContain('auth');
+    expect((await wrong.service.windows.failures('whatsapp', user.userId)).map((f) => f.reason)).toContain('auth');
   });
 });

@@ -3,7 +3,7 @@ import { MessageFactory, type TurnContext } from 'botbuilder';
 import { MetaAdapter, WindowClosedError, type ChannelOutbound } from '../../../src/channels/meta/metaAdapter.js';
 import { GraphApiError } from '../../../src/channels/meta/graphErrors.js';
 import type { InboundMessage, OutboundReply } from '../../../src/channels/meta/types.js';
-import { ContactWindowStore } from '../../../src/storage/contactWindowStore.js';
+import { SqliteContactWindowStore } from '../../../src/storage/contactWindowStore.js';
 import { openSqlite } from '../../../src/storage/sqlite.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -19,7 +19,7 @@ function setup(channel: 'whatsapp' | 'messenger', failWith?: GraphApiError) {
     },
   };
   let now = Date.parse('2026-11-24T10:00:00Z');
-  const windows = new ContactWindowStore(openSqlite(':memory:'));
+  const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
   const adapter = new MetaAdapter({ channel, outbound, windows, fetchMedia: async () => Buffer.alloc(0), now: () => now });
   return { adapter, sent, windows, advance: (ms: number) => (now += ms), now: () => now };
 }
@@ -60,7 +60,7 @@ describe('MetaAdapter', () => {
     });
     await expect(attempt).rejects.toBeInstanceOf(WindowClosedError);
     expect(sent).toHaveLength(1);
-    expect(windows.failures('whatsapp', '6281234567890').map((f) => f.reason)).toEqual(['windowClosed']);
+    expect((await windows.failures('whatsapp', '6281234567890')).map((f) => f.reason)).toEqual(['windowClosed']);
   });
 
   it('lets a human officer write with the human-agent tag for 7 days on Messenger', async () => {
@@ -78,7 +78,7 @@ describe('MetaAdapter', () => {
   it('records a permanent Graph refusal as a delivery failure', async () => {
     const { adapter, windows, now } = setup('whatsapp', new GraphApiError('permanent', 400, 131026, null, 'undeliverable'));
     await expect(adapter.processMessage(message(now()), async (ctx) => void (await ctx.sendActivity('x')))).rejects.toBeInstanceOf(GraphApiError);
-    expect(windows.failures('whatsapp', '6281234567890')).toMatchObject([{ reason: 'permanent', detail: 'undeliverable' }]);
+    expect(await windows.failures('whatsapp', '6281234567890')).toMatchObject([{ reason: 'permanent', detail: 'undeliverable' }]);
   });
 
   it('hands media to the bot as a deferred download and stickers as unsupported', async () => {
@@ -88,5 +88,46 @@ describe('MetaAdapter', () => {
     await adapter.processMessage({ ...message(now() + 1), messageId: 'w2', content: { kind: 'unsupported', what: 'sticker' } }, async (ctx) => void activities.push(ctx.activity.channelData));
     expect((activities[0] as { photoSource: { kind: string } }).photoSource.kind).toBe('download');
     expect(activities[1]).toEqual({ unsupported: 'sticker' });
+  });
+
+  it('knows the window another adapter on the same store opened (another instance)', async () => {
+    const { adapter: a, now } = setup('whatsapp');
+    const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
+    const sent: string[] = [];
+    const outbound: ChannelOutbound = { supportsHumanAgentTag: false, send: async (_userId, reply) => [String(sent.push(reply.text))] };
+    const first = new MetaAdapter({ channel: 'whatsapp', outbound, windows, fetchMedia: async () => Buffer.alloc(0), now });
+    const second = new MetaAdapter({ channel: 'whatsapp', outbound, windows, fetchMedia: async () => Buffer.alloc(0), now });
+    expect(await second.windowOpen('6281234567890')).toBe(false);
+    await first.processMessage(message(now()), async () => undefined);
+    expect(await second.windowOpen('6281234567890')).toBe(true);
+    await second.continueConversation({ conversation: { id: '6281234567890', isGroup: false, conversationType: 'personal', name: '' } }, async (ctx) => {
+      await ctx.sendActivity('Balasan petugas');
+    });
+    expect(sent).toEqual(['Balasan petugas']);
+    // The setup's own adapter has its own store: it never saw the message.
+    expect(await a.windowOpen('6281234567890')).toBe(false);
+  });
+
+  it('throws the send\'s own error when the failure cannot be recorded, and reports that', async () => {
+    const reported: unknown[] = [];
+    const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
+    windows.recordFailure = async () => {
+      throw new Error('database unreachable');
+    };
+    const outbound: ChannelOutbound = {
+      supportsHumanAgentTag: false,
+      send: async () => {
+        throw new GraphApiError('permanent', 400, 131026, null, 'undeliverable');
+      },
+    };
+    const now = () => Date.parse('2026-11-24T10:00:00Z');
+    const adapter = new MetaAdapter({ channel: 'whatsapp', outbound, windows, fetchMedia: async () => Buffer.alloc(0), now, onRecordError: (err) => reported.push(err) });
+    await expect(adapter.processMessage(message(now()), async (ctx) => void (await ctx.sendActivity('x')))).rejects.toBeInstanceOf(GraphApiError);
+    // Someone who never wrote: the window is closed, and that is what the caller learns.
+    const closed = adapter.continueConversation({ conversation: { id: '6289999999999', isGroup: false, conversationType: 'personal', name: '' } }, async (ctx) => {
+      await ctx.sendActivity('x');
+    });
+    await expect(closed).rejects.toBeInstanceOf(WindowClosedError);
+    expect(reported.map((e) => (e as Error).message)).toEqual(['database unreachable', 'database unreachable']);
   });
 });

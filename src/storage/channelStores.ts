@@ -1,0 +1,32 @@
+import { SqliteContactWindowStore, type ContactWindowStore, type ContactWindowStoreOptions } from './contactWindowStore.js';
+import { SqliteConversationReferenceStore, type ConversationReferenceStore } from './conversationReferenceStore.js';
+import { PgContactWindowStore } from './postgres/pgContactWindowStore.js';
+import { PgConversationReferenceStore } from './postgres/pgConversationReferenceStore.js';
+import type { PgPool } from './postgres/pool.js';
+import type { SqliteDatabase } from './sqlite.js';
+
+/** Where the channels' bookkeeping is kept. */
+export type ChannelBackend = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: PgPool };
+
+/** The channels' bookkeeping, on one database. */
+export interface ChannelStores {
+  /** Meta's 24-hour windows and the undeliverable replies. */
+  windows: ContactWindowStore;
+  /** Bot Framework conversation references, for proactive messages. */
+  references: ConversationReferenceStore;
+}
+
+/**
+ * The contact-window and conversation-reference stores on SQLite (one process; creates its
+ * tables) or on PostgreSQL (shared by every instance; the tables come from migrations/postgres,
+ * so run `migrate(pool)` first).
+ *
+ * @example
+ *   const { windows, references } = createChannelStores(pool ? { kind: 'postgres', pool } : { kind: 'sqlite', db }, { windows: { onFailure } });
+ */
+export function createChannelStores(backend: ChannelBackend, options: { windows?: ContactWindowStoreOptions } = {}): ChannelStores {
+  if (backend.kind === 'postgres') {
+    return { windows: new PgContactWindowStore(backend.pool, options.windows), references: new PgConversationReferenceStore(backend.pool) };
+  }
+  return { windows: new SqliteContactWindowStore(backend.db, options.windows), references: new SqliteConversationReferenceStore(backend.db) };
+}
