@@ -11,12 +11,17 @@
  *    each level (bench/rss.ts). Then the service is stopped, 100,000 stored conversations are
  *    added to its database (bench/prefill.ts), and the 64-conversation level is run again to show
  *    whether memory grows with what is stored. Printed: a Markdown table and PASS/FAIL per target.
+ *    When DATABASE_URL and REDIS_URL are set, the same levels run once more against the service on
+ *    PostgreSQL + Redis (bench/pgRedis.ts): a fresh schema with a random name (search_path in the
+ *    URL, MIGRATE_ON_START=true) and a random REDIS_PREFIX, both removed at the end, also on errors.
+ *    The 100,000-stored-conversations run is SQLite only.
  *
  * Everything is on 127.0.0.1; every child is stopped (SIGTERM, then SIGKILL) and every temporary
- * directory removed, also on errors. Default run: about 2 minutes on 2 cores.
+ * directory removed, also on errors. Default run: about 2 minutes on 2 cores, about 2.5 with PostgreSQL + Redis.
  * Settings (optional): BENCH_PHOTO_ITERATIONS (15), BENCH_REQUESTS (3000), BENCH_CONCURRENCY (32)
  * for the webhook; BENCH_SECONDS (10) per level, BENCH_WARMUP_SECONDS (3), BENCH_LEVELS
- * ("1,16,64"), BENCH_PREFILL (100000) for the turns; BENCH_ONLY=turns skips 1 and 2;
+ * ("1,16,64"), BENCH_PREFILL (100000), BENCH_PG_SECONDS (min(BENCH_SECONDS, 5)) per PostgreSQL + Redis level
+ * for the turns; BENCH_ONLY=turns skips 1 and 2;
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the service's first run there.
  */
 import fs from 'node:fs';
@@ -26,10 +31,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchmarkNormalize } from '../src/media/benchmarkNormalize.js';
 import { bodyFactory, STEPS, type BodyFactory } from './bench/application.js';
-import { cleanUp, makeTempDir, sleep, startChild, stopChild, type Child } from './bench/child.js';
+import { cleanUp, makeTempDir, removeTempDir, sleep, startChild, stopChild, type Child } from './bench/child.js';
 import { runLevel } from './bench/loadGen.js';
 import { countConversations, prefillConversations } from './bench/prefill.js';
 import { fmt, levelLine, machineLine, markdownTable, printTable, targetsTable, type Measured, type Row } from './bench/report.js';
+import { countPgConversations, createPgRedis, dropPgRedis } from './bench/pgRedis.js';
 import { readRss, RssSampler } from './bench/rss.js';
 import { webhookBenchmark } from './bench/webhook.js';
 
@@ -43,6 +49,10 @@ const PHOTO_ITERATIONS = intSetting('BENCH_PHOTO_ITERATIONS', 15, 1, 200);
 const REQUESTS = intSetting('BENCH_REQUESTS', 3000, 1, 50_000);
 const CONCURRENCY = intSetting('BENCH_CONCURRENCY', 32, 1, 512);
 const SECONDS = intSetting('BENCH_SECONDS', 10, 1, 600);
+/** The PostgreSQL + Redis levels are shorter by default, to keep the whole run under about 4 minutes. */
+const PG_SECONDS = intSetting('BENCH_PG_SECONDS', Math.min(SECONDS, 5), 1, 600);
+const DATABASE_URL = process.env.DATABASE_URL?.trim() || undefined;
+const REDIS_URL = process.env.REDIS_URL?.trim() || undefined;
 const WARMUP_SECONDS = intSetting('BENCH_WARMUP_SECONDS', 3, 0, 60);
 /** Each level first runs this long unmeasured: all conversations start at once and queue behind each other. */
 const SETTLE_MS = 1000;
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
     console.log(`\n${turns.report}\n\n${machineLine(loadAtStart)}`);
   } finally {
     await cleanUp();
+    await dropPgRedisLogged();
   }
   if (!ok) process.exitCode = 1;
 }
@@ -121,9 +132,36 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
   const manyStored = countConversations(dataDir);
   levels.push({ ...big!, stored: `≥ ${filled.after.toLocaleString('en')} (${manyStored.toLocaleString('en')} after)`, ceilingTurnsPerSec: ceilingAt.get(TOP) });
 
-  // ---- the report ---------------------------------------------------------------------------------
   const service = runs.find((m) => m.concurrency === TOP)!;
   const ceil = ceilingAt.get(TOP) ?? NaN;
+
+  // ---- the service on PostgreSQL + Redis, from an empty schema (when both are configured) ----------
+  let pgLine = 'PostgreSQL + Redis: not measured (DATABASE_URL/REDIS_URL unset)';
+  const pgRuns: Measured[] = [];
+  if (DATABASE_URL && REDIS_URL) {
+    const pgRedis = await createPgRedis(DATABASE_URL, REDIS_URL);
+    log(`turns: PostgreSQL schema ${pgRedis.schema}, Redis prefix ${pgRedis.prefix}; ${PG_SECONDS} s per level`);
+    const pgDataDir = makeTempDir('pln123-bench-turns-pg-');
+    let pgService: Child | undefined;
+    try {
+      pgService = await startChild('service (PostgreSQL + Redis)', ROOT, 'src/main.ts', { ...serviceEnv, DATA_DIR: pgDataDir, ...pgRedis.env });
+      pgRuns.push(...(await runLevels(pgService, 'service, PostgreSQL + Redis', '/api/messages', 'dialog', factory, LEVELS, 'pg', PG_SECONDS)));
+      await stopChild(pgService);
+      const pgStored = await countPgConversations(DATABASE_URL, pgRedis.schema);
+      for (const m of pgRuns) levels.push({ ...m, stored: `≤ ${pgStored.toLocaleString('en')}`, ceilingTurnsPerSec: ceilingAt.get(m.concurrency) });
+    } finally {
+      if (pgService) await stopChild(pgService);
+      removeTempDir(pgDataDir);
+      await dropPgRedisLogged();
+    }
+    const pgTop = pgRuns.find((m) => m.concurrency === TOP)!;
+    pgLine =
+      `PostgreSQL + Redis (${PG_SECONDS} s per level, fresh schema, MIGRATE_ON_START=true): turns/s at ${TOP} ${fmt(pgTop.turnsPerSec)} / ${fmt(ceil)} = ${fmt((100 * pgTop.turnsPerSec) / ceil)}% of the ceiling ` +
+      `(SQLite ${fmt((100 * service.turnsPerSec) / ceil)}%), p99 ${fmt(pgTop.p99)} ms, peak RSS ${fmt(Math.max(...pgRuns.map((m) => m.peakRssMb)))} MB; ` +
+      `the ${PREFILL.toLocaleString('en')}-more-stored-conversations run is SQLite only.`;
+  }
+
+  // ---- the report ---------------------------------------------------------------------------------
   const peak = Math.max(...runs.map((m) => m.peakRssMb), big!.peakRssMb);
   const growth = big!.peakRssMb / service.peakRssMb - 1;
   const idleGrowth = idleMany / idleFew - 1;
@@ -138,13 +176,15 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
       pass: growth < TARGET.rssGrowth && idleGrowth < TARGET.rssGrowth,
     },
   ];
-  const perStep = [...runs, big!].map((m, i) => `  ${i === runs.length ? `${TOP} (${PREFILL.toLocaleString('en')} more stored)` : m.concurrency}: ${m.perStep.map((s) => `${s.name} ${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')}`);
+  const stepLine = (m: Measured, label: string | number) => `  ${label}: ${m.perStep.map((s) => `${s.name} ${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')}`;
+  const perStep = [...runs, big!].map((m, i) => stepLine(m, i === runs.length ? `${TOP} (${PREFILL.toLocaleString('en')} more stored)` : m.concurrency));
+  const perStepPg = pgRuns.map((m) => stepLine(m, `${m.concurrency} (PostgreSQL + Redis)`));
   const serviceErrors = levels.reduce((n, m) => n + (m.target === ceilingRuns[0]?.target ? 0 : m.errors), 0);
   const ceilingErrors = ceilingRuns.reduce((n, m) => n + m.errors, 0);
   const errors = serviceErrors + ceilingErrors + warmupErrorCount;
   const samples = [...warmupErrors, ...levels.flatMap((m) => m.errorSamples.map((e) => `${m.target} @${m.concurrency}: ${e}`))].map((e) => `  ${e}`);
   const report = [
-    `Seller applications through /api/messages (expectReplies), ${STEPS.length} turns each, ${SECONDS} s per level:`,
+    `Seller applications through /api/messages (expectReplies), ${STEPS.length} turns each, ${SECONDS} s per level${pgRuns.length ? ` (${PG_SECONDS} s per PostgreSQL + Redis level)` : ''}:`,
     '',
     markdownTable(levels),
     '',
@@ -152,9 +192,10 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     '',
     'Service, p50/p99 ms of each turn of the application, by concurrent conversations:',
     ...perStep,
+    ...perStepPg,
     `Errors (unexpected replies or failed requests): service ${serviceErrors}, ceiling ${ceilingErrors}, warm-ups ${warmupErrorCount}`,
     ...(samples.length ? ['First errors:', ...samples.slice(0, 10)] : []),
-    'PostgreSQL + Redis: not measured (the service has no PostgreSQL/Redis stores yet)',
+    pgLine,
   ].join('\n');
   return { report, errors };
 }
@@ -163,7 +204,7 @@ const warmupErrors: string[] = [];
 let warmupErrorCount = 0;
 
 /** A warm-up, then each level with the server's RSS sampled; a short pause between levels. */
-async function runLevels(child: Child, target: string, route: string, expect: 'dialog' | 'echo', factory: BodyFactory, levels: number[], label: string): Promise<Measured[]> {
+async function runLevels(child: Child, target: string, route: string, expect: 'dialog' | 'echo', factory: BodyFactory, levels: number[], label: string, seconds = SECONDS): Promise<Measured[]> {
   const url = `${child.base}${route}`;
   if (WARMUP_SECONDS > 0) {
     log(`turns: ${target}: ${WARMUP_SECONDS} s warm-up at ${Math.min(16, TOP)} conversations...`);
@@ -180,7 +221,7 @@ async function runLevels(child: Child, target: string, route: string, expect: 'd
       sampler.startCpu();
       cpu0 = process.cpuUsage();
     };
-    const result = await runLevel({ url, expect, factory, concurrency, durationMs: SECONDS * 1000, settleMs: SETTLE_MS, onMeasureStart, label: `${label}-c${concurrency}` });
+    const result = await runLevel({ url, expect, factory, concurrency, durationMs: seconds * 1000, settleMs: SETTLE_MS, onMeasureStart, label: `${label}-c${concurrency}` });
     const cpu = process.cpuUsage(cpu0);
     const server = sampler.stop();
     const m: Measured = {
@@ -198,9 +239,22 @@ async function runLevels(child: Child, target: string, route: string, expect: 'd
   return out;
 }
 
+/** Drops the PostgreSQL schema and the Redis keys of the PostgreSQL + Redis run, if any are left; logs, never throws. */
+async function dropPgRedisLogged(): Promise<void> {
+  try {
+    const dropped = await dropPgRedis();
+    if (dropped) log(`turns: dropped schema ${dropped.schema}, deleted ${dropped.keys} Redis keys under ${dropped.prefix}`);
+  } catch (err) {
+    log(`bench: could not remove the PostgreSQL schema or Redis keys: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+
 const onSignal = (signal: NodeJS.Signals) => {
   log(`bench: ${signal}, stopping the children...`);
-  void cleanUp().finally(() => process.exit(130));
+  void cleanUp()
+    .then(dropPgRedisLogged)
+    .finally(() => process.exit(130));
 };
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
