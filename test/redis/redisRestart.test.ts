@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisHandoffBus } from '../../src/handoff/redisHandoffBus.js';
@@ -10,58 +8,12 @@ import { RedisConversationLock } from '../../src/storage/redis/conversationLock.
 import { RedisDedupe } from '../../src/storage/redis/dedupe.js';
 import { RedisUnavailableError } from '../../src/storage/redis/errors.js';
 import { createSendQueue, type OrderedQueue, type SendJob } from '../../src/storage/redis/outboundQueue.js';
+import { freePort } from '../support/serviceChild.js';
+import { killRedisServer, startRedisServer } from '../support/throwawayRedis.js';
 import { handoffEvent, handoffIds } from './handoffEvents.js';
 import { REDIS_URL, memoryLog, waitFor, warnIfSkipped } from './redisTestEnv.js';
 
 warnIfSkipped('Redis restart tests');
-
-/** The binary for the throwaway server; the shared Redis at REDIS_URL is never restarted. */
-const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--enable-debug-command', 'yes'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${port}:\n${output}`)), 10_000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${REDIS_SERVER} (set REDIS_SERVER_BIN): ${error.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return child;
-}
-
-async function kill(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
 
 /** Time a call that must fail fast; returns the error and how long it took. */
 async function timed(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
@@ -104,7 +56,7 @@ describe.skipIf(!REDIS_URL)('a Redis restart (throwaway redis-server, SIGKILL, s
 
   beforeAll(async () => {
     port = await freePort();
-    server = await startRedis(port);
+    server = await startRedisServer(port, ['--enable-debug-command', 'yes']);
     url = `redis://127.0.0.1:${port}`;
     const commands = client('commands');
     lock = new RedisConversationLock(commands, { prefix, maxWaitMs: 2_000 });
@@ -134,7 +86,7 @@ describe.skipIf(!REDIS_URL)('a Redis restart (throwaway redis-server, SIGKILL, s
     lateHealth.close();
     late?.disconnect();
     for (const each of clients) each.disconnect();
-    await kill(server);
+    await killRedisServer(server);
   });
 
   it('works before the restart', async () => {
@@ -162,7 +114,7 @@ describe.skipIf(!REDIS_URL)('a Redis restart (throwaway redis-server, SIGKILL, s
     const inFlight = timed(() => dedupe.claim('wamid.in-flight'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const killedAt = Date.now();
-    await kill(server);
+    await killRedisServer(server);
     const inFlightResult = await inFlight;
     const afterKill = Date.now() - killedAt;
     // Straight after the kill (the client may not have noticed yet) ...
@@ -207,7 +159,7 @@ describe.skipIf(!REDIS_URL)('a Redis restart (throwaway redis-server, SIGKILL, s
   });
 
   it('recovers by itself when Redis is back on the same port, with the same objects', async () => {
-    server = await startRedis(port);
+    server = await startRedisServer(port, ['--enable-debug-command', 'yes']);
     await health.waitReady(10_000);
     await lateHealth.waitReady(5_000);
     expect(await late?.ping()).toBe('PONG');

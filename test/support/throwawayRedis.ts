@@ -8,8 +8,8 @@ import { once } from 'node:events';
  */
 export const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
-export async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+export async function startRedisServer(port: number, extraArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src/tickets/outboxStore.js';
 import { OutboxRetrier } from '../../src/tickets/outboxRetrier.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
-import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
-import { makeRequest, tempDir } from './fixtures.js';
-import { FaultyPort, postgresTicketHarness, sqliteTicketHarness, type TicketBackendHarness } from './ticketBackends.js';
+import { makeRequest } from './fixtures.js';
+import { describeOnBothBackends, FaultyPort, type TicketBackendHarness } from './ticketBackends.js';
 
 const quiet = { warn: () => undefined, info: () => undefined };
 
@@ -78,32 +77,4 @@ function describeRetrier(name: string, harness: () => TicketBackendHarness): voi
   });
 }
 
-describe('SQLite', () => {
-  let dir: { dir: string; cleanup: () => void };
-  let harness: TicketBackendHarness;
-  beforeAll(() => {
-    dir = tempDir();
-    harness = sqliteTicketHarness(dir.dir);
-  });
-  afterAll(async () => {
-    await harness.disconnectAll();
-    dir.cleanup();
-  });
-  describeRetrier('SQLite', () => harness);
-});
-
-warnIfSkipped('PostgreSQL outbox retrier tests');
-
-describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
-  let schema: TestSchema;
-  let harness: TicketBackendHarness;
-  beforeAll(async () => {
-    schema = await createTestSchema(DATABASE_URL ?? '', { migrated: true });
-    harness = postgresTicketHarness(schema);
-  });
-  afterAll(async () => {
-    await harness?.disconnectAll();
-    await schema?.drop();
-  });
-  describeRetrier('PostgreSQL', () => harness);
-});
+describeOnBothBackends('outbox retrier tests', describeRetrier);
