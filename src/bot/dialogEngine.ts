@@ -6,7 +6,7 @@ import {
 } from '../../dialogs/conversation.machine.js';
 import type { DialogEvent, HandoffControlEvent, HandoffReason, SenderProfile } from '../../dialogs/events.js';
 import type { Reply } from '../../dialogs/reply.js';
-import type { ConversationStore } from '../storage/conversationStore.js';
+import type { ConversationStore, StoredConversation } from '../storage/conversationStore.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { TurnLock } from './turnLock.js';
 
@@ -114,9 +114,7 @@ export class DialogEngine {
 
   /** The current state without stepping (for the agent console and tests). */
   async peek(conversationKey: string): Promise<ConversationSnapshot | null> {
-    const stored = await this.options.store.load(conversationKey);
-    if (!stored || stored.machineVersion !== CONVERSATION_MACHINE_VERSION) return null;
-    return stored.snapshot as ConversationSnapshot;
+    return restorable(await this.options.store.load(conversationKey));
   }
 
   private async runTurn(input: TurnInput): Promise<TurnResult> {
@@ -124,25 +122,26 @@ export class DialogEngine {
     if (input.messageId && (await store.wasProcessed(input.messageId))) {
       return { replies: [], locale: defaultLocale, duplicate: true, held: false, handoff: null, state: '' };
     }
+    // Loaded once per turn: the locale for the transcript and the state to step come from it.
+    const snapshot = restorable(await store.load(input.conversationKey));
     if (handoffs) {
-      const locale = (await this.peek(input.conversationKey))?.context.locale ?? defaultLocale;
+      const locale = snapshot?.context.locale ?? defaultLocale;
       const { held } = await handoffs.inbound(input, locale);
       if (held) {
         if (input.messageId) await store.markProcessed(input.messageId);
         return { replies: [], locale, duplicate: false, held: true, handoff: null, state: 'withOfficer' };
       }
     }
-    return this.advance(input);
+    return this.advance(input, snapshot);
   }
 
   /** Steps the machine until it is idle again, opens any handoff it asked for, persists once. */
-  private async advance(input: TurnInput): Promise<TurnResult> {
+  private async advance(input: TurnInput, loaded?: ConversationSnapshot | null): Promise<TurnResult> {
     const { store, machine, defaultLocale, handoffs } = this.options;
-    const stored = await store.load(input.conversationKey);
-    const restorable = stored && stored.machineVersion === CONVERSATION_MACHINE_VERSION;
+    const snapshot = loaded === undefined ? restorable(await store.load(input.conversationKey)) : loaded;
     const actor = createActor(machine, {
       input: { channel: input.channel, conversationId: input.conversationId, locale: defaultLocale },
-      ...(restorable ? { snapshot: stored.snapshot as ConversationSnapshot } : {}),
+      ...(snapshot ? { snapshot } : {}),
     });
     // Replies and handoff requests, in the order the machine made them.
     const said: Array<Reply | HandoffRequest> = [];
@@ -181,6 +180,11 @@ export class DialogEngine {
       actor.stop();
     }
   }
+}
+
+/** The stored snapshot, if this version of the machine can resume it. */
+function restorable(stored: StoredConversation | null): ConversationSnapshot | null {
+  return stored && stored.machineVersion === CONVERSATION_MACHINE_VERSION ? (stored.snapshot as ConversationSnapshot) : null;
 }
 
 function stateName(snapshot: ConversationSnapshot): string {
