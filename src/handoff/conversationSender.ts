@@ -1,6 +1,6 @@
 import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import { GraphApiError } from '../channels/meta/graphErrors.js';
-import { WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
+import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
 import type { MetaChannel } from '../channels/meta/types.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
@@ -72,12 +72,7 @@ export class ChannelSender implements ConversationSender {
     if (!channel) return 'unsupported';
     // The tag only where it is needed: inside the 24-hour window a plain response is the norm.
     const humanAgent = byOfficer && !(await channel.adapter.windowOpen(target.conversationId, false));
-    const reference = {
-      conversation: { id: target.conversationId, isGroup: false, conversationType: 'personal', name: '' },
-      channelId: target.channel,
-      serviceUrl: `meta://${target.channel}`,
-    };
-    await channel.adapter.continueConversation(reference, async (ctx) => {
+    await channel.adapter.continueConversation(metaReference(target.channel as MetaChannel, target.conversationId), async (ctx) => {
       await ctx.sendActivities(activities.map((a) => ({ ...a, channelData: { ...(a.channelData as object | undefined), humanAgent } })));
     });
     return 'sent';

@@ -1,6 +1,5 @@
-import type { ConversationReference } from 'botbuilder';
 import { GraphApiError } from '../channels/meta/graphErrors.js';
-import { WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
+import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
 import type { MetaChannel } from '../channels/meta/types.js';
 import type { WhatsAppTemplate } from '../channels/whatsapp/whatsAppChannel.js';
 import { t, type Locale } from '../i18n/messages.js';
@@ -142,12 +141,7 @@ export class TicketNotifier {
     }
     if (await channel.adapter.windowOpen(userId)) {
       try {
-        const reference: Partial<ConversationReference> = {
-          conversation: { id: userId, isGroup: false, conversationType: 'personal', name: '' },
-          channelId: name,
-          serviceUrl: `meta://${name}`,
-        };
-        await channel.adapter.continueConversation(reference, async (ctx) => {
+        await channel.adapter.continueConversation(metaReference(name as MetaChannel, userId), async (ctx) => {
           await ctx.sendActivity({ type: 'message', text, locale });
         });
         return 'sent';

@@ -32,6 +32,15 @@ export interface MetaChannelData {
   profile?: SenderProfile;
 }
 
+/** Where a Meta user is reached outside a turn: the user id is the conversation (see continueConversation). */
+export function metaReference(channel: MetaChannel, userId: string): Partial<ConversationReference> {
+  return {
+    conversation: { id: userId, isGroup: false, conversationType: 'personal', name: '' },
+    channelId: channel,
+    serviceUrl: `meta://${channel}`,
+  };
+}
+
 export class WindowClosedError extends Error {
   constructor(readonly channel: MetaChannel) {
     super(`The ${channel} customer-service window is closed`);
