@@ -10,6 +10,7 @@ import type { TicketService } from '../tickets/ticketService.js';
 import type { FiledTicket } from '../tickets/types.js';
 import type { ConversationSender, DeliveryOutcome } from './conversationSender.js';
 import type { HandoffBus } from './handoffBus.js';
+import { recordBotLines } from './handoffGate.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { Officer } from './officerStore.js';
 import { fileFromConsole, type ConsoleTicketInput, type ConsoleTicketResult } from './consoleTicket.js';
@@ -150,10 +151,7 @@ export class HandoffDesk {
 
   /** A message of the bot's own outside a turn: recorded in the transcript, then sent. */
   private async sayAsBot(handoff: Handoff, replies: Reply[], locale: Locale): Promise<void> {
-    for (const reply of replies) {
-      const entry = await this.options.store.append({ conversationKey: handoff.conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
-      this.options.bus.publish({ type: 'transcript', entry });
-    }
+    await recordBotLines(this.options, handoff.conversationKey, replies, locale, this.now());
     await this.send(handoff, replies, locale);
   }
 

@@ -74,10 +74,7 @@ export class HandoffGate implements HandoffHooks {
   }
 
   async outbound(conversationKey: string, replies: Reply[], locale: Locale): Promise<void> {
-    for (const reply of replies) {
-      const entry = await this.options.store.append({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, this.now());
-      this.options.bus.publish({ type: 'transcript', entry });
-    }
+    await recordBotLines(this.options, conversationKey, replies, locale, this.now());
   }
 
   /** The photo stored for the officer; null when it is not a readable photo. */
@@ -89,6 +86,20 @@ export class HandoffGate implements HandoffHooks {
     } catch {
       return null;
     }
+  }
+}
+
+/** Writes what the bot says to the transcript, as the customer reads it, and tells the consoles. */
+export async function recordBotLines(
+  deps: Pick<HandoffGateOptions, 'store' | 'bus'>,
+  conversationKey: string,
+  replies: Reply[],
+  locale: Locale,
+  at: Date,
+): Promise<void> {
+  for (const reply of replies) {
+    const entry = await deps.store.append({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, at);
+    deps.bus.publish({ type: 'transcript', entry });
   }
 }
 
