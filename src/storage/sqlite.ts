@@ -22,5 +22,27 @@ export function openSqlite(dataDir: string, fileName = 'pln123.sqlite'): SqliteD
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  return cacheStatements(db);
+}
+
+/**
+ * Makes `db.prepare(sql)` return the same compiled statement for the same SQL text, so stores can
+ * write their queries where they use them without compiling one per call (compiling was the
+ * largest single cost of a turn's transcript writes). Safe because every statement here is run to
+ * completion synchronously (`get`, `all`, `run`; never `iterate`, `pluck`, `raw` or `expand`,
+ * which would keep a statement busy or change its mode for the next caller).
+ */
+function cacheStatements(db: SqliteDatabase): SqliteDatabase {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (!statement) {
+      statement = compile(sql);
+      // A bound against SQL built from data by mistake: past it, statements are compiled per call.
+      if (compiled.size < 1000) compiled.set(sql, statement);
+    }
+    return statement;
+  }) as SqliteDatabase['prepare'];
   return db;
 }
