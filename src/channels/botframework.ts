@@ -1,4 +1,13 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import {
+  AuthenticationError,
+  ConnectorFactory,
+  JwtTokenValidation,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { z } from 'zod';
 import type { AppConfig } from '../config.js';
 
@@ -9,14 +18,116 @@ import type { AppConfig } from '../config.js';
  * Bot Framework token. `deliveryMode: "expectReplies"` is handled by the adapter itself: the
  * replies come back in the HTTP response instead of being posted to the channel.
  */
-export function createBotFrameworkAdapter(config: AppConfig['botFramework']): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
+export function createBotFrameworkAdapter(config: AppConfig['botFramework']): BotFrameworkAdapter {
+  const auth = new ReusingBotFrameworkAuthentication({
     MicrosoftAppId: config.appId ?? '',
     MicrosoftAppPassword: config.appPassword ?? '',
     MicrosoftAppType: config.appType,
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
-  return new CloudAdapter(auth);
+  return new BotFrameworkAdapter(auth);
+}
+
+/** How one request to the Bot Framework endpoint ended: the HTTP status and body to answer. */
+export interface EndpointResponse {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * The SDK's CloudAdapter with the HTTP part done by us. `CloudAdapter.process(req, res)` checks
+ * the request and the response objects with zod schemas it builds anew on every request (and
+ * walks the whole activity, data-URL photo included, twice): a tenth of a turn's CPU for checks
+ * our own schema has already made. Here the body checked by `incomingActivitySchema` goes straight
+ * to the SDK's turn processing (authentication, TurnContext, expectReplies buffering), and the
+ * answer is what `process` would have answered.
+ */
+export class BotFrameworkAdapter extends CloudAdapter {
+  async handle(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<EndpointResponse> {
+    try {
+      const invokeResponse: InvokeResponse | undefined = await this.processActivity(authHeader, withDates(activity), logic);
+      return { status: invokeResponse?.status ?? 200, ...(invokeResponse?.body !== undefined ? { body: invokeResponse.body } : {}) };
+    } catch (err) {
+      if (err instanceof AuthenticationError) return { status: 401, body: { error: 'unauthorized' } };
+      throw err;
+    }
+  }
+}
+
+/** The activity's date fields as Dates, the raw strings kept beside them (what the SDK's own `validateAndFixActivity` does). */
+function withDates(activity: Activity): Activity {
+  const raw = activity as Activity &
+    Record<'timestamp' | 'expiration' | 'localTimestamp', Date | string | undefined> &
+    Partial<Record<'rawTimestamp' | 'rawExpiration' | 'rawLocalTimestamp', string>>;
+  if (typeof raw.timestamp === 'string') {
+    raw.rawTimestamp = raw.timestamp;
+    activity.timestamp = new Date(raw.timestamp);
+  }
+  if (typeof raw.expiration === 'string') {
+    raw.rawExpiration = raw.expiration;
+    activity.expiration = new Date(raw.expiration);
+  }
+  if (typeof raw.localTimestamp === 'string') {
+    raw.rawLocalTimestamp = raw.localTimestamp;
+    activity.localTimestamp = new Date(raw.localTimestamp);
+  }
+  return activity;
+}
+
+/**
+ * The SDK's authentication, except that the clients it makes for a turn are made once and reused.
+ * Out of the box, every incoming activity builds a new ConnectorClient and a new UserTokenClient
+ * (each an Azure HTTP pipeline), even for `expectReplies` turns that never use them: that was a
+ * fifth of a turn's CPU. A client holds no per-turn state (its credentials cache their own
+ * token), so one per app id and service URL serves every turn.
+ */
+class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors = new BoundedCache<Promise<ConnectorClient>>(256);
+  private readonly tokenClients = new BoundedCache<Promise<UserTokenClient>>(16);
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    return result.connectorFactory ? { ...result, connectorFactory: this.reusing(result.claimsIdentity, result.connectorFactory) } : result;
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.reusing(claimsIdentity, super.createConnectorFactory(claimsIdentity));
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.tokenClients.get(appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+
+  private reusing(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
+    const connectors = this.connectors;
+    const appId = appIdOf(claimsIdentity);
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return connectors.get(`${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+      }
+    })();
+  }
+}
+
+const appIdOf = (claimsIdentity: ClaimsIdentity): string => JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+
+/** Promises by key, made once; a rejected one is forgotten (the next turn tries again); the oldest go past `max`. */
+class BoundedCache<T extends Promise<unknown>> {
+  private readonly entries = new Map<string, T>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: () => T): T {
+    const found = this.entries.get(key);
+    if (found) return found;
+    const made = make();
+    made.catch(() => {
+      if (this.entries.get(key) === made) this.entries.delete(key);
+    });
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, made);
+    return made;
+  }
 }
 
 /**

@@ -1,11 +1,11 @@
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
-import type { CloudAdapter } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import type { PlnBot } from '../bot/plnBot.js';
-import { incomingActivitySchema } from '../channels/botframework.js';
+import { incomingActivitySchema, type BotFrameworkAdapter } from '../channels/botframework.js';
 import type { Logger } from '../log.js';
 
 export interface AppDeps {
-  adapter: CloudAdapter;
+  adapter: BotFrameworkAdapter;
   bot: PlnBot;
   /** Routers mounted as they are (ticket API, later the Meta webhooks and the agent console). */
   routers: Router[];
@@ -41,7 +41,10 @@ export function createApp(deps: AppDeps): Express {
       res.status(400).json({ error: 'invalid_activity' });
       return;
     }
-    await deps.adapter.process(req, res, (context) => deps.bot.onTurn(context));
+    const authorization = req.headers.authorization ?? '';
+    const answer = await deps.adapter.handle(req.body as Activity, authorization, (context) => deps.bot.onTurn(context));
+    if (answer.body === undefined) res.status(answer.status).end();
+    else res.status(answer.status).json(answer.body);
   });
 
   for (const router of deps.routers) app.use(router);
