@@ -33,6 +33,9 @@ export interface PlnBotOptions {
   metrics?: TurnMetrics;
 }
 
+/** How many conversations' saved references are remembered (the oldest are forgotten first), and for how long. */
+const REMEMBERED_REFERENCES = 10_000;
+const REFERENCE_RESAVE_MS = 10 * 60 * 1000;
 
 /**
  * The bot as every channel sees it: a Bot Framework turn handler. It maps the incoming Activity
@@ -41,6 +44,9 @@ export interface PlnBotOptions {
  * polite apology instead of silence.
  */
 export class PlnBot {
+  /** The reference last saved per Bot Framework conversation, so an unchanged one is not written again every turn. */
+  private readonly savedReferences = new Map<string, { json: string; at: number }>();
+
   constructor(private readonly options: PlnBotOptions) {}
 
   async onTurn(context: TurnContext): Promise<void> {
@@ -68,7 +74,7 @@ export class PlnBot {
     const botFramework = !activity.serviceUrl?.startsWith('meta://');
     let result;
     try {
-      if (botFramework) await this.options.references?.save(conversationKey, TurnContext.getConversationReference(activity));
+      if (botFramework) await this.saveReference(conversationKey, activity);
       result = await engine.step({
         conversationKey,
         channel: activity.channelId,
@@ -110,6 +116,26 @@ export class PlnBot {
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'reply delivery failed');
       return 'failed';
     }
+  }
+
+  /**
+   * Remembers where a Bot Framework conversation is reached for proactive messages. The reference
+   * is kept without the message id (a proactive message answers no message), so it is the same
+   * on every turn of a conversation and written only when it changes, or again after ten minutes
+   * (another instance may have written a newer one meanwhile).
+   */
+  private async saveReference(conversationKey: string, activity: Activity): Promise<void> {
+    const store = this.options.references;
+    if (!store) return;
+    const { activityId: _messageSpecific, ...reference } = TurnContext.getConversationReference(activity);
+    const json = JSON.stringify(reference);
+    const now = Date.now();
+    const saved = this.savedReferences.get(conversationKey);
+    if (saved && saved.json === json && now - saved.at < REFERENCE_RESAVE_MS) return;
+    await store.save(conversationKey, reference);
+    this.savedReferences.delete(conversationKey);
+    if (this.savedReferences.size >= REMEMBERED_REFERENCES) this.savedReferences.delete(this.savedReferences.keys().next().value as string);
+    this.savedReferences.set(conversationKey, { json, at: now });
   }
 
   private async greetNewMembers(context: TurnContext): Promise<void> {
