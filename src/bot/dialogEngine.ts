@@ -6,6 +6,8 @@ import {
 } from '../../dialogs/conversation.machine.js';
 import type { DialogEvent, HandoffControlEvent, HandoffReason, SenderProfile } from '../../dialogs/events.js';
 import type { Reply } from '../../dialogs/reply.js';
+import type { TranscriptInput } from '../handoff/transcriptWrites.js';
+import type { TranscriptEntry } from '../handoff/types.js';
 import type { ConversationStore, StoredConversation } from '../storage/conversationStore.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { TurnLock } from './turnLock.js';
@@ -54,15 +56,20 @@ export type ConversationRef = Pick<TurnInput, 'conversationKey' | 'channel' | 'c
 /**
  * What the engine asks of the officers' side (src/handoff) on every turn. The check that an
  * officer holds the conversation happens here, inside the conversation's turn queue, before the
- * machine is stepped: so the bot cannot talk over an officer, whatever arrives.
+ * machine is stepped: so the bot cannot talk over an officer, whatever arrives. The transcript
+ * lines the hooks make are committed by the engine with the turn (one transaction).
  */
 export interface HandoffHooks {
-  /** Records the customer's message; `held` when an officer holds the conversation. */
-  inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean }>;
+  /** `held` when an officer holds the conversation; `line` is the customer's message for the transcript. */
+  inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean; line: TranscriptInput }>;
   /** Opens the handoff the machine asked for; the replies tell the customer where they stand. */
   open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }>;
-  /** Records what the bot said. */
-  outbound(conversationKey: string, replies: Reply[], locale: Locale): Promise<void>;
+  /** What the bot said, as transcript lines. */
+  botLines(conversationKey: string, replies: Reply[], locale: Locale): TranscriptInput[];
+  /** Told the lines committed with a turn (to show them to the officers); must not throw. */
+  recorded(conversationKey: string, entries: TranscriptEntry[]): Promise<void>;
+  /** The time the turn's lines carry. */
+  now(): Date;
 }
 
 export interface DialogEngineOptions {
@@ -124,19 +131,22 @@ export class DialogEngine {
     }
     // Loaded once per turn: the locale for the transcript and the state to step come from it.
     const snapshot = restorable(await store.load(input.conversationKey));
-    if (handoffs) {
-      const locale = snapshot?.context.locale ?? defaultLocale;
-      const { held } = await handoffs.inbound(input, locale);
-      if (held) {
-        if (input.messageId) await store.markProcessed(input.messageId);
-        return { replies: [], locale, duplicate: false, held: true, handoff: null, state: 'withOfficer' };
-      }
-    }
-    return this.advance(input, snapshot);
+    if (!handoffs) return this.advance(input, snapshot);
+    const locale = snapshot?.context.locale ?? defaultLocale;
+    const { held, line } = await handoffs.inbound(input, locale);
+    if (!held) return this.advance(input, snapshot, line);
+    // The message is the officer's: recorded as processed with its transcript line, state untouched.
+    const committed = await store.commitTurn({ conversationKey: input.conversationKey, state: null, messageId: input.messageId, transcript: [line], at: handoffs.now() });
+    if (committed.outcome === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: '' };
+    await this.tellConsoles(input.conversationKey, committed.transcript);
+    return { replies: [], locale, duplicate: false, held: true, handoff: null, state: 'withOfficer' };
   }
 
-  /** Steps the machine until it is idle again, opens any handoff it asked for, persists once. */
-  private async advance(input: TurnInput, loaded?: ConversationSnapshot | null): Promise<TurnResult> {
+  /**
+   * Steps the machine until it is idle again, opens any handoff it asked for, and commits the new
+   * state, the message id and the transcript lines (`inbound`, the customer's, and the replies) at once.
+   */
+  private async advance(input: TurnInput, loaded?: ConversationSnapshot | null, inbound?: TranscriptInput): Promise<TurnResult> {
     const { store, machine, defaultLocale, handoffs } = this.options;
     const snapshot = loaded === undefined ? restorable(await store.load(input.conversationKey)) : loaded;
     const actor = createActor(machine, {
@@ -166,18 +176,31 @@ export class DialogEngine {
           handoff = result.opened;
         }
       }
-      const saved = await store.saveTurn(
-        input.conversationKey,
-        { machineVersion: CONVERSATION_MACHINE_VERSION, snapshot: actor.getPersistedSnapshot() },
-        input.messageId,
-      );
+      const transcript = handoffs ? [...(inbound ? [inbound] : []), ...handoffs.botLines(input.conversationKey, replies, locale)] : [];
+      const committed = await store.commitTurn({
+        conversationKey: input.conversationKey,
+        state: { machineVersion: CONVERSATION_MACHINE_VERSION, snapshot: actor.getPersistedSnapshot() },
+        messageId: input.messageId,
+        transcript,
+        ...(handoffs ? { at: handoffs.now() } : {}),
+      });
       // Another instance handled the same redelivered message meanwhile: its turn stands, and this
       // one says nothing (the handoff, if any, was opened idempotently and is the same one).
-      if (saved === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: stateName(settled) };
-      if (handoffs && replies.length > 0) await handoffs.outbound(input.conversationKey, replies, locale);
+      if (committed.outcome === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: stateName(settled) };
+      await this.tellConsoles(input.conversationKey, committed.transcript);
       return { replies, locale, duplicate: false, held: false, handoff, state: stateName(settled) };
     } finally {
       actor.stop();
+    }
+  }
+
+  /** Shows a committed turn's lines to the officers; the turn stands whatever happens here. */
+  private async tellConsoles(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
+    if (!this.options.handoffs || entries.length === 0) return;
+    try {
+      await this.options.handoffs.recorded(conversationKey, entries);
+    } catch {
+      // The consoles reload the transcript on their next event; the lines are stored.
     }
   }
 }

@@ -8,7 +8,8 @@ import type { HandoffMetrics } from '../observability/metrics.js';
 import type { PhotoRef } from '../tickets/types.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
-import type { HandoffReason } from './types.js';
+import type { TranscriptInput } from './transcriptWrites.js';
+import type { HandoffReason, TranscriptEntry } from './types.js';
 import type { WorkingHours } from './workingHours.js';
 
 export interface HandoffGateOptions {
@@ -30,34 +31,32 @@ const QUEUED_KEY: Record<HandoffReason, string> = {
 };
 
 /**
- * The engine's side of the handoff (see HandoffHooks): writes every customer and bot message to
- * the transcript, tells the engine when an officer holds the conversation (the bot then stays
+ * The engine's side of the handoff (see HandoffHooks): turns every customer and bot message into
+ * a transcript line (the engine commits them with the turn) and tells the consoles, tells the engine when an officer holds the conversation (the bot then stays
  * silent), and opens handoffs the dialog asks for with the customer's place in the queue and,
  * outside working hours, when officers are back.
  */
 export class HandoffGate implements HandoffHooks {
-  private readonly now: () => Date;
+  private readonly now_: () => Date;
 
   constructor(private readonly options: HandoffGateOptions) {
-    this.now = options.now ?? (() => new Date());
+    this.now_ = options.now ?? (() => new Date());
   }
 
-  async inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean }> {
-    const { store, bus } = this.options;
-    const held = (await store.openOf(turn.conversationKey))?.status === 'active';
+  now(): Date {
+    return this.now_();
+  }
+
+  async inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean; line: TranscriptInput }> {
+    const held = (await this.options.store.openOf(turn.conversationKey))?.status === 'active';
     const photo = held && turn.event.type === 'PHOTO' ? await this.keepPhoto(turn.event) : undefined;
     const text = photo === null ? t(locale, 'officer.photoRefused') : describeInbound(turn, locale);
-    const entry = await store.append({ conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null }, this.now());
-    bus.publish({ type: 'transcript', entry });
-    // A new photo changes what the console shows beside the transcript (the thumbnail).
-    const open = photo ? await store.openOf(turn.conversationKey) : null;
-    if (open) bus.publish({ type: 'handoff', handoff: open });
-    return { held };
+    return { held, line: { conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null } };
   }
 
   async open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }> {
     const { store, bus, hours } = this.options;
-    const now = this.now();
+    const now = this.now_();
     const { handoff, created } = await store.open({ conversationKey: turn.conversationKey, channel: turn.channel, conversationId: turn.conversationId, reason: request.reason }, now);
     const position = (await store.position(handoff)) ?? 1;
     const replies: Reply[] = [{ key: created ? QUEUED_KEY[request.reason] : 'officer.stillQueued', vars: { position } }];
@@ -73,8 +72,17 @@ export class HandoffGate implements HandoffHooks {
     return { replies, opened: { id: handoff.id, reason: handoff.reason, created } };
   }
 
-  async outbound(conversationKey: string, replies: Reply[], locale: Locale): Promise<void> {
-    await recordBotLines(this.options, conversationKey, replies, locale, this.now());
+  botLines(conversationKey: string, replies: Reply[], locale: Locale): TranscriptInput[] {
+    return replies.map((reply) => botLine(conversationKey, reply, locale));
+  }
+
+  async recorded(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
+    const { store, bus } = this.options;
+    for (const entry of entries) bus.publish({ type: 'transcript', entry });
+    // A new photo changes what the console shows beside the transcript (the thumbnail).
+    if (!entries.some((e) => e.attachment)) return;
+    const open = await store.openOf(conversationKey);
+    if (open) bus.publish({ type: 'handoff', handoff: open });
   }
 
   /** The photo stored for the officer; null when it is not a readable photo. */
@@ -98,10 +106,13 @@ export async function recordBotLines(
   at: Date,
 ): Promise<void> {
   for (const reply of replies) {
-    const entry = await deps.store.append({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null }, at);
+    const entry = await deps.store.append(botLine(conversationKey, reply, locale), at);
     deps.bus.publish({ type: 'transcript', entry });
   }
 }
+
+/** A reply as the transcript shows it: as the customer reads it. */
+const botLine = (conversationKey: string, reply: Reply, locale: Locale): TranscriptInput => ({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null });
 
 /** What the transcript shows for a message: the text as written, or a placeholder for a photo or a sticker. */
 function describeInbound(turn: TurnInput, locale: Locale): string {

@@ -1,6 +1,9 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import type { PhotoRef } from '../tickets/types.js';
+import { addColumnIfMissing, appendSqliteTranscript, ensureSqliteTranscript, type TranscriptInput } from './transcriptWrites.js';
 import type { Handoff, HandoffReason, TranscriptEntry } from './types.js';
+
+export { transcriptText, type TranscriptInput } from './transcriptWrites.js';
 
 /** A `handoffs` row as both databases return it (timestamps as ISO strings, ids as numbers). */
 export interface HandoffRow {
@@ -42,9 +45,6 @@ export interface HandoffRequestInput {
   reason: HandoffReason;
 }
 
-/** A transcript line to append; `photo` is a photo the customer sent to the officer (stored by the photo pipeline). */
-export type TranscriptInput = Omit<TranscriptEntry, 'id' | 'at' | 'attachment'> & { photo?: PhotoRef | null };
-
 /**
  * The officers' queue and the conversations' transcripts. At most one open (waiting or active)
  * handoff per conversation; `take` and `finish` are atomic in the database, so two officers (on two
@@ -78,12 +78,6 @@ export interface HandoffStore {
 }
 
 /**
- * Transcript text as stored: without NUL characters, which PostgreSQL text cannot hold. Both
- * stores apply it, so a transcript reads the same whichever database keeps it.
- */
-export const transcriptText = (text: string): string => text.replaceAll('\u0000', '');
-
-/**
  * The officers' queue and the transcripts, in SQLite (the default, one process). At most one open
  * handoff per conversation, enforced by a partial unique index; taking a conversation is a single
  * conditional UPDATE, so two officers can never hold the same one. The queries are synchronous
@@ -109,23 +103,11 @@ export class SqliteHandoffStore implements HandoffStore {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS handoffs_one_open ON handoffs (conversation_key) WHERE status <> 'closed';
       CREATE INDEX IF NOT EXISTS handoffs_status ON handoffs (status, requested_at);
-      CREATE TABLE IF NOT EXISTS transcript (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation_key TEXT NOT NULL,
-        at TEXT NOT NULL,
-        sender TEXT NOT NULL CHECK (sender IN ('customer', 'bot', 'agent')),
-        text TEXT NOT NULL,
-        officer TEXT,
-        attachment TEXT,
-        photo TEXT
-      );
-      CREATE INDEX IF NOT EXISTS transcript_conversation ON transcript (conversation_key, id);
     `);
     // Databases created before these columns existed get them added.
     addColumnIfMissing(db, 'handoffs', 'itsm_number', 'TEXT');
     addColumnIfMissing(db, 'handoffs', 'apkt_number', 'TEXT');
-    addColumnIfMissing(db, 'transcript', 'attachment', 'TEXT');
-    addColumnIfMissing(db, 'transcript', 'photo', 'TEXT');
+    ensureSqliteTranscript(db);
   }
 
   /** Opens a handoff, or returns the conversation's open one (asking twice does not queue twice). */
@@ -187,13 +169,7 @@ export class SqliteHandoffStore implements HandoffStore {
   }
 
   async append(entry: TranscriptInput, now = new Date()): Promise<TranscriptEntry> {
-    const at = now.toISOString();
-    const { photo, ...rest } = entry;
-    const line = { ...rest, text: transcriptText(rest.text) };
-    const info = this.db
-      .prepare('INSERT INTO transcript (conversation_key, at, sender, text, officer, attachment, photo) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(line.conversationKey, at, line.from, line.text, line.officer, photo?.fileName ?? null, photo ? JSON.stringify(photo) : null);
-    return { ...line, attachment: photo?.fileName ?? null, id: Number(info.lastInsertRowid), at };
+    return appendSqliteTranscript(this.db, entry, now);
   }
 
   async latestPhoto(conversationKey: string, since: string): Promise<PhotoRef | null> {
@@ -220,7 +196,3 @@ export class SqliteHandoffStore implements HandoffStore {
   }
 }
 
-function addColumnIfMissing(db: SqliteDatabase, table: string, column: string, type: string): void {
-  const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
-  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-}

@@ -1,27 +1,8 @@
 import type { PgPool } from '../storage/postgres/pool.js';
 import type { PhotoRef } from '../tickets/types.js';
-import { toHandoff, transcriptText, type HandoffRequestInput, type HandoffRow, type HandoffStore, type TranscriptInput } from './handoffStore.js';
+import { toHandoff, type HandoffRequestInput, type HandoffRow, type HandoffStore, type TranscriptInput } from './handoffStore.js';
+import { appendPgTranscript, TRANSCRIPT_COLUMNS, toTranscriptEntry, type TranscriptRow } from './transcriptWrites.js';
 import type { Handoff, TranscriptEntry } from './types.js';
-
-interface TranscriptRow {
-  id: number;
-  conversation_key: string;
-  at: string;
-  sender: TranscriptEntry['from'];
-  text: string;
-  officer: string | null;
-  attachment: string | null;
-}
-
-const toEntry = (r: TranscriptRow): TranscriptEntry => ({
-  id: r.id,
-  conversationKey: r.conversation_key,
-  at: r.at,
-  from: r.sender,
-  text: r.text,
-  officer: r.officer,
-  attachment: r.attachment,
-});
 
 /** `open` retries this often when the open handoff it ran into is closed before it could be read. */
 const OPEN_ATTEMPTS = 5;
@@ -104,16 +85,9 @@ export class PgHandoffStore implements HandoffStore {
   }
 
   async append(entry: TranscriptInput, now = new Date()): Promise<TranscriptEntry> {
-    const { photo, ...line } = entry;
-    const { rows } = await this.pool.query<TranscriptRow>(
-      `INSERT INTO transcript (conversation_key, at, sender, text, officer, attachment, photo)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       RETURNING id, conversation_key, at, sender, text, officer, attachment`,
-      [line.conversationKey, now.toISOString(), line.from, transcriptText(line.text), line.officer, photo?.fileName ?? null, photo ? JSON.stringify(photo) : null],
-    );
-    const row = rows[0];
-    if (!row) throw new Error('transcript: insert returned no row');
-    return toEntry(row);
+    const [appended] = await appendPgTranscript(this.pool, [entry], now);
+    if (!appended) throw new Error('transcript: insert returned no row');
+    return appended;
   }
 
   async latestPhoto(conversationKey: string, since: string): Promise<PhotoRef | null> {
@@ -129,12 +103,12 @@ export class PgHandoffStore implements HandoffStore {
   async transcript(conversationKey: string, limit = 200): Promise<TranscriptEntry[]> {
     const { rows } = await this.pool.query<TranscriptRow>(
       `SELECT * FROM (
-         SELECT id, conversation_key, at, sender, text, officer, attachment FROM transcript
+         SELECT ${TRANSCRIPT_COLUMNS} FROM transcript
          WHERE conversation_key = $1 ORDER BY id DESC LIMIT $2
        ) AS latest ORDER BY id`,
       [conversationKey, limit],
     );
-    return rows.map(toEntry);
+    return rows.map(toTranscriptEntry);
   }
 
   async countOpen(): Promise<{ waiting: number; active: number }> {

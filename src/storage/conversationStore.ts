@@ -1,3 +1,6 @@
+import type { TranscriptInput } from '../handoff/transcriptWrites.js';
+import type { TranscriptEntry } from '../handoff/types.js';
+
 /** A conversation's persisted dialog state: the XState snapshot and the machine version it belongs to. */
 export interface StoredConversation {
   machineVersion: number;
@@ -11,6 +14,25 @@ export interface StoredConversation {
  */
 export type SaveTurnOutcome = 'saved' | 'duplicate';
 
+/** Everything one turn writes, committed together. */
+export interface TurnWrite {
+  conversationKey: string;
+  /** The new state; null when the message went to the officer holding the conversation (state untouched). */
+  state: StoredConversation | null;
+  /** The channel's message id, recorded as processed; null for officer-side events (always written). */
+  messageId: string | null;
+  /** The turn's lines for the officers' transcript (the customer's message, the bot's replies), in order. */
+  transcript?: TranscriptInput[];
+  /** The transcript lines' time; now by default. */
+  at?: Date;
+}
+
+export interface TurnCommit {
+  outcome: SaveTurnOutcome;
+  /** The transcript lines as stored (with their ids); none when the turn was a duplicate. */
+  transcript: TranscriptEntry[];
+}
+
 /**
  * Where conversation state lives between turns (SQLite by default; PostgreSQL for scale-out).
  * `saveTurn` stores the new state and records the message id as processed in one step, so a
@@ -19,8 +41,15 @@ export type SaveTurnOutcome = 'saved' | 'duplicate';
 export interface ConversationStore {
   load(conversationKey: string): Promise<StoredConversation | null>;
   wasProcessed(messageId: string): Promise<boolean>;
-  /** Stores the state and records `messageId` atomically; a null id (officer-side event) always saves. */
+  /**
+   * Records the message id, stores the state and appends the transcript lines in one transaction
+   * (one commit per turn). The id goes in first: when it was already recorded (another instance
+   * handled the same redelivered message meanwhile), nothing is written and the outcome is
+   * `duplicate`.
+   */
+  commitTurn(turn: TurnWrite): Promise<TurnCommit>;
+  /** `commitTurn` without transcript lines: stores the state and records `messageId` atomically. */
   saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<SaveTurnOutcome>;
-  /** Records a message as processed without a new state (it went to the officer holding the conversation). */
+  /** `commitTurn` with neither state nor lines: records a message as processed; may be repeated. */
   markProcessed(messageId: string): Promise<void>;
 }

@@ -1,5 +1,7 @@
+import { appendSqliteTranscript, ensureSqliteTranscript } from '../handoff/transcriptWrites.js';
+import type { TranscriptEntry } from '../handoff/types.js';
 import type { SqliteDatabase } from './sqlite.js';
-import type { ConversationStore, SaveTurnOutcome, StoredConversation } from './conversationStore.js';
+import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnCommit, TurnWrite } from './conversationStore.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
 const PROCESSED_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -10,6 +12,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly selectProcessed;
   private readonly insertProcessed;
   private readonly deleteOldProcessed;
+  private readonly commit: (turn: TurnWrite, now: number) => TurnCommit;
   private saves = 0;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -26,6 +29,8 @@ export class SqliteConversationStore implements ConversationStore {
       );
       CREATE INDEX IF NOT EXISTS processed_messages_at ON processed_messages (processed_at);
     `);
+    // A turn's transcript lines are written with its state (the handoff store reads them).
+    ensureSqliteTranscript(db);
     this.selectConversation = db.prepare<[string], { machine_version: number; snapshot: string }>(
       'SELECT machine_version, snapshot FROM conversations WHERE conversation_key = ?',
     );
@@ -36,6 +41,7 @@ export class SqliteConversationStore implements ConversationStore {
     this.selectProcessed = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM processed_messages WHERE message_id = ?');
     this.insertProcessed = db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, processed_at) VALUES (?, ?)');
     this.deleteOldProcessed = db.prepare('DELETE FROM processed_messages WHERE processed_at < ?');
+    this.commit = db.transaction((turn: TurnWrite, now: number) => this.writeTurn(turn, now));
   }
 
   async load(conversationKey: string): Promise<StoredConversation | null> {
@@ -48,18 +54,27 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async markProcessed(messageId: string): Promise<void> {
-    this.insertProcessed.run(messageId, Date.now());
+    await this.commitTurn({ conversationKey: '', state: null, messageId });
   }
 
   async saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<SaveTurnOutcome> {
+    return (await this.commitTurn({ conversationKey, state, messageId })).outcome;
+  }
+
+  async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
     const now = Date.now();
-    // The id goes in first: if another connection recorded it meanwhile, its turn's state stands.
-    const outcome = this.db.transaction((): SaveTurnOutcome => {
-      if (messageId && this.insertProcessed.run(messageId, now).changes === 0) return 'duplicate';
-      this.upsertConversation.run(conversationKey, state.machineVersion, JSON.stringify(state.snapshot), now);
-      return 'saved';
-    })();
+    const committed = this.commit(turn, now);
     if (++this.saves % 1000 === 0) this.deleteOldProcessed.run(now - PROCESSED_RETENTION_MS);
-    return outcome;
+    return committed;
+  }
+
+  /** The transaction of commitTurn (made once: better-sqlite3 builds a wrapper per `transaction` call). */
+  private writeTurn(turn: TurnWrite, now: number): TurnCommit {
+    // The id goes in first: if another connection recorded it meanwhile, its turn's state stands.
+    if (turn.messageId && this.insertProcessed.run(turn.messageId, now).changes === 0) return { outcome: 'duplicate', transcript: [] };
+    if (turn.state) this.upsertConversation.run(turn.conversationKey, turn.state.machineVersion, JSON.stringify(turn.state.snapshot), now);
+    const at = turn.at ?? new Date(now);
+    const transcript: TranscriptEntry[] = (turn.transcript ?? []).map((line) => appendSqliteTranscript(this.db, line, at));
+    return { outcome: 'saved', transcript };
   }
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TranscriptEntry } from '../../src/handoff/types.js';
 import type { ConversationStore, StoredConversation } from '../../src/storage/conversationStore.js';
 
 export interface StoreHandle {
   store: ConversationStore;
+  /** The conversation's transcript as the officers' console reads it (the handoff store of the same database). */
+  transcript(conversationKey: string): Promise<TranscriptEntry[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,60 @@ export function describeConversationStore(name: string, makeStore: () => Promise
 
     afterEach(async () => {
       await Promise.all([...handles].map((h) => close(h)));
+    });
+
+    it('commits a turn at once: the message id, the state and the transcript lines, in order', async () => {
+      const handle = await open();
+      const k = key();
+      const id = messageId(k);
+      const at = new Date('2026-11-24T03:04:05.000Z');
+      const committed = await handle.store.commitTurn({
+        conversationKey: k,
+        state: { machineVersion: 3, snapshot: snapshotOf('askCity') },
+        messageId: id,
+        transcript: [
+          { conversationKey: k, from: 'customer', text: 'Keripik\u0000 Bu Sri', officer: null },
+          { conversationKey: k, from: 'bot', text: 'Di kota mana usaha Anda?', officer: null },
+        ],
+        at,
+      });
+      expect(committed.outcome).toBe('saved');
+      expect(committed.transcript.map((e) => [e.from, e.text, e.at])).toEqual([
+        ['customer', 'Keripik Bu Sri', at.toISOString()],
+        ['bot', 'Di kota mana usaha Anda?', at.toISOString()],
+      ]);
+      expect(committed.transcript[0]!.id).toBeLessThan(committed.transcript[1]!.id);
+      expect(await handle.transcript(k)).toEqual(committed.transcript);
+      expect(await handle.store.wasProcessed(id)).toBe(true);
+      expect((await handle.store.load(k))?.machineVersion).toBe(3);
+    });
+
+    it('writes no transcript line for a duplicate turn, and only lines and the id for a held message', async () => {
+      const handle = await open();
+      const k = key();
+      const id = messageId(k);
+      const line = (text: string) => ({ conversationKey: k, from: 'customer' as const, text, officer: null });
+      await handle.store.commitTurn({ conversationKey: k, state: { machineVersion: 1, snapshot: snapshotOf('askName') }, messageId: id, transcript: [line('first')] });
+      const again = await handle.store.commitTurn({ conversationKey: k, state: { machineVersion: 2, snapshot: snapshotOf('other') }, messageId: id, transcript: [line('again')] });
+      expect(again).toEqual({ outcome: 'duplicate', transcript: [] });
+
+      const held = messageId(k);
+      const kept = await handle.store.commitTurn({ conversationKey: k, state: null, messageId: held, transcript: [line('to the officer')] });
+      expect(kept.outcome).toBe('saved');
+      expect((await handle.transcript(k)).map((e) => e.text)).toEqual(['first', 'to the officer']);
+      expect(await handle.store.wasProcessed(held)).toBe(true);
+      expect(await handle.store.load(k)).toEqual({ machineVersion: 1, snapshot: snapshotOf('askName') });
+    });
+
+    it('writes nothing of a turn whose transcript line cannot be stored: the redelivery is handled', async () => {
+      const handle = await open();
+      const k = key();
+      const id = messageId(k);
+      const bad = { conversationKey: k, from: 'robot' as 'bot', text: 'refused by the sender check', officer: null };
+      await expect(handle.store.commitTurn({ conversationKey: k, state: { machineVersion: 1, snapshot: snapshotOf('askName') }, messageId: id, transcript: [bad] })).rejects.toThrow();
+      expect(await handle.store.wasProcessed(id)).toBe(false);
+      expect(await handle.store.load(k)).toBeNull();
+      expect(await handle.transcript(k)).toEqual([]);
     });
 
     it('knows nothing of a conversation or message never saved', async () => {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PgConversationStore, PROCESSED_RETENTION_MS } from '../../src/storage/postgres/pgConversationStore.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
+import { PgHandoffStore } from '../../src/handoff/pgHandoffStore.js';
+import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
 import { describeConversationStore } from './conversationStore.contract.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from './pgTestSchema.js';
 
@@ -18,7 +20,8 @@ describe('SQLite', () => {
   // Each call is a new connection to the same file, as after a restart.
   describeConversationStore('SQLite', async () => {
     const db = openSqlite(dir);
-    return { store: new SqliteConversationStore(db), close: async () => void db.close() };
+    const handoffs = new SqliteHandoffStore(db);
+    return { store: new SqliteConversationStore(db), transcript: (k) => handoffs.transcript(k), close: async () => void db.close() };
   });
 });
 
@@ -34,7 +37,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
   // Each call is a new pool on the same schema: a restart, or another instance of the service.
   describeConversationStore('PostgreSQL', async () => {
     const pool = schema.pool({ max: 4 });
-    return { store: new PgConversationStore(pool), close: () => pool.end() };
+    const handoffs = new PgHandoffStore(pool);
+    return { store: new PgConversationStore(pool), transcript: (k) => handoffs.transcript(k), close: () => pool.end() };
   });
 
   describe('PgConversationStore', () => {

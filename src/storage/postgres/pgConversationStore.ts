@@ -1,4 +1,5 @@
-import type { ConversationStore, SaveTurnOutcome, StoredConversation } from '../conversationStore.js';
+import { appendPgTranscript } from '../../handoff/transcriptWrites.js';
+import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnCommit, TurnWrite } from '../conversationStore.js';
 import { withTransaction, type PgPool } from './pool.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
@@ -57,25 +58,32 @@ export class PgConversationStore implements ConversationStore {
   }
 
   async saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<SaveTurnOutcome> {
+    return (await this.commitTurn({ conversationKey, state, messageId })).outcome;
+  }
+
+  async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
     const now = this.now();
     // Stringified here: pg would turn a top-level array into a PostgreSQL array, not JSON.
-    const snapshot = JSON.stringify(state.snapshot);
-    const outcome = await withTransaction(this.pool, async (client): Promise<SaveTurnOutcome> => {
-      if (messageId !== null) {
-        const inserted = await client.query('INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [messageId, now]);
-        if (inserted.rowCount === 0) return 'duplicate';
+    const snapshot = turn.state ? JSON.stringify(turn.state.snapshot) : null;
+    const committed = await withTransaction(this.pool, async (client): Promise<TurnCommit> => {
+      if (turn.messageId !== null) {
+        const inserted = await client.query('INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [turn.messageId, now]);
+        if (inserted.rowCount === 0) return { outcome: 'duplicate', transcript: [] };
       }
-      await client.query(
-        `INSERT INTO conversations (conversation_key, machine_version, snapshot, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (conversation_key) DO UPDATE
-           SET machine_version = excluded.machine_version, snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
-        [conversationKey, state.machineVersion, snapshot, now],
-      );
-      return 'saved';
+      if (turn.state) {
+        await client.query(
+          `INSERT INTO conversations (conversation_key, machine_version, snapshot, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (conversation_key) DO UPDATE
+             SET machine_version = excluded.machine_version, snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
+          [turn.conversationKey, turn.state.machineVersion, snapshot, now],
+        );
+      }
+      const transcript = await appendPgTranscript(client, turn.transcript ?? [], turn.at ?? new Date(now));
+      return { outcome: 'saved', transcript };
     });
     // Off the turn's path: the turn is committed whatever the purge does.
     if (++this.saves % this.purgeEvery === 0) this.purgeProcessed().catch((err: Error) => this.onPurgeError(err));
-    return outcome;
+    return committed;
   }
 
   /** Deletes processed ids past the retention; returns how many. One purge at a time per store. */
