@@ -40,6 +40,7 @@ import { createSmtpMailer } from './notify/mailer.js';
 import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
 import { openSqlite } from './storage/sqlite.js';
+import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
 import { notifyFiled } from './tickets/filedNotice.js';
@@ -71,6 +72,10 @@ export interface Service {
  */
 export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {
   const db = openSqlite(config.dataDir);
+  // The write-ahead log is checkpointed off the event loop (a turn never waits for a disk sync).
+  const checkpointer = db.memory
+    ? null
+    : new SqliteCheckpointer(db, { onError: (message) => log.warn({ err: message }, 'SQLite background checkpoint failed; the service connection checkpoints by itself') });
   // DATABASE_URL moves the shared state (conversations, tickets and outbox, handoffs, officers) to
   // PostgreSQL so several instances serve one workload; SQLite under DATA_DIR is the default.
   const pool = config.postgres
@@ -277,6 +282,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       mailer?.close();
       server?.closeAllConnections();
       await closed;
+      await checkpointer?.stop();
       db.close();
       await redis?.close();
       await pool?.end();
