@@ -9,6 +9,7 @@ import type { Reply } from '../../dialogs/reply.js';
 import type { TranscriptInput } from '../handoff/transcriptWrites.js';
 import type { TranscriptEntry } from '../handoff/types.js';
 import type { ConversationStore, StoredConversation } from '../storage/conversationStore.js';
+import { LOCALES } from '../i18n/messages.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { TurnLock } from './turnLock.js';
 
@@ -24,9 +25,16 @@ export interface TurnInput {
   profile?: SenderProfile;
   /** The message as the customer wrote it, for the transcript the officers read. */
   text?: string;
+  /**
+   * The message is processed again after this or another instance stopped while handling it
+   * (taken from the webhook inbox): when its turn was committed, the replies committed with it are
+   * returned to be sent, since the stop may have come before they were.
+   */
+  recovered?: boolean;
 }
 
 export interface TurnResult {
+  /** What to send; for a duplicate, empty, or the replies of its committed turn when `recovered` was asked. */
   replies: Reply[];
   locale: Locale;
   /** The message id was processed before: nothing was done and nothing should be sent. */
@@ -127,7 +135,9 @@ export class DialogEngine {
   private async runTurn(input: TurnInput): Promise<TurnResult> {
     const { store, defaultLocale, handoffs } = this.options;
     if (input.messageId && (await store.wasProcessed(input.messageId))) {
-      return { replies: [], locale: defaultLocale, duplicate: true, held: false, handoff: null, state: '' };
+      const earlier = input.recovered ? await store.repliesOf(input.messageId) : null;
+      const locale = earlier && isLocale(earlier.locale) ? earlier.locale : defaultLocale;
+      return { replies: earlier?.replies ?? [], locale, duplicate: true, held: false, handoff: null, state: '' };
     }
     // Loaded once per turn: the locale for the transcript and the state to step come from it.
     const snapshot = restorable(await store.load(input.conversationKey));
@@ -182,6 +192,7 @@ export class DialogEngine {
         state: { machineVersion: CONVERSATION_MACHINE_VERSION, snapshot: actor.getPersistedSnapshot() },
         messageId: input.messageId,
         transcript,
+        replies: { locale, replies },
         ...(handoffs ? { at: handoffs.now() } : {}),
       });
       // Another instance handled the same redelivered message meanwhile: its turn stands, and this
@@ -204,6 +215,8 @@ export class DialogEngine {
     }
   }
 }
+
+const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
 
 /** The stored snapshot, if this version of the machine can resume it. */
 function restorable(stored: StoredConversation | null): ConversationSnapshot | null {

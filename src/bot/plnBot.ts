@@ -83,21 +83,26 @@ export class PlnBot {
         event: activityToEvent(activity),
         profile: senderProfileOf(activity),
         ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
+        ...(recoveredMessage(activity) ? { recovered: true } : {}),
       });
     } catch (err) {
       log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');
       await context.sendActivity(MessageFactory.text(t(defaultLocale, 'common.error')));
       return 'failed';
     }
-    if (result.duplicate) {
+    if (result.duplicate && result.replies.length === 0) {
       log.info({ conversation: pseudonym(conversationKey) }, 'duplicate message dropped');
       return 'duplicate';
     }
+    if (result.duplicate) log.warn({ conversation: pseudonym(conversationKey), replies: result.replies.length }, 'interrupted turn: sending its committed replies');
     log.info({ conversation: pseudonym(conversationKey), state: result.state, ms: Date.now() - started }, 'turn');
     // An officer holds the conversation: the message is in their console; the bot says nothing.
     if (result.held || result.replies.length === 0) return 'silent';
     const locale = result.locale;
-    const activities: Array<Partial<Activity>> = result.replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale }));
+    // On Meta channels each reply carries an id of its own (message and place), so a reply sent
+    // again for an interrupted turn is recognised by the send queue and not delivered twice.
+    const dedupeId = (i: number) => (!botFramework && activity.id ? { channelData: { dedupeId: `${conversationKey}:${activity.id}:${i}` } } : {});
+    const activities: Array<Partial<Activity>> = result.replies.map((r, i) => ({ ...toActivity(renderReply(r, locale)), locale, ...dedupeId(i) }));
     if (botFramework && result.handoff?.created) {
       const handoffId = result.handoff.id;
       // The customer's replies go out even when the queue cannot be read: then without the transcript.
@@ -143,6 +148,11 @@ export class PlnBot {
     const someoneJoined = (membersAdded ?? []).some((m) => m.id !== recipient.id);
     if (someoneJoined) await context.sendActivity(toActivity(renderReply(WELCOME, this.options.defaultLocale)));
   }
+}
+
+/** Whether the channel processes this message again after an interruption (Meta's webhook inbox marks it so). */
+function recoveredMessage(activity: Activity): boolean {
+  return (activity.channelData as { recovered?: unknown } | undefined)?.recovered === true;
 }
 
 /** Text with the choices as suggested actions (buttons that send their value back as text). */

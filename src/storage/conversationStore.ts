@@ -1,3 +1,4 @@
+import type { Reply } from '../../dialogs/reply.js';
 import type { TranscriptInput } from '../handoff/transcriptWrites.js';
 import type { TranscriptEntry } from '../handoff/types.js';
 
@@ -25,6 +26,14 @@ export interface TurnWrite {
   transcript?: TranscriptInput[];
   /** The transcript lines' time; now by default. */
   at?: Date;
+  /** What the turn says, kept with the message id (see `repliesOf`). */
+  replies?: StoredReplies;
+}
+
+/** A turn's replies as the dialog made them (message keys and values) and the language to render them in. */
+export interface StoredReplies {
+  locale: string;
+  replies: Reply[];
 }
 
 export interface TurnCommit {
@@ -48,6 +57,12 @@ export interface ConversationStore {
    * `duplicate`.
    */
   commitTurn(turn: TurnWrite): Promise<TurnCommit>;
+  /**
+   * The replies committed with a message's turn, or null (none kept, or the message unknown). For a
+   * message processed again after a crash between the commit and the send: its replies are sent
+   * then, not lost.
+   */
+  repliesOf(messageId: string): Promise<StoredReplies | null>;
   /** `commitTurn` without transcript lines: stores the state and records `messageId` atomically. */
   saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<SaveTurnOutcome>;
   /** `commitTurn` with neither state nor lines: records a message as processed; may be repeated. */

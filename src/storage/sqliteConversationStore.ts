@@ -1,7 +1,7 @@
-import { appendSqliteTranscript, ensureSqliteTranscript } from '../handoff/transcriptWrites.js';
+import { addColumnIfMissing, appendSqliteTranscript, ensureSqliteTranscript } from '../handoff/transcriptWrites.js';
 import type { TranscriptEntry } from '../handoff/types.js';
 import type { SqliteDatabase } from './sqlite.js';
-import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnCommit, TurnWrite } from './conversationStore.js';
+import type { ConversationStore, SaveTurnOutcome, StoredConversation, StoredReplies, TurnCommit, TurnWrite } from './conversationStore.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
 const PROCESSED_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -11,6 +11,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly upsertConversation;
   private readonly selectProcessed;
   private readonly insertProcessed;
+  private readonly selectReplies;
   private readonly deleteOldProcessed;
   private readonly commit: (turn: TurnWrite, now: number) => TurnCommit;
   private saves = 0;
@@ -29,6 +30,8 @@ export class SqliteConversationStore implements ConversationStore {
       );
       CREATE INDEX IF NOT EXISTS processed_messages_at ON processed_messages (processed_at);
     `);
+    // Databases created before the turn's replies were kept get the column.
+    addColumnIfMissing(db, 'processed_messages', 'replies', 'TEXT');
     // A turn's transcript lines are written with its state (the handoff store reads them).
     ensureSqliteTranscript(db);
     this.selectConversation = db.prepare<[string], { machine_version: number; snapshot: string }>(
@@ -39,7 +42,8 @@ export class SqliteConversationStore implements ConversationStore {
        ON CONFLICT (conversation_key) DO UPDATE SET machine_version = excluded.machine_version, snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
     );
     this.selectProcessed = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM processed_messages WHERE message_id = ?');
-    this.insertProcessed = db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, processed_at) VALUES (?, ?)');
+    this.insertProcessed = db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, processed_at, replies) VALUES (?, ?, ?)');
+    this.selectReplies = db.prepare<[string], { replies: string | null }>('SELECT replies FROM processed_messages WHERE message_id = ?');
     this.deleteOldProcessed = db.prepare('DELETE FROM processed_messages WHERE processed_at < ?');
     this.commit = db.transaction((turn: TurnWrite, now: number) => this.writeTurn(turn, now));
   }
@@ -51,6 +55,11 @@ export class SqliteConversationStore implements ConversationStore {
 
   async wasProcessed(messageId: string): Promise<boolean> {
     return this.selectProcessed.get(messageId) !== undefined;
+  }
+
+  async repliesOf(messageId: string): Promise<StoredReplies | null> {
+    const row = this.selectReplies.get(messageId);
+    return row?.replies ? (JSON.parse(row.replies) as StoredReplies) : null;
   }
 
   async markProcessed(messageId: string): Promise<void> {
@@ -71,7 +80,8 @@ export class SqliteConversationStore implements ConversationStore {
   /** The transaction of commitTurn (made once: better-sqlite3 builds a wrapper per `transaction` call). */
   private writeTurn(turn: TurnWrite, now: number): TurnCommit {
     // The id goes in first: if another connection recorded it meanwhile, its turn's state stands.
-    if (turn.messageId && this.insertProcessed.run(turn.messageId, now).changes === 0) return { outcome: 'duplicate', transcript: [] };
+    const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
+    if (turn.messageId && this.insertProcessed.run(turn.messageId, now, replies).changes === 0) return { outcome: 'duplicate', transcript: [] };
     if (turn.state) this.upsertConversation.run(turn.conversationKey, turn.state.machineVersion, JSON.stringify(turn.state.snapshot), now);
     const at = turn.at ?? new Date(now);
     const transcript: TranscriptEntry[] = (turn.transcript ?? []).map((line) => appendSqliteTranscript(this.db, line, at));

@@ -83,6 +83,19 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       expect((await handle.store.load(k))?.machineVersion).toBe(3);
     });
 
+    it('keeps the replies committed with a turn, for a message processed again after an interruption', async () => {
+      const handle = await open();
+      const k = key();
+      const id = messageId(k);
+      const replies = { locale: 'en', replies: [{ key: 'fields.city.question' }, { key: 'summary', vars: { name: 'Siti\u0000 Rahayu', n: 2 }, choices: [{ value: 'kirim', key: 'choices.send' }] }] };
+      await handle.store.commitTurn({ conversationKey: k, state: { machineVersion: 1, snapshot: snapshotOf('askCity') }, messageId: id, replies });
+      expect(await handle.store.repliesOf(id)).toEqual(replies);
+      const silent = messageId(k);
+      await handle.store.commitTurn({ conversationKey: k, state: null, messageId: silent, replies: { locale: 'id', replies: [] } });
+      expect(await handle.store.repliesOf(silent)).toBeNull();
+      expect(await handle.store.repliesOf(`never:${randomUUID()}`)).toBeNull();
+    });
+
     it('writes no transcript line for a duplicate turn, and only lines and the id for a held message', async () => {
       const handle = await open();
       const k = key();

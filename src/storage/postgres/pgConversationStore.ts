@@ -1,5 +1,5 @@
 import { appendPgTranscript } from '../../handoff/transcriptWrites.js';
-import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnCommit, TurnWrite } from '../conversationStore.js';
+import type { ConversationStore, SaveTurnOutcome, StoredConversation, StoredReplies, TurnCommit, TurnWrite } from '../conversationStore.js';
 import { withTransaction, type PgPool } from './pool.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
@@ -53,6 +53,11 @@ export class PgConversationStore implements ConversationStore {
     return (rowCount ?? 0) > 0;
   }
 
+  async repliesOf(messageId: string): Promise<StoredReplies | null> {
+    const { rows } = await this.pool.query<{ replies: StoredReplies | null }>('SELECT replies FROM processed_messages WHERE message_id = $1', [messageId]);
+    return rows[0]?.replies ?? null;
+  }
+
   async markProcessed(messageId: string): Promise<void> {
     await this.pool.query('INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [messageId, this.now()]);
   }
@@ -67,7 +72,12 @@ export class PgConversationStore implements ConversationStore {
     const snapshot = turn.state ? JSON.stringify(turn.state.snapshot) : null;
     const committed = await withTransaction(this.pool, async (client): Promise<TurnCommit> => {
       if (turn.messageId !== null) {
-        const inserted = await client.query('INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [turn.messageId, now]);
+        const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
+        const inserted = await client.query('INSERT INTO processed_messages (message_id, processed_at, replies) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+          turn.messageId,
+          now,
+          replies,
+        ]);
         if (inserted.rowCount === 0) return { outcome: 'duplicate', transcript: [] };
       }
       if (turn.state) {
