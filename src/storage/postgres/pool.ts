@@ -1,5 +1,12 @@
-import { Pool, TypeOverrides, types } from 'pg';
-import type { PoolClient } from 'pg';
+import { createRequire } from 'node:module';
+import type * as PgModule from 'pg';
+import type { Pool, PoolClient, TypeOverrides } from 'pg';
+
+/**
+ * pg is loaded when a pool is first opened, not when this module is imported: the service on its
+ * SQLite default never opens one and so does not carry the driver (about 15 MB of memory).
+ */
+const loadPg = (): typeof PgModule => createRequire(import.meta.url)('pg') as typeof PgModule;
 
 export type PgPool = Pool;
 export type PgClient = PoolClient;
@@ -29,6 +36,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * Per pool, not pg's global `types`, so other pg users in the process are not affected.
  */
 function rowTypes(): TypeOverrides {
+  const { TypeOverrides, types } = loadPg();
   const overrides = new TypeOverrides();
   overrides.setTypeParser(types.builtins.INT8, (text: string) => {
     const n = Number(text);
@@ -53,6 +61,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): PgPool {
   if (opts.searchPath !== undefined && !IDENTIFIER.test(opts.searchPath)) {
     throw new TypeError(`searchPath must be a plain identifier, got ${JSON.stringify(opts.searchPath)}`);
   }
+  const { Pool } = loadPg();
   const pool = new Pool({
     connectionString: url,
     max: opts.max ?? 10,
