@@ -1,6 +1,7 @@
 import { addColumnIfMissing, appendSqliteTranscript, ensureSqliteTranscript } from '../handoff/transcriptWrites.js';
 import type { TranscriptEntry } from '../handoff/types.js';
 import type { SqliteDatabase } from './sqlite.js';
+import { groupCommit } from './sqliteGroupCommit.js';
 import type { ConversationStore, SaveTurnOutcome, StoredConversation, StoredReplies, TurnCommit, TurnWrite } from './conversationStore.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
@@ -13,7 +14,6 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly insertProcessed;
   private readonly selectReplies;
   private readonly deleteOldProcessed;
-  private readonly commit: (turn: TurnWrite, now: number) => TurnCommit;
   private saves = 0;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -45,7 +45,6 @@ export class SqliteConversationStore implements ConversationStore {
     this.insertProcessed = db.prepare('INSERT OR IGNORE INTO processed_messages (message_id, processed_at, replies) VALUES (?, ?, ?)');
     this.selectReplies = db.prepare<[string], { replies: string | null }>('SELECT replies FROM processed_messages WHERE message_id = ?');
     this.deleteOldProcessed = db.prepare('DELETE FROM processed_messages WHERE processed_at < ?');
-    this.commit = db.transaction((turn: TurnWrite, now: number) => this.writeTurn(turn, now));
   }
 
   async load(conversationKey: string): Promise<StoredConversation | null> {
@@ -72,12 +71,13 @@ export class SqliteConversationStore implements ConversationStore {
 
   async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
     const now = Date.now();
-    const committed = this.commit(turn, now);
+    // Committed with the other turns of this moment (one transaction, a savepoint each).
+    const committed = await groupCommit(this.db).run(() => this.writeTurn(turn, now));
     if (++this.saves % 1000 === 0) this.deleteOldProcessed.run(now - PROCESSED_RETENTION_MS);
     return committed;
   }
 
-  /** The transaction of commitTurn (made once: better-sqlite3 builds a wrapper per `transaction` call). */
+  /** What commitTurn writes: all of it or, when a statement fails, none of it (its savepoint is rolled back). */
   private writeTurn(turn: TurnWrite, now: number): TurnCommit {
     // The id goes in first: if another connection recorded it meanwhile, its turn's state stands.
     const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
