@@ -16,6 +16,9 @@
  *    URL, MIGRATE_ON_START=true) and a random REDIS_PREFIX, both removed at the end, also on errors.
  *    The 100,000-stored-conversations run is SQLite only.
  *
+ * The service runs as deployed: compiled first (`npm run build`, as `npm start` does), then
+ * `node dist/src/main.js`.
+ *
  * Everything is on 127.0.0.1; every child is stopped (SIGTERM, then SIGKILL) and every temporary
  * directory removed, also on errors. Default run: about 2 minutes on 2 cores, about 2.5 with PostgreSQL + Redis.
  * Settings (optional): BENCH_PHOTO_ITERATIONS (15), BENCH_REQUESTS (3000), BENCH_CONCURRENCY (32)
@@ -24,7 +27,9 @@
  * for the turns; BENCH_ONLY=turns skips 1 and 2;
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the service's first run there.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -70,12 +75,25 @@ const SERVICE_URL = 'http://127.0.0.1:9/';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** The service as `npm start` runs it: compiled JavaScript. */
+const SERVICE = 'dist/src/main.js';
+
+/** Compiles the service (`npm run build`) so the benchmark measures what is deployed. */
+function buildService(): void {
+  const started = performance.now();
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
+  log(`bench: service compiled to dist/ (${fmt((performance.now() - started) / 1000)} s)`);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = os.loadavg();
   const rows: Row[] = [];
   let ok = true;
   try {
+    buildService();
     if (!ONLY_TURNS) {
       log(`photo: normalising a 12 MP JPEG ${PHOTO_ITERATIONS} times...`);
       const photo = await benchmarkNormalize(PHOTO_ITERATIONS);
@@ -114,7 +132,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
   const dataDir = makeTempDir('pln123-bench-turns-');
   if (CPU_PROF) fs.mkdirSync(CPU_PROF, { recursive: true });
   const serviceEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', OFFICER_HOURS: 'always' };
-  const first = await startChild('service', ROOT, 'src/main.ts', serviceEnv, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []);
+  const first = await startChild('service', ROOT, SERVICE, serviceEnv, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []);
   const idleFew = readRss(first.pid)?.rssMb ?? NaN;
   const runs = await runLevels(first, 'service, SQLite', '/api/messages', 'dialog', factory, LEVELS, 'run1');
   await stopChild(first);
@@ -125,7 +143,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
   log(`turns: adding ${PREFILL.toLocaleString('en')} stored conversations to the service's database (${fewStored} there)...`);
   const filled = prefillConversations(dataDir, PREFILL);
   log(`turns: ${filled.after.toLocaleString('en')} conversations stored (snapshot ${filled.snapshotBytes} bytes, database ${fmt(filled.dbMb)} MB, ${fmt(filled.ms / 1000)} s)`);
-  const second = await startChild('service', ROOT, 'src/main.ts', serviceEnv);
+  const second = await startChild('service', ROOT, SERVICE, serviceEnv);
   const idleMany = readRss(second.pid)?.rssMb ?? NaN;
   const [big] = await runLevels(second, 'service, SQLite', '/api/messages', 'dialog', factory, [TOP], 'run2');
   await stopChild(second);
@@ -144,7 +162,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     const pgDataDir = makeTempDir('pln123-bench-turns-pg-');
     let pgService: Child | undefined;
     try {
-      pgService = await startChild('service (PostgreSQL + Redis)', ROOT, 'src/main.ts', { ...serviceEnv, DATA_DIR: pgDataDir, ...pgRedis.env });
+      pgService = await startChild('service (PostgreSQL + Redis)', ROOT, SERVICE, { ...serviceEnv, DATA_DIR: pgDataDir, ...pgRedis.env });
       pgRuns.push(...(await runLevels(pgService, 'service, PostgreSQL + Redis', '/api/messages', 'dialog', factory, LEVELS, 'pg', PG_SECONDS)));
       await stopChild(pgService);
       const pgStored = await countPgConversations(DATABASE_URL, pgRedis.schema);

@@ -24,10 +24,12 @@ export interface Child {
 
 const running = new Set<Child>();
 
-/** Starts `node --import tsx <script>` in `cwd` with `env` (plus PATH, HOME, PORT, HOST); waits until it is ready. */
+/** Starts `node <script>` (a .js file) or `node --import tsx <script>` (TypeScript) in `cwd` with `env` (plus PATH, HOME, PORT, HOST); waits until it is ready. */
 export async function startChild(name: string, cwd: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // Compiled JavaScript runs as deployed (`npm start`); TypeScript through tsx.
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const proc = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -26,7 +26,7 @@ export async function webhookBenchmark(root: string, requests: number, concurren
   const dataDir = makeTempDir('pln123-bench-');
   let child: Child | undefined;
   try {
-    child = await startChild('service (webhook)', root, 'src/main.ts', {
+    child = await startChild('service (webhook)', root, 'dist/src/main.js', {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       META_APP_SECRET: SECRET,
