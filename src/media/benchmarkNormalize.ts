@@ -4,9 +4,11 @@ import { normalizePhoto } from './normalizePhoto.js';
 import { DEFAULT_PHOTO_LIMITS } from './photoTypes.js';
 
 /**
- * A 4000x3000 (12 MP) JPEG like a phone camera's: gradients, some structure and sensor-like noise,
- * so the decoder and encoders do real work (a flat colour would make the benchmark meaningless).
- * Deterministic: the same bytes every run.
+ * A JPEG like a phone camera's, 4000x3000 (12 MP) unless asked otherwise: gradients, some structure
+ * and sensor-like noise, so the decoder and encoders do real work (a flat colour would make the
+ * benchmark meaningless). Baseline, quality 90, 4:2:0, only a JFIF APP0: at 1600 px or less
+ * `normalizePhoto` keeps it as it is (its fast path), at 12 MP it decodes, resizes and re-encodes
+ * it (the slow path). Deterministic: the same bytes every run.
  */
 export async function makeBenchmarkJpeg(width = 4000, height = 3000): Promise<Buffer> {
   const pixels = Buffer.allocUnsafe(width * height * 3);
@@ -35,25 +37,33 @@ export async function makeBenchmarkJpeg(width = 4000, height = 3000): Promise<Bu
 }
 
 /**
- * Times `normalizePhoto` (default limits: 1600 px JPEG + 320 px thumbnail) on a 12 MP JPEG.
- * One untimed warm-up run first.
+ * Times `normalizePhoto` (default limits: 1600 px JPEG + 320 px thumbnail) on `makeBenchmarkJpeg`,
+ * 12 MP by default (the slow path; e.g. `{ width: 800, height: 600 }` for the fast path), one photo
+ * at a time after one untimed warm-up run. Wall-clock median and p90, and the process's CPU time
+ * (user + system, every thread: libvips works outside the JS thread) per photo.
  */
-export async function benchmarkNormalize(iterations: number): Promise<{ medianMs: number; p90Ms: number }> {
+export async function benchmarkNormalize(
+  iterations: number,
+  size: { width: number; height: number } = { width: 4000, height: 3000 },
+): Promise<{ medianMs: number; p90Ms: number; cpuMsPerPhoto: number }> {
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('iterations must be a positive integer');
-  const input = await makeBenchmarkJpeg();
+  const input = await makeBenchmarkJpeg(size.width, size.height);
   await normalizePhoto(input, DEFAULT_PHOTO_LIMITS);
   const times: number[] = [];
+  const cpuStart = process.cpuUsage();
   for (let n = 0; n < iterations; n++) {
     const start = performance.now();
     await normalizePhoto(input, DEFAULT_PHOTO_LIMITS);
     times.push(performance.now() - start);
   }
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMsPerPhoto = (cpu.user + cpu.system) / 1000 / iterations;
   times.sort((a, b) => a - b);
   const at = (k: number): number => times[Math.min(times.length - 1, Math.max(0, k))] ?? Number.NaN;
   const mid = Math.floor(times.length / 2);
   const medianMs = times.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
   const p90Ms = at(Math.ceil(0.9 * times.length) - 1);
-  return { medianMs: round(medianMs), p90Ms: round(p90Ms) };
+  return { medianMs: round(medianMs), p90Ms: round(p90Ms), cpuMsPerPhoto: round(cpuMsPerPhoto) };
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;

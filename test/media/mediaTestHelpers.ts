@@ -116,3 +116,60 @@ export async function codeOf(p: Promise<unknown>): Promise<PhotoErrorCode | 'res
     throw err;
   }
 }
+
+const MARKER_NAMES: Record<number, string> = {
+  0xd8: 'SOI', 0xd9: 'EOI', 0xda: 'SOS', 0xfe: 'COM', 0xdb: 'DQT', 0xc4: 'DHT', 0xc0: 'SOF0', 0xc1: 'SOF1', 0xc2: 'SOF2', 0xdd: 'DRI',
+};
+
+/**
+ * Every marker of the main image, scans included, e.g. ['SOI', 'APP0', 'DQT', 'SOF0', 'DHT', 'SOS', 'EOI'],
+ * with the offset of each and `end` (just after the EOI; anything after it is not part of the image).
+ */
+export function jpegStructure(buf: Buffer): { markers: { name: string; at: number }[]; end: number } {
+  const markers: { name: string; at: number }[] = [];
+  let i = 0;
+  for (;;) {
+    if (buf[i] !== 0xff) throw new Error(`bad JPEG marker at ${i}`);
+    while (buf[i + 1] === 0xff) i++;
+    const m = buf[i + 1];
+    if (m === undefined) throw new Error('no EOI');
+    markers.push({ name: m >= 0xe0 && m <= 0xef ? `APP${m - 0xe0}` : (MARKER_NAMES[m] ?? `0x${m.toString(16)}`), at: i });
+    if (m === 0xd8) {
+      i += 2;
+      continue;
+    }
+    if (m === 0xd9) return { markers, end: i + 2 };
+    const next = i + 2 + buf.readUInt16BE(i + 2);
+    if (m !== 0xda) {
+      i = next;
+      continue;
+    }
+    // Entropy-coded data: up to the first 0xFF that starts neither a stuffed byte nor RSTn.
+    i = next;
+    while (!(buf[i] === 0xff && buf[i + 1] !== 0x00 && !((buf[i + 1] ?? 0) >= 0xd0 && (buf[i + 1] ?? 0) <= 0xd7))) {
+      if (i >= buf.length) throw new Error('no EOI');
+      i++;
+    }
+  }
+}
+
+/** The scans of the main image (from the first SOS to the EOI included): what a lossless strip must keep as is. */
+export function jpegScans(buf: Buffer): Buffer {
+  const { markers, end } = jpegStructure(buf);
+  const sos = markers.find((m) => m.name === 'SOS');
+  if (!sos) throw new Error('no SOS');
+  return buf.subarray(sos.at, end);
+}
+
+/** One JPEG marker segment: 0xFF, the code, the length, the body. */
+export function jpegSegment(code: number, body: Buffer | string): Buffer {
+  const data = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
+  const head = Buffer.from([0xff, code, 0, 0]);
+  head.writeUInt16BE(data.length + 2, 2);
+  return Buffer.concat([head, data]);
+}
+
+/** The JPEG with `segments` inserted right after its SOI. */
+export function insertAfterSoi(jpeg: Buffer, ...segments: Buffer[]): Buffer {
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}

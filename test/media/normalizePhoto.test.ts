@@ -135,9 +135,17 @@ describe('resolvePhotoLimits', () => {
 describe('benchmarkNormalize', () => {
   it('times the 12 MP normalise', async () => {
     const result = await benchmarkNormalize(2);
-    console.log(`normalizePhoto 12 MP: median ${result.medianMs} ms, p90 ${result.p90Ms} ms`);
+    console.log(`normalizePhoto 12 MP: median ${result.medianMs} ms, p90 ${result.p90Ms} ms, CPU ${result.cpuMsPerPhoto} ms per photo`);
     expect(result.medianMs).toBeGreaterThan(0);
     expect(result.p90Ms).toBeGreaterThanOrEqual(result.medianMs);
     expect(result.medianMs).toBeLessThan(10_000);
+    expect(result.cpuMsPerPhoto).toBeGreaterThan(0);
+  });
+
+  it('times the 800x600 normalise (the fast path: no re-encode)', async () => {
+    const result = await benchmarkNormalize(5, { width: 800, height: 600 });
+    console.log(`normalizePhoto 800x600: median ${result.medianMs} ms, p90 ${result.p90Ms} ms, CPU ${result.cpuMsPerPhoto} ms per photo`);
+    expect(result.medianMs).toBeGreaterThan(0);
+    expect(result.medianMs).toBeLessThan(2_000);
   });
 });
