@@ -47,6 +47,16 @@ const envSchema = z.object({
   // While the ITSM/APKT is down, the outbox retries with exponential backoff between these bounds.
   OUTBOX_RETRY_BASE_MS: positiveInt(5_000),
   OUTBOX_RETRY_MAX_MS: positiveInt(300_000),
+  // Attempts (the first included) after which a request still failing is marked dead (listed by
+  // `npm run dead-letters`); a refusal (HTTP 4xx) is dead at once.
+  OUTBOX_MAX_ATTEMPTS: positiveInt(10),
+  // With REDIS_URL: how often the outbox is swept for requests Redis lost (they are re-queued).
+  OUTBOX_SWEEP_MS: positiveInt(60_000),
+  // With REDIS_URL, Meta replies go through a queue: tries per reply (each with Graph's own
+  // retries), and the backoff between tries. A reply failing them all is a dead letter.
+  SEND_MAX_ATTEMPTS: positiveInt(3),
+  SEND_RETRY_BASE_MS: positiveInt(2_000),
+  SEND_RETRY_MAX_MS: positiveInt(30_000),
 
   // Meta channels (WhatsApp Cloud API, Messenger, Instagram). A channel is on when its token is set
   // and the app secret and verify token are set too; otherwise its webhook answers 404.
@@ -102,7 +112,7 @@ export interface AppConfig {
     apiToken?: string;
     /** The real ITSM/APKT endpoints; undefined = embedded numbering. */
     remote?: { itsmUrl: string; apktUrl: string; itsmToken?: string; apktToken?: string; timeoutMs: number };
-    retry: { baseDelayMs: number; maxDelayMs: number };
+    retry: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number; sweepMs: number };
   };
   photos: { dir: string; maxBytes: number; maxPixels: number };
   meta: MetaConfig;
@@ -111,7 +121,7 @@ export interface AppConfig {
   metricsToken?: string;
   /** Undefined: SQLite under dataDir. */
   postgres?: { url: string; migrateOnStart: boolean; poolSize: number };
-  redis?: { url: string; prefix: string };
+  redis?: { url: string; prefix: string; sends: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } };
 }
 
 /** How the applicant hears about a support-team reply besides the conversation itself. */
@@ -168,14 +178,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(e.ITSM_URL && e.APKT_URL
         ? { remote: { itsmUrl: e.ITSM_URL.replace(/\/$/, ''), apktUrl: e.APKT_URL.replace(/\/$/, ''), itsmToken: e.ITSM_TOKEN, apktToken: e.APKT_TOKEN, timeoutMs: e.TICKETING_TIMEOUT_MS } }
         : {}),
-      retry: { baseDelayMs: e.OUTBOX_RETRY_BASE_MS, maxDelayMs: Math.max(e.OUTBOX_RETRY_MAX_MS, e.OUTBOX_RETRY_BASE_MS) },
+      retry: {
+        baseDelayMs: e.OUTBOX_RETRY_BASE_MS,
+        maxDelayMs: Math.max(e.OUTBOX_RETRY_MAX_MS, e.OUTBOX_RETRY_BASE_MS),
+        maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+        sweepMs: e.OUTBOX_SWEEP_MS,
+      },
     },
     photos: { dir: e.PHOTOS_DIR ? path.resolve(e.PHOTOS_DIR) : path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
     meta: metaConfig(e),
     officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },
     metricsToken: e.METRICS_TOKEN,
     ...(e.DATABASE_URL ? { postgres: { url: e.DATABASE_URL, migrateOnStart: e.MIGRATE_ON_START === 'true', poolSize: e.DATABASE_POOL_SIZE } } : {}),
-    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } } : {}),
+    ...(e.REDIS_URL
+      ? {
+          redis: {
+            url: e.REDIS_URL,
+            prefix: e.REDIS_PREFIX,
+            sends: { maxAttempts: e.SEND_MAX_ATTEMPTS, baseDelayMs: e.SEND_RETRY_BASE_MS, maxDelayMs: Math.max(e.SEND_RETRY_MAX_MS, e.SEND_RETRY_BASE_MS) },
+          },
+        }
+      : {}),
     notify: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,

@@ -7,6 +7,8 @@ import { createBotFrameworkAdapter } from './channels/botframework.js';
 import { createMessengerChannel } from './channels/messenger/messengerChannel.js';
 import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
 import type { MetaChannel } from './channels/meta/types.js';
+import { MetaSendQueue } from './channels/meta/sendQueue.js';
+import { GatedWebhookInbox } from './channels/meta/webhookGate.js';
 import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
 import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createAgentAuth } from './handoff/agentAuth.js';
@@ -23,7 +25,8 @@ import type { OfficerStore } from './handoff/officerStore.js';
 import { createApp } from './http/app.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './observability/metricsRouter.js';
-import { queueDepthsFrom, sqliteQueueDepths } from './observability/queueDepths.js';
+import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
+import type { JobCounts } from './storage/redis/outboundQueue.js';
 import { openRedisParts } from './storage/redis/redisParts.js';
 import { migrate } from './storage/postgres/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';
@@ -44,6 +47,7 @@ import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
 import { notifyFiled } from './tickets/filedNotice.js';
+import { OutboxQueue } from './tickets/outboxQueue.js';
 import { OutboxRetrier } from './tickets/outboxRetrier.js';
 import { TicketService } from './tickets/ticketService.js';
 
@@ -64,6 +68,8 @@ export interface Service {
   /** Files what the ITSM could not take yet, and sends late numbers (tests may `kick()` it). */
   readonly outbox: OutboxRetrier;
   readonly metrics: Metrics;
+  /** The BullMQ queues (REDIS_URL only): Meta replies, and the ticket outbox's retries. */
+  readonly queues: { sends?: MetaSendQueue; outbox?: OutboxQueue };
 }
 
 /**
@@ -87,6 +93,20 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     : undefined;
   const backend = pool ? ({ kind: 'postgres', pool } as const) : ({ kind: 'sqlite', db } as const);
   const redis = config.redis ? openRedisParts(config.redis, log) : undefined;
+  // With REDIS_URL, Meta replies and the ticket outbox's retries go through BullMQ queues (workers
+  // on every instance, dead letters kept: npm run dead-letters); without, they run in-process.
+  const queuePrefix = config.redis?.prefix.replace(/:+$/, '') ?? '';
+  const sendQueue = config.redis
+    ? new MetaSendQueue({
+        connection: config.redis.url,
+        prefix: queuePrefix,
+        attempts: config.redis.sends.maxAttempts,
+        backoffMs: config.redis.sends.baseDelayMs,
+        maxBackoffMs: config.redis.sends.maxDelayMs,
+        log,
+        onFallback: (channel) => metrics.sendFallback(channel),
+      })
+    : undefined;
   const { handoffs: handoffStore, officers, sessions } = createHandoffStores(backend);
   const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
   const ticketStores = createTicketStores(backend, remote ? { remote } : {});
@@ -95,8 +115,32 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       ? queueDepthsFrom({ outboxPending: () => ticketStores.outbox.pendingCount(), handoffCounts: () => handoffStore.countOpen() })
       : sqliteQueueDepths(db),
     onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: queue depths not read'),
+    queues: queueGaugesFrom({
+      outboxDead: () => ticketStores.outbox.deadCount(),
+      ...(sendQueue ? { sends: sendQueue } : {}),
+      ...(config.redis ? { outbox: { counts: (): Promise<JobCounts> => outboxQueue?.counts() ?? Promise.reject(new Error('no outbox queue yet')) } } : {}),
+    }),
   });
-  const tickets = new TicketService({ ...ticketStores, logger: { warn: (message, meta) => log.warn(meta ?? {}, message) } });
+  const tickets = new TicketService({
+    ...ticketStores,
+    logger: { warn: (message, meta) => log.warn(meta ?? {}, message) },
+    maxAttempts: config.tickets.retry.maxAttempts,
+    // Redis away: the retrier's sweep files it from the database instead.
+    ...(config.redis ? { onPending: (key: string) => void outboxQueue?.enqueue(key).catch(() => undefined) } : {}),
+  });
+  const retry = config.tickets.retry;
+  const outboxQueue: OutboxQueue | undefined = config.redis
+    ? new OutboxQueue({
+        connection: config.redis.url,
+        prefix: queuePrefix,
+        tickets,
+        notify: (entry): Promise<'sent' | 'failed' | 'retry'> => notifyLate(entry),
+        attempts: retry.maxAttempts,
+        backoffMs: retry.baseDelayMs,
+        maxBackoffMs: retry.maxDelayMs,
+        log,
+      })
+    : undefined;
   const photos = new PhotoPipeline({
     dir: config.photos.dir,
     limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
@@ -136,13 +180,16 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   });
   const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
   // Meta's messages are written here before their 200 and marked done after their turn.
-  const inbox = pool ? new PgWebhookInbox(pool) : new SqliteWebhookInbox(db);
+  const dbInbox = pool ? new PgWebhookInbox(pool) : new SqliteWebhookInbox(db);
+  // With Redis, a redelivery another instance already took is answered without the database.
+  const inbox = redis ? new GatedWebhookInbox(dbInbox, { dedupe: redis.dedupe, log, onDuplicate: (channel) => metrics.redeliveryDropped(channel) }) : dbInbox;
   const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox });
   if (whatsapp) channels.whatsapp = whatsapp;
   for (const channel of ['messenger', 'instagram'] as const) {
     const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics, inbox });
     if (handle) channels[channel] = handle;
   }
+  for (const handle of Object.values(channels)) sendQueue?.attach(handle.adapter);
   const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
   const notifier = new TicketNotifier({
     channels: { ...channels, ...(whatsapp ? { whatsapp } : {}) },
@@ -160,12 +207,15 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     botFramework: { adapter: botFrameworkAdapter, appId: config.botFramework.appId ?? '', references },
     log,
   });
+  const notifyLate = (entry: Parameters<typeof notifyFiled>[0]) => notifyFiled(entry, { engine, sender, defaultLocale: config.defaultLocale, log });
+  // With the queue it only sweeps (slower) for what Redis lost; without, it files and retries.
   const retrier = new OutboxRetrier({
     tickets,
-    baseDelayMs: config.tickets.retry.baseDelayMs,
-    maxDelayMs: config.tickets.retry.maxDelayMs,
+    baseDelayMs: retry.baseDelayMs,
+    maxDelayMs: retry.maxDelayMs,
     log,
-    notify: (entry) => notifyFiled(entry, { engine, sender, defaultLocale: config.defaultLocale, log }),
+    notify: notifyLate,
+    ...(outboxQueue ? { requeue: (keys: string[]) => outboxQueue.requeue(keys), idleDelayMs: retry.sweepMs } : {}),
   });
   const desk = new HandoffDesk({
     store: handoffStore,
@@ -235,6 +285,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     handoffs: { store: handoffStore, desk, officers },
     outbox: retrier,
     metrics,
+    queues: { ...(sendQueue ? { sends: sendQueue } : {}), ...(outboxQueue ? { outbox: outboxQueue } : {}) },
     async start() {
       const trainStarted = Date.now();
       await classifierReady;
@@ -244,6 +295,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
       }
       if (redis) await redis.ready();
+      // Not ready yet (Redis away): replies are sent inline and the sweep files, until it is back.
+      await Promise.all([sendQueue?.waitReady(5_000), outboxQueue?.waitReady(5_000)].map((ready) => ready?.catch(() => undefined)));
       // Applications confirmed before a crash and not yet filed are filed now, once. A remote ITSM
       // may be down: then the retrier files them in the background and start-up does not wait.
       if (!remote) {
@@ -278,6 +331,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await Promise.all(Object.values(channels).map((c) => c.idle()));
       await notifier.idle();
       await retrier.stop();
+      await outboxQueue?.close();
+      await sendQueue?.close();
       if (inboxSweep) clearInterval(inboxSweep);
       mailer?.close();
       server?.closeAllConnections();

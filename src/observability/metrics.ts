@@ -33,11 +33,25 @@ export interface QueueDepths {
  */
 export type QueueDepthsReader = () => QueueDepths | Promise<QueueDepths>;
 
+/** The queues with a dead-letter list: outbound Meta sends (BullMQ) and the ticket outbox. */
+export type QueueLabel = 'send' | 'ticket_outbox';
+export const QUEUE_LABELS: readonly QueueLabel[] = ['send', 'ticket_outbox'];
+export type JobState = 'waiting' | 'active' | 'delayed';
+const JOB_STATES: readonly JobState[] = ['waiting', 'active', 'delayed'];
+
+/** Read at scrape time; a queue left out (no Redis, or unreachable) is NaN in that scrape. */
+export interface QueueGauges {
+  deadLetters: Partial<Record<QueueLabel, number>>;
+  jobs: Partial<Record<QueueLabel, Record<JobState, number>>>;
+}
+
 export interface MetricsOptions {
   /** Called on every scrape (once for both gauges) for the outbox and handoff gauges; without it those gauges are not exported. */
   queueDepths?: QueueDepthsReader;
   /** Told when `queueDepths` throws or rejects (e.g. the database is closing); the gauges are then NaN in that scrape, never stale. */
   onError?: (err: unknown) => void;
+  /** The dead letters and BullMQ jobs per queue (see queueGaugesFrom); without it those gauges are not exported. */
+  queues?: () => Promise<QueueGauges>;
 }
 
 /** The narrow views the instrumented parts take (all optional there, so tests run without metrics). */
@@ -48,6 +62,7 @@ export type ChannelMetrics = GraphMetrics & WebhookMetrics;
 export type HandoffMetrics = Pick<Metrics, 'handoffOpened'>;
 export type TicketMetrics = Pick<Metrics, 'ticketFiled'>;
 export type DeliveryMetrics = Pick<Metrics, 'deliveryFailed'>;
+export type QueueMetrics = Pick<Metrics, 'sendFallback' | 'redeliveryDropped'>;
 
 /**
  * Channel ids that get their own label value. Bot Framework activities carry whatever channel id
@@ -85,6 +100,8 @@ export class Metrics {
   private readonly graphErrors: Counter<'channel' | 'kind'>;
   private readonly webhooks: Counter<'channel' | 'status'>;
   private readonly deliveryFailures: Counter<'channel' | 'reason'>;
+  private readonly sendFallbacks: Counter<'channel'>;
+  private readonly redeliveriesDropped: Counter<'channel'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -119,11 +136,55 @@ export class Metrics {
       labelNames: ['channel', 'reason'],
       registers,
     });
+    this.sendFallbacks = new Counter({
+      name: 'pln_send_queue_fallbacks_total',
+      help: 'Replies sent inline because the send queue (Redis) could not take them, by channel.',
+      labelNames: ['channel'],
+      registers,
+    });
+    this.redeliveriesDropped = new Counter({
+      name: 'pln_webhook_redeliveries_dropped_total',
+      help: 'Meta messages dropped before the database because their id was already taken (Redis de-duplication set), by channel.',
+      labelNames: ['channel'],
+      registers,
+    });
     // The fully known label sets start at 0, so rate() and increase() see the first event.
     for (const kind of TICKET_KINDS) this.ticketsFiled.inc({ kind }, 0);
     for (const reason of HANDOFF_REASONS) this.handoffsOpened.inc({ reason }, 0);
 
-    const { queueDepths, onError } = options;
+    const { queueDepths, onError, queues } = options;
+    if (queues) {
+      let reading: Promise<QueueGauges | null> | null = null;
+      const read = (): Promise<QueueGauges | null> => {
+        reading ??= queues()
+          .catch((err: unknown) => {
+            onError?.(err);
+            return null;
+          })
+          .finally(() => (reading = null));
+        return reading;
+      };
+      new Gauge({
+        name: 'pln_dead_letters',
+        help: 'Jobs given up on and kept for an operator (npm run dead-letters), by queue, read at scrape time.',
+        labelNames: ['queue'],
+        registers,
+        async collect() {
+          const gauges = await read();
+          for (const queue of QUEUE_LABELS) this.set({ queue }, gauges?.deadLetters[queue] ?? Number.NaN);
+        },
+      });
+      new Gauge({
+        name: 'pln_queue_jobs',
+        help: 'BullMQ jobs by queue and state (REDIS_URL), read at scrape time.',
+        labelNames: ['queue', 'state'],
+        registers,
+        async collect() {
+          const gauges = await read();
+          for (const queue of QUEUE_LABELS) for (const state of JOB_STATES) this.set({ queue, state }, gauges?.jobs[queue]?.[state] ?? Number.NaN);
+        },
+      });
+    }
     if (queueDepths) {
       // prom-client collects every metric of a scrape at once: the two gauges share one read.
       let reading: Promise<QueueDepths | null> | null = null;
@@ -188,6 +249,16 @@ export class Metrics {
   /** A reply or notice that will not be delivered (recorded in `delivery_failures`). */
   deliveryFailed(channel: string, reason: DeliveryFailure['reason']): void {
     this.deliveryFailures.inc({ channel: channelLabel(channel), reason: oneOf(reason, DELIVERY_REASONS) });
+  }
+
+  /** A reply was sent inline because the send queue could not take it. */
+  sendFallback(channel: string): void {
+    this.sendFallbacks.inc({ channel: channelLabel(channel) });
+  }
+
+  /** A redelivered Meta message was dropped by the Redis de-duplication set. */
+  redeliveryDropped(channel: string): void {
+    this.redeliveriesDropped.inc({ channel: channelLabel(channel) });
   }
 
   /** The exposition text, with the gauges read now. */

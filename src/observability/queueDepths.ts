@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '../storage/sqlite.js';
-import type { QueueDepths } from './metrics.js';
+import type { JobState, QueueDepths, QueueGauges, QueueLabel } from './metrics.js';
 
 /** The counts behind the queue gauges, from whichever stores the service runs on. */
 export interface QueueDepthSources {
@@ -51,4 +51,36 @@ function prepareOutbox(db: SqliteDatabase) {
 
 function prepareHandoffs(db: SqliteDatabase) {
   return db.prepare<[], { status: string; n: number }>("SELECT status, COUNT(*) AS n FROM handoffs WHERE status IN ('waiting', 'active') GROUP BY status");
+}
+
+/** Where the dead-letter and job gauges come from; a source left out (no Redis) is not reported. */
+export interface QueueGaugeSources {
+  /** Dead outbox entries in the database (e.g. `tickets.deadCount()`), with or without Redis. */
+  outboxDead: () => Promise<number>;
+  /** BullMQ job counts of the send queue (REDIS_URL): its failed jobs are its dead letters. */
+  sends?: { counts(): Promise<Record<JobState | 'failed', number>> };
+  /** BullMQ job counts of the ticket outbox queue (REDIS_URL); its dead letters are counted in the database. */
+  outbox?: { counts(): Promise<Record<JobState | 'failed', number>> };
+}
+
+/**
+ * The `pln_dead_letters` and `pln_queue_jobs` gauges, each source read on its own: Redis being
+ * away leaves the BullMQ numbers out (NaN) while the database's dead count is still reported.
+ *
+ * @example new Metrics({ queues: queueGaugesFrom({ outboxDead: () => tickets.deadCount(), sends, outbox }) })
+ */
+export function queueGaugesFrom(sources: QueueGaugeSources): () => Promise<QueueGauges> {
+  const settle = <T>(read: (() => Promise<T>) | undefined) => (read ? read().catch(() => undefined) : Promise.resolve(undefined));
+  return async () => {
+    const [outboxDead, sends, outbox] = await Promise.all([settle(sources.outboxDead), settle(sources.sends && (() => sources.sends!.counts())), settle(sources.outbox && (() => sources.outbox!.counts()))]);
+    const gauges: QueueGauges = { deadLetters: {}, jobs: {} };
+    if (outboxDead !== undefined) gauges.deadLetters.ticket_outbox = outboxDead;
+    if (sends) gauges.deadLetters.send = sends.failed;
+    const jobs = (label: QueueLabel, counts: Record<JobState, number> | undefined) => {
+      if (counts) gauges.jobs[label] = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed };
+    };
+    jobs('send', sends);
+    jobs('ticket_outbox', outbox);
+    return gauges;
+  };
 }

@@ -14,6 +14,12 @@ export interface OutboxEntry {
   state: OutboxState;
   attempts: number;
   lastError: string | null;
+  /**
+   * When the request was given up on (refused by the ITSM, or out of attempts): a dead letter,
+   * no longer retried until an operator revives it (`npm run dead-letters -- retry`). A later
+   * filing of the same key (the applicant confirming again) still proceeds and clears it.
+   */
+  deadAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,15 +40,22 @@ export interface OutboxStore {
   add(request: TicketRequest, at: string): Promise<void>;
   /** The row for a key, or null. */
   get(idempotencyKey: string): Promise<OutboxEntry | null>;
-  /** Keys of the rows not done, oldest first (ties by key). */
+  /** Keys of the rows not done and not dead, oldest first (ties by key). */
   notDoneKeys(): Promise<string[]>;
-  /** How many rows are not done. */
+  /** How many rows are not done and not dead. */
   pendingCount(): Promise<number>;
+  /** The request is given up on (no-op on a done row). */
+  markDead(idempotencyKey: string, at: string): Promise<void>;
+  /** A dead row back to pending with no attempts counted; false when the key is not dead. */
+  revive(idempotencyKey: string, at: string): Promise<boolean>;
+  /** The dead rows, oldest death first. */
+  deadEntries(): Promise<OutboxEntry[]>;
+  deadCount(): Promise<number>;
   /** One more attempt at the steps begins. */
   attemptStarted(idempotencyKey: string, at: string): Promise<void>;
   /** Step 1 done: records the ITSM number (state `itsm_filed`) unless one is recorded already. */
   itsmFiled(idempotencyKey: string, itsmNumber: string, at: string): Promise<void>;
-  /** Step 2 done: records the APKT number (state `done`, error cleared) unless one is recorded already. */
+  /** Step 2 done: records the APKT number (state `done`, error and death cleared) unless one is recorded already. */
   apktFiled(idempotencyKey: string, apktNumber: string, at: string): Promise<void>;
   /** Both numbers were there already (a repair): state `done`, error cleared. */
   markDone(idempotencyKey: string, at: string): Promise<void>;
@@ -68,6 +81,7 @@ export interface OutboxRow {
   created_at: string;
   updated_at: string;
   notice?: string | null;
+  dead_at?: string | null;
 }
 
 export function toOutboxEntry(row: OutboxRow): OutboxEntry {
@@ -80,6 +94,7 @@ export function toOutboxEntry(row: OutboxRow): OutboxEntry {
     state: row.state,
     attempts: row.attempts,
     lastError: row.last_error,
+    deadAt: row.dead_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -101,8 +116,8 @@ CREATE INDEX IF NOT EXISTS ticket_outbox_not_done ON ticket_outbox (state, creat
 `;
 
 /**
- * The outbox in the bot's SQLite database (creates its table, and adds the `notice` column to a
- * database from before it). better-sqlite3 is synchronous: each method does its work before
+ * The outbox in the bot's SQLite database (creates its table, and adds the `notice` and `dead_at`
+ * columns to a database from before them). better-sqlite3 is synchronous: each method does its work before
  * returning its (already settled) promise.
  */
 export class SqliteOutboxStore implements OutboxStore {
@@ -110,6 +125,7 @@ export class SqliteOutboxStore implements OutboxStore {
     this.db.exec(SCHEMA);
     const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ticket_outbox')").all();
     if (!columns.some((c) => c.name === 'notice')) this.db.exec('ALTER TABLE ticket_outbox ADD COLUMN notice TEXT');
+    if (!columns.some((c) => c.name === 'dead_at')) this.db.exec('ALTER TABLE ticket_outbox ADD COLUMN dead_at TEXT');
   }
 
   async add(request: TicketRequest, at: string): Promise<void> {
@@ -128,13 +144,39 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async notDoneKeys(): Promise<string[]> {
     return this.db
-      .prepare<[], { idempotency_key: string }>(`SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' ORDER BY created_at, idempotency_key`)
+      .prepare<[], { idempotency_key: string }>(
+        `SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' AND dead_at IS NULL ORDER BY created_at, idempotency_key`,
+      )
       .all()
       .map((r) => r.idempotency_key);
   }
 
   async pendingCount(): Promise<number> {
-    return this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ticket_outbox WHERE state <> 'done'").get()?.n ?? 0;
+    return this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ticket_outbox WHERE state <> 'done' AND dead_at IS NULL").get()?.n ?? 0;
+  }
+
+  async markDead(idempotencyKey: string, at: string): Promise<void> {
+    this.db
+      .prepare("UPDATE ticket_outbox SET dead_at = ?, updated_at = ? WHERE idempotency_key = ? AND state <> 'done' AND dead_at IS NULL")
+      .run(at, at, idempotencyKey);
+  }
+
+  async revive(idempotencyKey: string, at: string): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE ticket_outbox SET dead_at = NULL, attempts = 0, updated_at = ? WHERE idempotency_key = ? AND dead_at IS NOT NULL').run(at, idempotencyKey)
+        .changes > 0
+    );
+  }
+
+  async deadEntries(): Promise<OutboxEntry[]> {
+    return this.db
+      .prepare<[], OutboxRow>('SELECT * FROM ticket_outbox WHERE dead_at IS NOT NULL ORDER BY dead_at, idempotency_key')
+      .all()
+      .map(toOutboxEntry);
+  }
+
+  async deadCount(): Promise<number> {
+    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM ticket_outbox WHERE dead_at IS NOT NULL').get()?.n ?? 0;
   }
 
   async attemptStarted(idempotencyKey: string, at: string): Promise<void> {
@@ -149,12 +191,14 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async apktFiled(idempotencyKey: string, apktNumber: string, at: string): Promise<void> {
     this.db
-      .prepare(`UPDATE ticket_outbox SET apkt_number = ?, state = 'done', last_error = NULL, updated_at = ? WHERE idempotency_key = ? AND apkt_number IS NULL`)
+      .prepare(
+        `UPDATE ticket_outbox SET apkt_number = ?, state = 'done', last_error = NULL, dead_at = NULL, updated_at = ? WHERE idempotency_key = ? AND apkt_number IS NULL`,
+      )
       .run(apktNumber, at, idempotencyKey);
   }
 
   async markDone(idempotencyKey: string, at: string): Promise<void> {
-    this.db.prepare(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, updated_at = ? WHERE idempotency_key = ?`).run(at, idempotencyKey);
+    this.db.prepare(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, dead_at = NULL, updated_at = ? WHERE idempotency_key = ?`).run(at, idempotencyKey);
   }
 
   async recordError(idempotencyKey: string, message: string, at: string): Promise<void> {

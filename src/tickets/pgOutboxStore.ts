@@ -29,13 +29,35 @@ export class PgOutboxStore implements OutboxStore {
 
   async notDoneKeys(): Promise<string[]> {
     const { rows } = await this.pool.query<{ idempotency_key: string }>(
-      `SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' ORDER BY created_at, idempotency_key COLLATE "C"`,
+      `SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' AND dead_at IS NULL ORDER BY created_at, idempotency_key COLLATE "C"`,
     );
     return rows.map((r) => r.idempotency_key);
   }
 
   async pendingCount(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>("SELECT COUNT(*) AS n FROM ticket_outbox WHERE state <> 'done'");
+    const { rows } = await this.pool.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM ticket_outbox WHERE state <> 'done' AND dead_at IS NULL");
+    return rows[0]?.n ?? 0;
+  }
+
+  async markDead(idempotencyKey: string, at: string): Promise<void> {
+    await this.pool.query("UPDATE ticket_outbox SET dead_at = $2, updated_at = $2 WHERE idempotency_key = $1 AND state <> 'done' AND dead_at IS NULL", [idempotencyKey, at]);
+  }
+
+  async revive(idempotencyKey: string, at: string): Promise<boolean> {
+    const result = await this.pool.query('UPDATE ticket_outbox SET dead_at = NULL, attempts = 0, updated_at = $2 WHERE idempotency_key = $1 AND dead_at IS NOT NULL', [
+      idempotencyKey,
+      at,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deadEntries(): Promise<OutboxEntry[]> {
+    const { rows } = await this.pool.query<OutboxRow>('SELECT * FROM ticket_outbox WHERE dead_at IS NOT NULL ORDER BY dead_at, idempotency_key COLLATE "C"');
+    return rows.map(toOutboxEntry);
+  }
+
+  async deadCount(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM ticket_outbox WHERE dead_at IS NOT NULL');
     return rows[0]?.n ?? 0;
   }
 
@@ -52,13 +74,13 @@ export class PgOutboxStore implements OutboxStore {
 
   async apktFiled(idempotencyKey: string, apktNumber: string, at: string): Promise<void> {
     await this.pool.query(
-      `UPDATE ticket_outbox SET apkt_number = $2, state = 'done', last_error = NULL, updated_at = $3 WHERE idempotency_key = $1 AND apkt_number IS NULL`,
+      `UPDATE ticket_outbox SET apkt_number = $2, state = 'done', last_error = NULL, dead_at = NULL, updated_at = $3 WHERE idempotency_key = $1 AND apkt_number IS NULL`,
       [idempotencyKey, apktNumber, at],
     );
   }
 
   async markDone(idempotencyKey: string, at: string): Promise<void> {
-    await this.pool.query(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, updated_at = $2 WHERE idempotency_key = $1`, [idempotencyKey, at]);
+    await this.pool.query(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, dead_at = NULL, updated_at = $2 WHERE idempotency_key = $1`, [idempotencyKey, at]);
   }
 
   async recordError(idempotencyKey: string, message: string, at: string): Promise<void> {

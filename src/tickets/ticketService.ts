@@ -31,6 +31,16 @@ interface TicketServiceCommon {
   logger?: TicketServiceLogger;
   /** Clock for the outbox timestamps (tests). Defaults to the system clock. */
   now?: () => Date;
+  /**
+   * Attempts (the first included) after which a request still failing is marked dead instead of
+   * being retried again; unlimited when not given. A refusal (`retryable: false`) is dead at once.
+   */
+  maxAttempts?: number;
+  /**
+   * Told when `file()` failed but the request stays in the outbox for a retry (the systems are
+   * down), so a queue can take it. Must not throw.
+   */
+  onPending?: (idempotencyKey: string) => void;
 }
 
 /**
@@ -60,6 +70,8 @@ export class TicketService {
   private readonly port: TicketingPort;
   private readonly logger: TicketServiceLogger | undefined;
   private readonly now: () => Date;
+  private readonly maxAttempts: number;
+  private readonly onPending: ((idempotencyKey: string) => void) | undefined;
   /** One in-flight advance per key in this process: concurrent duplicate confirmations share it. */
   private readonly inFlight = new Map<string, Promise<FiledTicket>>();
 
@@ -68,6 +80,8 @@ export class TicketService {
     this.port = opts.port;
     this.logger = opts.logger;
     this.now = opts.now ?? (() => new Date());
+    this.maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
+    this.onPending = opts.onPending;
   }
 
   /**
@@ -103,7 +117,12 @@ export class TicketService {
    */
   async file(req: TicketRequest): Promise<FiledTicket> {
     await this.enqueue(req);
-    return this.advance(req.idempotencyKey);
+    try {
+      return await this.advance(req.idempotencyKey);
+    } catch (err) {
+      if (!isPermanentFailure(err)) this.onPending?.(req.idempotencyKey);
+      throw err;
+    }
   }
 
   /**
@@ -153,6 +172,30 @@ export class TicketService {
       }
     }
     return result;
+  }
+
+  /** Keys of the requests still to file (not done, not dead), oldest first: what a sweep re-queues. */
+  pendingKeys(): Promise<string[]> {
+    return this.outbox.notDoneKeys();
+  }
+
+  /** The requests given up on (refused, or out of attempts), oldest first: the outbox's dead letters. */
+  deadLetters(): Promise<OutboxEntry[]> {
+    return this.outbox.deadEntries();
+  }
+
+  deadCount(): Promise<number> {
+    return this.outbox.deadCount();
+  }
+
+  /** Gives a request up (a queue ran out of attempts for it); no-op once done. */
+  markDead(idempotencyKey: string): Promise<void> {
+    return this.outbox.markDead(idempotencyKey, this.stamp());
+  }
+
+  /** A dead request back to pending, with its attempts counted from zero; false if it was not dead. */
+  revive(idempotencyKey: string): Promise<boolean> {
+    return this.outbox.revive(idempotencyKey, this.stamp());
   }
 
   /** The outbox row for a key (monitoring, a queue worker, tests), or null. */
@@ -209,6 +252,7 @@ export class TicketService {
     }
 
     const req = row.request;
+    const attempts = row.attempts + 1;
     await this.outbox.attemptStarted(key, this.stamp());
     try {
       // Step 1: ITSM service request (idempotent on the key).
@@ -236,7 +280,16 @@ export class TicketService {
         // The database is gone too: the row keeps its previous error; the caller gets the first one.
         this.logger?.warn('ticket outbox: error not recorded', { idempotencyKey: key, error: recordErr instanceof Error ? recordErr.message : String(recordErr) });
       }
-      this.logger?.warn('ticket filing failed; kept in outbox for retry', { idempotencyKey: key, error: message });
+      if (isPermanentFailure(err) || attempts >= this.maxAttempts) {
+        try {
+          await this.outbox.markDead(key, this.stamp());
+          this.logger?.warn('ticket filing given up: outbox entry marked dead', { idempotencyKey: key, attempts, error: message });
+        } catch (deadErr) {
+          this.logger?.warn('ticket outbox: dead mark not recorded', { idempotencyKey: key, error: deadErr instanceof Error ? deadErr.message : String(deadErr) });
+        }
+      } else {
+        this.logger?.warn('ticket filing failed; kept in outbox for retry', { idempotencyKey: key, error: message });
+      }
       throw err;
     }
   }
@@ -250,6 +303,11 @@ export class TicketService {
     if (!row) throw new Error(`Ticket outbox entry ${key} disappeared`);
     return row;
   }
+}
+
+/** A refusal no retry can change (the ITSM/APKT answered 4xx: `retryable: false`); anything else may pass later. */
+export function isPermanentFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false;
 }
 
 /** `value` trimmed, or a RangeError naming the field (never its content) when empty or too long. */

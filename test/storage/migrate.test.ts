@@ -12,6 +12,7 @@ const ALL = [
   { version: 4, name: 'officers' },
   { version: 5, name: 'channels' },
   { version: 6, name: 'webhook_inbox' },
+  { version: 7, name: 'outbox_dead_letters' },
   { version: 8, name: 'turn_replies' },
 ];
 

@@ -41,6 +41,7 @@ export function describeTicketOutbox(name: string, harness: () => TicketBackendH
         state: 'pending',
         attempts: 0,
         lastError: null,
+        deadAt: null,
         createdAt: '2026-11-24T03:00:00.000Z',
         updatedAt: '2026-11-24T03:00:00.000Z',
       });

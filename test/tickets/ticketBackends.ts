@@ -110,7 +110,8 @@ export class FaultyPort implements TicketingPort {
   private fail(step: string, req: TicketRequest): never {
     // Echoes the applicant's phone, as a careless adapter might: it must not reach last_error.
     const err = new Error(`${step} unreachable for ${req.applicant.phone}`) as Error & { retryable?: boolean };
-    if (this.faults.retryable) err.retryable = true;
+    // true: a system down; false: a refusal (HTTP 4xx); unset: an unknown failure (retried).
+    if (this.faults.retryable !== undefined) err.retryable = this.faults.retryable;
     throw err;
   }
 

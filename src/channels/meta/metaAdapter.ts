@@ -15,11 +15,31 @@ import type { InboundMessage, MediaRef, MetaChannel, OutboundReply } from './typ
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
+export interface SendOptions {
+  humanAgent: boolean;
+  /**
+   * A stable id for this reply (e.g. `<inbound message id>:<reply index>`), given by the engine:
+   * a queued send with an id already sent within the hour is not sent again.
+   */
+  dedupeId?: string;
+}
+
 /** A channel's way out: render one reply to Graph API calls and send them, in order. */
 export interface ChannelOutbound {
-  send(userId: string, reply: OutboundReply, options: { humanAgent: boolean }): Promise<string[]>;
+  send(userId: string, reply: OutboundReply, options: SendOptions): Promise<string[]>;
   /** Whether the channel may send a human officer's text with the human-agent tag (7 days). */
   readonly supportsHumanAgentTag: boolean;
+}
+
+/**
+ * Where an adapter's sends go instead of straight to Graph (the send queue, src/channels/meta/sendQueue.ts).
+ * `send` resolves once the reply is handed over (queued, or sent), or with `awaitDelivery` once it
+ * is delivered (and rejects as an inline send would when it is not); `idle` once what was handed
+ * over is done.
+ */
+export interface SendRoute {
+  send(adapter: MetaAdapter, userId: string, reply: OutboundReply, options: SendOptions & { awaitDelivery: boolean }): Promise<string[]>;
+  idle(): Promise<void>;
 }
 
 /** Fetches inbound media; must throw PhotoError codes (tooLarge, downloadFailed). */
@@ -73,6 +93,7 @@ export interface MetaAdapterOptions {
 export class MetaAdapter extends BotAdapter {
   readonly channel: MetaChannel;
   private readonly now: () => number;
+  private route: SendRoute | null = null;
 
   constructor(private readonly options: MetaAdapterOptions) {
     super();
@@ -93,31 +114,67 @@ export class MetaAdapter extends BotAdapter {
     const responses: ResourceResponse[] = [];
     const userId = context.activity.conversation?.id;
     if (!userId) throw new Error('No conversation to send to');
+    // Outside a customer's turn (officers' replies, notices) the caller wants the outcome: a queued
+    // send is awaited. A turn's replies are handed over only: the turn does not wait on Graph.
+    const proactive = context.activity.type === ActivityTypes.Event && context.activity.name === 'continueConversation';
     for (const activity of activities) {
       if (activity.type !== ActivityTypes.Message) {
         responses.push({ id: '' });
         continue;
       }
-      const humanAgent = Boolean((activity.channelData as { humanAgent?: boolean } | undefined)?.humanAgent);
+      const data = activity.channelData as { humanAgent?: boolean; dedupeId?: unknown } | undefined;
+      const humanAgent = Boolean(data?.humanAgent);
+      const dedupeId = typeof data?.dedupeId === 'string' && data.dedupeId ? data.dedupeId : undefined;
+      // Checked here, before any queue: a reply Meta would refuse is recorded, never queued.
       await this.assertWindowOpen(userId, humanAgent);
       const reply: OutboundReply = {
         text: activity.text ?? '',
         choices: (activity.suggestedActions?.actions ?? []).map((a) => ({ title: a.title ?? String(a.value), value: String(a.value) })),
         locale: activity.locale === 'en' ? 'en' : 'id',
       };
-      try {
-        const ids = await this.options.outbound.send(userId, reply, { humanAgent });
-        responses.push({ id: ids[ids.length - 1] ?? '' });
-      } catch (err) {
-        if (err instanceof GraphApiError && !err.retryable) {
-          await this.record({ channel: this.channel, userId, reason: err.kind === 'windowClosed' ? 'windowClosed' : err.kind === 'auth' ? 'auth' : 'permanent', detail: err.message });
-        } else if (err instanceof GraphApiError) {
-          await this.record({ channel: this.channel, userId, reason: 'exhausted', detail: err.message });
-        }
-        throw err;
-      }
+      const options: SendOptions = { humanAgent, ...(dedupeId ? { dedupeId } : {}) };
+      const ids = this.route ? await this.route.send(this, userId, reply, { ...options, awaitDelivery: proactive }) : await this.sendRecorded(userId, reply, options);
+      responses.push({ id: ids[ids.length - 1] ?? '' });
     }
     return responses;
+  }
+
+  /** Sends from now on go through `route` (a queue whose worker calls `sendNow`); null: straight to Graph. */
+  routeSends(route: SendRoute | null): void {
+    this.route = route;
+  }
+
+  /** Resolves once the sends handed to the route so far are done (delivered or dead). */
+  async sendsIdle(): Promise<void> {
+    await this.route?.idle();
+  }
+
+  /** One reply straight to Graph (with Graph's own retries), nothing recorded: the queue's worker. */
+  sendNow(userId: string, reply: OutboundReply, options: SendOptions): Promise<string[]> {
+    return this.options.outbound.send(userId, reply, options);
+  }
+
+  /** One reply straight to Graph; a failure that will not be retried is recorded, then thrown. */
+  async sendRecorded(userId: string, reply: OutboundReply, options: SendOptions): Promise<string[]> {
+    try {
+      return await this.sendNow(userId, reply, options);
+    } catch (err) {
+      if (err instanceof GraphApiError) await this.recordSendFailure(userId, err);
+      throw err;
+    }
+  }
+
+  /**
+   * Records why a reply was given up on: Graph's permanent kinds as they are, anything else as
+   * `exhausted` (retried until the attempts ran out). Never throws.
+   */
+  async recordSendFailure(userId: string, err: unknown): Promise<void> {
+    const detail = err instanceof Error ? err.message.slice(0, 300) : String(err);
+    if (err instanceof GraphApiError && !err.retryable) {
+      await this.record({ channel: this.channel, userId, reason: err.kind === 'windowClosed' ? 'windowClosed' : err.kind === 'auth' ? 'auth' : 'permanent', detail });
+    } else {
+      await this.record({ channel: this.channel, userId, reason: 'exhausted', detail });
+    }
   }
 
   async updateActivity(): Promise<void> {

@@ -6,7 +6,7 @@ import type { WebhookMetrics } from '../../observability/metrics.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { MetaAdapter, type ChannelOutbound, type MediaFetcher, type MetaAdapterOptions } from './metaAdapter.js';
 import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
-import type { WebhookInbox } from './webhookInbox.js';
+import { admit, type WebhookInbox } from './webhookInbox.js';
 import { createMetaWebhookRouter } from './webhookRouter.js';
 
 export interface MetaChannelParts {
@@ -30,7 +30,7 @@ export interface MetaChannelParts {
 export interface MetaChannelHandle {
   adapter: MetaAdapter;
   router: Router;
-  /** Resolves when every message dispatched so far has been processed (tests, shutdown). */
+  /** Resolves when every message dispatched so far has been processed and its queued replies sent or given up on (tests, shutdown). */
   idle(): Promise<void>;
   /**
    * Processes messages acknowledged but never finished (an instance crashed between the 200 and
@@ -80,7 +80,7 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     bodyLimitBytes: parts.bodyLimitBytes,
     parse: parts.parse,
     dispatch: (messages) => messages.forEach(handle),
-    ...(parts.inbox ? { record: (messages: InboundMessage[]) => parts.inbox!.record(messages) } : {}),
+    ...(parts.inbox ? { record: (messages: InboundMessage[]) => admit(parts.inbox!, messages) } : {}),
     log: parts.log,
     metrics: parts.metrics,
   });
@@ -90,6 +90,7 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     router,
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await adapter.sendsIdle();
     },
     async recover(olderThanMs) {
       if (!parts.inbox) return 0;

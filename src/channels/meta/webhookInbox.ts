@@ -11,11 +11,23 @@ import type { InboundMessage } from './types.js';
 export interface WebhookInbox {
   /** Records the messages durably (a message already recorded is left as it is). */
   record(messages: InboundMessage[], now?: number): Promise<void>;
+  /**
+   * Optional gate in front of `record` (see webhookGate.ts): records the messages to process and
+   * resolves with them, leaving out redeliveries another instance already took.
+   */
+  admit?(messages: InboundMessage[]): Promise<InboundMessage[]>;
   done(message: Pick<InboundMessage, 'channel' | 'messageId'>, now?: number): Promise<void>;
   /** Messages recorded at least `olderThanMs` ago and not done, oldest first (at most `limit`). */
   pending(olderThanMs: number, limit?: number, now?: number): Promise<InboundMessage[]>;
   /** Forgets done messages older than `retentionMs` (Meta redelivers for up to 7 days). */
   purge(retentionMs: number, now?: number): Promise<number>;
+}
+
+/** The messages of a webhook to process: through the inbox's gate when it has one, else all of them, recorded. */
+export async function admit(inbox: WebhookInbox, messages: InboundMessage[]): Promise<InboundMessage[]> {
+  if (inbox.admit) return inbox.admit(messages);
+  await inbox.record(messages);
+  return messages;
 }
 
 /** The inbox in the service's SQLite database (one instance). */

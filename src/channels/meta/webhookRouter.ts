@@ -14,8 +14,11 @@ export interface MetaWebhookOptions {
   parse: (body: unknown) => ParsedWebhook | null;
   /** Called after the 200 went out, with the batch's messages in order. Must not throw. */
   dispatch: (messages: InboundMessage[]) => void;
-  /** Writes the messages durably before the 200 (see WebhookInbox); when it fails the answer is 503 and Meta sends again. */
-  record?: (messages: InboundMessage[]) => Promise<void>;
+  /**
+   * Writes the messages durably before the 200 (see WebhookInbox); when it fails the answer is 503
+   * and Meta sends again. May resolve with the messages to dispatch (redeliveries left out).
+   */
+  record?: (messages: InboundMessage[]) => Promise<InboundMessage[] | void>;
   log: Logger;
   /** Counts every answered request by HTTP status (including 413s answered by the app's error handler). */
   metrics?: WebhookMetrics;
@@ -72,9 +75,10 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
       res.status(400).json({ error: 'unknown_payload' });
       return;
     }
-    if (parsed.messages.length > 0 && options.record) {
+    let messages = parsed.messages;
+    if (messages.length > 0 && options.record) {
       try {
-        await options.record(parsed.messages);
+        messages = (await options.record(messages)) ?? messages;
       } catch (err) {
         log.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'webhook not recorded; answered 503 so Meta sends it again');
         res.status(503).json({ error: 'unavailable' });
@@ -82,9 +86,9 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
       }
     }
     res.sendStatus(200);
-    if (parsed.messages.length > 0) {
-      log.debug({ channel, messages: parsed.messages.length, ignored: parsed.ignored, users: parsed.messages.map((m) => pseudonym(m.userId)) }, 'webhook');
-      options.dispatch(parsed.messages);
+    if (messages.length > 0) {
+      log.debug({ channel, messages: messages.length, ignored: parsed.ignored, users: messages.map((m) => pseudonym(m.userId)) }, 'webhook');
+      options.dispatch(messages);
     }
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import { RedisHealth, openRedis } from './connection.js';
@@ -14,11 +14,48 @@ export interface DeadLetter<T> {
   attemptsMade: number;
 }
 
+export interface EnqueueOptions {
+  /** Defaults to `orderKeyOf(job)`. */
+  orderKey?: string;
+  /**
+   * A deterministic id: a job with the same id still in the queue, or completed within the last
+   * hour, or dead, makes this enqueue a no-op (e.g. a turn's replies sent again after a recovery).
+   */
+  jobId?: string;
+  /** Unordered queues only: run it no earlier than this. */
+  delayMs?: number;
+}
+
+export type JobCounts = Record<'waiting' | 'active' | 'delayed' | 'failed', number>;
+
+/** Where a job ended: done, dead (with BullMQ's failed reason), or not known yet (timeout, Redis away). */
+export type JobOutcome = { state: 'completed' } | { state: 'failed'; reason: string } | { state: 'pending' };
+
 export interface OrderedQueue<T> {
-  /** Queues a job behind the earlier jobs with the same order key. Rejects with `RedisUnavailableError` while Redis is away. */
-  enqueue(job: T, options?: { orderKey?: string }): Promise<string>;
+  /**
+   * Queues a job behind the earlier jobs with the same order key; resolves with its id
+   * (`<queue>:<job id>`). Rejects with `RedisUnavailableError` while Redis is away.
+   */
+  enqueue(job: T, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Makes sure a job with this id is queued: added when Redis does not know it (lost in a
+   * restart), retried when it is dead, re-added when it completed; left alone while it is waiting,
+   * delayed or running. Resolves with what was done.
+   */
+  requeue(job: T, options: EnqueueOptions & { jobId: string }): Promise<'added' | 'retried' | 'queued'>;
   /** Jobs that failed their last attempt (BullMQ's failed sets), oldest first. */
   deadLetters(): Promise<Array<DeadLetter<T>>>;
+  /** Puts a dead letter (id as listed) back in its queue with a fresh count of attempts; false when there is no such dead letter. */
+  retryDeadLetter(id: string): Promise<boolean>;
+  /** Jobs by state over all shard queues (metrics). */
+  counts(): Promise<JobCounts>;
+  /**
+   * Resolves once each job (ids as `enqueue` returned them) has completed or is dead, or after
+   * `timeoutMs`, or at once while Redis is away (nothing to learn then).
+   */
+  settled(ids: Iterable<string>, timeoutMs?: number): Promise<void>;
+  /** Waits for one job (id as `enqueue` returned it) to complete or die, up to `timeoutMs`. */
+  outcome(id: string, timeoutMs: number): Promise<JobOutcome>;
   /** The queue's own connections, for /readyz and logs. */
   readonly health: RedisHealth;
   /** Resolves once connected and configured (enqueue fails fast before that). */
@@ -46,6 +83,25 @@ export interface OrderedQueueOptions<T> {
   shards?: number;
   /** Run workers in this process (default true); false for a producer-only process. */
   work?: boolean;
+  /**
+   * Default true. False: no per-key order; a failed attempt waits out its backoff in BullMQ's
+   * delayed set (holding nobody up) and `concurrency` jobs run at once per instance.
+   */
+  ordered?: boolean;
+  /** Unordered queues: jobs run at once by each instance (default 4). */
+  concurrency?: number;
+  /** Errors no retry can help with: the job is dead at once. */
+  isPermanent?: (error: unknown) => boolean;
+  /**
+   * Told when a job fails for good (permanent error or last attempt), before it lands in the
+   * dead-letter list, e.g. to record the failure elsewhere. Its own failure is logged, not thrown.
+   */
+  onDeadLetter?: (job: T, error: unknown, attemptsMade: number) => Promise<void>;
+  /**
+   * How long a worker's hold on a running job lasts without renewal (default 30 s): the time after
+   * which the job of a crashed instance is taken over by another.
+   */
+  lockDurationMs?: number;
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -65,6 +121,12 @@ export interface OrderedQueueOptions<T> {
  * After the last attempt the job stays in BullMQ's failed set (never removed): the dead-letter
  * list, visible through `deadLetters()` or any BullMQ dashboard; the next job of the key proceeds.
  *
+ * Unordered (`ordered: false`, e.g. the ticket outbox): one queue, BullMQ's own attempts with a
+ * capped exponential backoff in its delayed set, several jobs at once.
+ *
+ * Both kinds: an error `isPermanent` calls a dead letter at once; `onDeadLetter` is told before
+ * the job lands in the list; `retryDeadLetter` puts one back with a fresh count.
+ *
  * Delivery is at least once: a crash between a send and its acknowledgement repeats the send.
  * Redis without persistence loses queued jobs on a restart; run the queue's Redis with AOF.
  */
@@ -72,9 +134,11 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 1_000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
-  const shards = options.shards ?? 8;
+  const ordered = options.ordered ?? true;
+  const shards = ordered ? (options.shards ?? 8) : 1;
   const log = options.log;
   const closing = new AbortController();
+  const backoff = (made: number) => Math.min(maxBackoffMs, backoffMs * 2 ** Math.max(0, made - 1));
 
   // Enqueueing is on the request path: fail fast. Workers wait out outages by themselves.
   const producer = openRedis(options.connection, { name: `${options.name}-producer` });
@@ -82,11 +146,15 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
   const health = new RedisHealth(log).watch(producer, `${options.name}-producer`);
   if (workerClient) health.watch(workerClient, `${options.name}-worker`);
 
+  const jobDefaults: JobsOptions = ordered
+    ? { attempts: 1 }
+    : { attempts, backoff: { type: 'capped', delay: backoffMs } };
   const queues = Array.from({ length: shards }, (_, shard) => {
     const queue = new Queue(`${options.name}-${shard}`, {
       connection: producer,
       prefix: options.prefix,
-      defaultJobOptions: { attempts: 1, removeOnComplete: { age: 3_600, count: 1_000 }, removeOnFail: false },
+      // Completed jobs are kept an hour so that a deterministic job id sent again is recognised.
+      defaultJobOptions: { ...jobDefaults, removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: false },
     });
     queue.on('error', () => undefined); // Seen through the failing enqueue calls.
     return queue;
@@ -95,7 +163,8 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
   // The global concurrency lives in the queue's meta key, which a Redis restart without
   // persistence wipes: set it again on every (re)connection, before the first job after it.
   let configured: Promise<void> | null = null;
-  const configure = () => (configured ??= Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1))).then(() => undefined));
+  const configure = () =>
+    (configured ??= ordered ? Promise.all(queues.map((queue) => queue.setGlobalConcurrency(1))).then(() => undefined) : Promise.resolve());
   producer.on('ready', () => {
     configured = null;
     configure().catch(() => {
@@ -103,7 +172,16 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
     });
   });
 
-  async function run(job: Job<T>, token: string | undefined): Promise<void> {
+  /** The job failed for good: tell `onDeadLetter` (never throws). */
+  async function dead(job: Job<T>, error: unknown, made: number): Promise<void> {
+    try {
+      await options.onDeadLetter?.(job.data, error, made);
+    } catch (hookError) {
+      log?.warn({ queue: job.queueName, job: job.id, error: messageOf(hookError) }, 'dead-letter hook failed');
+    }
+  }
+
+  async function runOrdered(job: Job<T>, token: string | undefined): Promise<void> {
     let made = attemptsMadeOf(job.progress);
     for (;;) {
       made += 1;
@@ -113,10 +191,12 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
       } catch (error) {
         // Best effort: losing the count only means a job taken over after a crash retries more.
         await job.updateProgress({ attemptsMade: made }).catch(() => undefined);
-        if (made >= attempts || error instanceof UnrecoverableError) throw error;
+        if (made >= attempts || error instanceof UnrecoverableError || options.isPermanent?.(error)) {
+          await dead(job, error, made);
+          throw error;
+        }
         log?.warn({ queue: job.queueName, job: job.id, attempt: made, error: messageOf(error) }, 'queued job failed; retrying after a pause');
-        const pause = Math.min(maxBackoffMs, backoffMs * 2 ** (made - 1));
-        await sleep(pause, undefined, { signal: closing.signal }).catch(() => undefined);
+        await sleep(backoff(made), undefined, { signal: closing.signal }).catch(() => undefined);
         if (closing.signal.aborted) {
           // Shutting down mid-backoff: hand the job back, at the head of its queue, to whichever
           // instance takes it next (with its attempt count), instead of failing it.
@@ -127,10 +207,31 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
     }
   }
 
+  async function runUnordered(job: Job<T>): Promise<void> {
+    try {
+      await options.process(job.data);
+    } catch (error) {
+      const made = job.attemptsMade + 1;
+      const permanent = error instanceof UnrecoverableError || (options.isPermanent?.(error) ?? false);
+      if (!permanent && made < attempts) {
+        log?.warn({ queue: job.queueName, job: job.id, attempt: made, retryInMs: backoff(made), error: messageOf(error) }, 'queued job failed; will retry');
+        throw error;
+      }
+      await dead(job, error, made);
+      throw permanent ? new UnrecoverableError(messageOf(error)) : error;
+    }
+  }
+
   let lastWorkerErrorAt = 0;
   const workers = workerClient
     ? queues.map((queue) => {
-        const worker = new Worker<T>(queue.name, run, { connection: workerClient, prefix: options.prefix, concurrency: 1 });
+        const worker = new Worker<T>(queue.name, ordered ? runOrdered : runUnordered, {
+          connection: workerClient,
+          prefix: options.prefix,
+          concurrency: ordered ? 1 : (options.concurrency ?? 4),
+          ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(1_000, Math.round(options.lockDurationMs / 2)) } : {}),
+          settings: { backoffStrategy: (made: number) => backoff(made) },
+        });
         worker.on('error', (error) => {
           // Every loop of every worker fails while Redis is down: log at most every 10 s.
           if (Date.now() - lastWorkerErrorAt < 10_000) return;
@@ -138,7 +239,9 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
           log?.warn({ queue: queue.name, error: error.message }, 'queue worker error (retrying by itself)');
         });
         worker.on('failed', (job, error) => {
-          if (job) log?.error({ queue: queue.name, job: job.id, error: error.message }, 'queued job moved to the dead-letter list');
+          if (job && (ordered || job.attemptsMade >= attempts || error instanceof UnrecoverableError)) {
+            log?.error({ queue: queue.name, job: job.id, error: error.message }, 'queued job moved to the dead-letter list');
+          }
         });
         return worker;
       })
@@ -147,6 +250,39 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
   function shardOf(orderKey: string): Queue {
     const index = createHash('sha1').update(orderKey).digest().readUInt32BE(0) % shards;
     return queues[index] as Queue;
+  }
+
+  /** `<queue>:<job id>` back to its queue and job id; null for an id not of this family. */
+  function parseId(id: string): { queue: Queue; jobId: string } | null {
+    const colon = id.indexOf(':');
+    const queue = queues.find((q) => q.name === id.slice(0, colon));
+    return colon > 0 && queue ? { queue, jobId: id.slice(colon + 1) } : null;
+  }
+
+  async function add(job: T, enqueueOptions: EnqueueOptions | undefined): Promise<string> {
+    // BullMQ would wait for the first connection; the request path must not.
+    if (producer.status !== 'ready') throw new RedisUnavailableError('enqueue');
+    const queue = shardOf(enqueueOptions?.orderKey ?? options.orderKeyOf(job));
+    const jobOptions: JobsOptions = {
+      ...(enqueueOptions?.jobId !== undefined ? { jobId: safeJobId(enqueueOptions.jobId) } : {}),
+      ...(!ordered && enqueueOptions?.delayMs ? { delay: enqueueOptions.delayMs } : {}),
+    };
+    try {
+      await configure();
+      const added = await queue.add('job', job, jobOptions);
+      return `${queue.name}:${added.id ?? ''}`;
+    } catch (error) {
+      configured = null;
+      throw asUnavailable('enqueue', error);
+    }
+  }
+
+  async function retry(queue: Queue, jobId: string): Promise<boolean> {
+    const job = (await queue.getJob(jobId)) as Job<T> | undefined;
+    if (!job || !(await job.isFailed())) return false;
+    if (ordered) await job.updateProgress({ attemptsMade: 0 });
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
   }
 
   return {
@@ -158,17 +294,23 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
       await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     },
 
-    async enqueue(job, enqueueOptions) {
-      // BullMQ would wait for the first connection; the request path must not.
-      if (producer.status !== 'ready') throw new RedisUnavailableError('enqueue');
-      const queue = shardOf(enqueueOptions?.orderKey ?? options.orderKeyOf(job));
+    enqueue: add,
+
+    async requeue(job, enqueueOptions) {
+      if (producer.status !== 'ready') throw new RedisUnavailableError('requeue');
+      const queue = shardOf(enqueueOptions.orderKey ?? options.orderKeyOf(job));
+      const jobId = safeJobId(enqueueOptions.jobId);
       try {
-        await configure();
-        const added = await queue.add('job', job);
-        return `${queue.name}:${added.id ?? ''}`;
+        const state = await queue.getJobState(jobId);
+        if (state === 'failed' && (await retry(queue, jobId))) return 'retried';
+        if (state === 'completed') await queue.remove(jobId);
+        if (state === 'unknown' || state === 'completed') {
+          await add(job, { ...enqueueOptions, delayMs: 0 });
+          return 'added';
+        }
+        return 'queued';
       } catch (error) {
-        configured = null;
-        throw asUnavailable('enqueue', error);
+        throw asUnavailable('requeue', error);
       }
     },
 
@@ -185,14 +327,74 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
         }));
     },
 
+    async retryDeadLetter(id) {
+      const parsed = parseId(id);
+      if (!parsed) return false;
+      try {
+        return await retry(parsed.queue, parsed.jobId);
+      } catch (error) {
+        throw asUnavailable('retry', error);
+      }
+    },
+
+    async counts() {
+      const all = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed')));
+      const sum = (state: string) => all.reduce((n, counts) => n + (counts[state] ?? 0), 0);
+      return { waiting: sum('waiting') + sum('prioritized'), active: sum('active'), delayed: sum('delayed'), failed: sum('failed') };
+    },
+
+    async outcome(id, timeoutMs) {
+      const parsed = parseId(id);
+      const until = Date.now() + timeoutMs;
+      for (let pause = 10; parsed && Date.now() < until && producer.status === 'ready' && !closing.signal.aborted; pause = Math.min(100, pause * 2)) {
+        const state = await parsed.queue.getJobState(parsed.jobId).catch(() => 'unknown' as const);
+        if (state === 'completed') return { state };
+        if (state === 'failed') {
+          const job = await parsed.queue.getJob(parsed.jobId).catch(() => undefined);
+          return { state, reason: job?.failedReason ?? '' };
+        }
+        if (state === 'unknown') break;
+        await sleep(pause);
+      }
+      return { state: 'pending' };
+    },
+
+    async settled(ids, timeoutMs = 10_000) {
+      const pending = new Set(ids);
+      const until = Date.now() + timeoutMs;
+      while (pending.size > 0 && Date.now() < until && producer.status === 'ready' && !closing.signal.aborted) {
+        for (const id of [...pending]) {
+          const parsed = parseId(id);
+          const state = parsed ? await parsed.queue.getJobState(parsed.jobId).catch(() => 'unknown' as const) : 'unknown';
+          if (state === 'completed' || state === 'failed' || state === 'unknown') pending.delete(id);
+        }
+        if (pending.size > 0) await sleep(15);
+      }
+    },
+
     async close() {
       closing.abort();
       health.close();
-      await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(queues.map((queue) => queue.close()));
+      // A worker waiting on a Redis that is away would wait for ever: give up after a few seconds.
+      await withTimeout(
+        (async () => {
+          await Promise.all(workers.map((worker) => worker.close()));
+          await Promise.all(queues.map((queue) => queue.close()));
+        })(),
+        5_000,
+      );
       await Promise.all([producer, workerClient].map((client) => (client ? quit(client) : undefined)));
     },
   };
+}
+
+/**
+ * A job id BullMQ accepts (no `:`, not an integer) for any caller's id: kept when it is plain, else
+ * a digest of it, so the same id always gives the same job id.
+ */
+export function safeJobId(id: string): string {
+  if (/^[A-Za-z0-9._-]{1,120}$/.test(id) && !/^\d+$/.test(id)) return id;
+  return `h-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 
 export interface SendJob {
@@ -216,6 +418,12 @@ function attemptsMadeOf(progress: unknown): number {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 async function quit(client: Redis): Promise<void> {

@@ -3,19 +3,25 @@ import { RedisHandoffBus } from '../../handoff/redisHandoffBus.js';
 import type { Logger } from '../../log.js';
 import { openRedis, RedisHealth } from './connection.js';
 import { RedisConversationLock } from './conversationLock.js';
+import { RedisDedupe } from './dedupe.js';
 
 export interface RedisParts {
   /** Orders each conversation's turns across instances (per instance only while Redis is down). */
   lock: TurnLock & { readonly degraded: boolean };
   /** Carries console events between instances. */
   bus: RedisHandoffBus;
+  /** The Meta message ids already taken by some instance (in front of the webhook inbox). */
+  dedupe: RedisDedupe;
   health: RedisHealth;
   /** Waits a little for the first connection; starts degraded (and says so) if Redis is not there. */
   ready(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The Redis connections of one instance (REDIS_URL): the conversation lock and the console's pub/sub. */
+/**
+ * The Redis connections of one instance (REDIS_URL): the conversation lock and the redelivery set
+ * (one fail-fast connection), and the console's pub/sub. The queues open their own (BullMQ).
+ */
 export function openRedisParts(config: { url: string; prefix: string }, log: Pick<Logger, 'info' | 'warn'>): RedisParts {
   const lockClient = openRedis(config.url, { name: 'pln-lock' });
   const publisher = openRedis(config.url, { name: 'pln-bus-pub' });
@@ -29,9 +35,13 @@ export function openRedisParts(config: { url: string; prefix: string }, log: Pic
     () => lockClient.status === 'ready',
   );
   const bus = new RedisHandoffBus({ publisher, subscriber, prefix: config.prefix, log });
+  // Two-phase: a claim whose instance died before the message was recorded blocks Meta's
+  // redeliveries for minutes only.
+  const dedupe = new RedisDedupe(lockClient, { prefix: config.prefix, pendingTtlMs: 5 * 60_000 });
   return {
     lock,
     bus,
+    dedupe,
     health,
     async ready() {
       try {

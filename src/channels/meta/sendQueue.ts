@@ -1,0 +1,167 @@
+import { pseudonym, type Logger } from '../../log.js';
+import { createSendQueue, type DeadLetter, type JobCounts, type OrderedQueue, type SendJob } from '../../storage/redis/outboundQueue.js';
+import { GraphApiError, type GraphErrorKind } from './graphErrors.js';
+import type { MetaAdapter, SendOptions, SendRoute } from './metaAdapter.js';
+import type { MetaChannel, OutboundReply } from './types.js';
+
+/**
+ * Shard queues: how many users' sends run at once across all instances (one at a time per shard,
+ * so that each user's replies keep their order). Every instance runs a worker per shard.
+ */
+const SHARDS = 32;
+
+/** How long a proactive send (an officer's reply, a notice) waits for its queued delivery. */
+const DELIVERY_WAIT_MS = 45_000;
+
+const TAG = /^\[graph (throttled|transient|windowClosed|auth|permanent) (\d+) (-?\d+|-) (-?\d+|-)\] /;
+
+/** `[graph <kind> <status> <code> <subcode>]`, the head of a dead send's failed reason. */
+function tagOf(err: GraphApiError): string {
+  return `[graph ${err.kind} ${err.status} ${err.code ?? '-'} ${err.subcode ?? '-'}]`;
+}
+
+/** The Graph error a dead send's failed reason describes (a plain Error for anything else). */
+export function graphErrorOf(reason: string): Error {
+  const m = TAG.exec(reason);
+  if (!m) return new Error(reason || 'queued send failed');
+  const num = (s: string | undefined) => (s === undefined || s === '-' ? null : Number(s));
+  return new GraphApiError(m[1] as GraphErrorKind, Number(m[2]), num(m[3]), num(m[4]), reason.slice(m[0].length));
+}
+
+/** What a queued send carries besides the channel and the user. */
+export interface QueuedReply {
+  reply: OutboundReply;
+  humanAgent: boolean;
+}
+
+export interface MetaSendQueueOptions {
+  /** Redis URL (the queue opens its own connections). */
+  connection: string;
+  /** BullMQ key prefix (no trailing colon), e.g. `pln123`. */
+  prefix: string;
+  /** Tries per reply, the first included; each try is a Graph call with Graph's own retries. */
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Told when a reply is sent inline because the queue could not take it. */
+  onFallback?: (channel: MetaChannel) => void;
+  /** Run workers here (default true); false for a producer-only process (scripts). */
+  work?: boolean;
+}
+
+/**
+ * The Meta channels' outbound sends through a BullMQ queue (REDIS_URL): each reply is a job on
+ * the ordered queue keyed `<channel>:<userId>`, so one user's replies go out in order whichever
+ * instance queued them, and every instance's workers send them. A reply that keeps failing (Graph
+ * refusing it, or Graph unreachable through all attempts) lands in the dead-letter list and is
+ * recorded as a delivery failure, like an inline send that failed.
+ *
+ * The 24-hour window is checked by the adapter before a reply is queued. If the queue cannot take
+ * a reply (Redis away), it is sent inline at once (logged, counted): a reply is never dropped.
+ */
+export class MetaSendQueue implements SendRoute {
+  private readonly adapters = new Map<string, MetaAdapter>();
+  private readonly queue: OrderedQueue<SendJob>;
+  /** Jobs this instance queued that may not be done yet (for `idle`). */
+  private readonly pending = new Set<string>();
+  private lastFallbackWarnAt = 0;
+
+  constructor(private readonly options: MetaSendQueueOptions) {
+    this.queue = createSendQueue({
+      connection: options.connection,
+      prefix: options.prefix,
+      attempts: options.attempts,
+      backoffMs: options.backoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+      // A crashed instance's running send is taken over within about 15 s.
+      lockDurationMs: 10_000,
+      shards: SHARDS,
+      work: options.work ?? true,
+      log: options.log,
+      process: (job) => this.deliver(job),
+      isPermanent: (error) => error instanceof GraphApiError && !error.retryable,
+      onDeadLetter: (job, error) => this.adapterOf(job.channel)?.recordSendFailure(job.userId, error) ?? Promise.resolve(),
+    });
+  }
+
+  /** Routes the adapter's sends through the queue; its channel's jobs are sent by its `sendNow`. */
+  attach(adapter: MetaAdapter): this {
+    this.adapters.set(adapter.channel, adapter);
+    adapter.routeSends(this);
+    return this;
+  }
+
+  async send(adapter: MetaAdapter, userId: string, reply: OutboundReply, options: SendOptions & { awaitDelivery?: boolean }): Promise<string[]> {
+    const job: SendJob = { channel: adapter.channel, userId, payload: { reply, humanAgent: options.humanAgent } satisfies QueuedReply };
+    let id: string;
+    try {
+      id = await this.queue.enqueue(job, options.dedupeId ? { jobId: options.dedupeId } : {});
+    } catch (err) {
+      this.options.onFallback?.(adapter.channel);
+      if (Date.now() - this.lastFallbackWarnAt > 10_000) {
+        this.lastFallbackWarnAt = Date.now();
+        this.options.log.warn({ channel: adapter.channel, user: pseudonym(userId), err: err instanceof Error ? err.message : String(err) }, 'send queue unreachable; sending inline');
+      }
+      return adapter.sendRecorded(userId, reply, options);
+    }
+    if (options.awaitDelivery) {
+      // Recorded by the worker already when it failed; rethrown as the Graph error it was.
+      const outcome = await this.queue.outcome(id, DELIVERY_WAIT_MS);
+      if (outcome.state === 'failed') throw graphErrorOf(outcome.reason);
+      return [id];
+    }
+    this.pending.add(id);
+    // Only `idle` (tests, shutdown) empties it: keep the latest ones.
+    if (this.pending.size > 10_000) this.pending.delete(this.pending.values().next().value as string);
+    return [id];
+  }
+
+  async idle(timeoutMs = 15_000): Promise<void> {
+    const ids = [...this.pending];
+    await this.queue.settled(ids, timeoutMs);
+    for (const id of ids) this.pending.delete(id);
+  }
+
+  deadLetters(): Promise<Array<DeadLetter<SendJob>>> {
+    return this.queue.deadLetters();
+  }
+
+  retryDeadLetter(id: string): Promise<boolean> {
+    return this.queue.retryDeadLetter(id);
+  }
+
+  counts(): Promise<JobCounts> {
+    return this.queue.counts();
+  }
+
+  get health() {
+    return this.queue.health;
+  }
+
+  waitReady(timeoutMs?: number): Promise<void> {
+    return this.queue.waitReady(timeoutMs);
+  }
+
+  close(): Promise<void> {
+    for (const adapter of this.adapters.values()) adapter.routeSends(null);
+    return this.queue.close();
+  }
+
+  private async deliver(job: SendJob): Promise<void> {
+    const adapter = this.adapterOf(job.channel);
+    if (!adapter) throw new GraphApiError('permanent', 0, null, null, `the ${job.channel} channel is off on this instance`);
+    const { reply, humanAgent } = job.payload as QueuedReply;
+    try {
+      await adapter.sendNow(job.userId, reply, { humanAgent });
+    } catch (err) {
+      // The kind goes into the message (BullMQ keeps only that), for a waiting sender to rebuild it.
+      if (err instanceof GraphApiError) throw new GraphApiError(err.kind, err.status, err.code, err.subcode, `${tagOf(err)} ${err.message}`);
+      throw err;
+    }
+  }
+
+  private adapterOf(channel: string): MetaAdapter | undefined {
+    return this.adapters.get(channel);
+  }
+}
