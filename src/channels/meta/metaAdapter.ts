@@ -50,6 +50,8 @@ export interface MetaChannelData {
   photoSource?: PhotoInput;
   unsupported?: string;
   profile?: SenderProfile;
+  /** Processed again from the webhook inbox after an interruption (the bot then sends the replies its committed turn made). */
+  recovered?: boolean;
 }
 
 /** Where a Meta user is reached outside a turn: the user id is the conversation (see continueConversation). */
@@ -101,12 +103,12 @@ export class MetaAdapter extends BotAdapter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Runs one inbound message through the middleware and the bot. */
-  async processMessage(message: InboundMessage, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  /** Runs one inbound message through the middleware and the bot; `recovered` when it comes back from the webhook inbox. */
+  async processMessage(message: InboundMessage, logic: (context: TurnContext) => Promise<void>, options: { recovered?: boolean } = {}): Promise<void> {
     // Awaited before the turn: once the bot (or an officer's console) sees the message, every
     // instance sharing the store knows the window it opened.
     await this.options.windows.touch(this.channel, message.userId, Math.min(message.timestamp, this.now()));
-    const context = new TurnContext(this, this.toActivity(message));
+    const context = new TurnContext(this, this.toActivity(message, options.recovered === true));
     await this.runMiddleware(context, logic);
   }
 
@@ -215,8 +217,8 @@ export class MetaAdapter extends BotAdapter {
     }
   }
 
-  private toActivity(message: InboundMessage): Partial<Activity> {
-    const channelData: MetaChannelData = {};
+  private toActivity(message: InboundMessage, recovered: boolean): Partial<Activity> {
+    const channelData: MetaChannelData = recovered ? { recovered } : {};
     const profile = this.options.profileOf?.(message);
     if (profile) channelData.profile = profile;
     let text: string | undefined;

@@ -59,9 +59,14 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
   const queue = new KeyedQueue();
   const inFlight = new Set<Promise<void>>();
 
-  const handle = (message: InboundMessage) => {
+  // Message ids being processed here: the inbox sweep must not take one of them for an interrupted
+  // message (it would resend the replies of a turn that is only slow).
+  const processing = new Set<string>();
+  const handle = (message: InboundMessage, recovered = false): boolean => {
+    if (processing.has(message.messageId)) return false;
+    processing.add(message.messageId);
     const done = queue
-      .run(`${parts.channel}:${message.userId}`, () => adapter.processMessage(message, (context) => parts.bot.onTurn(context)))
+      .run(`${parts.channel}:${message.userId}`, () => adapter.processMessage(message, (context) => parts.bot.onTurn(context), { recovered }))
       .catch((err: unknown) => {
         parts.log.error({ channel: parts.channel, user: pseudonym(message.userId), err: err instanceof Error ? err.message : String(err) }, 'message processing failed');
       })
@@ -70,7 +75,11 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
         parts.log.warn({ channel: parts.channel, err: err instanceof Error ? err.message : String(err) }, 'webhook inbox: message not marked done (it may be processed again, harmlessly)');
       });
     inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
+    void done.finally(() => {
+      inFlight.delete(done);
+      processing.delete(message.messageId);
+    });
+    return true;
   };
 
   const router = createMetaWebhookRouter({
@@ -79,7 +88,7 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     appSecret: parts.appSecret,
     bodyLimitBytes: parts.bodyLimitBytes,
     parse: parts.parse,
-    dispatch: (messages) => messages.forEach(handle),
+    dispatch: (messages) => messages.forEach((m) => handle(m)),
     ...(parts.inbox ? { record: (messages: InboundMessage[]) => admit(parts.inbox!, messages) } : {}),
     log: parts.log,
     metrics: parts.metrics,
@@ -94,10 +103,10 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     },
     async recover(olderThanMs) {
       if (!parts.inbox) return 0;
-      // Only this channel's; a message already processed is recognised by its id and dropped.
+      // Only this channel's. A message whose turn was committed is not stepped again; the replies
+      // committed with it are sent (the interruption may have come before they were).
       const pending = (await parts.inbox.pending(olderThanMs)).filter((m) => m.channel === parts.channel);
-      pending.forEach(handle);
-      return pending.length;
+      return pending.filter((m) => handle(m, true)).length;
     },
   };
 }
