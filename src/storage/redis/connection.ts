@@ -1,4 +1,12 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IoRedisModule from 'ioredis';
+import type { Redis } from 'ioredis';
+
+/**
+ * ioredis is loaded when a connection is first opened, not when this module is imported: the
+ * service on its SQLite default never opens one and so does not carry the client in memory.
+ */
+const loadIoRedis = (): typeof IoRedisModule => createRequire(import.meta.url)('ioredis') as typeof IoRedisModule;
 import type { Logger } from '../../log.js';
 
 export interface OpenRedisOptions {
@@ -40,6 +48,7 @@ export function reconnectDelay(attempt: number, capMs: number): number {
 export function openRedis(url: string, options: OpenRedisOptions): Redis {
   const failFast = options.failFast ?? true;
   const cap = options.maxReconnectDelayMs ?? 2_000;
+  const { Redis } = loadIoRedis();
   const client = new Redis(url, {
     connectionName: options.name,
     retryStrategy: (attempt) => reconnectDelay(attempt, cap),

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { createRequire } from 'node:module';
+import type * as BullMqModule from 'bullmq';
+import type { Job, JobsOptions, Queue as BullQueue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import { RedisHealth, openRedis } from './connection.js';
@@ -130,7 +132,14 @@ export interface OrderedQueueOptions<T> {
  * Delivery is at least once: a crash between a send and its acknowledgement repeats the send.
  * Redis without persistence loses queued jobs on a restart; run the queue's Redis with AOF.
  */
+/**
+ * BullMQ is loaded when a queue is first created, not when this module is imported: the service on
+ * its SQLite default has no queues and so does not carry BullMQ (about 30 MB of memory).
+ */
+const loadBullMq = (): typeof BullMqModule => createRequire(import.meta.url)('bullmq') as typeof BullMqModule;
+
 export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQueue<T> {
+  const { Queue, UnrecoverableError, WaitingError, Worker } = loadBullMq();
   const attempts = options.attempts ?? 5;
   const backoffMs = options.backoffMs ?? 1_000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
@@ -247,13 +256,13 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
       })
     : [];
 
-  function shardOf(orderKey: string): Queue {
+  function shardOf(orderKey: string): BullQueue {
     const index = createHash('sha1').update(orderKey).digest().readUInt32BE(0) % shards;
-    return queues[index] as Queue;
+    return queues[index] as BullQueue;
   }
 
   /** `<queue>:<job id>` back to its queue and job id; null for an id not of this family. */
-  function parseId(id: string): { queue: Queue; jobId: string } | null {
+  function parseId(id: string): { queue: BullQueue; jobId: string } | null {
     const colon = id.indexOf(':');
     const queue = queues.find((q) => q.name === id.slice(0, colon));
     return colon > 0 && queue ? { queue, jobId: id.slice(colon + 1) } : null;
@@ -277,7 +286,7 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
     }
   }
 
-  async function retry(queue: Queue, jobId: string): Promise<boolean> {
+  async function retry(queue: BullQueue, jobId: string): Promise<boolean> {
     const job = (await queue.getJob(jobId)) as Job<T> | undefined;
     if (!job || !(await job.isFailed())) return false;
     if (ordered) await job.updateProgress({ attemptsMade: 0 });
