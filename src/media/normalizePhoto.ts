@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { isSrgbIccProfile } from './iccProfile.js';
+import { PixelBudget } from './pixelBudget.js';
 import { PhotoError, type NormalizedPhoto, type PhotoErrorCode, type PhotoLimits } from './photoTypes.js';
 import { sniffImageFormat, type SniffedImageFormat } from './sniffImageFormat.js';
 import { stripJpegMetadata } from './stripJpegMetadata.js';
@@ -15,28 +15,16 @@ sharp.cache(false);
 sharp.concurrency(1);
 
 /**
- * How many photos this process decodes or encodes at once; the others wait their turn (in order).
- * Each photo in flight holds decode buffers in its own libuv thread's glibc malloc arena, so fewer
- * at once means less RSS: 200 photos of 800x600, 8 at a time, grew RSS by about 60 MB unlimited
- * (that is, libuv's 4 threads), 45 MB with 3, 38 MB with 2. One more than the cores keeps them busy
- * while a photo's slot waits for the event loop between its steps (with 2 on 2 cores, throughput
- * under load dropped by a fifth). Never more than 3, so that a libuv thread stays free for file and DNS work.
+ * How many pixels this process decodes at once; a photo waits (in order) until its pixels fit. A
+ * decode holds about 3 bytes per pixel, plus what glibc keeps in the malloc arena of the libuv
+ * thread that ran it: two 12-megapixel photos at once is the most this process holds (RSS grew by
+ * about 190 MB with four), while small photos (what WhatsApp sends, about half a megapixel) are not
+ * held back at all (libuv's 4 threads are the limit then). Limiting by count instead (3 at once)
+ * made small photos queue behind each other under load: a photo keeps its place across its two
+ * steps, each a wait for the event loop, and the photo turn's median went to half a second at 64
+ * conversations. A photo larger than the budget runs alone.
  */
-const MAX_PHOTOS_AT_ONCE = Math.min(3, availableParallelism() + 1);
-let photosRunning = 0;
-const photosWaiting: (() => void)[] = [];
-
-async function oneOfFew<T>(work: () => Promise<T>): Promise<T> {
-  if (photosRunning < MAX_PHOTOS_AT_ONCE) photosRunning++;
-  else await new Promise<void>((resolve) => photosWaiting.push(resolve)); // the slot is handed over
-  try {
-    return await work();
-  } finally {
-    const next = photosWaiting.shift();
-    if (next) next();
-    else photosRunning--;
-  }
-}
+const decoding = new PixelBudget(24_000_000);
 
 /**
  * Re-encoding (slow path) with libjpeg-turbo, not mozjpeg: mozjpeg's trellis quantisation and
@@ -91,7 +79,7 @@ function wrapSharpError(err: unknown, stage: string): PhotoError {
  * hold nothing but image chunks. Animated GIF/WebP: the first frame.
  *
  * Both paths give the same bytes for the same input (the stored file is content-addressed). At most
- * three photos (two on one core) are processed at once per process; the others wait their turn.
+ * 24 megapixels are decoded at once per process (see `decoding`); the other photos wait their turn.
  *
  * Throws PhotoError tooLarge / notImage / tooManyPixels / tooSmall / corrupt.
  */
@@ -101,7 +89,7 @@ export async function normalizePhoto(input: Buffer, limits: PhotoLimits): Promis
   }
   const sniffed = sniffImageFormat(input);
   if (sniffed === undefined) throw new PhotoError('notImage', 'The bytes are not a JPEG, PNG, WebP, GIF or HEIF/AVIF image');
-  return oneOfFew(() => decodeAndStore(input, sniffed, limits));
+  return decodeAndStore(input, sniffed, limits);
 }
 
 async function decodeAndStore(input: Buffer, sniffed: SniffedImageFormat, limits: PhotoLimits): Promise<NormalizedPhoto> {
@@ -131,7 +119,7 @@ async function decodeAndStore(input: Buffer, sniffed: SniffedImageFormat, limits
     throw new PhotoError('tooSmall', `Photo is ${width}x${height}, the shortest side must be at least ${limits.minDimension}`);
   }
 
-  return (await keepJpeg(input, meta, limits, inputOptions)) ?? reencode(input, limits, inputOptions);
+  return decoding.run(width * height, async () => (await keepJpeg(input, meta, limits, inputOptions)) ?? reencode(input, limits, inputOptions));
 }
 
 /** The fast path (see normalizePhoto); undefined when the photo does not qualify for it. */
