@@ -14,7 +14,9 @@
  *    When DATABASE_URL and REDIS_URL are set, the same levels run once more against the service on
  *    PostgreSQL + Redis (bench/pgRedis.ts): a fresh schema with a random name (search_path in the
  *    URL, MIGRATE_ON_START=true) and a random REDIS_PREFIX, both removed at the end, also on errors.
- *    The 100,000-stored-conversations run is SQLite only.
+ *    The 100,000-stored-conversations run is SQLite only. One more SQLite run at the top level has
+ *    memory capped (NODE_OPTIONS=--max-old-space-size=128, MALLOC_ARENA_MAX=2), to show what
+ *    memory costs in throughput.
  *
  * The service runs as deployed: compiled first (`npm run build`, as `npm start` does), then
  * `node dist/src/main.js`.
@@ -74,6 +76,10 @@ const TARGET = { ratio: 0.35, p99Ms: 40, rssMb: 200, rssGrowth: 0.1 };
 const SERVICE_URL = 'http://127.0.0.1:9/';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The memory-capped run's settings (environment of the service), and how the report names them. */
+const MEMORY_CAPPED = { NODE_OPTIONS: '--max-old-space-size=128', MALLOC_ARENA_MAX: '2' };
+const MEMORY_CAPPED_LABEL = 'NODE_OPTIONS=--max-old-space-size=128 MALLOC_ARENA_MAX=2';
 
 /** The service as `npm start` runs it: compiled JavaScript. */
 const SERVICE = 'dist/src/main.js';
@@ -150,6 +156,17 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
   const manyStored = countConversations(dataDir);
   levels.push({ ...big!, stored: `≥ ${filled.after.toLocaleString('en')} (${manyStored.toLocaleString('en')} after)`, ceilingTurnsPerSec: ceilingAt.get(TOP) });
 
+  // ---- the same service with memory capped: V8's old space and glibc's malloc arenas -----------
+  // V8 lets a busy process's heap grow far past what is live before it collects (about 60 MB live,
+  // 250 MB of heap at 64 conversations), and each libuv thread that decoded a photo keeps its own
+  // malloc arena. Capping both trades CPU (more collections) for memory; this run shows the trade.
+  const cappedDir = makeTempDir('pln123-bench-capped-');
+  const capped = await startChild('service (memory capped)', ROOT, SERVICE, { ...serviceEnv, DATA_DIR: cappedDir, ...MEMORY_CAPPED });
+  const [cappedRun] = await runLevels(capped, `service, SQLite, ${MEMORY_CAPPED_LABEL}`, '/api/messages', 'dialog', factory, [TOP], 'capped');
+  await stopChild(capped);
+  removeTempDir(cappedDir);
+  levels.push({ ...cappedRun!, stored: `≤ ${fewStored.toLocaleString('en')}`, ceilingTurnsPerSec: ceilingAt.get(TOP) });
+
   const service = runs.find((m) => m.concurrency === TOP)!;
   const ceil = ceilingAt.get(TOP) ?? NaN;
 
@@ -189,13 +206,21 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     { target: `p99 per turn at ${TOP} < ${TARGET.p99Ms} ms`, measured: `${fmt(service.p99)} ms`, pass: service.p99 < TARGET.p99Ms },
     { target: `peak RSS < ${TARGET.rssMb} MB (every level, both runs)`, measured: `${fmt(peak)} MB`, pass: peak < TARGET.rssMb },
     {
+      target: `peak RSS < ${TARGET.rssMb} MB at ${TOP}, memory capped (${MEMORY_CAPPED_LABEL})`,
+      measured: `${fmt(cappedRun!.peakRssMb)} MB, at ${fmt(cappedRun!.turnsPerSec)} turns/s (${fmt((100 * cappedRun!.turnsPerSec) / ceil)}% of the ceiling), p99 ${fmt(cappedRun!.p99)} ms`,
+      pass: cappedRun!.peakRssMb < TARGET.rssMb,
+    },
+    {
       target: `RSS with ${PREFILL.toLocaleString('en')} more stored grows < ${TARGET.rssGrowth * 100}% (peak at ${TOP}, and idle after start)`,
       measured: `peak ${fmt(service.peakRssMb)} → ${fmt(big!.peakRssMb)} MB (${pctChange(growth)}), idle ${fmt(idleFew)} → ${fmt(idleMany)} MB (${pctChange(idleGrowth)})`,
       pass: growth < TARGET.rssGrowth && idleGrowth < TARGET.rssGrowth,
     },
   ];
   const stepLine = (m: Measured, label: string | number) => `  ${label}: ${m.perStep.map((s) => `${s.name} ${fmt(s.p50)}/${fmt(s.p99)}`).join(', ')}`;
-  const perStep = [...runs, big!].map((m, i) => stepLine(m, i === runs.length ? `${TOP} (${PREFILL.toLocaleString('en')} more stored)` : m.concurrency));
+  const perStep = [
+    ...[...runs, big!].map((m, i) => stepLine(m, i === runs.length ? `${TOP} (${PREFILL.toLocaleString('en')} more stored)` : m.concurrency)),
+    stepLine(cappedRun!, `${TOP} (memory capped)`),
+  ];
   const perStepPg = pgRuns.map((m) => stepLine(m, `${m.concurrency} (PostgreSQL + Redis)`));
   const serviceErrors = levels.reduce((n, m) => n + (m.target === ceilingRuns[0]?.target ? 0 : m.errors), 0);
   const ceilingErrors = ceilingRuns.reduce((n, m) => n + m.errors, 0);
