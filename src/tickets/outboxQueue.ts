@@ -67,7 +67,11 @@ export class OutboxQueue {
         await deliverNotices(tickets, options.notify);
       },
       isPermanent: (error) => error instanceof OutboxEntryDead || isPermanentFailure(error),
-      onDeadLetter: ({ key }) => tickets.markDead(key),
+      // An applicant told to wait hears at once that the request was given up (not at the next sweep).
+      onDeadLetter: async ({ key }) => {
+        await tickets.markDead(key);
+        await deliverNotices(tickets, options.notify);
+      },
     });
   }
 

@@ -22,8 +22,9 @@ export interface OutboxRetrierOptions {
 }
 
 /**
- * Sends the late numbers of the requests filed since their applicants were told to wait, each
- * exactly once across instances (claimed in the database first). Used by the retrier's rounds and
+ * Sends the late numbers of the requests filed since their applicants were told to wait (or, for
+ * a request given up, that an officer follows it up), each exactly once across instances (claimed
+ * in the database first). Used by the retrier's rounds and
  * by the queue's worker right after a filing.
  */
 export async function deliverNotices(tickets: NoticeTickets, notify: Notify): Promise<void> {
@@ -34,7 +35,7 @@ export async function deliverNotices(tickets: NoticeTickets, notify: Notify): Pr
     } catch {
       outcome = 'retry';
     }
-    await tickets.noticeDone(entry.idempotencyKey, outcome);
+    await tickets.noticeDone(entry.idempotencyKey, outcome, entry.state === 'done' ? 'number' : 'givenUp');
   }
 }
 

@@ -25,7 +25,12 @@ export interface OutboxEntry {
 }
 
 /** Where a notice ends: reached the applicant, cannot reach them, or back to `wanted` for a later try. */
-export type NoticeOutcome = 'sent' | 'failed' | 'wanted';
+/**
+ * Where a notice stands: `wanted` (to send), `sending` (claimed), `sent` (the number reached the
+ * applicant), `failed` (cannot reach them), `givenUp` (they were told the request could not be
+ * recorded; should it be filed after all, e.g. revived by an operator, the number is still sent).
+ */
+export type NoticeOutcome = 'sent' | 'failed' | 'wanted' | 'givenUp';
 
 /**
  * The storage of the ticket outbox (`ticket_outbox`), behind `TicketService`, which holds every
@@ -99,6 +104,13 @@ export function toOutboxEntry(row: OutboxRow): OutboxEntry {
     updatedAt: row.updated_at,
   };
 }
+
+/**
+ * The notices to send (the same condition in both stores): the number of a request filed since the
+ * applicant was told to wait, or the news that a request they were told to wait for was given up
+ * (dead), or the number of one filed after all since they were told so.
+ */
+export const CLAIMABLE_NOTICE = "(notice = 'wanted' AND (state = 'done' OR dead_at IS NOT NULL)) OR (notice = 'givenUp' AND state = 'done')";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ticket_outbox (
@@ -212,11 +224,11 @@ export class SqliteOutboxStore implements OutboxStore {
   /** Each row claimed by its own conditional UPDATE, so two processes on the file never both get it. */
   async claimNotices(): Promise<OutboxEntry[]> {
     const keys = this.db
-      .prepare<[], { idempotency_key: string }>("SELECT idempotency_key FROM ticket_outbox WHERE state = 'done' AND notice = 'wanted' ORDER BY created_at")
+      .prepare<[], { idempotency_key: string }>(`SELECT idempotency_key FROM ticket_outbox WHERE ${CLAIMABLE_NOTICE} ORDER BY created_at`)
       .all();
     const claimed: OutboxEntry[] = [];
     for (const { idempotency_key: key } of keys) {
-      const info = this.db.prepare("UPDATE ticket_outbox SET notice = 'sending' WHERE idempotency_key = ? AND notice = 'wanted'").run(key);
+      const info = this.db.prepare(`UPDATE ticket_outbox SET notice = 'sending' WHERE idempotency_key = ? AND (${CLAIMABLE_NOTICE})`).run(key);
       const row = info.changes > 0 ? this.row(key) : undefined;
       if (row) claimed.push(toOutboxEntry(row));
     }

@@ -1,5 +1,5 @@
 import type { PgPool } from '../storage/postgres/pool.js';
-import { toOutboxEntry, type NoticeOutcome, type OutboxEntry, type OutboxRow, type OutboxStore } from './outboxStore.js';
+import { CLAIMABLE_NOTICE, toOutboxEntry, type NoticeOutcome, type OutboxEntry, type OutboxRow, type OutboxStore } from './outboxStore.js';
 import type { TicketRequest } from './types.js';
 
 /**
@@ -94,7 +94,7 @@ export class PgOutboxStore implements OutboxStore {
   async claimNotices(): Promise<OutboxEntry[]> {
     const { rows } = await this.pool.query<OutboxRow>(
       `WITH claimed AS (
-         UPDATE ticket_outbox SET notice = 'sending' WHERE state = 'done' AND notice = 'wanted' RETURNING *
+         UPDATE ticket_outbox SET notice = 'sending' WHERE ${CLAIMABLE_NOTICE} RETURNING *
        )
        SELECT * FROM claimed ORDER BY created_at, idempotency_key COLLATE "C"`,
     );

@@ -93,16 +93,22 @@ export class TicketService {
   }
 
   /**
-   * Rows filed since the applicant was told to wait, each claimed by a conditional UPDATE so that
-   * two drains (or two instances) never both send the number.
+   * Rows whose applicant, told to wait, is owed news: filed since (state `done`: the number), or
+   * given up (dead: that it could not be recorded and an officer follows it up). Each is claimed by
+   * a conditional UPDATE so that two drains (or two instances) never both send it.
    */
   claimNotices(): Promise<OutboxEntry[]> {
     return this.outbox.claimNotices();
   }
 
-  /** The number reached the applicant (`sent`), or cannot (`failed`: the failure is recorded elsewhere); `retry` puts it back. */
-  noticeDone(idempotencyKey: string, outcome: 'sent' | 'failed' | 'retry'): Promise<void> {
-    return this.outbox.noticeDone(idempotencyKey, outcome === 'retry' ? 'wanted' : outcome);
+  /**
+   * The news reached the applicant (`sent`), or cannot (`failed`: the failure is recorded
+   * elsewhere); `retry` puts it back. `told` is what was sent: the news that the request was given
+   * up is kept apart (`givenUp`), so that the number still follows if it is filed after all.
+   */
+  noticeDone(idempotencyKey: string, outcome: 'sent' | 'failed' | 'retry', told: 'number' | 'givenUp' = 'number'): Promise<void> {
+    if (outcome === 'retry') return this.outbox.noticeDone(idempotencyKey, 'wanted');
+    return this.outbox.noticeDone(idempotencyKey, outcome === 'sent' && told === 'givenUp' ? 'givenUp' : outcome);
   }
 
   /** How many rows are not filed yet (metrics, /readyz detail). */

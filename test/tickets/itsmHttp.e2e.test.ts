@@ -99,6 +99,25 @@ describe('filing in the real ITSM and APKT', () => {
     expect(texts(user.newSends())).toEqual([doneText([...itsm.itsm.values()].at(-1)!.number)]);
   });
 
+  it('a request recorded while the ITSM was down and then refused (HTTP 400): the applicant is told, once, that an officer follows it up', async () => {
+    itsm.down = true;
+    const user = new MetaUser(run, graph, 'whatsapp', '6281600000005');
+    await applyUpToSubmit(user);
+    expect(await user.say('kirim')).toEqual([said('whatsapp', 'seller.queued')]);
+    itsm.down = false;
+    itsm.refuseWith = 400;
+    try {
+      await run.service.outbox.kick(); // refused: given up (a dead letter)
+      await run.service.outbox.kick();
+      const told = texts(user.newSends());
+      expect(told).toEqual([said('whatsapp', 'filing.givenUp', { phone: '0812-3456-7890', email: 'budi.santoso@gmail.com' })]);
+      await run.service.outbox.kick();
+      expect(user.newSends()).toEqual([]);
+    } finally {
+      itsm.refuseWith = null;
+    }
+  });
+
   it('a refusal (HTTP 400) is not "recorded": the applicant can try again, nothing is promised', async () => {
     itsm.refuseWith = 400;
     const user = new MetaUser(run, graph, 'whatsapp', '6281600000004');

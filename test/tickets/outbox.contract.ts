@@ -224,6 +224,30 @@ export function describeTicketOutbox(name: string, harness: () => TicketBackendH
       expect(await a.service.entry('late-02')).toMatchObject({ notice: 'failed' });
     });
 
+    it('hands out a given-up request\'s notice once, and the number after all if it is filed later', async () => {
+      const a = await instance();
+      const b = await instance();
+      a.port.faults = { itsm: 'before', retryable: false };
+      await expect(a.service.file(makeRequest({ idempotencyKey: 'given-up' }))).rejects.toThrow();
+      await a.service.wantNotice('given-up');
+      expect(await a.service.entry('given-up')).toMatchObject({ deadAt: expect.any(String) });
+      const [claimed] = await Promise.all([a.service.claimNotices(), b.service.claimNotices()]).then((r) => r.flat());
+      expect(claimed).toMatchObject({ idempotencyKey: 'given-up', state: 'pending', notice: 'sending', itsmNumber: null });
+      await a.service.noticeDone('given-up', 'sent', 'givenUp');
+      expect(await b.service.entry('given-up')).toMatchObject({ notice: 'givenUp' });
+      expect(await b.service.claimNotices()).toEqual([]);
+
+      // An operator revives it and it is filed: the applicant, told it was given up, gets the number.
+      expect(await b.service.revive('given-up')).toBe(true);
+      a.port.faults = {};
+      expect(await b.service.drainPending()).toEqual({ completed: 1, failed: 0 });
+      const [filed] = await b.service.claimNotices();
+      expect(filed).toMatchObject({ idempotencyKey: 'given-up', state: 'done', itsmNumber: expect.stringMatching(/^ITSM-/) });
+      await b.service.noticeDone('given-up', 'sent');
+      expect(await a.service.entry('given-up')).toMatchObject({ notice: 'sent' });
+      expect(await a.service.claimNotices()).toEqual([]);
+    });
+
     it('claims notices oldest first', async () => {
       const clock = fixedClock('2026-11-24T03:00:00.000Z');
       const { service } = await instance({ now: clock.now });
