@@ -10,6 +10,9 @@ import type { MetaChannel, OutboundReply } from './types.js';
  */
 const SHARDS = 32;
 
+/** How long a queued turn reply may wait while Redis is unreachable before it is sent inline. */
+const STRANDED_AFTER_MS = 3_000;
+
 /** How long a proactive send (an officer's reply, a notice) waits for its queued delivery. */
 const DELIVERY_WAIT_MS = 45_000;
 
@@ -63,8 +66,9 @@ export interface MetaSendQueueOptions {
 export class MetaSendQueue implements SendRoute {
   private readonly adapters = new Map<string, MetaAdapter>();
   private readonly queue: OrderedQueue<SendJob>;
-  /** Jobs this instance queued that may not be done yet (for `idle`). */
-  private readonly pending = new Set<string>();
+  /** Turn replies this instance queued that may not be done yet, with what to send should Redis lose them. */
+  private readonly pending = new Map<string, { adapter: MetaAdapter; userId: string; reply: OutboundReply; options: SendOptions; queuedAt: number }>();
+  private watching: NodeJS.Timeout | null = null;
   private lastFallbackWarnAt = 0;
 
   constructor(private readonly options: MetaSendQueueOptions) {
@@ -111,16 +115,61 @@ export class MetaSendQueue implements SendRoute {
       if (outcome.state === 'failed') throw graphErrorOf(outcome.reason);
       return [id];
     }
-    this.pending.add(id);
-    // Only `idle` (tests, shutdown) empties it: keep the latest ones.
-    if (this.pending.size > 10_000) this.pending.delete(this.pending.values().next().value as string);
+    this.pending.set(id, { adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now() });
+    // A bound, should the watch fall behind: the oldest are forgotten first.
+    if (this.pending.size > 10_000) this.pending.delete(this.pending.keys().next().value as string);
+    this.watch();
     return [id];
   }
 
   async idle(timeoutMs = 15_000): Promise<void> {
-    const ids = [...this.pending];
+    const ids = [...this.pending.keys()];
     await this.queue.settled(ids, timeoutMs);
+    await this.checkPending();
     for (const id of ids) this.pending.delete(id);
+  }
+
+  /**
+   * A turn's replies are handed to the queue without waiting for their delivery; this watch, once a
+   * second while any is outstanding, forgets those delivered or dead and sends inline those that
+   * will not be sent: lost by Redis (a restart without persistence empties the queue), or still
+   * queued while Redis has been unreachable (no worker can send them; the service keeps answering
+   * inline meanwhile). At least once, never dropped: should Redis come back with the job after
+   * all, it is sent twice; and a reply sent inline this way may arrive after a later one.
+   */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = setInterval(() => {
+      if (this.pending.size === 0) {
+        if (this.watching) clearInterval(this.watching);
+        this.watching = null;
+        return;
+      }
+      void this.checkPending().catch((err: unknown) => this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'send queue: watch of queued replies failed'));
+    }, 1_000);
+    this.watching.unref();
+  }
+
+  private checking: Promise<void> | null = null;
+
+  private checkPending(): Promise<void> {
+    this.checking ??= (async () => {
+      for (const [id, sent] of [...this.pending]) {
+        const state = await this.queue.stateOf(id);
+        if (state === 'pending' || (state === 'unreachable' && Date.now() - sent.queuedAt < STRANDED_AFTER_MS)) continue;
+        this.pending.delete(id);
+        if (state === 'completed' || state === 'failed') continue;
+        this.options.onFallback?.(sent.adapter.channel);
+        this.options.log.warn(
+          { channel: sent.adapter.channel, user: pseudonym(sent.userId), why: state },
+          state === 'lost' ? 'send queue: a queued reply was lost by Redis; sending it inline' : 'send queue: Redis unreachable with a reply still queued; sending it inline',
+        );
+        await sent.adapter.sendRecorded(sent.userId, sent.reply, sent.options).catch(() => undefined); // a failure is recorded by the adapter
+      }
+    })().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
   }
 
   deadLetters(): Promise<Array<DeadLetter<SendJob>>> {
@@ -145,6 +194,8 @@ export class MetaSendQueue implements SendRoute {
 
   close(): Promise<void> {
     for (const adapter of this.adapters.values()) adapter.routeSends(null);
+    if (this.watching) clearInterval(this.watching);
+    this.watching = null;
     return this.queue.close();
   }
 

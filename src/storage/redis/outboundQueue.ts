@@ -58,6 +58,11 @@ export interface OrderedQueue<T> {
   settled(ids: Iterable<string>, timeoutMs?: number): Promise<void>;
   /** Waits for one job (id as `enqueue` returned it) to complete or die, up to `timeoutMs`. */
   outcome(id: string, timeoutMs: number): Promise<JobOutcome>;
+  /**
+   * Where a job stands now, without waiting: `lost` when Redis does not know it (a Redis restart
+   * without persistence dropped it), `unreachable` while Redis is away.
+   */
+  stateOf(id: string): Promise<'completed' | 'failed' | 'pending' | 'lost' | 'unreachable'>;
   /** The queue's own connections, for /readyz and logs. */
   readonly health: RedisHealth;
   /** Resolves once connected and configured (enqueue fails fast before that). */
@@ -350,6 +355,15 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
       const all = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed')));
       const sum = (state: string) => all.reduce((n, counts) => n + (counts[state] ?? 0), 0);
       return { waiting: sum('waiting') + sum('prioritized'), active: sum('active'), delayed: sum('delayed'), failed: sum('failed') };
+    },
+
+    async stateOf(id) {
+      const parsed = parseId(id);
+      if (!parsed) return 'lost';
+      if (producer.status !== 'ready') return 'unreachable';
+      const state = await parsed.queue.getJobState(parsed.jobId).catch(() => 'unreachable' as const);
+      if (state === 'completed' || state === 'failed' || state === 'unreachable') return state;
+      return state === 'unknown' ? 'lost' : 'pending';
     },
 
     async outcome(id, timeoutMs) {
