@@ -113,7 +113,8 @@ export class MetaSendQueue implements SendRoute {
       // Recorded by the worker already when it failed; rethrown as the Graph error it was.
       const outcome = await this.queue.outcome(id, DELIVERY_WAIT_MS);
       if (outcome.state === 'failed') throw graphErrorOf(outcome.reason);
-      return [id];
+      if (outcome.state === 'completed') return [id];
+      // Not known to be delivered (Redis away, or still retrying): watched like a turn's reply.
     }
     this.pending.set(id, { adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now() });
     // A bound, should the watch fall behind: the oldest are forgotten first.
