@@ -52,7 +52,17 @@ interface Instance {
 interface Applicant {
   id: string;
   expected: ExpectedReply[];
+  /**
+   * Under way when redis-server is killed: a reply queued just before may be lost with Redis and
+   * is then sent inline by the service, at least once; one delivered just before the kill but not
+   * yet seen as delivered may so come twice. Its replies are checked for order and loss, each
+   * counted once.
+   */
+  atLeastOnce?: boolean;
 }
+
+/** Each text once, at its first place. */
+const firstSeen = (texts: string[]): string[] => texts.filter((text, i) => texts.indexOf(text) === i);
 
 const LOCK_DEGRADED = 'redis unavailable: conversation turns are ordered per instance only until it is back';
 const LOCK_BACK = 'redis is back: conversation turns are locked across instances again';
@@ -120,8 +130,10 @@ describe.skipIf(!ready)('Redis killed and restarted under two instances', () => 
     const res = await postWhatsApp(target.url, stepWebhook(graph, a.id, n, photo));
     expect(res.status, `${a.id}: webhook of step ${n}`).toBe(200);
     a.expected.push(...repliesOf(n, n + 1));
-    await waitForSends(graph, a.id, a.expected.length);
-    expect(describeMismatch(graph.textsTo(a.id), a.expected), `${a.id} after step ${n}`).toBeNull();
+    if (a.atLeastOnce) await waitFor(() => firstSeen(graph.textsTo(a.id)).length >= a.expected.length, 20_000, `${a.id}: the replies to step ${n}`);
+    else await waitForSends(graph, a.id, a.expected.length);
+    const received = a.atLeastOnce ? firstSeen(graph.textsTo(a.id)) : graph.textsTo(a.id);
+    expect(describeMismatch(received, a.expected), `${a.id} after step ${n}`).toBeNull();
   }
 
   /** The rest of an application from step `from`, each message to the other instance than the one before. */
@@ -170,6 +182,7 @@ describe.skipIf(!ready)('Redis killed and restarted under two instances', () => 
 
     // ---- applications in flight, then SIGKILL of redis-server -------------------------------
     const inFlight = Array.from({ length: 6 }, () => fresh());
+    for (const a of [...inFlight, probeA, probeB]) a.atLeastOnce = true;
     const running = Promise.all([...inFlight.map((a) => complete(a, 0, 40)), complete(probeA, 1, 40), complete(probeB, 1, 40)]);
     await waitFor(() => inFlight.every((a) => graph.sendsTo(a.id).length >= 4), 20_000, 'the applications to be under way');
     const killedAt = Date.now();
@@ -235,11 +248,15 @@ describe.skipIf(!ready)('Redis killed and restarted under two instances', () => 
       'SELECT conversation_id, COUNT(*)::int AS n, array_agg(number) AS numbers FROM itsm_tickets GROUP BY conversation_id',
     );
     expect(tickets.rows).toHaveLength(all.length);
+    let sentTwice = 0;
     for (const a of all) {
       const row = tickets.rows.find((r) => r.conversation_id === a.id);
       expect(row?.n, `${a.id}: tickets`).toBe(1);
-      const announced = graph.textsTo(a.id).filter((text) => ITSM_NUMBER.test(text));
+      const texts = graph.textsTo(a.id);
+      const announced = (a.atLeastOnce ? firstSeen(texts) : texts).filter((text) => ITSM_NUMBER.test(text));
       expect(announced).toHaveLength(1);
+      if (a.atLeastOnce) sentTwice += texts.length - firstSeen(texts).length;
+      else expect(firstSeen(texts), `${a.id}: a reply sent twice`).toHaveLength(texts.length);
       expect(ITSM_NUMBER.exec(announced[0]!)?.[0]).toBe(row?.numbers[0]);
     }
     expect((await pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM apkt_records')).rows[0]?.n).toBe(all.length);
@@ -255,7 +272,7 @@ describe.skipIf(!ready)('Redis killed and restarted under two instances', () => 
     console.log(
       `Redis outage: ${outageMs} ms; applications in flight at the kill finished ${inFlightDoneAt - killedAt} ms after it, ${duringApplicants.length} more completed during the outage; ` +
         `lock releases that failed at the kill (logged): ${releaseFailed.join(' + ')}; "redis is back" logged WHILE REDIS WAS STILL DOWN: ${falseBack.join(' + ')} time(s); clients reconnected ${reconnectMs} ms after redis-server was back; ` +
-        `${all.length} conversations, ${tickets.rows.length} tickets, none duplicated`,
+        `${all.length} conversations, ${tickets.rows.length} tickets, none duplicated; replies of the applications under way at the kill sent twice (at least once): ${sentTwice}`,
     );
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pseudonym, type Logger } from '../../log.js';
 import { createSendQueue, type DeadLetter, type JobCounts, type OrderedQueue, type SendJob } from '../../storage/redis/outboundQueue.js';
 import { GraphApiError, type GraphErrorKind } from './graphErrors.js';
@@ -9,6 +10,9 @@ import type { MetaChannel, OutboundReply } from './types.js';
  * so that each user's replies keep their order). Every instance runs a worker per shard.
  */
 const SHARDS = 32;
+
+/** How often the replies queued here and not yet seen sent are looked up (those the worker here sent are ticked off at once). */
+const WATCH_EVERY_MS = 250;
 
 /** How long a queued turn reply may wait while Redis is unreachable before it is sent inline. */
 const STRANDED_AFTER_MS = 3_000;
@@ -35,6 +39,8 @@ export function graphErrorOf(reason: string): Error {
 export interface QueuedReply {
   reply: OutboundReply;
   humanAgent: boolean;
+  /** Which queueing this is (random): the instance that queued it learns at once when its own worker sent it. */
+  ref?: string;
 }
 
 export interface MetaSendQueueOptions {
@@ -67,7 +73,9 @@ export class MetaSendQueue implements SendRoute {
   private readonly adapters = new Map<string, MetaAdapter>();
   private readonly queue: OrderedQueue<SendJob>;
   /** Turn replies this instance queued that may not be done yet, with what to send should Redis lose them. */
-  private readonly pending = new Map<string, { adapter: MetaAdapter; userId: string; reply: OutboundReply; options: SendOptions; queuedAt: number }>();
+  private readonly pending = new Map<string, { adapter: MetaAdapter; userId: string; reply: OutboundReply; options: SendOptions; queuedAt: number; ref: string }>();
+  /** `ref` -> job id of the pending sends, for the worker here to tick them off once sent. */
+  private readonly pendingByRef = new Map<string, string>();
   private watching: NodeJS.Timeout | null = null;
   private lastFallbackWarnAt = 0;
 
@@ -97,7 +105,8 @@ export class MetaSendQueue implements SendRoute {
   }
 
   async send(adapter: MetaAdapter, userId: string, reply: OutboundReply, options: SendOptions & { awaitDelivery?: boolean }): Promise<string[]> {
-    const job: SendJob = { channel: adapter.channel, userId, payload: { reply, humanAgent: options.humanAgent } satisfies QueuedReply };
+    const ref = randomUUID();
+    const job: SendJob = { channel: adapter.channel, userId, payload: { reply, humanAgent: options.humanAgent, ref } satisfies QueuedReply };
     let id: string;
     try {
       id = await this.queue.enqueue(job, options.dedupeId ? { jobId: options.dedupeId } : {});
@@ -116,9 +125,12 @@ export class MetaSendQueue implements SendRoute {
       if (outcome.state === 'completed') return [id];
       // Not known to be delivered (Redis away, or still retrying): watched like a turn's reply.
     }
-    this.pending.set(id, { adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now() });
+    // Sent already by the worker here (it can be that quick): nothing to watch.
+    if (this.sentHere.delete(ref)) return [id];
+    this.pending.set(id, { adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now(), ref });
+    this.pendingByRef.set(ref, id);
     // A bound, should the watch fall behind: the oldest are forgotten first.
-    if (this.pending.size > 10_000) this.pending.delete(this.pending.keys().next().value as string);
+    if (this.pending.size > 10_000) this.forget(this.pending.keys().next().value as string);
     this.watch();
     return [id];
   }
@@ -127,12 +139,33 @@ export class MetaSendQueue implements SendRoute {
     const ids = [...this.pending.keys()];
     await this.queue.settled(ids, timeoutMs);
     await this.checkPending();
-    for (const id of ids) this.pending.delete(id);
+    for (const id of ids) this.forget(id);
+  }
+
+  private forget(id: string): void {
+    const entry = this.pending.get(id);
+    if (entry) this.pendingByRef.delete(entry.ref);
+    this.pending.delete(id);
+  }
+
+  /** Refs sent by the worker here before their queueing call returned (bounded). */
+  private readonly sentHere = new Set<string>();
+
+  /** The worker here sent the reply queued as `ref`: the instance that queued it, if this one, stops watching it. */
+  private sentByThisInstance(ref: string | undefined): void {
+    if (!ref) return;
+    const id = this.pendingByRef.get(ref);
+    if (id !== undefined) {
+      this.forget(id);
+      return;
+    }
+    this.sentHere.add(ref);
+    if (this.sentHere.size > 1_000) this.sentHere.delete(this.sentHere.values().next().value as string);
   }
 
   /**
-   * A turn's replies are handed to the queue without waiting for their delivery; this watch, once a
-   * second while any is outstanding, forgets those delivered or dead and sends inline those that
+   * A turn's replies are handed to the queue without waiting for their delivery; this watch, every
+   * quarter of a second while any is outstanding, forgets those delivered or dead and sends inline those that
    * will not be sent: lost by Redis (a restart without persistence empties the queue), or still
    * queued while Redis has been unreachable (no worker can send them; the service keeps answering
    * inline meanwhile). At least once, never dropped: should Redis come back with the job after
@@ -147,7 +180,7 @@ export class MetaSendQueue implements SendRoute {
         return;
       }
       void this.checkPending().catch((err: unknown) => this.options.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'send queue: watch of queued replies failed'));
-    }, 1_000);
+    }, WATCH_EVERY_MS);
     this.watching.unref();
   }
 
@@ -157,8 +190,9 @@ export class MetaSendQueue implements SendRoute {
     this.checking ??= (async () => {
       for (const [id, sent] of [...this.pending]) {
         const state = await this.queue.stateOf(id);
+        if (!this.pending.has(id)) continue; // sent by the worker here meanwhile
         if (state === 'pending' || (state === 'unreachable' && Date.now() - sent.queuedAt < STRANDED_AFTER_MS)) continue;
-        this.pending.delete(id);
+        this.forget(id);
         if (state === 'completed' || state === 'failed') continue;
         this.options.onFallback?.(sent.adapter.channel);
         this.options.log.warn(
@@ -203,9 +237,10 @@ export class MetaSendQueue implements SendRoute {
   private async deliver(job: SendJob): Promise<void> {
     const adapter = this.adapterOf(job.channel);
     if (!adapter) throw new GraphApiError('permanent', 0, null, null, `the ${job.channel} channel is off on this instance`);
-    const { reply, humanAgent } = job.payload as QueuedReply;
+    const { reply, humanAgent, ref } = job.payload as QueuedReply;
     try {
       await adapter.sendNow(job.userId, reply, { humanAgent });
+      this.sentByThisInstance(ref);
     } catch (err) {
       // The kind goes into the message (BullMQ keeps only that), for a waiting sender to rebuild it.
       if (err instanceof GraphApiError) throw new GraphApiError(err.kind, err.status, err.code, err.subcode, `${tagOf(err)} ${err.message}`);
