@@ -102,6 +102,14 @@ describe('decodeDataUrl', () => {
   it('decodes base64 (with line breaks) and percent-encoding', () => {
     expect(decodeDataUrl('data:image/png;base64,AAEC\r\n/w==', 100)).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(decodeDataUrl('data:,%00%01%ff%41B', 100)).toEqual(Buffer.from([0, 1, 255, 0x41, 0x42]));
+    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+    expect(decodeDataUrl(`data:image/jpeg;base64,${bytes.toString('base64')}`, 5000)).toEqual(bytes);
+    expect(decodeDataUrl(`data:image/jpeg;base64,${bytes.toString('base64url')}`, 5000)).toEqual(bytes);
+  });
+
+  it('refuses base64 with characters that are not base64', () => {
+    for (const payload of ['AA!!EC/w==', 'AAEC/w==ä', 'AAEC\u0000/w=='])
+      expect(() => decodeDataUrl(`data:image/png;base64,${payload}`, 100)).toThrow(expect.objectContaining({ code: 'downloadFailed' }));
   });
 
   it('refuses an over-size payload with tooLarge and a non-data URL with downloadFailed', () => {
