@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
     await waitUntil(() => graph.textsTo(customerId).includes('Halo Pak Budi, saya Sari. Usahanya di kota mana?'));
     await expectText(byTestId('transcript').locator('[data-from="agent"]').last(), 'Halo Pak Budi, saya Sari.');
     // The newest message is in view: the transcript follows the conversation.
-    await page.waitForFunction(`(() => {
+    await inPageUntil(`(() => {
       const wrap = document.querySelector('.conv__transcript');
       return wrap !== null && wrap.scrollHeight - wrap.scrollTop - wrap.clientHeight < 48;
     })()`);
@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
     await waitUntil(() => customer.newSends().length > 0 || graph.textsTo(customerId).some((x) => x.startsWith(t('id', 'officer.handedBack'))));
     const tail = graph.textsTo(customerId).slice(-2);
     expect(tail).toEqual([said('whatsapp', 'officer.handedBack'), expect.stringContaining(t('id', 'fields.city.question'))]);
-    await page.waitForFunction(`!document.querySelector('[data-testid="active-list"] [data-handoff-id="${itemId}"]')`);
+    await page.locator(`[data-testid="active-list"] [data-handoff-id="${itemId}"]`).waitFor({ state: 'detached' });
     expect(await customer.say('malang')).toEqual([expect.stringContaining(t('id', 'fields.province.question'))]);
     expect(dialogs).toEqual([]);
   });
@@ -140,6 +140,19 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
   expect(await locator.first().innerText()).toContain(text);
+}
+
+/**
+ * Polls an expression inside the page. Not `page.waitForFunction`: its polling evaluates the predicate
+ * with eval in the page, which the console's CSP (no 'unsafe-eval') refuses once it has to poll;
+ * `page.evaluate` runs through the DevTools protocol, which the CSP does not govern.
+ */
+async function inPageUntil(expression: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error('condition in the page not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
