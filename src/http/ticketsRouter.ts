@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { TicketService } from '../tickets/ticketService.js';
 import { REPLY_AUTHOR_MAX, REPLY_STATUS_MAX, REPLY_TEXT_MAX, type TicketReply, type TicketView } from '../tickets/types.js';
+import { bearerChecker } from './bearerToken.js';
 
 export interface TicketsRouterOptions {
   tickets: Pick<TicketService, 'get' | 'addReply'>;
@@ -49,7 +49,9 @@ const WWW_AUTHENTICATE = 'Bearer realm="pln123-tickets"';
  */
 export function createTicketsRouter(opts: TicketsRouterOptions): express.Router {
   const router = express.Router();
-  const authorized = bearerChecker(opts.token);
+  // No token configured: the API refuses every request. It is never open by default, since a
+  // ticket holds the applicant's name, phone and email.
+  const authorized = bearerChecker(opts.token, 'closed');
 
   router.use('/api/tickets', (req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store');
@@ -139,27 +141,3 @@ const bodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
   }
   next(err);
 };
-
-type Verdict = 'ok' | 'missing' | 'invalid';
-
-/**
- * Checks `Authorization: Bearer <token>` in constant time: both sides are reduced to HMAC-SHA256
- * digests under a per-process random key, so `timingSafeEqual` always compares 32 bytes and the
- * comparison leaks neither the token's content nor its length.
- */
-function bearerChecker(token: string | undefined): (header: string | undefined) => Verdict {
-  // No token configured: the API is disabled and every request is refused. It is never open by
-  // default, since a ticket holds the applicant's name, phone and email.
-  if (token === undefined || token.trim() === '') {
-    return (header) => (header ? 'invalid' : 'missing');
-  }
-  const key = crypto.randomBytes(32);
-  const digest = (s: string) => crypto.createHmac('sha256', key).update(s, 'utf8').digest();
-  const expected = digest(token);
-  return (header) => {
-    if (!header) return 'missing';
-    const m = /^Bearer[ \t]+(.+?)[ \t]*$/i.exec(header);
-    if (!m?.[1]) return 'invalid';
-    return crypto.timingSafeEqual(digest(m[1]), expected) ? 'ok' : 'invalid';
-  };
-}

@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Metrics } from './metrics.js';
+import { bearerChecker } from '../http/bearerToken.js';
 
 export interface MetricsRouterOptions {
   /**
@@ -22,7 +22,7 @@ const WWW_AUTHENTICATE = 'Bearer realm="pln123-metrics"';
  */
 export function metricsRouter(metrics: Pick<Metrics, 'scrape' | 'contentType'>, options: MetricsRouterOptions = {}): Router {
   const router = express.Router();
-  const authorized = bearerChecker(options.token);
+  const authorized = bearerChecker(options.token, 'open');
 
   router.get('/metrics', async (req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -37,20 +37,4 @@ export function metricsRouter(metrics: Pick<Metrics, 'scrape' | 'contentType'>, 
   });
 
   return router;
-}
-
-type Verdict = 'ok' | 'missing' | 'invalid';
-
-/** Compares HMACs of the presented and expected tokens, so neither their length nor content leaks through timing. */
-function bearerChecker(token: string | undefined): (header: string | undefined) => Verdict {
-  if (token === undefined || token.trim() === '') return () => 'ok';
-  const key = crypto.randomBytes(32);
-  const digest = (s: string) => crypto.createHmac('sha256', key).update(s, 'utf8').digest();
-  const expected = digest(token);
-  return (header) => {
-    if (!header) return 'missing';
-    const m = /^Bearer[ \t]+(.+?)[ \t]*$/i.exec(header);
-    if (!m?.[1]) return 'invalid';
-    return crypto.timingSafeEqual(digest(m[1]), expected) ? 'ok' : 'invalid';
-  };
 }

@@ -1,0 +1,27 @@
+import crypto from 'node:crypto';
+
+/** What an `Authorization` header amounts to against the configured token. */
+export type BearerVerdict = 'ok' | 'missing' | 'invalid';
+
+/**
+ * Checks `Authorization: Bearer <token>` in constant time: both sides are reduced to HMAC-SHA256
+ * digests under a per-process random key, so `timingSafeEqual` always compares 32 bytes and the
+ * comparison leaks neither the token's content nor its length.
+ *
+ * With no token configured, `whenUnset` decides: `open` lets every request through (the metrics,
+ * which hold no personal data), `closed` refuses every one (the ticket API, which does).
+ */
+export function bearerChecker(token: string | undefined, whenUnset: 'open' | 'closed'): (header: string | undefined) => BearerVerdict {
+  if (token === undefined || token.trim() === '') {
+    return whenUnset === 'open' ? () => 'ok' : (header) => (header ? 'invalid' : 'missing');
+  }
+  const key = crypto.randomBytes(32);
+  const digest = (s: string) => crypto.createHmac('sha256', key).update(s, 'utf8').digest();
+  const expected = digest(token);
+  return (header) => {
+    if (!header) return 'missing';
+    const m = /^Bearer[ \t]+(.+?)[ \t]*$/i.exec(header);
+    if (!m?.[1]) return 'invalid';
+    return crypto.timingSafeEqual(digest(m[1]), expected) ? 'ok' : 'invalid';
+  };
+}
