@@ -137,13 +137,14 @@ export class OfficerStore {
   }
 }
 
-interface OfficerRow {
+/** A row of the table as both databases return it. */
+export interface OfficerRow {
   username: string;
   display_name: string;
   password_hash: string;
 }
 
-const fromRow = (r: OfficerRow): OfficerRecord => ({ username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
+export const officerFromRow = (r: OfficerRow): OfficerRecord => ({ username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
 
 /** The `officers` table in SQLite (the default). Queries are synchronous; the methods are async for the interface. */
 export class SqliteOfficerRepository implements OfficerRepository {
@@ -162,7 +163,7 @@ export class SqliteOfficerRepository implements OfficerRepository {
   async find(username: string, includeDisabled: boolean): Promise<OfficerRecord | null> {
     const sql = includeDisabled ? 'SELECT * FROM officers WHERE username = ?' : 'SELECT * FROM officers WHERE username = ? AND disabled = 0';
     const row = this.db.prepare<[string], OfficerRow>(sql).get(username);
-    return row ? fromRow(row) : null;
+    return row ? officerFromRow(row) : null;
   }
 
   async insert(record: OfficerRecord, createdAt: string): Promise<boolean> {
@@ -184,7 +185,7 @@ export class SqliteOfficerRepository implements OfficerRepository {
   }
 
   async listEnabled(): Promise<OfficerRecord[]> {
-    return this.db.prepare<[], OfficerRow>('SELECT * FROM officers WHERE disabled = 0 ORDER BY username').all().map(fromRow);
+    return this.db.prepare<[], OfficerRow>('SELECT * FROM officers WHERE disabled = 0 ORDER BY username').all().map(officerFromRow);
   }
 }
 

@@ -1,13 +1,5 @@
 import type { PgPool } from '../storage/postgres/pool.js';
-import type { OfficerRecord, OfficerRepository } from './officerStore.js';
-
-interface OfficerRow {
-  username: string;
-  display_name: string;
-  password_hash: string;
-}
-
-const fromRow = (r: OfficerRow): OfficerRecord => ({ username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
+import { officerFromRow, type OfficerRow, type OfficerRecord, type OfficerRepository } from './officerStore.js';
 
 /** PostgreSQL's unique_violation: the username was taken by another instance meanwhile. */
 const UNIQUE_VIOLATION = '23505';
@@ -22,7 +14,7 @@ export class PgOfficerRepository implements OfficerRepository {
   async find(username: string, includeDisabled: boolean): Promise<OfficerRecord | null> {
     const sql = includeDisabled ? 'SELECT * FROM officers WHERE username = $1' : 'SELECT * FROM officers WHERE username = $1 AND NOT disabled';
     const { rows } = await this.pool.query<OfficerRow>(sql, [username]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? officerFromRow(rows[0]) : null;
   }
 
   async insert(record: OfficerRecord, createdAt: string): Promise<boolean> {
@@ -53,6 +45,6 @@ export class PgOfficerRepository implements OfficerRepository {
   async listEnabled(): Promise<OfficerRecord[]> {
     // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
     const { rows } = await this.pool.query<OfficerRow>('SELECT * FROM officers WHERE NOT disabled ORDER BY username COLLATE "C"');
-    return rows.map(fromRow);
+    return rows.map(officerFromRow);
   }
 }

@@ -1,15 +1,5 @@
 import type { PgPool } from '../storage/postgres/pool.js';
-import type { SessionRecord, SessionRepository } from './sessionStore.js';
-
-interface SessionRow {
-  id: string;
-  username: string;
-  csrf_token: string;
-  created_at: number;
-  last_seen: number;
-}
-
-const fromRow = (r: SessionRow): SessionRecord => ({ id: r.id, username: r.username, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeen: r.last_seen });
+import { sessionFromRow, type SessionRow, type SessionRecord, type SessionRepository } from './sessionStore.js';
 
 /**
  * The `agent_sessions` table in PostgreSQL (migrations/postgres/004_officers.sql), so an officer
@@ -31,7 +21,7 @@ export class PgSessionRepository implements SessionRepository {
 
   async find(id: string): Promise<SessionRecord | null> {
     const { rows } = await this.pool.query<SessionRow>('SELECT * FROM agent_sessions WHERE id = $1', [id]);
-    return rows[0] ? fromRow(rows[0]) : null;
+    return rows[0] ? sessionFromRow(rows[0]) : null;
   }
 
   async touch(id: string, lastSeen: number): Promise<void> {

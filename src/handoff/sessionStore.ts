@@ -111,7 +111,8 @@ export class SessionStore {
   }
 }
 
-interface SessionRow {
+/** A row of the table as both databases return it. */
+export interface SessionRow {
   id: string;
   username: string;
   csrf_token: string;
@@ -119,7 +120,7 @@ interface SessionRow {
   last_seen: number;
 }
 
-const fromRow = (r: SessionRow): SessionRecord => ({ id: r.id, username: r.username, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeen: r.last_seen });
+export const sessionFromRow = (r: SessionRow): SessionRecord => ({ id: r.id, username: r.username, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeen: r.last_seen });
 
 /** The `agent_sessions` table in SQLite (the default). Queries are synchronous; the methods are async for the interface. */
 export class SqliteSessionRepository implements SessionRepository {
@@ -142,7 +143,7 @@ export class SqliteSessionRepository implements SessionRepository {
 
   async find(id: string): Promise<SessionRecord | null> {
     const row = this.db.prepare<[string], SessionRow>('SELECT * FROM agent_sessions WHERE id = ?').get(id);
-    return row ? fromRow(row) : null;
+    return row ? sessionFromRow(row) : null;
   }
 
   async touch(id: string, lastSeen: number): Promise<void> {
