@@ -73,9 +73,8 @@ export class MetaSendQueue implements SendRoute {
   private readonly adapters = new Map<string, MetaAdapter>();
   private readonly queue: OrderedQueue<SendJob>;
   /** Turn replies this instance queued that may not be done yet, with what to send should Redis lose them. */
-  private readonly pending = new Map<string, { adapter: MetaAdapter; userId: string; reply: OutboundReply; options: SendOptions; queuedAt: number; ref: string }>();
-  /** `ref` -> job id of the pending sends, for the worker here to tick them off once sent. */
-  private readonly pendingByRef = new Map<string, string>();
+  /** By `ref` (see QueuedReply), so the worker here can tick off at once what it sent. */
+  private readonly pending = new Map<string, { id: string; adapter: MetaAdapter; userId: string; reply: OutboundReply; options: SendOptions; queuedAt: number }>();
   private watching: NodeJS.Timeout | null = null;
   private lastFallbackWarnAt = 0;
 
@@ -127,25 +126,18 @@ export class MetaSendQueue implements SendRoute {
     }
     // Sent already by the worker here (it can be that quick): nothing to watch.
     if (this.sentHere.delete(ref)) return [id];
-    this.pending.set(id, { adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now(), ref });
-    this.pendingByRef.set(ref, id);
+    this.pending.set(ref, { id, adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now() });
     // A bound, should the watch fall behind: the oldest are forgotten first.
-    if (this.pending.size > 10_000) this.forget(this.pending.keys().next().value as string);
+    if (this.pending.size > 10_000) this.pending.delete(this.pending.keys().next().value as string);
     this.watch();
     return [id];
   }
 
   async idle(timeoutMs = 15_000): Promise<void> {
-    const ids = [...this.pending.keys()];
-    await this.queue.settled(ids, timeoutMs);
+    const watched = [...this.pending.keys()];
+    await this.queue.settled([...this.pending.values()].map((sent) => sent.id), timeoutMs);
     await this.checkPending();
-    for (const id of ids) this.forget(id);
-  }
-
-  private forget(id: string): void {
-    const entry = this.pending.get(id);
-    if (entry) this.pendingByRef.delete(entry.ref);
-    this.pending.delete(id);
+    for (const ref of watched) this.pending.delete(ref);
   }
 
   /** Refs sent by the worker here before their queueing call returned (bounded). */
@@ -153,12 +145,7 @@ export class MetaSendQueue implements SendRoute {
 
   /** The worker here sent the reply queued as `ref`: the instance that queued it, if this one, stops watching it. */
   private sentByThisInstance(ref: string | undefined): void {
-    if (!ref) return;
-    const id = this.pendingByRef.get(ref);
-    if (id !== undefined) {
-      this.forget(id);
-      return;
-    }
+    if (!ref || this.pending.delete(ref)) return;
     this.sentHere.add(ref);
     if (this.sentHere.size > 1_000) this.sentHere.delete(this.sentHere.values().next().value as string);
   }
@@ -188,11 +175,11 @@ export class MetaSendQueue implements SendRoute {
 
   private checkPending(): Promise<void> {
     this.checking ??= (async () => {
-      for (const [id, sent] of [...this.pending]) {
-        const state = await this.queue.stateOf(id);
-        if (!this.pending.has(id)) continue; // sent by the worker here meanwhile
+      for (const [ref, sent] of [...this.pending]) {
+        const state = await this.queue.stateOf(sent.id);
+        if (!this.pending.has(ref)) continue; // sent by the worker here meanwhile
         if (state === 'pending' || (state === 'unreachable' && Date.now() - sent.queuedAt < STRANDED_AFTER_MS)) continue;
-        this.forget(id);
+        this.pending.delete(ref);
         if (state === 'completed' || state === 'failed') continue;
         this.options.onFallback?.(sent.adapter.channel);
         this.options.log.warn(
