@@ -37,14 +37,14 @@ const QUEUED_KEY: Record<HandoffReason, string> = {
  * outside working hours, when officers are back.
  */
 export class HandoffGate implements HandoffHooks {
-  private readonly now_: () => Date;
+  private readonly clock: () => Date;
 
   constructor(private readonly options: HandoffGateOptions) {
-    this.now_ = options.now ?? (() => new Date());
+    this.clock = options.now ?? (() => new Date());
   }
 
   now(): Date {
-    return this.now_();
+    return this.clock();
   }
 
   async inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean; line: TranscriptInput }> {
@@ -56,7 +56,7 @@ export class HandoffGate implements HandoffHooks {
 
   async open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }> {
     const { store, bus, hours } = this.options;
-    const now = this.now_();
+    const now = this.clock();
     const { handoff, created } = await store.open({ conversationKey: turn.conversationKey, channel: turn.channel, conversationId: turn.conversationId, reason: request.reason }, now);
     const position = (await store.position(handoff)) ?? 1;
     const replies: Reply[] = [{ key: created ? QUEUED_KEY[request.reason] : 'officer.stillQueued', vars: { position } }];
