@@ -99,7 +99,8 @@ type ConversationSnapshot = SnapshotFrom<ConversationMachine>;
  * The core of a turn: (persisted state, event) -> (new state, replies). Loads the conversation's
  * snapshot, steps the machine until it is idle again (no ticket filing or photo download under
  * way), persists once, and returns the replies for the caller to send. Turns of one conversation
- * run one at a time; a failed turn persists nothing, so the conversation stays where it was.
+ * run one at a time; a failed turn persists no state, so the conversation stays where it was
+ * (with officers' hooks, its message and the apology are still recorded: recordFailedTurn).
  */
 export class DialogEngine {
   private readonly queue: TurnLock;
@@ -144,7 +145,15 @@ export class DialogEngine {
     if (!handoffs) return this.advance(input, snapshot);
     const locale = snapshot?.context.locale ?? defaultLocale;
     const { held, line } = await handoffs.inbound(input, locale);
-    if (!held) return this.advance(input, snapshot, line);
+    if (!held) {
+      try {
+        return await this.advance(input, snapshot, line);
+      } catch (err) {
+        const recorded = await this.recordFailedTurn(input, line, locale);
+        if (recorded === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: '' };
+        throw new TurnFailed(locale, err);
+      }
+    }
     // The message is the officer's: recorded as processed with its transcript line, state untouched.
     const committed = await store.commitTurn({ conversationKey: input.conversationKey, state: null, messageId: input.messageId, transcript: [line], at: handoffs.now() });
     if (committed.outcome === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: '' };
@@ -205,6 +214,32 @@ export class DialogEngine {
     }
   }
 
+  /**
+   * A failed turn leaves the state where it was, but the officers still see what the customer
+   * wrote and the apology they got: both lines are committed with the message id (a redelivery
+   * is not answered twice, an interrupted send gets the apology again). Best effort: when the
+   * store itself is what failed, there is nothing more to record.
+   */
+  private async recordFailedTurn(input: TurnInput, inbound: TranscriptInput, locale: Locale): Promise<'recorded' | 'duplicate' | 'lost'> {
+    const handoffs = this.options.handoffs!;
+    try {
+      const replies = [APOLOGY];
+      const committed = await this.options.store.commitTurn({
+        conversationKey: input.conversationKey,
+        state: null,
+        messageId: input.messageId,
+        transcript: [inbound, ...handoffs.botLines(input.conversationKey, replies, locale)],
+        replies: { locale, replies },
+        at: handoffs.now(),
+      });
+      if (committed.outcome === 'duplicate') return 'duplicate';
+      await this.tellConsoles(input.conversationKey, committed.transcript);
+      return 'recorded';
+    } catch {
+      return 'lost';
+    }
+  }
+
   /** Shows a committed turn's lines to the officers; the turn stands whatever happens here. */
   private async tellConsoles(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
     if (!this.options.handoffs || entries.length === 0) return;
@@ -213,6 +248,23 @@ export class DialogEngine {
     } catch {
       // The consoles reload the transcript on their next event; the lines are stored.
     }
+  }
+}
+
+/** What the customer is told when their turn fails (src/bot/plnBot.ts sends it). */
+export const APOLOGY: Reply = { key: 'common.error' };
+
+/**
+ * A turn that failed: nothing of it was applied. `locale` is the conversation's language, for the
+ * apology; `cause` is what failed.
+ */
+export class TurnFailed extends Error {
+  constructor(
+    readonly locale: Locale,
+    cause: unknown,
+  ) {
+    super('the turn failed', { cause });
+    this.name = 'TurnFailed';
   }
 }
 

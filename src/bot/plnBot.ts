@@ -3,11 +3,10 @@ import type { Locale } from '../../dialogs/conversation.machine.js';
 import type { Reply } from '../../dialogs/reply.js';
 import { handoffInitiation } from '../handoff/handoffEvents.js';
 import type { TranscriptEntry } from '../handoff/types.js';
-import { t } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { TurnMetrics, TurnOutcome } from '../observability/metrics.js';
 import { activityToEvent, senderProfileOf } from './activityToEvent.js';
-import type { DialogEngine } from './dialogEngine.js';
+import { APOLOGY, TurnFailed, type DialogEngine } from './dialogEngine.js';
 import { renderReply, type RenderedReply } from './renderReply.js';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
 
@@ -86,8 +85,10 @@ export class PlnBot {
         ...(recoveredMessage(activity) ? { recovered: true } : {}),
       });
     } catch (err) {
-      log.error({ err: errorSummary(err), conversation: pseudonym(conversationKey) }, 'turn failed');
-      await context.sendActivity(MessageFactory.text(t(defaultLocale, 'common.error')));
+      const failed = err instanceof TurnFailed ? err : null;
+      log.error({ err: errorSummary(failed ? failed.cause : err), conversation: pseudonym(conversationKey) }, 'turn failed');
+      const locale = failed?.locale ?? defaultLocale;
+      await context.sendActivity({ ...toActivity(renderReply(APOLOGY, locale)), locale });
       return 'failed';
     }
     if (result.duplicate && result.replies.length === 0) {
