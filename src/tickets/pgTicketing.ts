@@ -5,6 +5,7 @@ import {
   applicantOf,
   ITSM_STATUS_OPEN,
   jakartaDay,
+  MAX_SEQ_PER_DAY,
   priorityOf,
   ticketNumber,
   toView,
@@ -26,17 +27,22 @@ const PHONE_EXPR = "(applicant_json ->> 'phone')";
 const EMAIL_EXPR = "lower(applicant_json ->> 'email')";
 const APKT_COLUMNS = 'number, itsm_number, category, complaint_type, sub_type, status';
 
+/** The number: the one the real ITSM/APKT issued (`issued`, may be NULL), else ours, as ticketNumber() makes it. */
+const numberExpr = (prefix: string, issued: string, day: string) => `COALESCE(${issued}::text, ${prefix} || '-' || ${day}::text || '-' || lpad(n.seq::text, 5, '0'))`;
+
 /**
  * The ticketing adapter on PostgreSQL (tables of migrations/postgres/002_tickets.sql, so run
  * `migrate(pool)` first): the same records, numbers and views as `EmbeddedTicketing`, shared by
  * every instance of the service.
  *
- * Numbering: each filing takes a transaction-scoped advisory lock on its prefix and Jakarta day
- * (per schema) before reading `MAX(seq)` and inserting, so filings of one day from any number of
- * instances take turns for the few milliseconds of the insert and never share a number; the lock
- * ends with the transaction. Idempotency: the insert is `ON CONFLICT DO NOTHING` on
- * `idempotency_key` (ITSM) or `itsm_number` (APKT); when it inserted nothing the row filed first
- * (perhaps by another instance, just committed) is read back and its number returned.
+ * Numbering: one statement takes the next number of the prefix and Jakarta day
+ * (next_ticket_seq, migrations/postgres/009: a counter row) and inserts the ticket with it, so
+ * filings of one day from any number of instances wait for each other only while that statement
+ * runs (the row lock ends with it), not across round trips, and never share a number; a filing
+ * whose key is taken meanwhile takes no number, so the day's numbers have no gaps.
+ * Idempotency: the insert is `ON CONFLICT DO NOTHING` on `idempotency_key` (ITSM) or
+ * `itsm_number` (APKT); when it inserted nothing the row filed first (perhaps by another instance,
+ * just committed) is read back and its number returned.
  */
 export class PgTicketing implements TicketingPort {
   private readonly now: () => Date;
@@ -55,41 +61,46 @@ export class PgTicketing implements TicketingPort {
     if (known) return { number: known };
     // The real ITSM files first (idempotent on the key there too); its number is then recorded here.
     const issued = this.remote ? await this.remote.fileServiceRequest(req) : null;
-    const number = await withTransaction(this.pool, async (client) => {
-      const at = this.now();
-      const { day, seq, number: allocated } = await this.allocate(client, 'ITSM', at);
-      const c = req.classification;
-      const inserted = await client.query<{ number: string }>(
-        `INSERT INTO itsm_tickets (number, day, seq, idempotency_key, call_type, service_family, service_group,
+    const at = this.now();
+    const day = jakartaDay(at);
+    const c = req.classification;
+    // One statement: the day's counter row is locked only while it runs (see the class comment).
+    const { rows } = await this.pool.query<{ number: string }>(
+      `WITH n AS (SELECT next_ticket_seq('ITSM', $2, 'itsm_tickets', 'idempotency_key', $3) AS seq),
+       inserted AS (
+         INSERT INTO itsm_tickets (number, day, seq, idempotency_key, call_type, service_family, service_group,
            service_type, catalog_number, officer, channel, conversation_id, applicant_json, photo_json,
            previous_number, description, status, created_at, priority)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         SELECT ${numberExpr("'ITSM'", '$1', '$2')}, $2::text, n.seq, $3::text, $4::text, $5::text, $6::text,
+           $7::text, $8::integer, $9::text, $10::text, $11::text, $12::jsonb, $13::jsonb,
+           $14::text, $15::text, $16::text, $17::timestamptz, $18::text
+         FROM n WHERE n.seq <= ${MAX_SEQ_PER_DAY}
          ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING number`,
-        [
-          issued ?? allocated,
-          day,
-          seq,
-          req.idempotencyKey,
-          c.callType,
-          c.serviceFamily,
-          c.serviceGroup,
-          c.serviceType,
-          c.catalogNumber,
-          req.officer,
-          req.channel,
-          req.conversationId,
-          JSON.stringify(applicantOf(req.applicant)),
-          req.photo ? JSON.stringify(req.photo) : null,
-          req.previousNumber,
-          req.description,
-          ITSM_STATUS_OPEN,
-          at.toISOString(),
-          priorityOf(req.priority),
-        ],
-      );
-      return inserted.rows[0]?.number ?? (await this.numberByKey(client, req.idempotencyKey));
-    });
+         RETURNING number)
+       SELECT number FROM inserted`,
+      [
+        issued,
+        day,
+        req.idempotencyKey,
+        c.callType,
+        c.serviceFamily,
+        c.serviceGroup,
+        c.serviceType,
+        c.catalogNumber,
+        req.officer,
+        req.channel,
+        req.conversationId,
+        JSON.stringify(applicantOf(req.applicant)),
+        req.photo ? JSON.stringify(req.photo) : null,
+        req.previousNumber,
+        req.description,
+        ITSM_STATUS_OPEN,
+        at.toISOString(),
+        priorityOf(req.priority),
+      ],
+    );
+    // Nothing: a filing of the same key was committed meanwhile (read it), or the day's numbers ran out.
+    const number = rows[0]?.number ?? (await this.numberByKey(this.pool, req.idempotencyKey)) ?? (await this.exhausted('ITSM', day));
     if (!number) throw new Error('ITSM ticket neither inserted nor found');
     return { number };
   }
@@ -99,36 +110,37 @@ export class PgTicketing implements TicketingPort {
     const known = await this.apktNumberOf(this.pool, itsmNumber);
     if (known) return { number: known };
     const issued = this.remote ? await this.remote.fileApktRecord({ itsmNumber, req }) : null;
-    const number = await withTransaction(this.pool, async (client) => {
-      const itsm = (await client.query<{ service_type: string }>('SELECT service_type FROM itsm_tickets WHERE number = $1', [itsmNumber])).rows[0];
-      if (!itsm) throw new Error(`APKT record refused: unknown ITSM number ${itsmNumber}`);
-      const at = this.now();
-      const { day, seq, number: allocated } = await this.allocate(client, 'APKT', at);
-      const inserted = await client.query<{ number: string }>(
-        `INSERT INTO apkt_records (number, day, seq, itsm_number, category, complaint_type, sub_type, status,
+    const at = this.now();
+    const day = jakartaDay(at);
+    const { rows } = await this.pool.query<{ number: string; refused: boolean }>(
+      `WITH itsm AS (SELECT number, service_type FROM itsm_tickets WHERE number = $3),
+       n AS (SELECT next_ticket_seq('APKT', $2, 'apkt_records', 'itsm_number', $3) AS seq FROM itsm),
+       inserted AS (
+         INSERT INTO apkt_records (number, day, seq, itsm_number, category, complaint_type, sub_type, status,
            problem, officer, channel, applicant_json, description, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         SELECT ${numberExpr("'APKT'", '$1', '$2')}, $2::text, n.seq, itsm.number, $4::text, $5::text, $6::text, $7::text,
+           itsm.service_type, $8::text, $9::text, $10::jsonb, $11::text, $12::timestamptz
+         FROM n, itsm WHERE n.seq <= ${MAX_SEQ_PER_DAY}
          ON CONFLICT (itsm_number) DO NOTHING
-         RETURNING number`,
-        [
-          issued ?? allocated,
-          day,
-          seq,
-          itsmNumber,
-          APKT_CLASSIFICATION.category,
-          APKT_CLASSIFICATION.complaintType,
-          APKT_CLASSIFICATION.subType,
-          APKT_CLASSIFICATION.status,
-          itsm.service_type,
-          req.officer,
-          req.channel,
-          JSON.stringify(applicantOf(req.applicant)),
-          req.description,
-          at.toISOString(),
-        ],
-      );
-      return inserted.rows[0]?.number ?? (await this.apktNumberOf(client, itsmNumber));
-    });
+         RETURNING number)
+       SELECT number, false AS refused FROM inserted UNION ALL SELECT NULL, true WHERE NOT EXISTS (SELECT 1 FROM itsm)`,
+      [
+        issued,
+        day,
+        itsmNumber,
+        APKT_CLASSIFICATION.category,
+        APKT_CLASSIFICATION.complaintType,
+        APKT_CLASSIFICATION.subType,
+        APKT_CLASSIFICATION.status,
+        req.officer,
+        req.channel,
+        JSON.stringify(applicantOf(req.applicant)),
+        req.description,
+        at.toISOString(),
+      ],
+    );
+    if (rows[0]?.refused) throw new Error(`APKT record refused: unknown ITSM number ${itsmNumber}`);
+    const number = rows[0]?.number ?? (await this.apktNumberOf(this.pool, itsmNumber)) ?? (await this.exhausted('APKT', day));
     if (!number) throw new Error('APKT record neither inserted nor found');
     return { number };
   }
@@ -226,18 +238,10 @@ export class PgTicketing implements TicketingPort {
     return rows.map((row) => toView(row, apktOf.get(row.number) ?? null, repliesOf.get(row.number) ?? []));
   }
 
-  /**
-   * The next number of the day for `prefix`. Call inside the insert's transaction: the advisory
-   * lock (keyed on the schema, the prefix and the day; released at COMMIT or ROLLBACK) makes
-   * every other filing of that day, from any instance, wait until this one is committed, so its
-   * MAX(seq) then sees this row.
-   */
-  private async allocate(client: PgClient, prefix: 'ITSM' | 'APKT', at: Date): Promise<{ day: string; seq: number; number: string }> {
-    const day = jakartaDay(at);
-    const table = prefix === 'ITSM' ? 'itsm_tickets' : 'apkt_records';
-    await client.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()), hashtext($1))', [`${prefix}-${day}`]);
-    const last = (await client.query<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM ${table} WHERE day = $1`, [day])).rows[0];
-    const seq = (last?.seq ?? 0) + 1;
-    return { day, seq, number: ticketNumber(prefix, day, seq) };
+  /** Why nothing was filed when no row was inserted or found: the day's numbers are used up (or the filing raced away). */
+  private async exhausted(prefix: 'ITSM' | 'APKT', day: string): Promise<null> {
+    const seq = (await this.pool.query<{ seq: number }>('SELECT seq FROM ticket_counters WHERE prefix = $1 AND day = $2', [prefix, day])).rows[0]?.seq ?? 0;
+    if (seq >= MAX_SEQ_PER_DAY) ticketNumber(prefix, day, seq + 1); // throws "numbering exhausted"
+    return null;
   }
 }

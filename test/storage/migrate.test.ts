@@ -14,6 +14,7 @@ const ALL = [
   { version: 6, name: 'webhook_inbox' },
   { version: 7, name: 'outbox_dead_letters' },
   { version: 8, name: 'turn_replies' },
+  { version: 9, name: 'ticket_counters' },
 ];
 
 const scratchDirs: string[] = [];

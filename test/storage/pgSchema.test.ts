@@ -40,12 +40,19 @@ function sqliteColumns(db: SqliteDatabase): Record<string, Record<string, { type
 async function pgColumns(pool: PgPool): Promise<Record<string, Record<string, { type: string; notNull: boolean }>>> {
   const { rows } = await pool.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
     `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-     WHERE table_schema = current_schema() AND table_name <> 'schema_migrations'`,
+     WHERE table_schema = current_schema() AND NOT (table_name = ANY($1))`,
+    [PG_ONLY],
   );
   const tables: Record<string, Record<string, { type: string; notNull: boolean }>> = {};
   for (const r of rows) (tables[r.table_name] ??= {})[r.column_name] = { type: r.data_type, notNull: r.is_nullable === 'NO' };
   return tables;
 }
+
+/**
+ * Tables only PostgreSQL has: the migrations applied, and the day's ticket counters (numbering
+ * across instances in one statement; one SQLite process numbers inside its write transaction).
+ */
+const PG_ONLY = ['schema_migrations', 'ticket_counters'];
 
 /** The PostgreSQL types an SQLite column may become: same values, proper type. */
 const COMPATIBLE: Record<string, string[]> = {

@@ -80,7 +80,7 @@ export function postgresTicketHarness(schema: TestSchema): TicketBackendHarness 
       return createTicketStores({ kind: 'postgres', pool }, opts);
     },
     async reset() {
-      await admin().query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
+      await admin().query(`TRUNCATE ${TABLES.join(', ')}, ticket_counters RESTART IDENTITY`);
     },
     async count(table) {
       return (await admin().query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n ?? -1;
