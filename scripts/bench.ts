@@ -226,6 +226,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
   const ceilingErrors = ceilingRuns.reduce((n, m) => n + m.errors, 0);
   const errors = serviceErrors + ceilingErrors + warmupErrorCount;
   const samples = [...warmupErrors, ...levels.flatMap((m) => m.errorSamples.map((e) => `${m.target} @${m.concurrency}: ${e}`))].map((e) => `  ${e}`);
+  const ceilingTop = ceilingRuns.find((m) => m.concurrency === TOP);
   const report = [
     `Seller applications through /api/messages (expectReplies), ${STEPS.length} turns each, ${SECONDS} s per level${pgRuns.length ? ` (${PG_SECONDS} s per PostgreSQL + Redis level)` : ''}:`,
     '',
@@ -233,6 +234,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     '',
     targetsTable(checks),
     '',
+    ...(ceilingTop ? [whatTheP99TargetAsks(service, ceilingTop), ''] : []),
     'Service, p50/p99 ms of each turn of the application, by concurrent conversations:',
     ...perStep,
     ...perStepPg,
@@ -241,6 +243,28 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     pgLine,
   ].join('\n');
   return { report, errors };
+}
+
+/**
+ * The p99 target read with Little's law, from this run's figures. Each of the TOP conversations
+ * sends its next turn as soon as the last one is answered, so the mean latency is TOP / turns/s:
+ * a p99 under the target needs more turns/s than TOP / target even with no spread at all, and,
+ * with the spread the bare-Express ceiling itself shows (its p99 / its mean), proportionally more.
+ * The service's CPU per turn (all its threads) bounds its turns/s on this machine's cores, less
+ * what the load generator used.
+ */
+function whatTheP99TargetAsks(service: Measured, ceiling: Measured): string {
+  const needed = TOP / (TARGET.p99Ms / 1000);
+  const spread = ceiling.p99 / ((1000 * TOP) / ceiling.turnsPerSec);
+  const cores = os.cpus().length;
+  const cpuBound = ((cores - service.generatorCores) * 1000) / service.serverCpuMsPerTurn;
+  return (
+    `What the p99 target asks (Little's law: ${TOP} conversations without think time wait ${TOP} / turns/s on average): ` +
+    `p99 < ${TARGET.p99Ms} ms needs more than ${fmt(needed)} turns/s with no spread at all, and about ${fmt(needed * spread)} turns/s ` +
+    `(${fmt((100 * needed * spread) / ceiling.turnsPerSec)}% of the ceiling) with the ceiling's own p99/mean of ${fmt(spread)}. ` +
+    `The service used ${fmt(service.serverCpuMsPerTurn)} ms of CPU per turn on all its threads, so ${cores} cores less the load generator's ` +
+    `${fmt(service.generatorCores)} allow at most ${fmt(cpuBound)} turns/s; its mean latency at ${TOP} was ${fmt((1000 * TOP) / service.turnsPerSec)} ms.`
+  );
 }
 
 const warmupErrors: string[] = [];
