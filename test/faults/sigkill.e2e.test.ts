@@ -318,7 +318,7 @@ async function scenario(backend: Backend, graph: FakeGraph, dataDir: string, pho
     // What was not sent by the kill comes first, and none of it is lost: the inbox gives back the
     // messages not marked done, whose committed turns are not run again but whose replies are
     // sent. With the send queue, a reply already queued keeps its job id and goes out once: exactly
-    // the missing ones come. Without it, sends are at least once: such a message's replies all come
+    // the missing ones come (but for a send under way at the kill, below). Without it, sends are at least once: such a message's replies all come
     // again, those received before the kill included.
     const resent = backend.drainSends ? a.late : a.again;
     if (!backend.drainSends) expect(a.late.length, `${a.id}: missing replies belong to messages given back`).toBeLessThanOrEqual(a.again.length);
@@ -328,6 +328,15 @@ async function scenario(backend: Backend, graph: FakeGraph, dataDir: string, pho
     while (k < resent.length && matches(texts[a.expected.length + k] ?? '', resent[k]!)) k++;
     expect(k, `${a.id}: replies of committed turns sent after the restart`).toBe(resent.length);
     a.expected.push(...resent);
+    // A reply whose send was under way at the kill can have reached Graph without its job being
+    // marked done: the queue runs that stalled job again (sends are at least once), and the
+    // reply comes twice, back to back.
+    const last = a.expected[a.expected.length - 1];
+    const next = graph.textsTo(a.id)[a.expected.length];
+    if (backend.drainSends && last && next !== undefined && matches(next, last)) {
+      a.expected.push(last);
+      repeated++;
+    }
     lateDelivered += a.late.length;
     repeated += resent.length - a.late.length;
     const before = a.position;
