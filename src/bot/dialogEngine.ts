@@ -8,7 +8,7 @@ import type { DialogEvent, HandoffControlEvent, HandoffReason, SenderProfile } f
 import type { Reply } from '../../dialogs/reply.js';
 import type { TranscriptInput } from '../handoff/transcriptWrites.js';
 import type { TranscriptEntry } from '../handoff/types.js';
-import type { ConversationStore, StoredConversation } from '../storage/conversationStore.js';
+import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnWrite } from '../storage/conversationStore.js';
 import { LOCALES } from '../i18n/messages.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { TurnLock } from './turnLock.js';
@@ -138,7 +138,7 @@ export class DialogEngine {
     if (input.messageId && (await store.wasProcessed(input.messageId))) {
       const earlier = input.recovered ? await store.repliesOf(input.messageId) : null;
       const locale = earlier && isLocale(earlier.locale) ? earlier.locale : defaultLocale;
-      return { replies: earlier?.replies ?? [], locale, duplicate: true, held: false, handoff: null, state: '' };
+      return { ...duplicate(locale), replies: earlier?.replies ?? [] };
     }
     // Loaded once per turn: the locale for the transcript and the state to step come from it.
     const snapshot = restorable(await store.load(input.conversationKey));
@@ -149,15 +149,12 @@ export class DialogEngine {
       try {
         return await this.advance(input, snapshot, line);
       } catch (err) {
-        const recorded = await this.recordFailedTurn(input, line, locale);
-        if (recorded === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: '' };
+        if ((await this.recordFailedTurn(input, line, locale)) === 'duplicate') return duplicate(locale);
         throw new TurnFailed(locale, err);
       }
     }
     // The message is the officer's: recorded as processed with its transcript line, state untouched.
-    const committed = await store.commitTurn({ conversationKey: input.conversationKey, state: null, messageId: input.messageId, transcript: [line], at: handoffs.now() });
-    if (committed.outcome === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: '' };
-    await this.tellConsoles(input.conversationKey, committed.transcript);
+    if ((await this.commit({ conversationKey: input.conversationKey, state: null, messageId: input.messageId, transcript: [line] })) === 'duplicate') return duplicate(locale);
     return { replies: [], locale, duplicate: false, held: true, handoff: null, state: 'withOfficer' };
   }
 
@@ -196,18 +193,16 @@ export class DialogEngine {
         }
       }
       const transcript = handoffs ? [...(inbound ? [inbound] : []), ...handoffs.botLines(input.conversationKey, replies, locale)] : [];
-      const committed = await store.commitTurn({
+      const outcome = await this.commit({
         conversationKey: input.conversationKey,
         state: { machineVersion: CONVERSATION_MACHINE_VERSION, snapshot: actor.getPersistedSnapshot() },
         messageId: input.messageId,
         transcript,
         replies: { locale, replies },
-        ...(handoffs ? { at: handoffs.now() } : {}),
       });
       // Another instance handled the same redelivered message meanwhile: its turn stands, and this
       // one says nothing (the handoff, if any, was opened idempotently and is the same one).
-      if (committed.outcome === 'duplicate') return { replies: [], locale, duplicate: true, held: false, handoff: null, state: stateName(settled) };
-      await this.tellConsoles(input.conversationKey, committed.transcript);
+      if (outcome === 'duplicate') return { ...duplicate(locale), state: stateName(settled) };
       return { replies, locale, duplicate: false, held: false, handoff, state: stateName(settled) };
     } finally {
       actor.stop();
@@ -220,34 +215,24 @@ export class DialogEngine {
    * is not answered twice, an interrupted send gets the apology again). Best effort: when the
    * store itself is what failed, there is nothing more to record.
    */
-  private async recordFailedTurn(input: TurnInput, inbound: TranscriptInput, locale: Locale): Promise<'recorded' | 'duplicate' | 'lost'> {
-    const handoffs = this.options.handoffs!;
-    try {
-      const replies = [APOLOGY];
-      const committed = await this.options.store.commitTurn({
-        conversationKey: input.conversationKey,
-        state: null,
-        messageId: input.messageId,
-        transcript: [inbound, ...handoffs.botLines(input.conversationKey, replies, locale)],
-        replies: { locale, replies },
-        at: handoffs.now(),
-      });
-      if (committed.outcome === 'duplicate') return 'duplicate';
-      await this.tellConsoles(input.conversationKey, committed.transcript);
-      return 'recorded';
-    } catch {
-      return 'lost';
-    }
+  private async recordFailedTurn(input: TurnInput, inbound: TranscriptInput, locale: Locale): Promise<SaveTurnOutcome | 'lost'> {
+    const replies = [APOLOGY];
+    const lines = [inbound, ...this.options.handoffs!.botLines(input.conversationKey, replies, locale)];
+    return this.commit({ conversationKey: input.conversationKey, state: null, messageId: input.messageId, transcript: lines, replies: { locale, replies } }).catch(() => 'lost' as const);
   }
 
-  /** Shows a committed turn's lines to the officers; the turn stands whatever happens here. */
-  private async tellConsoles(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
-    if (!this.options.handoffs || entries.length === 0) return;
-    try {
-      await this.options.handoffs.recorded(conversationKey, entries);
-    } catch {
-      // The consoles reload the transcript on their next event; the lines are stored.
+  /**
+   * Commits a turn (its lines stamped with the hooks' clock) and, unless another instance
+   * committed the same message first, shows its lines to the officers. Showing them is best effort:
+   * the turn stands whatever happens there (the consoles reload the transcript on their next event).
+   */
+  private async commit(turn: TurnWrite): Promise<SaveTurnOutcome> {
+    const { store, handoffs } = this.options;
+    const committed = await store.commitTurn(handoffs ? { ...turn, at: handoffs.now() } : turn);
+    if (committed.outcome !== 'duplicate' && handoffs && committed.transcript.length > 0) {
+      await handoffs.recorded(turn.conversationKey, committed.transcript).catch(() => undefined);
     }
+    return committed.outcome;
   }
 }
 
@@ -267,6 +252,9 @@ export class TurnFailed extends Error {
     this.name = 'TurnFailed';
   }
 }
+
+/** The result of a message another turn already handled: nothing to send. */
+const duplicate = (locale: Locale): TurnResult => ({ replies: [], locale, duplicate: true, held: false, handoff: null, state: '' });
 
 const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
 
