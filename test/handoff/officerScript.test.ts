@@ -1,30 +1,17 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { runScript, type ScriptRun } from '../support/runScript.js';
 
 /** `npm run officer -- ...` as an operator runs it, stdin piped; on SQLite under `dataDir` unless `databaseUrl` is given. */
-function officer(dataDir: string, args: string[], stdin = '', databaseUrl?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function officer(dataDir: string, args: string[], stdin = '', databaseUrl?: string): Promise<ScriptRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   // The tests' own DATABASE_URL must not move the SQLite runs to PostgreSQL.
   delete env.DATABASE_URL;
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/officer.ts', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  return runScript('officer.ts', args, { env, stdin });
 }
 
 describe('scripts/officer.ts', () => {
