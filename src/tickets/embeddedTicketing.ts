@@ -3,9 +3,9 @@ import { APKT_CLASSIFICATION } from './catalog.js';
 import type { TicketingPort } from './ticketingPort.js';
 import {
   applicantOf,
-  ITSM_STATUS_OPEN,
+  ITSM_DETAIL_COLUMNS,
+  itsmDetails,
   jakartaDay,
-  priorityOf,
   ticketNumber,
   toView,
   type ApktRow,
@@ -152,35 +152,9 @@ export class EmbeddedTicketing implements TicketingPort {
       const allocated = this.allocate('itsm_tickets', 'ITSM', at);
       const { day, seq } = allocated;
       const number = issued ?? allocated.number;
-      const c = req.classification;
       this.db
-        .prepare(
-          `INSERT INTO itsm_tickets (number, day, seq, idempotency_key, call_type, service_family, service_group,
-             service_type, catalog_number, officer, channel, conversation_id, applicant_json, photo_json,
-             previous_number, description, status, created_at, priority)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          number,
-          day,
-          seq,
-          req.idempotencyKey,
-          c.callType,
-          c.serviceFamily,
-          c.serviceGroup,
-          c.serviceType,
-          c.catalogNumber,
-          req.officer,
-          req.channel,
-          req.conversationId,
-          JSON.stringify(applicantOf(req.applicant)),
-          req.photo ? JSON.stringify(req.photo) : null,
-          req.previousNumber,
-          req.description,
-          ITSM_STATUS_OPEN,
-          at.toISOString(),
-          priorityOf(req.priority),
-        );
+        .prepare(`INSERT INTO itsm_tickets (number, day, seq, idempotency_key, ${ITSM_DETAIL_COLUMNS}) VALUES (${Array(19).fill('?').join(', ')})`)
+        .run(number, day, seq, req.idempotencyKey, ...itsmDetails(req, at));
       return number;
     });
     return { number: file.immediate() };

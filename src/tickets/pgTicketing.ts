@@ -3,10 +3,10 @@ import { APKT_CLASSIFICATION } from './catalog.js';
 import type { TicketingPort } from './ticketingPort.js';
 import {
   applicantOf,
-  ITSM_STATUS_OPEN,
+  ITSM_DETAIL_COLUMNS,
+  itsmDetails,
   jakartaDay,
   MAX_SEQ_PER_DAY,
-  priorityOf,
   ticketNumber,
   toView,
   type ApktRow,
@@ -27,8 +27,8 @@ const PHONE_EXPR = "(applicant_json ->> 'phone')";
 const EMAIL_EXPR = "lower(applicant_json ->> 'email')";
 const APKT_COLUMNS = 'number, itsm_number, category, complaint_type, sub_type, status';
 
-/** The number: the one the real ITSM/APKT issued (`issued`, may be NULL), else ours, as ticketNumber() makes it. */
-const numberExpr = (prefix: string, issued: string, day: string) => `COALESCE(${issued}::text, ${prefix} || '-' || ${day}::text || '-' || lpad(n.seq::text, 5, '0'))`;
+/** The number (SQL): the one the real ITSM/APKT issued (`issued`, may be NULL), else ours from `day` and `seq`, as ticketNumber() makes it. */
+const numberExpr = (prefix: string, issued: string, day: string, seq: string) => `COALESCE(${issued}::text, ${prefix} || '-' || ${day}::text || '-' || lpad(${seq}::text, 5, '0'))`;
 
 /**
  * The ticketing adapter on PostgreSQL (tables of migrations/postgres/002_tickets.sql, so run
@@ -63,41 +63,19 @@ export class PgTicketing implements TicketingPort {
     const issued = this.remote ? await this.remote.fileServiceRequest(req) : null;
     const at = this.now();
     const day = jakartaDay(at);
-    const c = req.classification;
     // One statement: the day's counter row is locked only while it runs (see the class comment).
     const { rows } = await this.pool.query<{ number: string }>(
       `WITH n AS (SELECT next_ticket_seq('ITSM', $2, 'itsm_tickets', 'idempotency_key', $3) AS seq),
        inserted AS (
-         INSERT INTO itsm_tickets (number, day, seq, idempotency_key, call_type, service_family, service_group,
-           service_type, catalog_number, officer, channel, conversation_id, applicant_json, photo_json,
-           previous_number, description, status, created_at, priority)
-         SELECT ${numberExpr("'ITSM'", '$1', '$2')}, $2::text, n.seq, $3::text, $4::text, $5::text, $6::text,
+         INSERT INTO itsm_tickets (number, day, seq, idempotency_key, ${ITSM_DETAIL_COLUMNS})
+         SELECT ${numberExpr("'ITSM'", '$1', '$2', 'n.seq')}, $2::text, n.seq, $3::text, $4::text, $5::text, $6::text,
            $7::text, $8::integer, $9::text, $10::text, $11::text, $12::jsonb, $13::jsonb,
            $14::text, $15::text, $16::text, $17::timestamptz, $18::text
          FROM n WHERE n.seq <= ${MAX_SEQ_PER_DAY}
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING number)
        SELECT number FROM inserted`,
-      [
-        issued,
-        day,
-        req.idempotencyKey,
-        c.callType,
-        c.serviceFamily,
-        c.serviceGroup,
-        c.serviceType,
-        c.catalogNumber,
-        req.officer,
-        req.channel,
-        req.conversationId,
-        JSON.stringify(applicantOf(req.applicant)),
-        req.photo ? JSON.stringify(req.photo) : null,
-        req.previousNumber,
-        req.description,
-        ITSM_STATUS_OPEN,
-        at.toISOString(),
-        priorityOf(req.priority),
-      ],
+      [issued, day, req.idempotencyKey, ...itsmDetails(req, at)],
     );
     // Nothing: a filing of the same key was committed meanwhile (read it), or the day's numbers ran out.
     const number = rows[0]?.number ?? (await this.numberByKey(this.pool, req.idempotencyKey)) ?? (await this.exhausted('ITSM', day));
@@ -118,7 +96,7 @@ export class PgTicketing implements TicketingPort {
        inserted AS (
          INSERT INTO apkt_records (number, day, seq, itsm_number, category, complaint_type, sub_type, status,
            problem, officer, channel, applicant_json, description, created_at)
-         SELECT ${numberExpr("'APKT'", '$1', '$2')}, $2::text, n.seq, itsm.number, $4::text, $5::text, $6::text, $7::text,
+         SELECT ${numberExpr("'APKT'", '$1', '$2', 'n.seq')}, $2::text, n.seq, itsm.number, $4::text, $5::text, $6::text, $7::text,
            itsm.service_type, $8::text, $9::text, $10::jsonb, $11::text, $12::timestamptz
          FROM n, itsm WHERE n.seq <= ${MAX_SEQ_PER_DAY}
          ON CONFLICT (itsm_number) DO NOTHING

@@ -105,6 +105,32 @@ export function priorityOf(value: unknown): TicketPriority {
   return value === 'urgent' ? 'urgent' : 'normal';
 }
 
+/** The columns of an ITSM ticket after its number, day, seq and idempotency_key, as both adapters insert them. */
+export const ITSM_DETAIL_COLUMNS =
+  'call_type, service_family, service_group, service_type, catalog_number, officer, channel, conversation_id, applicant_json, photo_json, previous_number, description, status, created_at, priority';
+
+/** The values of ITSM_DETAIL_COLUMNS, in its order, for `req` filed at `at`. */
+export function itsmDetails(req: TicketRequest, at: Date): Array<string | number | null> {
+  const c = req.classification;
+  return [
+    c.callType,
+    c.serviceFamily,
+    c.serviceGroup,
+    c.serviceType,
+    c.catalogNumber,
+    req.officer,
+    req.channel,
+    req.conversationId,
+    JSON.stringify(applicantOf(req.applicant)),
+    req.photo ? JSON.stringify(req.photo) : null,
+    req.previousNumber,
+    req.description,
+    ITSM_STATUS_OPEN,
+    at.toISOString(),
+    priorityOf(req.priority),
+  ];
+}
+
 function parsed<T>(value: string | T): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
