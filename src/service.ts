@@ -26,7 +26,7 @@ import { createApp } from './http/app.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './observability/metricsRouter.js';
 import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
-import type { JobCounts } from './storage/redis/outboundQueue.js';
+import type { JobCounts } from './storage/redis/queueTypes.js';
 import { openRedisParts } from './storage/redis/redisParts.js';
 import { migrate } from './storage/postgres/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';

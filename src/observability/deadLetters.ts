@@ -1,5 +1,5 @@
 import { pseudonym } from '../log.js';
-import type { DeadLetter, SendJob } from '../storage/redis/outboundQueue.js';
+import type { DeadLetter, SendJob } from '../storage/redis/queueTypes.js';
 import type { OutboxEntry } from '../tickets/outboxStore.js';
 
 /** One dead letter as `npm run dead-letters` shows it: nothing personal in clear. */

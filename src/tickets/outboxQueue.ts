@@ -1,5 +1,7 @@
 import type { Logger } from '../log.js';
-import { createOrderedQueue, type DeadLetter, type JobCounts, type OrderedQueue } from '../storage/redis/outboundQueue.js';
+import { createOrderedQueue } from '../storage/redis/outboundQueue.js';
+import { QueueFront } from '../storage/redis/queueFront.js';
+import type { OrderedQueue } from '../storage/redis/queueTypes.js';
 import { deliverNotices } from './outboxRetrier.js';
 import { isPermanentFailure, type OutboxEntry, type TicketService } from './ticketService.js';
 
@@ -41,10 +43,11 @@ class OutboxEntryDead extends Error {
  * dead-letter list and the entry is marked dead in the database. The retrier's sweep re-queues what
  * Redis lost (`requeue`).
  */
-export class OutboxQueue {
-  private readonly queue: OrderedQueue<OutboxJob>;
+export class OutboxQueue extends QueueFront<OutboxJob> {
+  protected readonly queue: OrderedQueue<OutboxJob>;
 
   constructor(private readonly options: OutboxQueueOptions) {
+    super();
     const { tickets } = options;
     this.queue = createOrderedQueue<OutboxJob>({
       connection: options.connection,
@@ -86,25 +89,5 @@ export class OutboxQueue {
       const done = await this.queue.requeue({ key }, { jobId: key });
       if (done !== 'queued') this.options.log.info({ idempotencyKey: key, done }, 'ticket outbox: request re-queued');
     }
-  }
-
-  deadLetters(): Promise<Array<DeadLetter<OutboxJob>>> {
-    return this.queue.deadLetters();
-  }
-
-  counts(): Promise<JobCounts> {
-    return this.queue.counts();
-  }
-
-  get health() {
-    return this.queue.health;
-  }
-
-  waitReady(timeoutMs?: number): Promise<void> {
-    return this.queue.waitReady(timeoutMs);
-  }
-
-  close(): Promise<void> {
-    return this.queue.close();
   }
 }

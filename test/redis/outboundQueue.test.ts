@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSendQueue, type OrderedQueue, type SendJob } from '../../src/storage/redis/outboundQueue.js';
+import { createSendQueue } from '../../src/storage/redis/outboundQueue.js';
+import type { OrderedQueue, SendJob } from '../../src/storage/redis/queueTypes.js';
 import { REDIS_URL, deleteKeys, memoryLog, uniquePrefix, waitFor, warnIfSkipped } from './redisTestEnv.js';
 
 warnIfSkipped('outbound send queue tests');

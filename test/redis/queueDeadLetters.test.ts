@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createOrderedQueue, createSendQueue, safeJobId, type OrderedQueue } from '../../src/storage/redis/outboundQueue.js';
+import { createOrderedQueue, createSendQueue, safeJobId } from '../../src/storage/redis/outboundQueue.js';
+import type { OrderedQueue } from '../../src/storage/redis/queueTypes.js';
 import { REDIS_URL, deleteKeys, memoryLog, uniquePrefix, waitFor, warnIfSkipped } from './redisTestEnv.js';
 
 warnIfSkipped('queue dead-letter tests');

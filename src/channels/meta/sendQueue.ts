@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { pseudonym, type Logger } from '../../log.js';
-import { createSendQueue, type DeadLetter, type JobCounts, type OrderedQueue, type SendJob } from '../../storage/redis/outboundQueue.js';
+import { createSendQueue } from '../../storage/redis/outboundQueue.js';
+import { QueueFront } from '../../storage/redis/queueFront.js';
+import type { OrderedQueue, SendJob } from '../../storage/redis/queueTypes.js';
 import { GraphApiError, type GraphErrorKind } from './graphErrors.js';
 import type { MetaAdapter, SendOptions, SendRoute } from './metaAdapter.js';
 import type { MetaChannel, OutboundReply } from './types.js';
@@ -69,16 +71,19 @@ export interface MetaSendQueueOptions {
  * The 24-hour window is checked by the adapter before a reply is queued. If the queue cannot take
  * a reply (Redis away), it is sent inline at once (logged, counted): a reply is never dropped.
  */
-export class MetaSendQueue implements SendRoute {
+export class MetaSendQueue extends QueueFront<SendJob> implements SendRoute {
   private readonly adapters = new Map<string, MetaAdapter>();
-  private readonly queue: OrderedQueue<SendJob>;
-  /** Turn replies this instance queued that may not be done yet, with what to send should Redis lose them. */
-  /** By `ref` (see QueuedReply), so the worker here can tick off at once what it sent. */
+  protected readonly queue: OrderedQueue<SendJob>;
+  /**
+   * Turn replies this instance queued that may not be done yet, with what to send should Redis lose
+   * them; by `ref` (see QueuedReply), so the worker here can tick off at once what it sent.
+   */
   private readonly pending = new Map<string, { id: string; adapter: MetaAdapter; userId: string; reply: OutboundReply; options: SendOptions; queuedAt: number }>();
   private watching: NodeJS.Timeout | null = null;
   private lastFallbackWarnAt = 0;
 
   constructor(private readonly options: MetaSendQueueOptions) {
+    super();
     this.queue = createSendQueue({
       connection: options.connection,
       prefix: options.prefix,
@@ -194,31 +199,15 @@ export class MetaSendQueue implements SendRoute {
     return this.checking;
   }
 
-  deadLetters(): Promise<Array<DeadLetter<SendJob>>> {
-    return this.queue.deadLetters();
-  }
-
   retryDeadLetter(id: string): Promise<boolean> {
     return this.queue.retryDeadLetter(id);
   }
 
-  counts(): Promise<JobCounts> {
-    return this.queue.counts();
-  }
-
-  get health() {
-    return this.queue.health;
-  }
-
-  waitReady(timeoutMs?: number): Promise<void> {
-    return this.queue.waitReady(timeoutMs);
-  }
-
-  close(): Promise<void> {
+  override close(): Promise<void> {
     for (const adapter of this.adapters.values()) adapter.routeSends(null);
     if (this.watching) clearInterval(this.watching);
     this.watching = null;
-    return this.queue.close();
+    return super.close();
   }
 
   private async deliver(job: SendJob): Promise<void> {
