@@ -32,9 +32,10 @@ const QUEUED_KEY: Record<HandoffReason, string> = {
 
 /**
  * The engine's side of the handoff (see HandoffHooks): turns every customer and bot message into
- * a transcript line (the engine commits them with the turn) and tells the consoles, tells the engine when an officer holds the conversation (the bot then stays
- * silent), and opens handoffs the dialog asks for with the customer's place in the queue and,
- * outside working hours, when officers are back.
+ * a transcript line (the engine commits them with the turn) and shows the committed lines to the
+ * consoles, tells the engine when an officer holds the conversation (the bot then stays silent),
+ * and opens handoffs the dialog asks for with the customer's place in the queue and, outside
+ * working hours, when officers are back.
  */
 export class HandoffGate implements HandoffHooks {
   private readonly clock: () => Date;

@@ -3,8 +3,6 @@ import type { PhotoRef } from '../tickets/types.js';
 import { addColumnIfMissing, appendSqliteTranscript, ensureSqliteTranscript, type TranscriptInput } from './transcriptWrites.js';
 import type { Handoff, HandoffReason, TranscriptEntry } from './types.js';
 
-export { transcriptText, type TranscriptInput } from './transcriptWrites.js';
-
 /** A `handoffs` row as both databases return it (timestamps as ISO strings, ids as numbers). */
 export interface HandoffRow {
   id: number;
@@ -67,7 +65,7 @@ export interface HandoffStore {
   finish(id: number, officer: string, outcome: 'handedBack' | 'closed', now?: Date): Promise<Handoff | null>;
   /** Records the ticket an officer filed from the console (one per handoff). */
   recordTicket(id: number, ticket: { itsmNumber: string; apktNumber: string }): Promise<void>;
-  /** Appends a line; its text is stored without NUL characters (see transcriptText). */
+  /** Appends a line; its text is stored without NUL characters (see transcriptText in transcriptWrites.ts). */
   append(entry: TranscriptInput, now?: Date): Promise<TranscriptEntry>;
   /** The latest photo the customer sent since `since` (ISO time), if any. */
   latestPhoto(conversationKey: string, since: string): Promise<PhotoRef | null>;

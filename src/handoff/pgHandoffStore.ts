@@ -1,7 +1,7 @@
 import type { PgPool } from '../storage/postgres/pool.js';
 import type { PhotoRef } from '../tickets/types.js';
-import { toHandoff, type HandoffRequestInput, type HandoffRow, type HandoffStore, type TranscriptInput } from './handoffStore.js';
-import { appendPgTranscript, TRANSCRIPT_COLUMNS, toTranscriptEntry, type TranscriptRow } from './transcriptWrites.js';
+import { toHandoff, type HandoffRequestInput, type HandoffRow, type HandoffStore } from './handoffStore.js';
+import { appendPgTranscript, TRANSCRIPT_COLUMNS, toTranscriptEntry, type TranscriptInput, type TranscriptRow } from './transcriptWrites.js';
 import type { Handoff, TranscriptEntry } from './types.js';
 
 /** `open` retries this often when the open handoff it ran into is closed before it could be read. */
