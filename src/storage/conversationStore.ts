@@ -36,6 +36,9 @@ export interface StoredReplies {
   replies: Reply[];
 }
 
+/** The turn's replies as the stores keep them with its message id: JSON, or null when it said nothing. */
+export const repliesJson = (turn: TurnWrite): string | null => (turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null);
+
 export interface TurnCommit {
   outcome: SaveTurnOutcome;
   /** The transcript lines as stored (with their ids); none when the turn was a duplicate. */

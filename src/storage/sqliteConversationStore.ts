@@ -2,7 +2,7 @@ import { addColumnIfMissing, appendSqliteTranscript, ensureSqliteTranscript } fr
 import type { TranscriptEntry } from '../handoff/types.js';
 import type { SqliteDatabase } from './sqlite.js';
 import { groupCommit } from './sqliteGroupCommit.js';
-import type { ConversationStore, SaveTurnOutcome, StoredConversation, StoredReplies, TurnCommit, TurnWrite } from './conversationStore.js';
+import { repliesJson, type ConversationStore, type SaveTurnOutcome, type StoredConversation, type StoredReplies, type TurnCommit, type TurnWrite } from './conversationStore.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
 const PROCESSED_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -80,7 +80,7 @@ export class SqliteConversationStore implements ConversationStore {
   /** What commitTurn writes: all of it or, when a statement fails, none of it (its savepoint is rolled back). */
   private writeTurn(turn: TurnWrite, now: number): TurnCommit {
     // The id goes in first: if another connection recorded it meanwhile, its turn's state stands.
-    const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
+    const replies = repliesJson(turn);
     if (turn.messageId && this.insertProcessed.run(turn.messageId, now, replies).changes === 0) return { outcome: 'duplicate', transcript: [] };
     if (turn.state) this.upsertConversation.run(turn.conversationKey, turn.state.machineVersion, JSON.stringify(turn.state.snapshot), now);
     const at = turn.at ?? new Date(now);

@@ -1,5 +1,5 @@
 import { appendPgTranscript } from '../../handoff/transcriptWrites.js';
-import type { ConversationStore, SaveTurnOutcome, StoredConversation, StoredReplies, TurnCommit, TurnWrite } from '../conversationStore.js';
+import { repliesJson, type ConversationStore, type SaveTurnOutcome, type StoredConversation, type StoredReplies, type TurnCommit, type TurnWrite } from '../conversationStore.js';
 import { withTransaction, type PgPool } from './pool.js';
 
 /** Processed message ids are kept this long: Meta redelivers webhooks for up to 7 days. */
@@ -72,7 +72,7 @@ export class PgConversationStore implements ConversationStore {
     const snapshot = turn.state ? JSON.stringify(turn.state.snapshot) : null;
     const committed = await withTransaction(this.pool, async (client): Promise<TurnCommit> => {
       if (turn.messageId !== null) {
-        const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
+        const replies = repliesJson(turn);
         const inserted = await client.query('INSERT INTO processed_messages (message_id, processed_at, replies) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
           turn.messageId,
           now,
