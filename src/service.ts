@@ -266,8 +266,11 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   let inboxSweep: NodeJS.Timeout | undefined;
   const recoverInbox = async (olderThanMs: number) => {
     try {
+      // One read of the inbox for every channel; each takes its own messages.
+      const handles = Object.values(channels);
+      const pending = handles.length > 0 ? await inbox.pending(olderThanMs) : [];
       let recovered = 0;
-      for (const channel of Object.values(channels)) recovered += await channel.recover(olderThanMs);
+      for (const channel of handles) recovered += channel.recover(pending);
       if (recovered) log.warn({ recovered }, 'webhook inbox: processing messages acknowledged before a crash');
       await inbox.purge(8 * 24 * 60 * 60 * 1000);
     } catch (err) {

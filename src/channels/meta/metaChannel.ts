@@ -33,10 +33,11 @@ export interface MetaChannelHandle {
   /** Resolves when every message dispatched so far has been processed and its queued replies sent or given up on (tests, shutdown). */
   idle(): Promise<void>;
   /**
-   * Processes messages acknowledged but never finished (an instance crashed between the 200 and
-   * the turn) that were received at least `olderThanMs` ago; returns how many were dispatched.
+   * Processes this channel's messages among `pending`, acknowledged but never finished (an
+   * instance crashed between the 200 and the turn); returns how many were dispatched (those
+   * already being processed here are left alone).
    */
-  recover(olderThanMs: number): Promise<number>;
+  recover(pending: InboundMessage[]): number;
 }
 
 /**
@@ -101,12 +102,10 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await adapter.sendsIdle();
     },
-    async recover(olderThanMs) {
-      if (!parts.inbox) return 0;
-      // Only this channel's. A message whose turn was committed is not stepped again; the replies
-      // committed with it are sent (the interruption may have come before they were).
-      const pending = (await parts.inbox.pending(olderThanMs)).filter((m) => m.channel === parts.channel);
-      return pending.filter((m) => handle(m, true)).length;
+    recover(pending) {
+      // A message whose turn was committed is not stepped again; the replies committed with it are
+      // sent (the interruption may have come before they were).
+      return pending.filter((m) => m.channel === parts.channel && handle(m, true)).length;
     },
   };
 }
