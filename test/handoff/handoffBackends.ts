@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createHandoffStores, type HandoffStores } from '../../src/handoff/handoffStores.js';
 import type { SessionStoreOptions } from '../../src/handoff/sessionStore.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
@@ -88,8 +85,4 @@ export function postgresHarness(schema: TestSchema): HandoffBackendHarness {
       return rows;
     },
   };
-}
-
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'pln123-handoff-stores-'));
 }

@@ -4,9 +4,8 @@ import type { TicketingOptions } from '../../src/tickets/ticketRecords.js';
 import { createTicketStores, type TicketStores } from '../../src/tickets/ticketStores.js';
 import type { TicketingPort } from '../../src/tickets/ticketingPort.js';
 import type { NewTicketReply, TicketContact, TicketRequest } from '../../src/tickets/types.js';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
-import { tempDir } from './fixtures.js';
+import { describeOnBothDatabases } from '../storage/bothDatabases.js';
+import type { TestSchema } from '../storage/pgTestSchema.js';
 
 export type TicketTable = 'itsm_tickets' | 'apkt_records' | 'ticket_replies' | 'ticket_outbox';
 const TABLES: readonly TicketTable[] = ['ticket_replies', 'apkt_records', 'itsm_tickets', 'ticket_outbox'];
@@ -150,33 +149,5 @@ export class FaultyPort implements TicketingPort {
  * skipped, and said so, without DATABASE_URL).
  */
 export function describeOnBothBackends(what: string, suite: (name: string, harness: () => TicketBackendHarness) => void): void {
-  describe('SQLite', () => {
-    let dir: { dir: string; cleanup: () => void };
-    let harness: TicketBackendHarness;
-    beforeAll(() => {
-      dir = tempDir();
-      harness = sqliteTicketHarness(dir.dir);
-    });
-    afterAll(async () => {
-      await harness.disconnectAll();
-      dir.cleanup();
-    });
-    suite('SQLite', () => harness);
-  });
-
-  warnIfSkipped(`PostgreSQL ${what}`);
-
-  describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
-    let schema: TestSchema;
-    let harness: TicketBackendHarness;
-    beforeAll(async () => {
-      schema = await createTestSchema(DATABASE_URL ?? '', { migrated: true });
-      harness = postgresTicketHarness(schema);
-    });
-    afterAll(async () => {
-      await harness?.disconnectAll();
-      await schema?.drop();
-    });
-    suite('PostgreSQL', () => harness);
-  });
+  describeOnBothDatabases(what, { sqlite: sqliteTicketHarness, postgres: postgresTicketHarness }, suite);
 }
