@@ -18,9 +18,10 @@
  */
 import { MetaSendQueue } from '../src/channels/meta/sendQueue.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, usePseudonymKey } from '../src/log.js';
 import { OUTBOX_ID_PREFIX, outboxDeadLetterLine, sendDeadLetterLine, type DeadLetterLine } from '../src/observability/deadLetters.js';
 import { openPostgres } from '../src/storage/postgres/pool.js';
+import { resolvePseudonymKey } from '../src/storage/pseudonymKey.js';
 import { openSqlite } from '../src/storage/sqlite.js';
 import { OutboxQueue } from '../src/tickets/outboxQueue.js';
 import { createTicketStores } from '../src/tickets/ticketStores.js';
@@ -118,7 +119,10 @@ async function retry(parts: Parts, id: string): Promise<void> {
 async function open(config: AppConfig): Promise<Parts> {
   const pool = config.postgres ? openPostgres(config.postgres.url, { max: 2, applicationName: 'pln123-dead-letters' }) : undefined;
   const db = pool ? undefined : openSqlite(config.dataDir);
-  const stores = createTicketStores(pool ? { kind: 'postgres', pool } : { kind: 'sqlite', db: db! });
+  const backend = pool ? ({ kind: 'postgres', pool } as const) : ({ kind: 'sqlite', db: db! } as const);
+  // The pseudonyms printed are the ones in the service's logs: same key.
+  usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, backend));
+  const stores = createTicketStores(backend);
   const tickets = new TicketService(stores);
   const closeDb = async () => {
     db?.close();

@@ -16,6 +16,9 @@ const envSchema = z.object({
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  // Key of the logs' pseudonyms (HMAC-SHA256 of phone numbers, user and conversation ids), at least
+  // 32 characters, the same on every instance. Unset: generated once and kept in the database.
+  LOG_PSEUDONYM_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   DEFAULT_LOCALE: z.preprocess(emptyAsUndefined, z.enum(['id', 'en']).default('id')),
 
   // Scale-out (optional): PostgreSQL holds the state and records instead of SQLite; Redis adds
@@ -80,7 +83,8 @@ const envSchema = z.object({
   WHATSAPP_REPLY_TEMPLATE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores').optional()),
   WHATSAPP_REPLY_TEMPLATE_LANGUAGE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, 'a template language code such as id or en_US').default('id')),
 
-  // GET /metrics (Prometheus): open when unset; else requires "Authorization: Bearer <token>".
+  // GET /metrics (Prometheus): with a token, "Authorization: Bearer <token>" from anywhere; unset,
+  // only clients on this host's loopback (a scraper beside the service, or an SSH tunnel).
   METRICS_TOKEN: optionalString,
 
   // Officers (agent console at /agent): when they are on duty, in which time zone; the queue
@@ -105,6 +109,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Undefined: generated and kept in the database (src/storage/pseudonymKey.ts). */
+  logPseudonymKey?: string;
   defaultLocale: Env['DEFAULT_LOCALE'];
   botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string };
   tickets: {
@@ -165,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     dataDir,
     logLevel: e.LOG_LEVEL,
+    ...(e.LOG_PSEUDONYM_KEY ? { logPseudonymKey: e.LOG_PSEUDONYM_KEY } : {}),
     defaultLocale: e.DEFAULT_LOCALE,
     botFramework: {
       appId: e.MICROSOFT_APP_ID,

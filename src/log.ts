@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -19,7 +19,27 @@ export function createLogger(level: string): Logger {
   });
 }
 
-/** A short stable pseudonym for a user id, phone number or conversation id: lets logs be correlated without the value. */
+/** The shortest key `usePseudonymKey` takes: 32 bytes, the HMAC-SHA256 block's worth of secret. */
+export const PSEUDONYM_KEY_MIN_BYTES = 32;
+
+/**
+ * The key of every pseudonym this process writes. Until the service sets the deployment's key
+ * (see src/storage/pseudonymKey.ts), a random one: pseudonyms are then still irreversible, only
+ * not comparable with another process's.
+ */
+let pseudonymKey: Buffer = randomBytes(PSEUDONYM_KEY_MIN_BYTES);
+
+/** Sets the key of `pseudonym()` for this process (the same on every instance of a deployment). */
+export function usePseudonymKey(key: Buffer): void {
+  if (key.length < PSEUDONYM_KEY_MIN_BYTES) throw new RangeError(`a pseudonym key needs at least ${PSEUDONYM_KEY_MIN_BYTES} bytes`);
+  pseudonymKey = Buffer.from(key);
+}
+
+/**
+ * A short stable pseudonym for a user id, phone number or conversation id: lets logs be correlated
+ * without the value. Keyed (HMAC-SHA256), so nobody without the key can get a phone number back by
+ * hashing every number of the plan: an unkeyed `sha256(phone)` falls to such a search in seconds.
+ */
 export function pseudonym(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 12);
+  return createHmac('sha256', pseudonymKey).update(value, 'utf8').digest('hex').slice(0, 12);
 }

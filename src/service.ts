@@ -35,13 +35,14 @@ import { PgWebhookInbox } from './storage/postgres/pgWebhookInbox.js';
 import { SqliteWebhookInbox } from './channels/meta/webhookInbox.js';
 import { createTicketStores } from './tickets/ticketStores.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, usePseudonymKey, type Logger } from './log.js';
 import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
 import { PhotoStore } from './media/photoStore.js';
 import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
 import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
+import { resolvePseudonymKey } from './storage/pseudonymKey.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
@@ -297,6 +298,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         const migrated = await migrate(pool);
         if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
       }
+      // Before anything is logged about a user: the deployment's key, the same on every instance.
+      usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, backend));
       if (redis) await redis.ready();
       // Not ready yet (Redis away): replies are sent inline and the sweep files, until it is back.
       await Promise.all([sendQueue?.waitReady(5_000), outboxQueue?.waitReady(5_000)].map((ready) => ready?.catch(() => undefined)));
