@@ -8,13 +8,11 @@ export type BearerVerdict = 'ok' | 'missing' | 'invalid';
  * digests under a per-process random key, so `timingSafeEqual` always compares 32 bytes and the
  * comparison leaks neither the token's content nor its length.
  *
- * With no token configured, `whenUnset` decides: `open` lets every request through (the metrics,
- * which hold no personal data), `closed` refuses every one (the ticket API, which does).
+ * With no token configured every request is refused: the caller decides what an unset token
+ * means (the ticket API is then off; the metrics are served to loopback clients only).
  */
-export function bearerChecker(token: string | undefined, whenUnset: 'open' | 'closed'): (header: string | undefined) => BearerVerdict {
-  if (token === undefined || token.trim() === '') {
-    return whenUnset === 'open' ? () => 'ok' : (header) => (header ? 'invalid' : 'missing');
-  }
+export function bearerChecker(token: string | undefined): (header: string | undefined) => BearerVerdict {
+  if (token === undefined || token.trim() === '') return (header) => (header ? 'invalid' : 'missing');
   const key = crypto.randomBytes(32);
   const digest = (s: string) => crypto.createHmac('sha256', key).update(s, 'utf8').digest();
   const expected = digest(token);

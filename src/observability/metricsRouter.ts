@@ -1,12 +1,14 @@
 import express, { type Router } from 'express';
 import type { Metrics } from './metrics.js';
 import { bearerChecker } from '../http/bearerToken.js';
+import { isLoopbackAddress } from '../http/loopback.js';
 
 export interface MetricsRouterOptions {
   /**
-   * When set (and not blank), `GET /metrics` requires `Authorization: Bearer <token>`. Without one
-   * the endpoint is open: it carries counts only, never personal data, and is usually reachable
-   * from the monitoring network alone.
+   * When set (and not blank), `GET /metrics` requires `Authorization: Bearer <token>`, from any
+   * address. Without one only loopback clients are served (a scraper on the same host, or through
+   * an SSH tunnel): the counts carry no personal data, but queue depths and error rates tell an
+   * outsider when the service is weak, so they are not published to whoever can reach the port.
    */
   token?: string;
 }
@@ -22,11 +24,16 @@ const WWW_AUTHENTICATE = 'Bearer realm="pln123-metrics"';
  */
 export function metricsRouter(metrics: Pick<Metrics, 'scrape' | 'contentType'>, options: MetricsRouterOptions = {}): Router {
   const router = express.Router();
-  const authorized = bearerChecker(options.token, 'open');
+  const tokenSet = options.token !== undefined && options.token.trim() !== '';
+  const authorized = bearerChecker(options.token);
 
   router.get('/metrics', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    const verdict = authorized(req.get('authorization'));
+    if (!tokenSet && !isLoopbackAddress(req.socket.remoteAddress)) {
+      res.status(403).json({ error: 'forbidden', detail: 'metrics are served to loopback clients only while METRICS_TOKEN is unset' });
+      return;
+    }
+    const verdict = tokenSet ? authorized(req.get('authorization')) : 'ok';
     if (verdict !== 'ok') {
       res.set('WWW-Authenticate', verdict === 'invalid' ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
       res.status(401).json({ error: 'unauthorized' });

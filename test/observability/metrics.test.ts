@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nonLoopbackAddress } from '../support/hostAddress.js';
 import { Metrics, type QueueDepths } from '../../src/observability/metrics.js';
 import { metricsRouter } from '../../src/observability/metricsRouter.js';
 import { labelValues, parseExposition, valueOf } from './scrape.js';
@@ -156,13 +157,14 @@ describe('metricsRouter', () => {
     server = undefined;
   });
 
-  async function serve(metrics: Metrics, token?: string): Promise<string> {
+  /** Serves the router on `host` (any interface by default) and gives the URL a client at `host` uses. */
+  async function serve(metrics: Metrics, token?: string, host = '127.0.0.1'): Promise<string> {
     const app = express();
     app.use(metricsRouter(metrics, token === undefined ? {} : { token }));
-    const listening = app.listen(0, '127.0.0.1');
+    const listening = app.listen(0, host);
     server = listening;
     await new Promise<void>((resolve) => listening.once('listening', resolve));
-    return `http://127.0.0.1:${(listening.address() as AddressInfo).port}/metrics`;
+    return `http://${host}:${(listening.address() as AddressInfo).port}/metrics`;
   }
 
   it('requires the bearer token when one is configured', async () => {
@@ -188,7 +190,7 @@ describe('metricsRouter', () => {
     expect(valueOf(await ok.text(), 'pln_webhooks_total', { channel: 'whatsapp', status: '200' })).toBe(1);
   });
 
-  it('is open without a token (and with a blank one)', async () => {
+  it('without a token (or with a blank one) serves loopback clients only', async () => {
     for (const token of [undefined, '', '  ']) {
       const url = await serve(new Metrics(), token);
       const res = await fetch(url);
@@ -198,5 +200,16 @@ describe('metricsRouter', () => {
       await new Promise<void>((resolve) => server!.close(() => resolve()));
       server = undefined;
     }
+    // The same router reached at one of the host's own non-loopback addresses: the peer is not loopback.
+    const remote = await serve(new Metrics(), undefined, nonLoopbackAddress());
+    const refused = await fetch(remote, { headers: { 'x-forwarded-for': '127.0.0.1' } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('pln_');
+  });
+
+  it('with a token serves any address that shows it', async () => {
+    const url = await serve(new Metrics(), 'scrape-secret-123', nonLoopbackAddress());
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer scrape-secret-123' } })).status).toBe(200);
   });
 });
