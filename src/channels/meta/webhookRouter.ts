@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { pseudonym, type Logger } from '../../log.js';
 import type { WebhookMetrics } from '../../observability/metrics.js';
+import { warnThrottled } from '../../observability/warnThrottled.js';
 import { verifyMetaSignature } from './signature.js';
 import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
 
@@ -22,6 +23,8 @@ export interface MetaWebhookOptions {
   log: Logger;
   /** Counts every answered request by HTTP status (including 413s answered by the app's error handler). */
   metrics?: WebhookMetrics;
+  /** At most one warning a minute per kind of refusal an outsider can cause (default one minute). */
+  warnIntervalMs?: number;
 }
 
 /**
@@ -35,6 +38,8 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
   const path = `/webhooks/${options.channel}`;
   const router = express.Router();
   const { log, channel, metrics } = options;
+  // Anyone can send unsigned requests: their warnings are sampled (the metrics count every one).
+  const warnRefused = warnThrottled(log, { intervalMs: options.warnIntervalMs ?? 60_000 });
 
   // Counted when the answer has gone out, whoever wrote it: this router, or the app's error handler.
   if (metrics) {
@@ -52,14 +57,14 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
       res.status(200).type('text/plain').send(challenge);
       return;
     }
-    log.warn({ channel }, 'webhook verification refused');
+    warnRefused('verification', { channel }, 'webhook verification refused');
     res.sendStatus(403);
   });
 
   router.post(path, express.raw({ type: () => true, limit: options.bodyLimitBytes }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyMetaSignature(raw, req.get('x-hub-signature-256'), options.appSecret)) {
-      log.warn({ channel, bytes: raw.length }, 'webhook signature missing or wrong');
+      warnRefused('signature', { channel, bytes: raw.length }, 'webhook signature missing or wrong');
       res.status(401).json({ error: 'invalid_signature' });
       return;
     }
