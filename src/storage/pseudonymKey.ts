@@ -21,13 +21,7 @@ export async function resolvePseudonymKey(configured: string | undefined, backen
   const fresh = randomBytes(PSEUDONYM_KEY_MIN_BYTES).toString('base64url');
   // Insert-if-absent then read: two instances starting at once both end with the first one's key.
   if (backend.kind === 'sqlite') {
-    backend.db.exec(`
-      CREATE TABLE IF NOT EXISTS service_secrets (
-        name TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
-    `);
+    ensureSecretsTable(backend.db);
     backend.db.prepare('INSERT OR IGNORE INTO service_secrets (name, value, created_at) VALUES (?, ?, ?)').run(NAME, fresh, new Date().toISOString());
     const row = backend.db.prepare<[string], { value: string }>('SELECT value FROM service_secrets WHERE name = ?').get(NAME);
     return Buffer.from(row?.value ?? fresh, 'base64url');
@@ -36,4 +30,15 @@ export async function resolvePseudonymKey(configured: string | undefined, backen
   await backend.pool.query('INSERT INTO service_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [NAME, fresh]);
   const { rows } = await backend.pool.query<{ value: string }>('SELECT value FROM service_secrets WHERE name = $1', [NAME]);
   return Buffer.from(rows[0]?.value ?? fresh, 'base64url');
+}
+
+/** The SQLite table of the service's own secrets (PostgreSQL: migrations/postgres/010_service_secrets.sql). */
+export function ensureSecretsTable(db: SqliteDatabase): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS service_secrets (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    );
+  `);
 }

@@ -3,6 +3,7 @@ import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { SqliteWebhookInbox } from '../../src/channels/meta/webhookInbox.js';
 import { createChannelStores } from '../../src/storage/channelStores.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
+import { ensureSecretsTable } from '../../src/storage/pseudonymKey.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
 import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
@@ -18,6 +19,7 @@ function sqliteWithEveryStore(): SqliteDatabase {
   createHandoffStores({ kind: 'sqlite', db });
   createChannelStores({ kind: 'sqlite', db });
   new SqliteWebhookInbox(db);
+  ensureSecretsTable(db);
   return db;
 }
 
