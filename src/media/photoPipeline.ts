@@ -3,6 +3,7 @@ import { downloadCapped } from './downloadCapped.js';
 import { normalizePhoto } from './normalizePhoto.js';
 import { PhotoStore } from './photoStore.js';
 import { PhotoError, resolvePhotoLimits, type PhotoLimits, type PhotoSource, type StoredPhoto } from './photoTypes.js';
+import type { HostLookup } from './urlPolicy.js';
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 20_000;
 
@@ -12,8 +13,13 @@ export interface PhotoPipelineOptions {
   limits?: Partial<PhotoLimits>;
   /** Whole-download timeout for URL sources; default 20 s. */
   fetchTimeoutMs?: number;
-  /** Which URLs may be fetched (e.g. `isPublicHttpUrl` where clients choose the URL); default: any http(s). */
-  allowUrl?: (url: URL) => boolean;
+  /**
+   * URL sources are fetched only from public addresses (every redirect too), except these exact
+   * origins (`http://127.0.0.1:4567`), which configuration names; default none.
+   */
+  allowedOrigins?: readonly string[];
+  /** Host name resolution for URL sources (default `dns.lookup`). */
+  lookup?: HostLookup;
 }
 
 /**
@@ -32,13 +38,15 @@ export class PhotoPipeline {
   readonly limits: Readonly<PhotoLimits>;
   private readonly store: PhotoStore;
   private readonly fetchTimeoutMs: number;
-  private readonly allowUrl: (url: URL) => boolean;
+  private readonly allowedOrigins: readonly string[];
+  private readonly lookup: HostLookup | undefined;
 
   constructor(opts: PhotoPipelineOptions) {
     this.limits = Object.freeze(resolvePhotoLimits(opts.limits));
     this.store = new PhotoStore(opts.dir);
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-    this.allowUrl = opts.allowUrl ?? (() => true);
+    this.allowedOrigins = opts.allowedOrigins ?? [];
+    this.lookup = opts.lookup;
     if (!Number.isFinite(this.fetchTimeoutMs) || this.fetchTimeoutMs <= 0) throw new RangeError('fetchTimeoutMs must be positive');
   }
 
@@ -65,10 +73,13 @@ export class PhotoPipeline {
   private async read(source: PhotoSource): Promise<Buffer> {
     switch (source.kind) {
       case 'url':
-        if (!URL.canParse(source.url) || !this.allowUrl(new URL(source.url))) {
-          throw new PhotoError('downloadFailed', 'Photo URL not allowed');
-        }
-        return downloadCapped(source.url, { maxBytes: this.limits.maxBytes, headers: source.headers, timeoutMs: this.fetchTimeoutMs });
+        return downloadCapped(source.url, {
+          maxBytes: this.limits.maxBytes,
+          headers: source.headers,
+          timeoutMs: this.fetchTimeoutMs,
+          allowedOrigins: this.allowedOrigins,
+          ...(this.lookup ? { lookup: this.lookup } : {}),
+        });
       case 'dataUrl':
         return decodeDataUrl(source.url, this.limits.maxBytes);
       case 'bytes':
