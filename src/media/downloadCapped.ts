@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { pinnedGet } from './pinnedGet.js';
 import { PhotoError } from './photoTypes.js';
-import { checkedAddresses, fetchPolicy, type HostLookup } from './urlPolicy.js';
+import { checkedAddresses, originSet } from './urlPolicy.js';
 
 /** Redirects followed at most (Meta's and Bot Framework's media URLs answer directly or after one). */
 export const MAX_REDIRECTS = 3;
@@ -17,8 +17,6 @@ export interface DownloadOptions {
    * configuration names. Every other URL, each redirect included, must resolve to public addresses.
    */
   allowedOrigins?: Iterable<string>;
-  /** Host name resolution (default `dns.lookup`, all addresses). */
-  lookup?: HostLookup;
 }
 
 /**
@@ -35,7 +33,7 @@ export interface DownloadOptions {
  */
 export async function downloadCapped(url: string, opts: DownloadOptions): Promise<Buffer> {
   if (!URL.canParse(url)) throw new PhotoError('downloadFailed', 'Invalid photo URL');
-  const policy = fetchPolicy(opts.allowedOrigins, opts.lookup);
+  const allowedOrigins = originSet(opts.allowedOrigins);
 
   const controller = new AbortController();
   const timer = setTimeout(() => {
@@ -54,7 +52,7 @@ export async function downloadCapped(url: string, opts: DownloadOptions): Promis
   try {
     for (let redirects = 0; ; redirects++) {
       try {
-        const addresses = await untilAborted(checkedAddresses(current, policy), controller.signal);
+        const addresses = await untilAborted(checkedAddresses(current, allowedOrigins), controller.signal);
         res = await pinnedGet(current, addresses, headers, controller.signal);
       } catch (err) {
         throw failed('request', err);

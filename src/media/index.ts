@@ -10,11 +10,11 @@ export {
   type PhotoSource,
   type StoredPhoto,
 } from './photoTypes.js';
-export { downloadCapped, MAX_REDIRECTS, type DownloadOptions } from './downloadCapped.js';
+export { downloadCapped, type DownloadOptions } from './downloadCapped.js';
 export { decodeDataUrl } from './decodeDataUrl.js';
 export { sniffImageFormat, type SniffedImageFormat } from './sniffImageFormat.js';
 export { normalizePhoto } from './normalizePhoto.js';
 export { PhotoStore } from './photoStore.js';
 export { PhotoPipeline, DEFAULT_FETCH_TIMEOUT_MS, type PhotoPipelineOptions } from './photoPipeline.js';
 export { benchmarkNormalize, makeBenchmarkJpeg } from './benchmarkNormalize.js';
-export { addressRange, exactOrigin, isPublicAddress, type HostLookup, type ResolvedAddress } from './urlPolicy.js';
+export { addressRange, exactOrigin, isPublicAddress } from './urlPolicy.js';

@@ -3,7 +3,6 @@ import { downloadCapped } from './downloadCapped.js';
 import { normalizePhoto } from './normalizePhoto.js';
 import { PhotoStore } from './photoStore.js';
 import { PhotoError, resolvePhotoLimits, type PhotoLimits, type PhotoSource, type StoredPhoto } from './photoTypes.js';
-import type { HostLookup } from './urlPolicy.js';
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 20_000;
 
@@ -18,8 +17,6 @@ export interface PhotoPipelineOptions {
    * origins (`http://127.0.0.1:4567`), which configuration names; default none.
    */
   allowedOrigins?: readonly string[];
-  /** Host name resolution for URL sources (default `dns.lookup`). */
-  lookup?: HostLookup;
 }
 
 /**
@@ -39,14 +36,12 @@ export class PhotoPipeline {
   private readonly store: PhotoStore;
   private readonly fetchTimeoutMs: number;
   private readonly allowedOrigins: readonly string[];
-  private readonly lookup: HostLookup | undefined;
 
   constructor(opts: PhotoPipelineOptions) {
     this.limits = Object.freeze(resolvePhotoLimits(opts.limits));
     this.store = new PhotoStore(opts.dir);
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.allowedOrigins = opts.allowedOrigins ?? [];
-    this.lookup = opts.lookup;
     if (!Number.isFinite(this.fetchTimeoutMs) || this.fetchTimeoutMs <= 0) throw new RangeError('fetchTimeoutMs must be positive');
   }
 
@@ -78,7 +73,6 @@ export class PhotoPipeline {
           headers: source.headers,
           timeoutMs: this.fetchTimeoutMs,
           allowedOrigins: this.allowedOrigins,
-          ...(this.lookup ? { lookup: this.lookup } : {}),
         });
       case 'dataUrl':
         return decodeDataUrl(source.url, this.limits.maxBytes);

@@ -17,11 +17,11 @@ export interface ResolvedAddress {
   family: 4 | 6;
 }
 
-/** Resolves a host name to all its addresses (default `dns.lookup`; tests inject their own). */
-export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
-
-export const systemLookup: HostLookup = async (hostname) =>
-  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+/** All the addresses of a host name, from the system resolver (as a connection would get them). */
+async function resolveAll(hostname: string): Promise<ResolvedAddress[]> {
+  const answers = await dns.promises.lookup(hostname, { all: true, verbatim: true });
+  return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+}
 
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
@@ -71,20 +71,15 @@ export function exactOrigin(text: string): string | null {
   return url.origin;
 }
 
-export interface FetchPolicy {
-  /** Exact origins fetched whatever their addresses (only what configuration names). */
-  allowedOrigins: ReadonlySet<string>;
-  lookup: HostLookup;
-}
-
-export function fetchPolicy(allowedOrigins: Iterable<string> = [], lookup: HostLookup = systemLookup): FetchPolicy {
+/** The exact origins fetched whatever their addresses (only what configuration names); throws on a non-origin. */
+export function originSet(allowedOrigins: Iterable<string> = []): ReadonlySet<string> {
   const origins = new Set<string>();
   for (const o of allowedOrigins) {
     const origin = exactOrigin(o);
     if (!origin) throw new RangeError(`Not an http(s) origin: ${o}`);
     origins.add(origin);
   }
-  return { allowedOrigins: origins, lookup };
+  return origins;
 }
 
 /**
@@ -92,7 +87,7 @@ export function fetchPolicy(allowedOrigins: Iterable<string> = [], lookup: HostL
  * host resolves to, each public unless the URL's exact origin is allowed. The caller must connect
  * to these addresses only (not resolve again). Throws PhotoError `downloadFailed` when refused.
  */
-export async function checkedAddresses(url: URL, policy: FetchPolicy): Promise<ResolvedAddress[]> {
+export async function checkedAddresses(url: URL, allowedOrigins: ReadonlySet<string>): Promise<ResolvedAddress[]> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused(`unsupported URL scheme ${url.protocol}`);
   if (url.username || url.password) throw refused('credentials in the URL');
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -102,13 +97,13 @@ export async function checkedAddresses(url: URL, policy: FetchPolicy): Promise<R
     addresses = [{ address: host, family }];
   } else {
     try {
-      addresses = await policy.lookup(host);
+      addresses = await resolveAll(host);
     } catch (err) {
       throw new PhotoError('downloadFailed', `Photo host ${host} not resolved: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
   if (addresses.length === 0) throw refused(`${host} has no address`);
-  if (policy.allowedOrigins.has(url.origin)) return addresses;
+  if (allowedOrigins.has(url.origin)) return addresses;
   for (const { address } of addresses) {
     const range = addressRange(address);
     if (range !== 'unicast') throw refused(`${host} ${family ? 'is' : 'resolves to'} a ${range} address`);

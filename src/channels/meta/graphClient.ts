@@ -1,4 +1,4 @@
-import { downloadCapped, type HostLookup } from '../../media/index.js';
+import { downloadCapped } from '../../media/index.js';
 import { GraphApiError, graphErrorFrom } from './graphErrors.js';
 
 export interface GraphClientOptions {
@@ -22,8 +22,6 @@ export interface GraphClientOptions {
    * besides the Graph API's own; every other media URL must resolve to public addresses.
    */
   mediaAllowedOrigins?: readonly string[];
-  /** Host name resolution for media downloads (default `dns.lookup`). */
-  lookup?: HostLookup;
 }
 
 /**
@@ -78,7 +76,6 @@ export class GraphClient {
       maxBytes,
       timeoutMs: opts.timeoutMs ?? this.timeoutMs,
       allowedOrigins: [this.graphOrigin, ...(this.options.mediaAllowedOrigins ?? [])],
-      ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
       ...(token ? { headers: { authorization: `Bearer ${this.options.accessToken}` } } : {}),
     });
   }
