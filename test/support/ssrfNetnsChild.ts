@@ -32,6 +32,8 @@ const photo = await productJpeg(1000, 800);
 const dns = await startTinyDns({
   'metadata.ssrf.test': [['169.254.169.254']],
   'public.ssrf.test': [['93.184.216.34']],
+  // One public and one private address: refused as a whole, whichever a connection would pick.
+  'mixed.ssrf.test': [['93.184.216.34', '10.0.0.1']],
   // DNS rebinding: public on the first query, loopback on every later one.
   'rebind.ssrf.test': [['93.184.216.34'], ['127.0.0.1']],
 });
@@ -82,6 +84,7 @@ try {
   await scenario('whatsapp: a name resolving to 169.254.169.254', async () => texts(await (await metaUser('whatsapp')).sendImageFrom(`http://metadata.ssrf.test${METADATA}`)));
   await scenario('messenger: CDN URL at 169.254.169.254', async () => texts(await (await metaUser('messenger')).sendImageFrom(`http://169.254.169.254${METADATA}`)));
   await scenario('bot framework: attachment at 169.254.169.254', botFramework(`http://169.254.169.254${METADATA}`));
+  await scenario('bot framework: a name resolving to a public and a private address', botFramework('http://mixed.ssrf.test/photo.jpg'));
   await scenario('bot framework: attachment on a public name', botFramework('http://public.ssrf.test/photo.jpg'));
   await scenario('bot framework: DNS rebinding (public, then 127.0.0.1)', botFramework('http://rebind.ssrf.test/photo.jpg'));
   process.stdout.write(`RESULTS ${JSON.stringify({ results, received: t('id', 'seller.photo.received'), rebindQueries: dns.queries.get('rebind.ssrf.test') ?? 0 })}\n`);

@@ -85,6 +85,7 @@ describe.skipIf(!canCreateNamespaces)('photo download SSRF guard in a network na
     'whatsapp: a name resolving to 169.254.169.254',
     'messenger: CDN URL at 169.254.169.254',
     'bot framework: attachment at 169.254.169.254',
+    'bot framework: a name resolving to a public and a private address',
   ])('%s: refused, no request (so no token), nothing stored, the applicant asked again', (name) => {
     const r = result(name);
     expect(r.hits).toEqual([]);
