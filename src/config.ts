@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { WorkingHours } from './handoff/workingHours.js';
+import { exactOrigin } from './media/urlPolicy.js';
 
 /**
  * The service's settings, read once from the environment and validated here: this is the only
@@ -10,6 +11,19 @@ import { WorkingHours } from './handoff/workingHours.js';
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+/** Comma-separated exact http(s) origins, e.g. `http://127.0.0.1:4567,https://media.example`. */
+const originList = z.preprocess(emptyAsUndefined, z.string().optional()).transform((value, ctx) => {
+  const origins: string[] = [];
+  for (const item of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = exactOrigin(item);
+    if (!origin) {
+      ctx.addIssue({ code: 'custom', message: `${item} is not an origin such as http://127.0.0.1:4567 (scheme, host and port; no path)` });
+      return z.NEVER;
+    }
+    origins.push(origin);
+  }
+  return origins;
+});
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
@@ -100,6 +114,9 @@ const envSchema = z.object({
   PHOTOS_DIR: optionalString,
   PHOTO_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   PHOTO_MAX_PIXELS: positiveInt(40_000_000),
+  // Photos are downloaded only from public addresses, except from these exact origins (and, for
+  // WhatsApp, Messenger and Instagram media, GRAPH_API_BASE_URL's).
+  MEDIA_ALLOWED_ORIGINS: originList,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -120,7 +137,8 @@ export interface AppConfig {
     remote?: { itsmUrl: string; apktUrl: string; itsmToken?: string; apktToken?: string; timeoutMs: number };
     retry: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number; sweepMs: number };
   };
-  photos: { dir: string; maxBytes: number; maxPixels: number };
+  /** `allowedOrigins`: photo URLs fetched whatever their addresses (else public addresses only). */
+  photos: { dir: string; maxBytes: number; maxPixels: number; allowedOrigins: string[] };
   meta: MetaConfig;
   notify: NotifyConfig;
   officers: { hours: WorkingHours; secureCookies: boolean };
@@ -149,6 +167,8 @@ export interface MetaConfig {
   verifyToken?: string;
   graphBaseUrl: string;
   graphVersion: string;
+  /** Media origins fetched whatever their addresses, besides the Graph API's (MEDIA_ALLOWED_ORIGINS). */
+  mediaAllowedOrigins?: string[];
   webhookBodyLimitBytes: number;
   retry: { maxAttempts: number; baseDelayMs: number };
   /** Each channel is present only when fully configured. */
@@ -192,7 +212,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         sweepMs: e.OUTBOX_SWEEP_MS,
       },
     },
-    photos: { dir: e.PHOTOS_DIR ? path.resolve(e.PHOTOS_DIR) : path.join(dataDir, 'photos'), maxBytes: e.PHOTO_MAX_BYTES, maxPixels: e.PHOTO_MAX_PIXELS },
+    photos: {
+      dir: e.PHOTOS_DIR ? path.resolve(e.PHOTOS_DIR) : path.join(dataDir, 'photos'),
+      maxBytes: e.PHOTO_MAX_BYTES,
+      maxPixels: e.PHOTO_MAX_PIXELS,
+      allowedOrigins: e.MEDIA_ALLOWED_ORIGINS,
+    },
     meta: metaConfig(e),
     officers: { hours: workingHours(e), secureCookies: e.AGENT_SECURE_COOKIES === 'true' },
     metricsToken: e.METRICS_TOKEN,
@@ -221,6 +246,7 @@ function metaConfig(e: Env): MetaConfig {
     verifyToken: e.META_VERIFY_TOKEN,
     graphBaseUrl: e.GRAPH_API_BASE_URL.replace(/\/$/, ''),
     graphVersion: e.GRAPH_API_VERSION,
+    mediaAllowedOrigins: e.MEDIA_ALLOWED_ORIGINS,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     retry: { maxAttempts: e.GRAPH_MAX_ATTEMPTS, baseDelayMs: e.GRAPH_RETRY_BASE_MS },
     ...(on && secret && e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID

@@ -36,7 +36,7 @@ import { SqliteWebhookInbox } from './channels/meta/webhookInbox.js';
 import { createTicketStores } from './tickets/ticketStores.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, usePseudonymKey, type Logger } from './log.js';
-import { isPublicHttpUrl, PhotoPipeline } from './media/index.js';
+import { PhotoPipeline } from './media/index.js';
 import { PhotoStore } from './media/photoStore.js';
 import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
@@ -145,9 +145,9 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const photos = new PhotoPipeline({
     dir: config.photos.dir,
     limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
-    // With an app id the service is public and attachment URLs come from clients: never fetch
-    // internal addresses. Without one (local use: Emulator, npm run chat) everything is local.
-    allowUrl: config.botFramework.appId ? isPublicHttpUrl : undefined,
+    // Attachment URLs come from clients: public addresses only (every redirect too), unless
+    // MEDIA_ALLOWED_ORIGINS names the origin (e.g. the Emulator's on this machine).
+    allowedOrigins: config.photos.allowedOrigins,
   });
   // The classifier trains from the corpus in this repository at start-up (no download); turns
   // that need it wait for it, and /readyz says "starting" until it is done.

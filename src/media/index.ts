@@ -17,4 +17,4 @@ export { normalizePhoto } from './normalizePhoto.js';
 export { PhotoStore } from './photoStore.js';
 export { PhotoPipeline, DEFAULT_FETCH_TIMEOUT_MS, type PhotoPipelineOptions } from './photoPipeline.js';
 export { benchmarkNormalize, makeBenchmarkJpeg } from './benchmarkNormalize.js';
-export { isPublicHttpUrl } from './urlPolicy.js';
+export { addressRange, exactOrigin, isPublicAddress } from './urlPolicy.js';

@@ -12,8 +12,11 @@ export interface PhotoPipelineOptions {
   limits?: Partial<PhotoLimits>;
   /** Whole-download timeout for URL sources; default 20 s. */
   fetchTimeoutMs?: number;
-  /** Which URLs may be fetched (e.g. `isPublicHttpUrl` where clients choose the URL); default: any http(s). */
-  allowUrl?: (url: URL) => boolean;
+  /**
+   * URL sources are fetched only from public addresses (every redirect too), except these exact
+   * origins (`http://127.0.0.1:4567`), which configuration names; default none.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -32,13 +35,13 @@ export class PhotoPipeline {
   readonly limits: Readonly<PhotoLimits>;
   private readonly store: PhotoStore;
   private readonly fetchTimeoutMs: number;
-  private readonly allowUrl: (url: URL) => boolean;
+  private readonly allowedOrigins: readonly string[];
 
   constructor(opts: PhotoPipelineOptions) {
     this.limits = Object.freeze(resolvePhotoLimits(opts.limits));
     this.store = new PhotoStore(opts.dir);
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-    this.allowUrl = opts.allowUrl ?? (() => true);
+    this.allowedOrigins = opts.allowedOrigins ?? [];
     if (!Number.isFinite(this.fetchTimeoutMs) || this.fetchTimeoutMs <= 0) throw new RangeError('fetchTimeoutMs must be positive');
   }
 
@@ -65,10 +68,12 @@ export class PhotoPipeline {
   private async read(source: PhotoSource): Promise<Buffer> {
     switch (source.kind) {
       case 'url':
-        if (!URL.canParse(source.url) || !this.allowUrl(new URL(source.url))) {
-          throw new PhotoError('downloadFailed', 'Photo URL not allowed');
-        }
-        return downloadCapped(source.url, { maxBytes: this.limits.maxBytes, headers: source.headers, timeoutMs: this.fetchTimeoutMs });
+        return downloadCapped(source.url, {
+          maxBytes: this.limits.maxBytes,
+          headers: source.headers,
+          timeoutMs: this.fetchTimeoutMs,
+          allowedOrigins: this.allowedOrigins,
+        });
       case 'dataUrl':
         return decodeDataUrl(source.url, this.limits.maxBytes);
       case 'bytes':

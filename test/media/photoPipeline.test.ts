@@ -27,7 +27,7 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     const original = await makePhoto(1200, 900);
     server.route('/wa/media/123', serveBytes(original));
     const dir = newDir();
-    const pipeline = new PhotoPipeline({ dir });
+    const pipeline = new PhotoPipeline({ dir, allowedOrigins: [server.base] });
 
     const stored = await pipeline.ingest({ kind: 'url', url: `${server.base}/wa/media/123`, headers: { Authorization: 'Bearer EAAG-test' } });
 
@@ -135,7 +135,7 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     const thumbInode = fs.statSync(pipeline.pathOf(first.thumbnailFileName)).ino;
 
     server.route('/again.png', serveBytes(original, 'image/png'));
-    const second = await new PhotoPipeline({ dir }).ingest({ kind: 'url', url: `${server.base}/again.png` });
+    const second = await new PhotoPipeline({ dir, allowedOrigins: [server.base] }).ingest({ kind: 'url', url: `${server.base}/again.png` });
     expect(second).toEqual(first);
     expect(fs.readdirSync(dir).sort()).toEqual([first.fileName, first.thumbnailFileName].sort());
     expect(fs.statSync(pipeline.pathOf(first.fileName)).ino).toBe(inode);
@@ -186,7 +186,7 @@ describe('PhotoPipeline.ingest: refusals', () => {
   it('refuses a 20000x20000 PNG with tooManyPixels from its header, without decoding it', async () => {
     expect(bigPng.length).toBeLessThan(5 * 1024 * 1024);
     server.route('/bomb.png', serveBytes(bigPng, 'image/png'));
-    const pipeline = new PhotoPipeline({ dir: newDir() });
+    const pipeline = new PhotoPipeline({ dir: newDir(), allowedOrigins: [server.base] });
     const started = performance.now();
     const err = await pipeline.ingest({ kind: 'url', url: `${server.base}/bomb.png` }).catch((e: unknown) => e);
     const elapsed = performance.now() - started;
@@ -209,7 +209,7 @@ describe('PhotoPipeline.ingest: refusals', () => {
   it('refuses a PDF served as image/jpeg, random bytes, HTML, SVG and TIFF with notImage', async () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
     server.route('/photo.jpg', serveBytes(pdf, 'image/jpeg'));
-    const pipeline = new PhotoPipeline({ dir: newDir() });
+    const pipeline = new PhotoPipeline({ dir: newDir(), allowedOrigins: [server.base] });
     expect(await codeOf(pipeline.ingest({ kind: 'url', url: `${server.base}/photo.jpg` }))).toBe('notImage');
 
     const random = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 7919 + (i >> 3) * 104729) % 256));
@@ -249,14 +249,14 @@ describe('PhotoPipeline.ingest: refusals', () => {
   });
 
   it('maps a 404 to downloadFailed', async () => {
-    const pipeline = new PhotoPipeline({ dir: newDir() });
+    const pipeline = new PhotoPipeline({ dir: newDir(), allowedOrigins: [server.base] });
     expect(await codeOf(pipeline.ingest({ kind: 'url', url: `${server.base}/expired-media-url` }))).toBe('downloadFailed');
   });
 
   it('refuses sources over maxBytes: URL, data URL and bytes', async () => {
     const photo = await makePhoto(800, 600);
     const limits = { maxBytes: photo.length - 1 };
-    const pipeline = new PhotoPipeline({ dir: newDir(), limits });
+    const pipeline = new PhotoPipeline({ dir: newDir(), allowedOrigins: [server.base], limits });
     server.route('/big.jpg', serveBytes(photo));
     expect(await codeOf(pipeline.ingest({ kind: 'url', url: `${server.base}/big.jpg` }))).toBe('tooLarge');
     expect(await codeOf(pipeline.ingest({ kind: 'dataUrl', url: `data:image/jpeg;base64,${photo.toString('base64')}` }))).toBe('tooLarge');

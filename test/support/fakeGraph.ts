@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  * - `POST /{version}/{phoneNumberId}/messages` (WhatsApp Cloud API send) and
  *   `POST /{version}/me/messages` (Messenger / Instagram send), answering like Meta does;
  * - `GET /{version}/{mediaId}` (WhatsApp media URL lookup) and `GET /media/<id>` (the bytes, only
- *   with the WhatsApp token), plus unauthenticated CDN files for Messenger / Instagram;
+ *   with the WhatsApp token), plus unauthenticated CDN files for Messenger / Instagram, and
+ *   redirects (`addRedirect`) for the media-download SSRF tests;
  * - the token checked on every Graph call (401 `{ error: { code: 190 } }` when wrong);
  * - fault injection for message sends (`failNext`), and streamed large bodies that record how
  *   many bytes were actually written before the client hung up.
@@ -98,6 +99,8 @@ interface MediaEntry {
   mime: string;
   /** What the media-info answer says the size is; null leaves file_size out. */
   fileSize: number | null;
+  /** The URL the media-info answer gives instead of this server's /media/{id}. */
+  url?: string;
 }
 
 export interface FakeGraphOptions {
@@ -120,6 +123,7 @@ export class FakeGraph {
   sendCount = 0;
   private readonly media = new Map<string, MediaEntry>();
   private readonly cdn = new Map<string, { body: Body; mime: string }>();
+  private readonly redirects = new Map<string, string>();
   private readonly faults: Fault[] = [];
   private seq = 0;
   private readonly version: string;
@@ -158,11 +162,19 @@ export class FakeGraph {
   /**
    * A WhatsApp media id: `GET /{version}/{id}` answers its URL on this server, and
    * `GET /media/{id}` serves the bytes with the WhatsApp token only. `fileSize` overrides the
-   * declared `file_size` (null leaves it out, as a lying or missing size).
+   * declared `file_size` (null leaves it out, as a lying or missing size); `url` makes the answer
+   * name another URL for the bytes (a hostile or redirected media URL).
    */
-  addWhatsAppMedia(id: string, body: Body, mime: string, opts: { fileSize?: number | null } = {}): void {
+  addWhatsAppMedia(id: string, body: Body, mime: string, opts: { fileSize?: number | null; url?: string } = {}): void {
     const size = Buffer.isBuffer(body) ? body.length : body.totalBytes;
-    this.media.set(id, { id, body, mime, fileSize: opts.fileSize === undefined ? size : opts.fileSize });
+    this.media.set(id, { id, body, mime, fileSize: opts.fileSize === undefined ? size : opts.fileSize, ...(opts.url ? { url: opts.url } : {}) });
+  }
+
+  /** `GET path` on this server answers 302 to `location`; returns the full URL of `path`. */
+  addRedirect(path: string, location: string): string {
+    const p = path.startsWith('/') ? path : `/${path}`;
+    this.redirects.set(p, location);
+    return `${this.url}${p}`;
   }
 
   /** A Messenger/Instagram CDN file at `path` (served without authentication); returns its full URL. */
@@ -242,6 +254,14 @@ export class FakeGraph {
     const segments = url.pathname.split('/').filter(Boolean);
 
     // CDN files (Messenger / Instagram): no token.
+    const location = this.redirects.get(url.pathname);
+    if (location !== undefined && req.method === 'GET') {
+      recorded.status = 302;
+      res.writeHead(302, { location, 'content-length': '0' });
+      res.end();
+      return;
+    }
+
     const cdn = this.cdn.get(url.pathname);
     if (cdn && req.method === 'GET') {
       recorded.status = 200;
@@ -305,7 +325,7 @@ export class FakeGraph {
       if (!entry) return answer(400, { error: { message: '(#100) Unsupported get request. Object does not exist', code: 100, error_subcode: 33 } });
       const bytes = Buffer.isBuffer(entry.body) ? entry.body : undefined;
       return answer(200, {
-        url: `${this.url}/media/${encodeURIComponent(entry.id)}`,
+        url: entry.url ?? `${this.url}/media/${encodeURIComponent(entry.id)}`,
         mime_type: entry.mime,
         sha256: bytes ? createHash('sha256').update(bytes).digest('hex') : 'f'.repeat(64),
         ...(entry.fileSize !== null ? { file_size: entry.fileSize } : {}),

@@ -84,6 +84,19 @@ export class MetaUser {
     return this.post(opts.asDocument ? mg.file(this.userId, url) : mg.image(this.userId, url));
   }
 
+  /**
+   * Sends an image whose bytes are at `url`: on WhatsApp the Graph media lookup answers `url`, on
+   * Messenger/Instagram the webhook carries it as the CDN URL. Returns the new sends.
+   */
+  async sendImageFrom(url: string): Promise<SendBody[]> {
+    if (this.channel === 'whatsapp') {
+      const id = randomUUID();
+      this.graph.addWhatsAppMedia(id, Buffer.alloc(0), 'image/jpeg', { fileSize: null, url });
+      return this.post(wa.image(this.userId, id, this.waOpts()));
+    }
+    return this.post(mg.image(this.userId, url));
+  }
+
   /** The message `key` as this channel shows it (see `said`). */
   said(key: string, vars?: Vars): string {
     return said(this.channel, key, vars);

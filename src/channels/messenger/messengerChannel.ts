@@ -3,7 +3,7 @@ import type { PlnBot } from '../../bot/plnBot.js';
 import type { MetaConfig } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { ChannelMetrics } from '../../observability/metrics.js';
-import { downloadCapped, PhotoError } from '../../media/index.js';
+import { PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
@@ -53,7 +53,8 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelH
     },
     async fetchMedia(media, maxBytes) {
       if (media.kind !== 'cdnUrl') throw new PhotoError('downloadFailed', 'Unexpected media reference');
-      return downloadCapped(media.url, { maxBytes, timeoutMs: 20_000 });
+      // The URL comes from a signed webhook, but it is still fetched through the SSRF guard, without a token.
+      return graph.download(media.url, maxBytes, { withToken: false, timeoutMs: 20_000 });
     },
     windows: deps.windows,
     bot: deps.bot,

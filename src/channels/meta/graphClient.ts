@@ -17,7 +17,18 @@ export interface GraphClientOptions {
   onError?: (err: GraphApiError, attempt: number) => void;
   /** Told once per call when it ends, after its retries: answered, or given up on (for metrics). */
   onRequest?: (outcome: 'ok' | 'failed', attempts: number) => void;
+  /**
+   * Exact origins media may be downloaded from whatever their addresses (MEDIA_ALLOWED_ORIGINS),
+   * besides the Graph API's own; every other media URL must resolve to public addresses.
+   */
+  mediaAllowedOrigins?: readonly string[];
 }
+
+/**
+ * Where the access token may go on a media download besides the Graph API itself: the host Meta
+ * serves WhatsApp media from (`https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=...`).
+ */
+export const MEDIA_TOKEN_ORIGINS: readonly string[] = ['https://lookaside.fbsbx.com'];
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -32,6 +43,8 @@ export class GraphClient {
   private readonly maxDelayMs: number;
   private readonly timeoutMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly graphOrigin: string;
+  private readonly tokenOrigins: ReadonlySet<string>;
 
   constructor(private readonly options: GraphClientOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -39,6 +52,8 @@ export class GraphClient {
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.sleep = options.sleep ?? realSleep;
+    this.graphOrigin = new URL(options.baseUrl).origin;
+    this.tokenOrigins = new Set([this.graphOrigin, ...MEDIA_TOKEN_ORIGINS]);
   }
 
   /** `path` relative to the version, e.g. `/123/messages` or `/me/messages`. */
@@ -50,12 +65,18 @@ export class GraphClient {
     return this.call<T>('GET', path);
   }
 
-  /** Downloads a media URL with the access token (WhatsApp needs it on the CDN request too). */
-  download(url: string, maxBytes: number, withToken: boolean): Promise<Buffer> {
+  /**
+   * Downloads a media URL (capped, guarded: see downloadCapped). `withToken` (WhatsApp needs it on
+   * the media request too) sends the access token only when the URL's origin is the Graph API's or
+   * MEDIA_TOKEN_ORIGINS, and never past a redirect to another origin.
+   */
+  download(url: string, maxBytes: number, opts: { withToken: boolean; timeoutMs?: number }): Promise<Buffer> {
+    const token = opts.withToken && URL.canParse(url) && this.tokenOrigins.has(new URL(url).origin);
     return downloadCapped(url, {
       maxBytes,
-      timeoutMs: this.timeoutMs,
-      ...(withToken ? { headers: { authorization: `Bearer ${this.options.accessToken}` } } : {}),
+      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
+      allowedOrigins: [this.graphOrigin, ...(this.options.mediaAllowedOrigins ?? [])],
+      ...(token ? { headers: { authorization: `Bearer ${this.options.accessToken}` } } : {}),
     });
   }
 

@@ -66,13 +66,15 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         return ids;
       },
     },
-    // Two steps, both with the token: the media id gives a URL valid for minutes, then the bytes.
+    // Two steps: the media id gives a URL valid for minutes, then the bytes. The token goes to the
+    // second request only on Meta's media host (see GraphClient.download); the URL, whatever Graph
+    // answered, is fetched only when it passes the SSRF guard.
     async fetchMedia(media, maxBytes) {
       if (media.kind !== 'whatsappMedia') throw new PhotoError('downloadFailed', 'Unexpected media reference');
       try {
         const info = mediaInfoSchema.parse(await graph.get(`/${encodeURIComponent(media.id)}?phone_number_id=${encodeURIComponent(wa.phoneNumberId)}`));
         if (info.file_size !== undefined && info.file_size > maxBytes) throw new PhotoError('tooLarge', `Media is ${info.file_size} bytes`);
-        return await graph.download(info.url, maxBytes, true);
+        return await graph.download(info.url, maxBytes, { withToken: true });
       } catch (err) {
         if (err instanceof PhotoError) throw err;
         throw new PhotoError('downloadFailed', err instanceof Error ? err.message : 'media download failed');
