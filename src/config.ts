@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { WorkingHours } from './handoff/workingHours.js';
+import { parseTrustProxy, type TrustProxy } from './http/trustProxy.js';
 
 /**
  * The service's settings, read once from the environment and validated here: this is the only
@@ -14,6 +15,21 @@ const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerc
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  // Whose X-Forwarded-For/-Proto to believe: off (default), a hop count, or proxy addresses/CIDRs.
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx): TrustProxy => {
+        try {
+          return parseTrustProxy(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+          return z.NEVER;
+        }
+      }),
+  ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   DEFAULT_LOCALE: z.preprocess(emptyAsUndefined, z.enum(['id', 'en']).default('id')),
@@ -103,6 +119,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface AppConfig {
   port: number;
   host: string;
+  /** Whose X-Forwarded-* headers express believes (src/http/trustProxy.ts). */
+  trustProxy: TrustProxy;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   defaultLocale: Env['DEFAULT_LOCALE'];
@@ -163,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
     dataDir,
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,

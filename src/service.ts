@@ -23,6 +23,7 @@ import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
 import type { OfficerStore } from './handoff/officerStore.js';
 import { createApp } from './http/app.js';
+import { describeTrustProxy } from './http/trustProxy.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './observability/metricsRouter.js';
 import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
@@ -257,6 +258,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         onReply: (ticket, reply) => void notifier.enqueue(ticket, reply),
       }),
     ],
+    trustProxy: config.trustProxy,
     ready: () => ready && db.open,
     // A Redis outage degrades (turns ordered per instance) but does not take the instance out.
     readiness: (): Record<string, string> => (redis ? { redis: redis.health.degraded ? 'degraded' : redis.health.ready ? 'ready' : 'connecting' } : {}),
@@ -322,7 +324,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       ready = true;
       const address = listening.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels) }, 'PLN 123 Marketplace bot listening');
+      // Whose X-Forwarded-For decides the address sign-ins are throttled by, so it is said once here.
+      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels), trustProxy: describeTrustProxy(config.trustProxy) }, 'PLN 123 Marketplace bot listening');
       return port;
     },
     async stop() {
