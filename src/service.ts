@@ -13,6 +13,7 @@ import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
 import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createAgentAuth } from './handoff/agentAuth.js';
 import { createAgentRouter } from './handoff/agentRouter.js';
+import { createSignInThrottle } from './handoff/signInThrottle.js';
 import { createConsolePageRouter } from './handoff/consolePage.js';
 import { ChannelSender } from './handoff/conversationSender.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
@@ -233,7 +234,10 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     defaultLocale: config.defaultLocale,
     onFiled: () => metrics.ticketFiled('console'),
   });
-  const auth = createAgentAuth({ officers, sessions, secureCookies: config.officers.secureCookies, log });
+  // Sign-in attempts are counted where every instance sees them: Redis when there is one, else the
+  // database (which also keeps them across a restart).
+  const throttle = createSignInThrottle(redis && config.redis ? { kind: 'redis', client: redis.commands, prefix: config.redis.prefix } : backend, { log });
+  const auth = createAgentAuth({ officers, sessions, throttle, secureCookies: config.officers.secureCookies, log });
   const photoStore = new PhotoStore(config.photos.dir);
   let ready = false;
   const app = createApp({
@@ -266,6 +270,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   });
   let server: Server | undefined;
   let inboxSweep: NodeJS.Timeout | undefined;
+  let throttleSweep: NodeJS.Timeout | undefined;
   const recoverInbox = async (olderThanMs: number) => {
     try {
       // One read of the inbox for every channel; each takes its own messages.
@@ -315,6 +320,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await recoverInbox(0);
       inboxSweep = setInterval(() => void recoverInbox(60_000), 30_000);
       inboxSweep.unref();
+      throttleSweep = setInterval(() => void throttle.purgeExpired(), 10 * 60_000);
+      throttleSweep.unref();
       const listening = app.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -340,6 +347,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await outboxQueue?.close();
       await sendQueue?.close();
       if (inboxSweep) clearInterval(inboxSweep);
+      if (throttleSweep) clearInterval(throttleSweep);
       mailer?.close();
       server?.closeAllConnections();
       await closed;
