@@ -103,7 +103,9 @@ const envSchema = z.object({
   // message tells customers who ask outside these hours when officers are back.
   OFFICER_HOURS: z.preprocess(emptyAsUndefined, z.string().default('mon-fri 08:00-17:00')),
   OFFICER_TIMEZONE: z.preprocess(emptyAsUndefined, z.string().default('Asia/Jakarta')),
-  // Mark the console's session cookie Secure even on plain HTTP (TLS ends at a proxy in front).
+  // Mark the console's session cookie Secure on every response, even to a plain-HTTP request.
+  // Otherwise it is Secure when the request came over HTTPS: a trusted proxy's X-Forwarded-Proto
+  // (TRUST_PROXY), or a browser's Origin naming an https page.
   AGENT_SECURE_COOKIES: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
 
   // Photos

@@ -12,7 +12,7 @@ export interface AgentAuthOptions {
   sessions: SessionStore;
   /** Counts sign-in attempts per address, per account and address, and per account (signInThrottle.ts). */
   throttle: SignInThrottle;
-  /** Always mark the cookie Secure (behind a TLS-terminating proxy); otherwise only on HTTPS requests. */
+  /** Always mark the cookie Secure; otherwise only when the request came over HTTPS (see isHttps). */
   secureCookies?: boolean;
   /** Failed and throttled sign-ins; never given a password, and a username only as a short hash. */
   log?: { warn(obj: object, msg: string): void };
@@ -53,7 +53,7 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
   const { officers, sessions, throttle, log } = options;
 
   const setCookie = (req: Request, res: Response, value: string, clear: boolean): void => {
-    const secure = options.secureCookies === true || req.secure;
+    const secure = options.secureCookies === true || isHttps(req);
     res.append('Set-Cookie', `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/agent${secure ? '; Secure' : ''}${clear ? '; Max-Age=0' : ''}`);
   };
 
@@ -189,6 +189,19 @@ function cookieValue(header: string | undefined, name: string): string | null {
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
   }
   return null;
+}
+
+/**
+ * The request came over HTTPS: a trusted proxy's X-Forwarded-Proto says so (express's req.secure,
+ * with TRUST_PROXY), or a browser does in Origin, which on the sign-in POST names the page it was
+ * sent from. An https Origin only ever adds Secure, which a client cannot turn against anyone but
+ * itself, so it needs no trust; it marks the cookie Secure behind a TLS proxy even when
+ * TRUST_PROXY and AGENT_SECURE_COOKIES are left unset.
+ */
+function isHttps(req: Request): boolean {
+  if (req.secure) return true;
+  const origin = req.get('origin');
+  return origin !== undefined && origin.toLowerCase().startsWith('https://');
 }
 
 /** No Origin (same-origin GET, non-browser client) passes; a present one must name this host. */

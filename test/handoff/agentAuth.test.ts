@@ -27,6 +27,32 @@ describe('agent console sign-in', () => {
     expect(await me.json()).toEqual(body);
   });
 
+  it("marks the cookie Secure when a trusted proxy says the request came over HTTPS, not when a client says it", async () => {
+    const secureFor = async (app: Awaited<ReturnType<typeof start>>, headers: Record<string, string>) =>
+      (await app.login('cso.andi', PASSWORD, headers)).headers.get('set-cookie')!.includes('; Secure');
+    const direct = await start();
+    expect(await secureFor(direct, { 'x-forwarded-proto': 'https' })).toBe(false);
+    const behindProxy = await start({ trustProxy: 1 });
+    expect(await secureFor(behindProxy, { 'x-forwarded-proto': 'https' })).toBe(true);
+    expect(await secureFor(behindProxy, { 'x-forwarded-proto': 'http' })).toBe(false);
+    const listed = await start({ trustProxy: ['127.0.0.1'] });
+    expect(await secureFor(listed, { 'x-forwarded-proto': 'https' })).toBe(true);
+    const notListed = await start({ trustProxy: ['10.0.0.1'] });
+    expect(await secureFor(notListed, { 'x-forwarded-proto': 'https' })).toBe(false);
+    const always = await start({ secureCookies: true });
+    expect(await secureFor(always, {})).toBe(true);
+  });
+
+  it('marks the cookie Secure when the sign-in comes from an https page, with no proxy settings', async () => {
+    const app = await start();
+    const host = new URL(app.base).host;
+    const res = await app.login('cso.andi', PASSWORD, { origin: `https://${host}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure(;|$)/);
+    const plain = await app.login('cso.andi', PASSWORD, { origin: app.base });
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure');
+  });
+
   it('answers wrong passwords and unknown users alike, and logs neither password nor username', async () => {
     const { login, warnings } = await start();
     const wrong = await login('cso.andi', 'not-the-password');
