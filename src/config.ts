@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { WorkingHours } from './handoff/workingHours.js';
 import { exactOrigin } from './media/urlPolicy.js';
+import { parseTrustProxy, type TrustProxy } from './http/trustProxy.js';
 
 /**
  * The service's settings, read once from the environment and validated here: this is the only
@@ -28,6 +29,21 @@ const originList = z.preprocess(emptyAsUndefined, z.string().optional()).transfo
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  // Whose X-Forwarded-For/-Proto to believe: off (default), a hop count, or proxy addresses/CIDRs.
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx): TrustProxy => {
+        try {
+          return parseTrustProxy(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+          return z.NEVER;
+        }
+      }),
+  ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   // Key of the logs' pseudonyms (HMAC-SHA256 of phone numbers, user and conversation ids), at least
@@ -105,7 +121,9 @@ const envSchema = z.object({
   // message tells customers who ask outside these hours when officers are back.
   OFFICER_HOURS: z.preprocess(emptyAsUndefined, z.string().default('mon-fri 08:00-17:00')),
   OFFICER_TIMEZONE: z.preprocess(emptyAsUndefined, z.string().default('Asia/Jakarta')),
-  // Mark the console's session cookie Secure even on plain HTTP (TLS ends at a proxy in front).
+  // Mark the console's session cookie Secure on every response, even to a plain-HTTP request.
+  // Otherwise it is Secure when the request came over HTTPS: a trusted proxy's X-Forwarded-Proto
+  // (TRUST_PROXY), or a browser's Origin naming an https page.
   AGENT_SECURE_COOKIES: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
 
   // Photos
@@ -124,6 +142,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface AppConfig {
   port: number;
   host: string;
+  /** Whose X-Forwarded-* headers express believes (src/http/trustProxy.ts). */
+  trustProxy: TrustProxy;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   /** Undefined: generated and kept in the database (src/storage/pseudonymKey.ts). */
@@ -189,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
     dataDir,
     logLevel: e.LOG_LEVEL,
     ...(e.LOG_PSEUDONYM_KEY ? { logPseudonymKey: e.LOG_PSEUDONYM_KEY } : {}),

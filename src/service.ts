@@ -13,6 +13,7 @@ import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
 import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createAgentAuth } from './handoff/agentAuth.js';
 import { createAgentRouter } from './handoff/agentRouter.js';
+import { createSignInThrottle } from './handoff/signInThrottle.js';
 import { createConsolePageRouter } from './handoff/consolePage.js';
 import { ChannelSender } from './handoff/conversationSender.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
@@ -23,6 +24,7 @@ import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
 import type { OfficerStore } from './handoff/officerStore.js';
 import { createApp } from './http/app.js';
+import { describeTrustProxy } from './http/trustProxy.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './observability/metricsRouter.js';
 import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
@@ -233,7 +235,10 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     defaultLocale: config.defaultLocale,
     onFiled: () => metrics.ticketFiled('console'),
   });
-  const auth = createAgentAuth({ officers, sessions, secureCookies: config.officers.secureCookies, log });
+  // Sign-in attempts are counted where every instance sees them: Redis when there is one, else the
+  // database (which also keeps them across a restart).
+  const throttle = createSignInThrottle(redis && config.redis ? { kind: 'redis', client: redis.commands, prefix: config.redis.prefix } : backend, { log });
+  const auth = createAgentAuth({ officers, sessions, throttle, secureCookies: config.officers.secureCookies, log });
   const photoStore = new PhotoStore(config.photos.dir);
   let ready = false;
   const app = createApp({
@@ -258,6 +263,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         onReply: (ticket, reply) => void notifier.enqueue(ticket, reply),
       }),
     ],
+    trustProxy: config.trustProxy,
     ready: () => ready && db.open,
     // A Redis outage degrades (turns ordered per instance) but does not take the instance out.
     readiness: (): Record<string, string> => (redis ? { redis: redis.health.degraded ? 'degraded' : redis.health.ready ? 'ready' : 'connecting' } : {}),
@@ -265,6 +271,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   });
   let server: Server | undefined;
   let inboxSweep: NodeJS.Timeout | undefined;
+  let throttleSweep: NodeJS.Timeout | undefined;
   const recoverInbox = async (olderThanMs: number) => {
     try {
       // One read of the inbox for every channel; each takes its own messages.
@@ -316,6 +323,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await recoverInbox(0);
       inboxSweep = setInterval(() => void recoverInbox(60_000), 30_000);
       inboxSweep.unref();
+      throttleSweep = setInterval(() => void throttle.purgeExpired(), 10 * 60_000);
+      throttleSweep.unref();
       const listening = app.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -325,7 +334,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       ready = true;
       const address = listening.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels) }, 'PLN 123 Marketplace bot listening');
+      // Whose X-Forwarded-For decides the address sign-ins are throttled by, so it is said once here.
+      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels), trustProxy: describeTrustProxy(config.trustProxy) }, 'PLN 123 Marketplace bot listening');
       return port;
     },
     async stop() {
@@ -340,6 +350,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await outboxQueue?.close();
       await sendQueue?.close();
       if (inboxSweep) clearInterval(inboxSweep);
+      if (throttleSweep) clearInterval(throttleSweep);
       mailer?.close();
       server?.closeAllConnections();
       await closed;

@@ -4,15 +4,16 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } f
 import { z } from 'zod';
 import type { Officer, OfficerStore } from './officerStore.js';
 import type { SessionStore } from './sessionStore.js';
+import type { SignInThrottle } from './signInThrottle.js';
 
 /** What createAgentAuth works with. */
 export interface AgentAuthOptions {
   officers: OfficerStore;
   sessions: SessionStore;
-  /** Always mark the cookie Secure (behind a TLS-terminating proxy); otherwise only on HTTPS requests. */
+  /** Counts sign-in attempts per address, per account and address, and per account (signInThrottle.ts). */
+  throttle: SignInThrottle;
+  /** Always mark the cookie Secure; otherwise only when the request came over HTTPS (see isHttps). */
   secureCookies?: boolean;
-  /** Clock in epoch milliseconds for the login throttle, for tests. */
-  now?: () => number;
   /** Failed and throttled sign-ins; never given a password, and a username only as a short hash. */
   log?: { warn(obj: object, msg: string): void };
   /** A store failed (the request was answered 500); without it the failure goes to `log`. */
@@ -37,10 +38,6 @@ export interface AgentAuth {
 
 /** Name of the session cookie (scoped to /agent, HttpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'pln_agent_session';
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-/** Bounds the throttle's memory when someone sprays random usernames. */
-const MAX_TRACKED_KEYS = 10_000;
 
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 
@@ -49,33 +46,14 @@ const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.
  * /agent, and a per-session CSRF token for state-changing requests (SameSite alone does not cover
  * older browsers or same-site subdomains).
  *
- * The login throttle (5 failures per username or per client IP in 15 minutes) lives in this
- * process's memory: each instance counts on its own and a restart forgets, which is enough to make
- * online guessing slow, not to stop a distributed attack.
+ * Sign-in attempts are throttled on the shared store (signInThrottle.ts) by the client address
+ * express gives as `req.ip`: the socket's, or a trusted proxy's X-Forwarded-For (TRUST_PROXY).
  */
 export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
-  const { officers, sessions, log } = options;
-  const now = options.now ?? Date.now;
-  const failures = new Map<string, number[]>();
-
-  const recentFailures = (key: string): number => {
-    const kept = (failures.get(key) ?? []).filter((t) => t > now() - FAILURE_WINDOW_MS);
-    if (kept.length > 0) failures.set(key, kept);
-    else failures.delete(key);
-    return kept.length;
-  };
-  const recordFailure = (key: string, at: number): void => {
-    if (!failures.has(key) && failures.size >= MAX_TRACKED_KEYS) {
-      for (const k of [...failures.keys()]) recentFailures(k);
-      // Still full: forget the oldest-tracked key rather than grow without bound.
-      const oldest = failures.keys().next();
-      if (failures.size >= MAX_TRACKED_KEYS && !oldest.done) failures.delete(oldest.value);
-    }
-    failures.set(key, [...(failures.get(key) ?? []), at]);
-  };
+  const { officers, sessions, throttle, log } = options;
 
   const setCookie = (req: Request, res: Response, value: string, clear: boolean): void => {
-    const secure = options.secureCookies === true || req.secure;
+    const secure = options.secureCookies === true || isHttps(req);
     res.append('Set-Cookie', `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/agent${secure ? '; Secure' : ''}${clear ? '; Max-Age=0' : ''}`);
   };
 
@@ -129,27 +107,24 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
       res.status(400).json({ error: 'bad_request' });
       return;
     }
-    const userKey = `user:${body.data.username.trim().toLowerCase()}`;
-    const ipKey = `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-    const who = { user: shortHash(userKey), ip: req.ip };
-    if (recentFailures(userKey) >= MAX_FAILURES || recentFailures(ipKey) >= MAX_FAILURES) {
-      log?.warn(who, 'agent login throttled');
-      res.status(429).json({ error: 'too_many_attempts' });
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const who = { user: shortHash(`user:${body.data.username.trim().toLowerCase()}`), ip: address };
+    // Counted as failed until proven right, so parallel guesses cannot all slip under the limit.
+    const admission = await throttle.admit(body.data.username, address);
+    if (!admission.allowed) {
+      const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
+      log?.warn({ ...who, limit: admission.limit, retryAfterSeconds }, 'agent login throttled');
+      res.set('Retry-After', String(retryAfterSeconds));
+      res.status(429).json({ error: 'too_many_attempts', retryAfterSeconds });
       return;
     }
-    // Counted as failed until proven right, so parallel guesses cannot all slip under the limit.
-    const at = now();
-    recordFailure(userKey, at);
-    recordFailure(ipKey, at);
     const officer = await officers.verify(body.data.username, body.data.password);
     if (!officer) {
       log?.warn(who, 'agent login failed');
       res.status(401).json({ error: 'invalid_credentials' });
       return;
     }
-    failures.delete(userKey);
-    const ipFailures = failures.get(ipKey) ?? [];
-    if (ipFailures.includes(at)) ipFailures.splice(ipFailures.lastIndexOf(at), 1);
+    await admission.succeeded();
     // Rotation: a session id known before sign-in (fixation) is never promoted; the old one ends.
     const previous = cookieValue(req.get('cookie'), SESSION_COOKIE);
     if (previous) await sessions.destroy(previous);
@@ -214,6 +189,19 @@ function cookieValue(header: string | undefined, name: string): string | null {
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
   }
   return null;
+}
+
+/**
+ * The request came over HTTPS: a trusted proxy's X-Forwarded-Proto says so (express's req.secure,
+ * with TRUST_PROXY), or a browser does in Origin, which on the sign-in POST names the page it was
+ * sent from. An https Origin only ever adds Secure, which a client cannot turn against anyone but
+ * itself, so it needs no trust; it marks the cookie Secure behind a TLS proxy even when
+ * TRUST_PROXY and AGENT_SECURE_COOKIES are left unset.
+ */
+function isHttps(req: Request): boolean {
+  if (req.secure) return true;
+  const origin = req.get('origin');
+  return origin !== undefined && origin.toLowerCase().startsWith('https://');
 }
 
 /** No Origin (same-origin GET, non-browser client) passes; a present one must name this host. */

@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import type { PlnBot } from '../bot/plnBot.js';
 import { incomingActivitySchema, type BotFrameworkAdapter } from '../channels/botframework.js';
 import type { Logger } from '../log.js';
+import { applyTrustProxy, type TrustProxy } from './trustProxy.js';
 
 export interface AppDeps {
   adapter: BotFrameworkAdapter;
@@ -13,6 +14,8 @@ export interface AppDeps {
   ready: () => boolean;
   /** Parts that may be degraded without taking the instance out of the load balancer (Redis). */
   readiness?: () => Record<string, string>;
+  /** Whose X-Forwarded-For/-Proto to believe (TRUST_PROXY; off unless configured). */
+  trustProxy: TrustProxy;
   log: Logger;
 }
 
@@ -26,7 +29,7 @@ const BOT_BODY_LIMIT = '12mb';
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  applyTrustProxy(app, deps.trustProxy);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

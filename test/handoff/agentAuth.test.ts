@@ -1,52 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAgentAuth } from '../../src/handoff/agentAuth.js';
-import { createHandoffStores } from '../../src/handoff/handoffStores.js';
-import { openSqlite } from '../../src/storage/sqlite.js';
-import { tempDir } from '../dialogs/harness.js';
-
-const PASSWORD = 'kopi-tubruk-2026';
-const servers: Server[] = [];
+import { SIGN_IN_LIMITS } from '../../src/handoff/signInThrottle.js';
+import { closeAuthApps, PASSWORD, retryAfterOf, startAuthApp as start } from './agentAuthApp.js';
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  vi.useRealTimers();
+  await closeAuthApps();
 });
-
-/** The router plus one state-changing route, as the console mounts them, on 127.0.0.1. */
-async function start(opts: { now?: () => number; sessionNow?: () => number } = {}) {
-  const db = openSqlite(tempDir());
-  const { officers, sessions } = createHandoffStores({ kind: 'sqlite', db }, { sessions: opts.sessionNow ? { now: opts.sessionNow } : {} });
-  await officers.create({ username: 'cso.andi', displayName: 'Andi Saputra', password: PASSWORD });
-  const warnings: { obj: object; msg: string }[] = [];
-  const auth = createAgentAuth({
-    officers,
-    sessions,
-    ...(opts.now ? { now: opts.now } : {}),
-    log: { warn: (obj, msg) => warnings.push({ obj, msg }) },
-  });
-  const app = express();
-  app.use(auth.router);
-  app.post('/agent/api/thing', express.json(), auth.requireSession, auth.requireCsrf, (_req, res) => {
-    res.json({ ok: true, officer: res.locals.officer.username });
-  });
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const login = (username: string, password: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) });
-  const signIn = async () => {
-    const res = await login('cso.andi', PASSWORD);
-    expect(res.status).toBe(200);
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-    return { cookie, csrfToken };
-  };
-  const thing = (headers: Record<string, string>) => fetch(`${base}/agent/api/thing`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
-  return { base, login, signIn, thing, warnings, officers, sessions };
-}
 
 describe('agent console sign-in', () => {
   it('signs in with a session cookie and a CSRF token', async () => {
@@ -66,6 +25,32 @@ describe('agent console sign-in', () => {
     const me = await fetch(`${base}/agent/api/me`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual(body);
+  });
+
+  it("marks the cookie Secure when a trusted proxy says the request came over HTTPS, not when a client says it", async () => {
+    const secureFor = async (app: Awaited<ReturnType<typeof start>>, headers: Record<string, string>) =>
+      (await app.login('cso.andi', PASSWORD, headers)).headers.get('set-cookie')!.includes('; Secure');
+    const direct = await start();
+    expect(await secureFor(direct, { 'x-forwarded-proto': 'https' })).toBe(false);
+    const behindProxy = await start({ trustProxy: 1 });
+    expect(await secureFor(behindProxy, { 'x-forwarded-proto': 'https' })).toBe(true);
+    expect(await secureFor(behindProxy, { 'x-forwarded-proto': 'http' })).toBe(false);
+    const listed = await start({ trustProxy: ['127.0.0.1'] });
+    expect(await secureFor(listed, { 'x-forwarded-proto': 'https' })).toBe(true);
+    const notListed = await start({ trustProxy: ['10.0.0.1'] });
+    expect(await secureFor(notListed, { 'x-forwarded-proto': 'https' })).toBe(false);
+    const always = await start({ secureCookies: true });
+    expect(await secureFor(always, {})).toBe(true);
+  });
+
+  it('marks the cookie Secure when the sign-in comes from an https page, with no proxy settings', async () => {
+    const app = await start();
+    const host = new URL(app.base).host;
+    const res = await app.login('cso.andi', PASSWORD, { origin: `https://${host}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure(;|$)/);
+    const plain = await app.login('cso.andi', PASSWORD, { origin: app.base });
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure');
   });
 
   it('answers wrong passwords and unknown users alike, and logs neither password nor username', async () => {
@@ -136,21 +121,29 @@ describe('agent console sign-in', () => {
     expect((await thing({ cookie: first.cookie, 'x-csrf-token': first.csrfToken })).status).toBe(401);
   });
 
-  it('throttles after 5 failures for a username, with the right password too, until the window passes', async () => {
-    let clock = Date.parse('2026-11-24T08:00:00Z');
-    const { login } = await start({ now: () => clock });
-    for (let i = 0; i < 5; i++) expect((await login('CSO.Andi', `wrong-password-${i}`)).status).toBe(401);
+  it('throttles 5 failures for a username from one address, with the right password too, until the block ends', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2026-11-24T08:00:00Z'));
+    const { login } = await start();
+    for (let i = 0; i < SIGN_IN_LIMITS.accountAddress.failures; i++) expect((await login('CSO.Andi', `wrong-password-${i}`)).status).toBe(401);
     const blocked = await login('cso.andi', PASSWORD);
-    expect(blocked.status).toBe(429);
-    expect(await blocked.json()).toEqual({ error: 'too_many_attempts' });
-    clock += 15 * 60 * 1000 + 1;
+    expect(await retryAfterOf(blocked)).toBe(SIGN_IN_LIMITS.accountAddress.blockSeconds);
+    vi.setSystemTime(Date.now() + SIGN_IN_LIMITS.accountAddress.blockSeconds * 1000 + 1);
     expect((await login('cso.andi', PASSWORD)).status).toBe(200);
+  });
+
+  it('forgets the failures of a username from an address once it signs in there', async () => {
+    const { login } = await start();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < SIGN_IN_LIMITS.accountAddress.failures - 1; i++) expect((await login('cso.andi', `typo-${round}-${i}`)).status).toBe(401);
+      expect((await login('cso.andi', PASSWORD)).status).toBe(200);
+    }
   });
 
   it('throttles a client that tries many usernames', async () => {
     const { login } = await start();
-    for (let i = 0; i < 5; i++) expect((await login(`guess${i}`, PASSWORD)).status).toBe(401);
-    expect((await login('cso.andi', PASSWORD)).status).toBe(429);
+    for (let i = 0; i < SIGN_IN_LIMITS.address.failures; i++) expect((await login(`guess${i}`, PASSWORD)).status).toBe(401);
+    await retryAfterOf(await login('cso.andi', PASSWORD));
   });
 
   it('ends a session left idle for 8 hours', async () => {

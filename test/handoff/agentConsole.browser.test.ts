@@ -135,6 +135,28 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
     const res = await page.request.get(`${run.url}/agent/api/handoffs`);
     expect(res.status()).toBe(401);
   });
+
+  it('after too many wrong passwords, says how long to wait and keeps the button disabled until then', async () => {
+    await page.clock.install();
+    // Five wrong passwords from this address (the API, as a script would), then the officer tries.
+    for (let i = 0; i < 5; i++) {
+      const wrong = await page.request.post(`${run.url}/agent/api/login`, { data: { username: 'sari.cso', password: `salah-${i}` } });
+      expect(wrong.status()).toBe(401);
+    }
+    await byTestId('login-username').fill('sari.cso');
+    await byTestId('login-password').fill(PASSWORD);
+    await byTestId('login-submit').click();
+    await expectText(byTestId('login-error'), t('id', 'agent.login.tooManyAttemptsWait', { time: '15 menit' }));
+    expect(await byTestId('login-submit').isDisabled()).toBe(true);
+    expect(await byTestId('login-submit').innerText()).toMatch(/^Tunggu 1[45]:\d\d$/);
+    await page.clock.runFor('14:00');
+    expect(await byTestId('login-submit').innerText()).toMatch(/^Tunggu 0:\d\d$|^Tunggu 1:00$/);
+    expect(await byTestId('login-submit').isDisabled()).toBe(true);
+    await page.clock.runFor('01:01');
+    expect(await byTestId('login-submit').isDisabled()).toBe(false);
+    expect(await byTestId('login-submit').innerText()).toBe(t('id', 'agent.login.submit'));
+    expect(await byTestId('login-error').isHidden()).toBe(true);
+  });
 });
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {

@@ -7,6 +7,7 @@ import { createAgentRouter } from '../../src/handoff/agentRouter.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import type { HandoffDesk } from '../../src/handoff/handoffDesk.js';
 import { createHandoffStores } from '../../src/handoff/handoffStores.js';
+import { createSignInThrottle } from '../../src/handoff/signInThrottle.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 
 const PASSWORD = 'kopi-tubruk-2026';
@@ -19,10 +20,11 @@ afterEach(async () => {
 
 /** The console's event stream with a fast ping, signed in as cso.andi. */
 async function start() {
-  const stores = createHandoffStores({ kind: 'sqlite', db: openSqlite(':memory:') });
+  const db = openSqlite(':memory:');
+  const stores = createHandoffStores({ kind: 'sqlite', db });
   await stores.officers.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
   const errors: unknown[] = [];
-  const auth = createAgentAuth({ officers: stores.officers, sessions: stores.sessions });
+  const auth = createAgentAuth({ officers: stores.officers, sessions: stores.sessions, throttle: createSignInThrottle({ kind: 'sqlite', db }) });
   const app = express();
   app.use(
     createAgentRouter({

@@ -16,6 +16,7 @@ const ALL = [
   { version: 8, name: 'turn_replies' },
   { version: 9, name: 'ticket_counters' },
   { version: 10, name: 'service_secrets' },
+  { version: 11, name: 'sign_in_throttle' },
 ];
 
 const scratchDirs: string[] = [];

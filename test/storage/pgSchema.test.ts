@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandoffStores } from '../../src/handoff/handoffStores.js';
+import { createSignInThrottle } from '../../src/handoff/signInThrottle.js';
 import { SqliteWebhookInbox } from '../../src/channels/meta/webhookInbox.js';
 import { createChannelStores } from '../../src/storage/channelStores.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
@@ -17,6 +18,7 @@ function sqliteWithEveryStore(): SqliteDatabase {
   const port = new EmbeddedTicketing(db);
   new TicketService({ db, port });
   createHandoffStores({ kind: 'sqlite', db });
+  createSignInThrottle({ kind: 'sqlite', db });
   createChannelStores({ kind: 'sqlite', db });
   new SqliteWebhookInbox(db);
   ensureSecretsTable(db);

@@ -4,16 +4,54 @@
 
 /** @import { Me } from './types.js' */
 import { s } from './strings.js';
-import { statusOf, api } from './api.js';
+import { ApiError, statusOf, api } from './api.js';
 import { state } from './state.js';
 import { ui } from './skeleton.js';
 import { clearError, handleApiError } from './banners.js';
+import { duration } from './format.js';
 import { closeEvents, openEvents } from './events.js';
 import { refreshList, renderLists } from './queue.js';
 
 function setLoginError(/** @type {string} */ message) {
   ui.loginError.textContent = message;
   ui.loginError.hidden = !message;
+}
+
+/** "5 menit" (whole minutes, rounded up) from a minute on, else "42 detik". */
+function waitText(/** @type {number} */ seconds) {
+  return seconds >= 60 ? s('login.waitMinutes', { n: Math.ceil(seconds / 60) }) : s('login.waitSeconds', { n: seconds });
+}
+
+/**
+ * A refused sign-in (429): says once how long to wait, and keeps the button disabled, counting
+ * down on it (not in the alert, which a screen reader would read out every second), until then.
+ * @param {number} seconds the server's retryAfterSeconds
+ */
+function waitBeforeRetry(seconds) {
+  window.clearInterval(state.loginWaitTimer);
+  const until = Date.now() + seconds * 1000;
+  setLoginError(s('login.tooManyAttemptsWait', { time: waitText(seconds) }));
+  const tick = () => {
+    const left = Math.ceil((until - Date.now()) / 1000);
+    if (left > 0) {
+      ui.loginSubmit.disabled = true;
+      ui.loginSubmit.textContent = s('login.waitButton', { time: duration(left) });
+      return;
+    }
+    window.clearInterval(state.loginWaitTimer);
+    state.loginWaitTimer = 0;
+    ui.loginSubmit.disabled = false;
+    ui.loginSubmit.textContent = s('login.submit');
+    setLoginError('');
+  };
+  state.loginWaitTimer = window.setInterval(tick, 1000);
+  tick();
+}
+
+/** The wait a 429 answer gives, in whole seconds; 0 when it gives none. */
+function retryAfterOf(/** @type {unknown} */ err) {
+  const seconds = err instanceof ApiError ? Number(err.body.retryAfterSeconds) : NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0;
 }
 
 /**
@@ -73,6 +111,7 @@ function showOfficer() {
 /** @param {SubmitEvent} ev */
 export async function onLoginSubmit(ev) {
   ev.preventDefault();
+  if (state.loginWaitTimer) return;
   const username = ui.loginUser.value.trim();
   const password = ui.loginPass.value;
   ui.loginInfo.hidden = true;
@@ -92,14 +131,18 @@ export async function onLoginSubmit(ev) {
     ui.loginPass.value = '';
     const status = statusOf(err);
     if (status === 401) setLoginError(s('login.invalidCredentials'));
+    else if (status === 429 && retryAfterOf(err) > 0) waitBeforeRetry(retryAfterOf(err));
     else if (status === 429) setLoginError(s('login.tooManyAttempts'));
     else if (status === 400) setLoginError(s('login.missing'));
     else setLoginError(s('login.failed'));
     if (status === -1) console.error(err);
     ui.loginPass.focus();
   } finally {
-    ui.loginSubmit.disabled = false;
-    ui.loginSubmit.textContent = s('login.submit');
+    // A wait under way keeps the button (waitBeforeRetry gives it back).
+    if (!state.loginWaitTimer) {
+      ui.loginSubmit.disabled = false;
+      ui.loginSubmit.textContent = s('login.submit');
+    }
   }
 }
 

@@ -32,6 +32,8 @@ export const state = {
   /** @type {Promise<CatalogEntry[] | null> | null} */
   catalog: null,
   noticeTimer: 0,
+  /** Counts down the wait a refused sign-in (429) was given; 0 when there is none. */
+  loginWaitTimer: 0,
 };
 
 export function isMine(/** @type {HandoffSummary} */ handoff) {

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { DegradingTurnLock, type TurnLock } from '../../bot/turnLock.js';
 import { RedisHandoffBus } from '../../handoff/redisHandoffBus.js';
 import type { Logger } from '../../log.js';
@@ -13,6 +14,8 @@ export interface RedisParts {
   /** The Meta message ids already taken by some instance (in front of the webhook inbox). */
   dedupe: RedisDedupe;
   health: RedisHealth;
+  /** The fail-fast command connection the lock and dedupe use, for other short commands (sign-in throttle). */
+  commands: Redis;
   /** Waits a little for the first connection; starts degraded (and says so) if Redis is not there. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +46,7 @@ export function openRedisParts(config: { url: string; prefix: string }, log: Pic
     bus,
     dedupe,
     health,
+    commands: lockClient,
     async ready() {
       try {
         await health.waitReady(5_000);
