@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Officer, OfficerStore } from './officerStore.js';
 import type { SessionStore } from './sessionStore.js';
 import type { SignInThrottle } from './signInThrottle.js';
+import { pseudonym } from '../log.js';
+import { warnThrottled } from '../observability/warnThrottled.js';
 
 /** What createAgentAuth works with. */
 export interface AgentAuthOptions {
@@ -51,6 +53,8 @@ const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.
  */
 export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
   const { officers, sessions, throttle, log } = options;
+  // A spraying run would write a line per guess: one a minute per kind, with the count left out.
+  const warnSampled = log ? warnThrottled(log) : () => undefined;
 
   const setCookie = (req: Request, res: Response, value: string, clear: boolean): void => {
     const secure = options.secureCookies === true || isHttps(req);
@@ -108,19 +112,20 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
       return;
     }
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const who = { user: shortHash(`user:${body.data.username.trim().toLowerCase()}`), ip: address };
+    // Pseudonyms only (keyed, as every pseudonym in the logs): an address is personal data too.
+    const who = { user: pseudonym(`user:${body.data.username.trim().toLowerCase()}`), ip: pseudonym(`ip:${address}`) };
     // Counted as failed until proven right, so parallel guesses cannot all slip under the limit.
     const admission = await throttle.admit(body.data.username, address);
     if (!admission.allowed) {
       const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
-      log?.warn({ ...who, limit: admission.limit, retryAfterSeconds }, 'agent login throttled');
+      warnSampled(`throttled:${admission.limit}`, { ...who, limit: admission.limit, retryAfterSeconds }, 'agent login throttled');
       res.set('Retry-After', String(retryAfterSeconds));
       res.status(429).json({ error: 'too_many_attempts', retryAfterSeconds });
       return;
     }
     const officer = await officers.verify(body.data.username, body.data.password);
     if (!officer) {
-      log?.warn(who, 'agent login failed');
+      warnSampled('failed', who, 'agent login failed');
       res.status(401).json({ error: 'invalid_credentials' });
       return;
     }
@@ -223,4 +228,3 @@ function sameDigest(a: string, b: string): boolean {
   return crypto.timingSafeEqual(digest(a), digest(b));
 }
 
-const shortHash = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex').slice(0, 12);

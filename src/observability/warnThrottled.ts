@@ -1,5 +1,3 @@
-import type { Logger } from '../log.js';
-
 /** What `warnThrottled` writes with: the logger's `warn`, and a clock for tests. */
 export interface ThrottleOptions {
   /** At most one line per key in this many milliseconds (default one minute). */
@@ -18,7 +16,7 @@ export interface ThrottleOptions {
  *   const warn = warnThrottled(log);
  *   warn(`whatsapp:signature`, { channel: 'whatsapp' }, 'webhook signature missing or wrong');
  */
-export function warnThrottled(log: Pick<Logger, 'warn'>, options: ThrottleOptions = {}): (key: string, fields: object, message: string) => void {
+export function warnThrottled(log: { warn(fields: object, message: string): void }, options: ThrottleOptions = {}): (key: string, fields: object, message: string) => void {
   const intervalMs = options.intervalMs ?? 60_000;
   const now = options.now ?? Date.now;
   const keys = new Map<string, { lastAt: number; suppressed: number }>();
