@@ -4,6 +4,7 @@ import { DialogEngine } from './bot/dialogEngine.js';
 import { provideDialogServices } from './bot/dialogServices.js';
 import { PlnBot } from './bot/plnBot.js';
 import { createBotFrameworkAdapter } from './channels/botframework.js';
+import { accessNotice, botFrameworkAccess } from './channels/botFrameworkAccess.js';
 import { createMessengerChannel } from './channels/messenger/messengerChannel.js';
 import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
 import type { MetaChannel } from './channels/meta/types.js';
@@ -144,9 +145,9 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const photos = new PhotoPipeline({
     dir: config.photos.dir,
     limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
-    // With an app id the service is public and attachment URLs come from clients: never fetch
-    // internal addresses. Without one (local use: Emulator, npm run chat) everything is local.
-    allowUrl: config.botFramework.appId ? isPublicHttpUrl : undefined,
+    // Attachment URLs come from Bot Framework clients: unless only this machine's may send (no app
+    // id, loopback only: Emulator, npm run chat), never fetch internal addresses.
+    allowUrl: botFrameworkAccess(config.botFramework) === 'loopback' ? undefined : isPublicHttpUrl,
   });
   // The classifier trains from the corpus in this repository at start-up (no download); turns
   // that need it wait for it, and /readyz says "starting" until it is done.
@@ -323,6 +324,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       const address = listening.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels) }, 'PLN 123 Marketplace bot listening');
+      const access = accessNotice(botFrameworkAdapter.access);
+      log[access.level]({ botFramework: botFrameworkAdapter.access }, access.message);
       return port;
     },
     async stop() {
