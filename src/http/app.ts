@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import type { PlnBot } from '../bot/plnBot.js';
 import { incomingActivitySchema, type BotFrameworkAdapter } from '../channels/botframework.js';
 import type { Logger } from '../log.js';
+import { jsonBody } from './jsonBody.js';
 
 export interface AppDeps {
   adapter: BotFrameworkAdapter;
@@ -36,7 +37,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', ...(deps.readiness?.() ?? {}) });
   });
 
-  app.post('/api/messages', admitted(deps.adapter), express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
+  app.post('/api/messages', admitted(deps.adapter), jsonBody(BOT_BODY_LIMIT), async (req, res) => {
     if (!incomingActivitySchema.safeParse(req.body).success) {
       res.status(400).json({ error: 'invalid_activity' });
       return;
