@@ -10,6 +10,10 @@
  *   conversation id come from the client, so they are kept apart from every Meta conversation: a
  *   Bot Framework client naming itself "whatsapp" with someone's number reaches `bf:whatsapp:<number>`,
  *   a conversation only that endpoint could have made, never the person's WhatsApp conversation.
+ *
+ * Bot Framework conversations stored before the prefix (`webchat:<id>`) are not renamed: their next
+ * message starts a new conversation under `bf:webchat:<id>`. An officer can still answer a handoff
+ * opened under the old key, through the reference stored under it (src/handoff/conversationSender.ts).
  */
 export const BOT_FRAMEWORK_PREFIX = 'bf:';
 
