@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PhotoRef } from '../src/tickets/types.js';
+import { channelIdOf } from './conversationChannel.js';
 import type { SenderProfile } from './events.js';
 import { FIELD_KEYS, type FieldKey } from './fields/index.js';
 import type { Choice, Reply, SummaryLine } from './reply.js';
@@ -35,8 +36,9 @@ export interface ApplicationDraft {
 
 export const MAX_ATTEMPTS = 3;
 
+/** By the customer's app, whichever way it came in (`npm run chat -- --channel whatsapp` asks like WhatsApp). */
 export function photoRequired(channel: string): boolean {
-  return PHOTO_REQUIRED_CHANNELS.has(channel);
+  return PHOTO_REQUIRED_CHANNELS.has(channelIdOf(channel));
 }
 
 export function newDraft(id: string, kind: FormKind = 'seller', prefill: Partial<Record<FieldKey, string>> = {}): ApplicationDraft {

@@ -60,7 +60,9 @@ async function send(text: string, attachments?: Array<{ contentType: string; con
     body: JSON.stringify(activity),
   });
   if (!res.ok) {
-    console.log(`! The service answered HTTP ${res.status}`);
+    // E.g. 403 local_only: without MICROSOFT_APP_ID the service takes chats from its own machine only.
+    const why = ((await res.json().catch(() => ({}))) as { message?: unknown }).message;
+    console.log(`! The service answered HTTP ${res.status}${typeof why === 'string' ? `: ${why}` : ''}`);
     return;
   }
   const body = (await res.json()) as { activities?: ReplyActivity[] };

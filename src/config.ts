@@ -66,6 +66,9 @@ const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TYPE: z.preprocess(emptyAsUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
   MICROSOFT_APP_TENANT_ID: optionalString,
+  // Without an app id, anonymous Bot Framework requests are taken from this machine (loopback)
+  // only; true takes them from any address (development where the Emulator runs elsewhere).
+  BOT_FRAMEWORK_ALLOW_ANONYMOUS_REMOTE: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
 
   // Ticketing
   BOT_OFFICER_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(64).default('chatbot.pln123')),
@@ -149,7 +152,8 @@ export interface AppConfig {
   /** Undefined: generated and kept in the database (src/storage/pseudonymKey.ts). */
   logPseudonymKey?: string;
   defaultLocale: Env['DEFAULT_LOCALE'];
-  botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string };
+  /** `allowAnonymousRemote` matters only without an app id (see src/channels/botFrameworkAccess.ts). */
+  botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string; allowAnonymousRemote: boolean };
   tickets: {
     officerName: string;
     apiToken?: string;
@@ -219,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appPassword: e.MICROSOFT_APP_PASSWORD,
       appType: e.MICROSOFT_APP_TYPE,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
+      allowAnonymousRemote: e.BOT_FRAMEWORK_ALLOW_ANONYMOUS_REMOTE === 'true',
     },
     tickets: {
       officerName: e.BOT_OFFICER_NAME,

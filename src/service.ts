@@ -4,6 +4,7 @@ import { DialogEngine } from './bot/dialogEngine.js';
 import { provideDialogServices } from './bot/dialogServices.js';
 import { PlnBot } from './bot/plnBot.js';
 import { createBotFrameworkAdapter } from './channels/botframework.js';
+import { accessNotice } from './channels/botFrameworkAccess.js';
 import { createMessengerChannel } from './channels/messenger/messengerChannel.js';
 import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
 import type { MetaChannel } from './channels/meta/types.js';
@@ -336,6 +337,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       const port = typeof address === 'object' && address ? address.port : config.port;
       // Whose X-Forwarded-For decides the address sign-ins are throttled by, so it is said once here.
       log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels), trustProxy: describeTrustProxy(config.trustProxy) }, 'PLN 123 Marketplace bot listening');
+      const access = accessNotice(botFrameworkAdapter.access);
+      log[access.level]({ botFramework: botFrameworkAdapter.access }, access.message);
       return port;
     },
     async stop() {

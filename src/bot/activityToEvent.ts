@@ -1,19 +1,22 @@
 import type { Activity, Attachment } from 'botbuilder';
-import type { DialogEvent, PhotoInput, SenderProfile } from '../../dialogs/events.js';
+import type { DialogEvent, SenderProfile } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
+import type { EntryPoint } from './entryPoint.js';
 
 /** Attachments that are cards or other rich content, not files the user sent. */
 const isCard = (a: Attachment) => a.contentType.startsWith('application/vnd.microsoft.');
 
 /**
- * What a Bot Framework message means to the dialog. Any file is offered to the photo pipeline,
- * which decides by its bytes whether it is a usable photo (a PDF named .jpg is still refused).
+ * What a message means to the dialog. Any file is offered to the photo pipeline, which decides by
+ * its bytes whether it is a usable photo (a PDF named .jpg is still refused). A Meta channel's
+ * photo download or unsupported kind comes from its adapter (the entry point); a Bot Framework
+ * message's files are its attachment URLs, which the pipeline's URL policy applies to.
  */
-export function activityToEvent(activity: Partial<Activity>): DialogEvent {
-  // Meta channels (src/channels/meta) hand over a photo download or an unsupported kind here.
-  const data = (activity.channelData ?? {}) as { photoSource?: PhotoInput; unsupported?: string };
-  if (data.photoSource) return { type: 'PHOTO', source: data.photoSource };
-  if (data.unsupported) return { type: 'UNSUPPORTED', what: data.unsupported };
+export function activityToEvent(activity: Partial<Activity>, entry: EntryPoint): DialogEvent {
+  if (entry.kind === 'meta') {
+    if (entry.photoSource) return { type: 'PHOTO', source: entry.photoSource };
+    if (entry.unsupported) return { type: 'UNSUPPORTED', what: entry.unsupported };
+  }
   const file = (activity.attachments ?? []).find((a) => !isCard(a) && typeof a.contentUrl === 'string');
   if (file?.contentUrl) {
     const source = file.contentUrl.startsWith('data:')
@@ -27,8 +30,8 @@ export function activityToEvent(activity: Partial<Activity>): DialogEvent {
   return { type: 'UNSUPPORTED', what: 'empty' };
 }
 
-/** The sender's profile a channel passed along (WhatsApp: profile name and number). */
-export function senderProfileOf(activity: Partial<Activity>): SenderProfile | undefined {
-  const profile = (activity.channelData as { profile?: SenderProfile } | undefined)?.profile;
+/** The sender's profile as a Meta channel told it (WhatsApp: profile name and number); Bot Framework clients tell none the bot believes. */
+export function senderProfileOf(entry: EntryPoint): SenderProfile | undefined {
+  const profile = entry.kind === 'meta' ? entry.profile : undefined;
   return profile && (profile.name || profile.phone) ? profile : undefined;
 }

@@ -7,6 +7,7 @@ import { pseudonym, type Logger } from '../log.js';
 import type { TurnMetrics, TurnOutcome } from '../observability/metrics.js';
 import { activityToEvent, senderProfileOf } from './activityToEvent.js';
 import { APOLOGY, TurnFailed, type DialogEngine } from './dialogEngine.js';
+import { conversationChannelOf, entryPointOf } from './entryPoint.js';
 import { renderReply, type RenderedReply } from './renderReply.js';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
 
@@ -58,31 +59,36 @@ export class PlnBot {
     try {
       outcome = await this.handleMessage(context);
     } finally {
-      this.options.metrics?.turn(activity.channelId, outcome, (performance.now() - started) / 1000);
+      this.options.metrics?.turn(conversationChannelOf(entryPointOf(context), activity.channelId), outcome, (performance.now() - started) / 1000);
     }
   }
 
   /** One user message: steps the dialog and sends the replies; says how the turn ended. */
   private async handleMessage(context: TurnContext): Promise<TurnOutcome> {
     const activity = context.activity;
-    const conversationKey = `${activity.channelId}:${activity.conversation.id}`;
+    // The door the message came in by is the adapter's word, not the activity's: a Bot Framework
+    // client chooses its channel id and conversation id, so its conversations are kept apart from
+    // every Meta conversation (dialogs/conversationChannel.ts), and what a Meta adapter vouches for
+    // (photo download, sender's number, recovery) is never taken from a Bot Framework activity.
+    const entry = entryPointOf(context);
+    const botFramework = entry.kind === 'botFramework';
+    const channel = conversationChannelOf(entry, activity.channelId);
+    const conversationKey = `${channel}:${activity.conversation.id}`;
     const { engine, log, defaultLocale } = this.options;
     const started = Date.now();
-    // Meta adapters mark their activities with a meta:// service URL; everything else came through
-    // the Bot Framework endpoint, whatever its channel id says.
-    const botFramework = !activity.serviceUrl?.startsWith('meta://');
     let result;
     try {
       if (botFramework) await this.saveReference(conversationKey, activity);
+      const profile = senderProfileOf(entry);
       result = await engine.step({
         conversationKey,
-        channel: activity.channelId,
+        channel,
         conversationId: activity.conversation.id,
         messageId: activity.id ? `${conversationKey}:${activity.id}` : null,
-        event: activityToEvent(activity),
-        profile: senderProfileOf(activity),
+        event: activityToEvent(activity, entry),
+        ...(profile ? { profile } : {}),
         ...(typeof activity.text === 'string' ? { text: activity.text } : {}),
-        ...(recoveredMessage(activity) ? { recovered: true } : {}),
+        ...(entry.kind === 'meta' && entry.recovered ? { recovered: true } : {}),
       });
     } catch (err) {
       const failed = err instanceof TurnFailed ? err : null;
@@ -149,11 +155,6 @@ export class PlnBot {
     const someoneJoined = (membersAdded ?? []).some((m) => m.id !== recipient.id);
     if (someoneJoined) await context.sendActivity(toActivity(renderReply(WELCOME, this.options.defaultLocale)));
   }
-}
-
-/** Whether the channel processes this message again after an interruption (Meta's webhook inbox marks it so). */
-function recoveredMessage(activity: Activity): boolean {
-  return (activity.channelData as { recovered?: unknown } | undefined)?.recovered === true;
 }
 
 /** Text with the choices as suggested actions (buttons that send their value back as text). */

@@ -9,14 +9,17 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import { z } from 'zod';
+import { BOT_FRAMEWORK, enterTurn } from '../bot/entryPoint.js';
 import type { AppConfig } from '../config.js';
+import { botFrameworkAccess, isLoopback, tokenAccepted, type BotFrameworkAccess } from './botFrameworkAccess.js';
 
 /**
  * The Bot Framework channel (Emulator, Web Chat, Teams, Direct Line, `npm run chat`). With no app
- * id configured the adapter accepts unauthenticated requests, which is what local use needs; in
- * production set MICROSOFT_APP_ID / MICROSOFT_APP_PASSWORD and every request must carry a valid
- * Bot Framework token. `deliveryMode: "expectReplies"` is handled by the adapter itself: the
- * replies come back in the HTTP response instead of being posted to the channel.
+ * id configured the adapter accepts unauthenticated requests, which is what local use needs, and
+ * by default only from this machine (see BotFrameworkAccess); in production set MICROSOFT_APP_ID /
+ * MICROSOFT_APP_PASSWORD and every request must carry a valid Bot Framework token.
+ * `deliveryMode: "expectReplies"` is handled by the adapter itself: the replies come back in the
+ * HTTP response instead of being posted to the channel.
  */
 export function createBotFrameworkAdapter(config: AppConfig['botFramework']): BotFrameworkAdapter {
   const auth = new ReusingBotFrameworkAuthentication({
@@ -25,8 +28,14 @@ export function createBotFrameworkAdapter(config: AppConfig['botFramework']): Bo
     MicrosoftAppType: config.appType,
     MicrosoftAppTenantId: config.tenantId ?? '',
   });
-  return new BotFrameworkAdapter(auth);
+  return new BotFrameworkAdapter(auth, botFrameworkAccess(config));
 }
+
+/** The answer to an anonymous request from another machine when only this one may send them. */
+const LOCAL_ONLY = {
+  error: 'local_only',
+  message: 'Without MICROSOFT_APP_ID this endpoint takes anonymous requests from this machine only.',
+} as const;
 
 /** How one request to the Bot Framework endpoint ended: the HTTP status and body to answer. */
 export interface EndpointResponse {
@@ -43,7 +52,30 @@ export interface EndpointResponse {
  * answer is what `process` would have answered.
  */
 export class BotFrameworkAdapter extends CloudAdapter {
-  async handle(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<EndpointResponse> {
+  constructor(
+    auth: ConfigurationBotFrameworkAuthentication,
+    readonly access: BotFrameworkAccess,
+  ) {
+    super(auth);
+  }
+
+  /**
+   * Whether a request may be read at all, decided from its headers and its peer before its body is
+   * read: with an app id, the token (all of its checks that need no activity); without, the peer
+   * must be this machine unless anonymous remote requests are allowed. Null: read it.
+   */
+  async admit(authHeader: string, remoteAddress: string | undefined): Promise<EndpointResponse | null> {
+    if (this.access === 'token') return (await tokenAccepted(this.botFrameworkAuthentication, authHeader)) ? null : { status: 401, body: { error: 'unauthorized' } };
+    if (this.access === 'loopback' && !isLoopback(remoteAddress)) return { status: 403, body: LOCAL_ONLY };
+    return null;
+  }
+
+  async handle(activity: Activity, authHeader: string, bot: (context: TurnContext) => Promise<void>): Promise<EndpointResponse> {
+    // The bot learns the turn came through this endpoint from the adapter, not from the activity.
+    const logic = (context: TurnContext) => {
+      enterTurn(context, BOT_FRAMEWORK);
+      return bot(context);
+    };
     try {
       const invokeResponse: InvokeResponse | undefined = await this.processActivity(authHeader, withDates(activity), logic);
       return { status: invokeResponse?.status ?? 200, ...(invokeResponse?.body !== undefined ? { body: invokeResponse.body } : {}) };

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { jsonBody } from '../http/jsonBody.js';
 import type { Officer, OfficerStore } from './officerStore.js';
 import type { SessionStore } from './sessionStore.js';
 import type { SignInThrottle } from './signInThrottle.js';
@@ -144,7 +145,7 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
     next();
   });
 
-  router.post('/agent/api/login', express.json({ limit: '16kb' }), async (req, res) => {
+  router.post('/agent/api/login', jsonBody('16kb'), async (req, res) => {
     try {
       await login(req, res);
     } catch (err) {

@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { jsonBody } from '../http/jsonBody.js';
 import { CATALOG } from '../tickets/catalog.js';
 import type { AgentAuth, AgentLocals } from './agentAuth.js';
 import type { HandoffBus } from './handoffBus.js';
@@ -44,7 +45,7 @@ const STATUS: Record<string, number> = { not_found: 404, already_taken: 409, not
 export function createAgentRouter(options: AgentRouterOptions): Router {
   const { auth, desk, bus } = options;
   const router = express.Router();
-  const json = express.json({ limit: '16kb' });
+  const json = jsonBody('16kb');
   const change = [auth.requireSession, auth.requireCsrf, json];
   router.use('/agent/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');

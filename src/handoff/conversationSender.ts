@@ -36,7 +36,10 @@ const META: ReadonlySet<string> = new Set<MetaChannel>(['whatsapp', 'messenger',
 
 /**
  * The one way out for proactive messages, through each channel's adapter (`continueConversation`),
- * so the channel's own limits and rendering apply. An officer's words outside the 24-hour window
+ * so the channel's own limits and rendering apply. A conversation with a Meta channel's name came
+ * from that Meta webhook and is reached only through its adapter; any other (`bf:<channelId>`, and
+ * Bot Framework conversations stored before that prefix) only through the Bot Framework reference
+ * stored under its key, which its own turns wrote. An officer's words outside the 24-hour window
  * go with the human-agent tag where Meta allows it (Messenger, Instagram: 7 days); the bot's own
  * messages never do (Meta forbids the tag for automated messages).
  */
@@ -44,19 +47,16 @@ export class ChannelSender implements ConversationSender {
   constructor(private readonly options: ChannelSenderOptions) {}
 
   async windowOpen(target: ConversationTarget, byOfficer: boolean): Promise<boolean> {
-    if (await this.referenceOf(target)) return true;
     if (META.has(target.channel)) return (await this.options.meta[target.channel as MetaChannel]?.adapter.windowOpen(target.conversationId, byOfficer)) ?? false;
-    return false;
+    return (await this.referenceOf(target)) !== null;
   }
 
   async send(target: ConversationTarget, activities: Array<Partial<Activity>>, options: { byOfficer: boolean }): Promise<DeliveryOutcome> {
     try {
-      // A stored reference means the conversation came through the Bot Framework endpoint (even
-      // one that calls itself "whatsapp", like `npm run chat -- --channel whatsapp`).
-      const reference = await this.referenceOf(target);
-      if (reference) return await this.sendBotFramework(reference, activities);
+      // A Meta conversation never goes by a stored reference, whatever is stored under its key.
       if (META.has(target.channel)) return await this.sendMeta(target, activities, options.byOfficer);
-      return 'unsupported';
+      const reference = await this.referenceOf(target);
+      return reference ? await this.sendBotFramework(reference, activities) : 'unsupported';
     } catch (err) {
       if (err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed')) return 'windowClosed';
       this.options.log.warn(

@@ -1,8 +1,9 @@
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Activity } from 'botbuilder';
 import type { PlnBot } from '../bot/plnBot.js';
 import { incomingActivitySchema, type BotFrameworkAdapter } from '../channels/botframework.js';
 import type { Logger } from '../log.js';
+import { jsonBody } from './jsonBody.js';
 import { applyTrustProxy, type TrustProxy } from './trustProxy.js';
 
 export interface AppDeps {
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', ...(deps.readiness?.() ?? {}) });
   });
 
-  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
+  app.post('/api/messages', admitted(deps.adapter), jsonBody(BOT_BODY_LIMIT), async (req, res) => {
     if (!incomingActivitySchema.safeParse(req.body).success) {
       res.status(400).json({ error: 'invalid_activity' });
       return;
@@ -57,6 +58,23 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * Refuses a Bot Framework request that may not be read (no valid token; an anonymous one from
+ * another machine) before its body is read, so an unauthenticated client cannot make the service
+ * parse megabytes. The connection is closed after the answer rather than the unread body drained.
+ */
+function admitted(adapter: BotFrameworkAdapter): RequestHandler {
+  return async (req, res, next) => {
+    const refusal = await adapter.admit(req.headers.authorization ?? '', req.socket.remoteAddress);
+    if (!refusal) {
+      next();
+      return;
+    }
+    res.set('Connection', 'close');
+    res.status(refusal.status).json(refusal.body);
+  };
 }
 
 function errorHandler(log: Logger): ErrorRequestHandler {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { TicketService } from '../tickets/ticketService.js';
 import { REPLY_AUTHOR_MAX, REPLY_STATUS_MAX, REPLY_TEXT_MAX, type TicketReply, type TicketView } from '../tickets/types.js';
 import { bearerChecker } from './bearerToken.js';
+import { jsonBody } from './jsonBody.js';
 
 export interface TicketsRouterOptions {
   tickets: Pick<TicketService, 'get' | 'addReply'>;
@@ -88,7 +89,7 @@ export function createTicketsRouter(opts: TicketsRouterOptions): express.Router 
    */
   router.post(
     '/api/tickets/:number/replies',
-    express.json({ limit: REPLY_BODY_LIMIT }),
+    jsonBody(REPLY_BODY_LIMIT),
     async (req: Request<{ number: string }>, res: Response) => {
       const parsed = ticketNumberSchema.safeParse(req.params.number);
       if (!parsed.success) {

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { channelIdOf, isBotFrameworkChannel } from '../../dialogs/conversationChannel.js';
 import type { GraphErrorKind } from '../channels/meta/graphErrors.js';
 import type { HandoffReason } from '../handoff/types.js';
 import type { DeliveryFailure } from '../storage/contactWindowStore.js';
@@ -67,8 +68,11 @@ export type QueueMetrics = Pick<Metrics, 'sendFallback' | 'redeliveryDropped'>;
 /**
  * Channel ids that get their own label value. Bot Framework activities carry whatever channel id
  * the client sent, so anything else is counted as `other`: label values stay a small fixed set.
+ * A Bot Framework conversation (`bf:webchat`) is counted under its channel id, never under a Meta
+ * channel's name (`bf:whatsapp` is `other`).
  */
-const KNOWN_CHANNELS: ReadonlySet<string> = new Set(['whatsapp', 'messenger', 'instagram', 'webchat', 'directline', 'emulator', 'msteams', 'test']);
+const BOT_FRAMEWORK_CHANNELS: ReadonlySet<string> = new Set(['webchat', 'directline', 'emulator', 'msteams', 'test']);
+const KNOWN_CHANNELS: ReadonlySet<string> = new Set(['whatsapp', 'messenger', 'instagram', ...BOT_FRAMEWORK_CHANNELS]);
 const TURN_OUTCOMES: readonly TurnOutcome[] = ['replied', 'silent', 'duplicate', 'failed'];
 const TICKET_KINDS: readonly TicketKind[] = ['seller', 'complaint', 'refile', 'console'];
 const HANDOFF_REASONS: readonly HandoffReason[] = ['asked', 'stuck', 'urgent', 'unplaced'];
@@ -274,6 +278,10 @@ export class Metrics {
 
 /** The channel as a label value: a known channel id, or `other`. */
 export function channelLabel(channel: string): string {
+  if (isBotFrameworkChannel(channel)) {
+    const id = channelIdOf(channel);
+    return BOT_FRAMEWORK_CHANNELS.has(id) ? id : 'other';
+  }
   return KNOWN_CHANNELS.has(channel) ? channel : 'other';
 }
 

@@ -66,6 +66,12 @@ describe('seller application dialog', () => {
     expect(services.filed[0]!.channel).toBe('whatsapp');
   });
 
+  it('requires the photo too on a Bot Framework conversation that calls itself WhatsApp (npm run chat -- --channel whatsapp)', async () => {
+    const c = new Conversation(new FakeServices(), undefined, 'bf:whatsapp', 'chat-1');
+    expect(await fillForm(c)).toEqual([t('id', 'seller.photo.questionRequired')]);
+    expect(await c.say('lewati')).toEqual([t('id', 'seller.photo.required')]);
+  });
+
   it('tells why a photo was refused and asks again', async () => {
     const services = new FakeServices();
     const c = new Conversation(services, undefined, 'instagram', 'ig-1');

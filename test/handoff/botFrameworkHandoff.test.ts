@@ -81,7 +81,7 @@ describe('handoff on a Bot Framework channel', () => {
     const dewi = await AgentClient.signIn(run.url, 'dewi.cso', 'rahasia-petugas-123');
     const { body } = await dewi.get<{ handoffs: HandoffSummary[] }>('/agent/api/handoffs');
     const handoff = body.handoffs.find((h) => h.conversationId === 'webchat-conv-1');
-    expect(handoff).toMatchObject({ channel: 'webchat', status: 'waiting', windowOpen: true, form: { name: 'Dewi Lestari' } });
+    expect(handoff).toMatchObject({ channel: 'bf:webchat', status: 'waiting', windowOpen: true, form: { name: 'Dewi Lestari' } });
     expect((await dewi.post(`/agent/api/handoffs/${handoff?.id}/take`)).status).toBe(200);
     expect(posted.map((p) => p.activity.text)).toEqual([t('id', 'officer.joined', { officer: 'Dewi' })]);
 

@@ -12,6 +12,13 @@ export interface BotActivity extends BotReply {
   attachments?: Array<{ contentType: string; name?: string; content?: unknown }>;
 }
 
+export interface SendOptions {
+  id?: string;
+  attachments?: unknown[];
+  /** Sent as the activity's channelData, which the client writes as it likes. */
+  channelData?: unknown;
+}
+
 /** A user talking to the service through /api/messages with deliveryMode "expectReplies", as `npm run chat` does. */
 export class BotClient {
   constructor(
@@ -23,7 +30,7 @@ export class BotClient {
   ) {}
 
   /** `replies` are the message activities; `activities` everything the bot answered (events too). */
-  async send(text: string, opts: { id?: string; attachments?: unknown[] } = {}): Promise<{ status: number; replies: BotReply[]; activities: BotActivity[] }> {
+  async send(text: string, opts: SendOptions = {}): Promise<{ status: number; replies: BotReply[]; activities: BotActivity[] }> {
     const res = await fetch(`${this.baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -39,6 +46,7 @@ export class BotClient {
         deliveryMode: 'expectReplies',
         text,
         ...(opts.attachments ? { attachments: opts.attachments } : {}),
+        ...(opts.channelData !== undefined ? { channelData: opts.channelData } : {}),
       }),
     });
     const body = res.headers.get('content-type')?.includes('json') ? ((await res.json()) as { activities?: BotActivity[] }) : {};
@@ -47,7 +55,7 @@ export class BotClient {
   }
 
   /** The texts of the replies to `text`. */
-  async say(text: string, opts: { id?: string; attachments?: unknown[] } = {}): Promise<string[]> {
+  async say(text: string, opts: SendOptions = {}): Promise<string[]> {
     const { status, replies } = await this.send(text, opts);
     if (status !== 200) throw new Error(`HTTP ${status}`);
     return replies.map((r) => r.text ?? '');

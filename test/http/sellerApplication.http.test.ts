@@ -75,7 +75,7 @@ describe('seller application over /api/messages (expectReplies)', () => {
       serviceGroup: '12. REGISTRASI PLN MOBILE - MA',
       serviceType: '07. Melakukan Registrasi Toko Marketplace',
       officer: 'chatbot.pln123',
-      channel: 'emulator',
+      channel: 'bf:emulator',
       applicant: {
         name: 'Siti Aminah',
         businessName: 'Batik Tulis Bu Siti',

@@ -82,6 +82,16 @@ describe('Metrics', () => {
     expect(text).not.toContain('6281234567890');
   });
 
+  it('counts a Bot Framework conversation (bf:<channel id>) under its channel id, never under a Meta channel\'s name', async () => {
+    const metrics = new Metrics();
+    metrics.turn('bf:webchat', 'replied', 0.01);
+    metrics.turn('bf:whatsapp', 'replied', 0.01);
+    metrics.deliveryFailed('bf:msteams', 'permanent');
+    const text = await metrics.scrape();
+    expect(labelValues(text, 'pln_turns_total').channel).toEqual(['other', 'webchat']);
+    expect(valueOf(text, 'pln_delivery_failures_total', { channel: 'msteams', reason: 'permanent' })).toBe(1);
+  });
+
   it('reads the queue gauges through the callback at scrape time, never before', async () => {
     let calls = 0;
     const depths: QueueDepths = { outboxPending: 0, handoffsWaiting: 0, handoffsActive: 0 };

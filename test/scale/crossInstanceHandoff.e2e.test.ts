@@ -140,7 +140,7 @@ describe.skipIf(!ready)('an officer on instance B serves a WhatsApp customer who
     const held = body.handoffs.find((h) => h.conversationId === client.conversationId);
     if (!held) throw new Error(`B lists no handoff for ${client.conversationId}`);
     // B can reach it only through the reference A saved.
-    expect(held).toMatchObject({ channel: 'webchat', status: 'waiting', windowOpen: true });
+    expect(held).toMatchObject({ channel: 'bf:webchat', status: 'waiting', windowOpen: true });
     expect((await officer.post(`/agent/api/handoffs/${held.id}/take`)).status).toBe(200);
     const reply = await officer.post<{ delivery: string }>(`/agent/api/handoffs/${held.id}/reply`, { text: 'Baik Bu Dewi, saya bantu.' });
     expect(reply.body.delivery).toBe('sent');

@@ -6,7 +6,8 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import type { PhotoInput, SenderProfile } from '../../../dialogs/events.js';
+import type { SenderProfile } from '../../../dialogs/events.js';
+import { enterTurn, type MetaEntry } from '../../bot/entryPoint.js';
 import type { ContactWindowStore, DeliveryFailure } from '../../storage/contactWindowStore.js';
 import { GraphApiError } from './graphErrors.js';
 import type { InboundMessage, MediaRef, MetaChannel, OutboundReply } from './types.js';
@@ -44,15 +45,6 @@ export interface SendRoute {
 
 /** Fetches inbound media; must throw PhotoError codes (tooLarge, downloadFailed). */
 export type MediaFetcher = (media: MediaRef, maxBytes: number) => Promise<Buffer>;
-
-/** What the Meta adapters put in `activity.channelData` for the bot. */
-export interface MetaChannelData {
-  photoSource?: PhotoInput;
-  unsupported?: string;
-  profile?: SenderProfile;
-  /** Processed again from the webhook inbox after an interruption (the bot then sends the replies its committed turn made). */
-  recovered?: boolean;
-}
 
 /** Where a Meta user is reached outside a turn: the user id is the conversation (see continueConversation). */
 export function metaReference(channel: MetaChannel, userId: string): Partial<ConversationReference> {
@@ -108,7 +100,10 @@ export class MetaAdapter extends BotAdapter {
     // Awaited before the turn: once the bot (or an officer's console) sees the message, every
     // instance sharing the store knows the window it opened.
     await this.options.windows.touch(this.channel, message.userId, Math.min(message.timestamp, this.now()));
-    const context = new TurnContext(this, this.toActivity(message, options.recovered === true));
+    const { activity, entry } = this.toTurn(message, options.recovered === true);
+    const context = new TurnContext(this, activity);
+    // What the webhook vouches for goes to the bot in the turn state, where no activity can write.
+    enterTurn(context, entry);
     await this.runMiddleware(context, logic);
   }
 
@@ -217,10 +212,11 @@ export class MetaAdapter extends BotAdapter {
     }
   }
 
-  private toActivity(message: InboundMessage, recovered: boolean): Partial<Activity> {
-    const channelData: MetaChannelData = recovered ? { recovered } : {};
+  /** The message as an activity, and the entry point that tells the bot what Meta vouches for. */
+  private toTurn(message: InboundMessage, recovered: boolean): { activity: Partial<Activity>; entry: MetaEntry } {
+    const entry: MetaEntry = { kind: 'meta', channel: this.channel, ...(recovered ? { recovered } : {}) };
     const profile = this.options.profileOf?.(message);
-    if (profile) channelData.profile = profile;
+    if (profile) entry.profile = profile;
     let text: string | undefined;
     switch (message.content.kind) {
       case 'text':
@@ -231,14 +227,14 @@ export class MetaAdapter extends BotAdapter {
         break;
       case 'media': {
         const media = message.content.media;
-        channelData.photoSource = { kind: 'download', download: (maxBytes) => this.options.fetchMedia(media, maxBytes) };
+        entry.photoSource = { kind: 'download', download: (maxBytes) => this.options.fetchMedia(media, maxBytes) };
         break;
       }
       case 'unsupported':
-        channelData.unsupported = message.content.what;
+        entry.unsupported = message.content.what;
         break;
     }
-    return {
+    const activity: Partial<Activity> = {
       type: ActivityTypes.Message,
       id: message.messageId,
       timestamp: new Date(message.timestamp),
@@ -249,7 +245,7 @@ export class MetaAdapter extends BotAdapter {
       recipient: { id: message.accountId, name: 'PLN 123' },
       locale: 'id-ID',
       ...(text !== undefined ? { text } : {}),
-      channelData,
     };
+    return { activity, entry };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
+import { JsonTooDeepError, parseJson, TOO_DEEP } from '../../http/jsonBody.js';
 import { pseudonym, type Logger } from '../../log.js';
 import type { WebhookMetrics } from '../../observability/metrics.js';
 import { warnThrottled } from '../../observability/warnThrottled.js';
@@ -30,8 +31,8 @@ export interface MetaWebhookOptions {
 /**
  * `GET|POST /webhooks/<channel>`: Meta's verification handshake, then events. The signature is
  * checked over the exact raw bytes before anything is parsed; a bad or missing one is refused
- * with 401 and nothing of it is processed. Malformed JSON or a foreign shape is 400, an oversized
- * body 413. A good request is acknowledged with 200 at once and processed afterwards, because
+ * with 401 and nothing of it is processed. Malformed JSON, JSON nested too deep (not parsed) or
+ * a foreign shape is 400, an oversized body 413. A good request is acknowledged with 200 at once and processed afterwards, because
  * Meta retries (for days) whatever is not acknowledged quickly.
  */
 export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
@@ -70,9 +71,9 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
     }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      res.status(400).json({ error: 'malformed_json' });
+      body = parseJson(raw);
+    } catch (err) {
+      res.status(400).json(err instanceof JsonTooDeepError ? TOO_DEEP : { error: 'malformed_json' });
       return;
     }
     const parsed = options.parse(body);

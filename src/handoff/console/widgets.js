@@ -43,8 +43,21 @@ export function photoLink(/** @type {string} */ fileName, /** @type {string} */ 
   return h('a', { href: photoUrl(fullPhotoName(fileName)), target: '_blank', rel: 'noopener noreferrer', class: 'photo-link', title: s('conversation.openPhoto') }, img);
 }
 
+/** Meta channels' names: through the Bot Framework endpoint they are a test client (npm run chat) or a pretence. */
+const META_CHANNELS = new Set(['whatsapp', 'messenger', 'instagram']);
+
+/**
+ * A conversation's channel: a Meta channel's name (`whatsapp`), or `bf:<channel id>` for the Bot
+ * Framework endpoint, shown by its channel id (`bf:webchat` as Web Chat). A Bot Framework client
+ * calling itself by a Meta name is shown as such ("WhatsApp via Bot Framework"), never with the
+ * Meta channel's own badge.
+ */
 export function channelBadge(/** @type {string} */ channel) {
-  return h('span', { class: `badge badge--${token(channel)}` }, sOr(`channel.${channel}`, String(channel)));
+  const viaBotFramework = typeof channel === 'string' && channel.startsWith('bf:');
+  const id = viaBotFramework ? channel.slice(3) : String(channel);
+  const name = sOr(`channel.${id}`, id);
+  const label = viaBotFramework && META_CHANNELS.has(id) ? s('channelViaBotFramework', { channel: name }) : name;
+  return h('span', { class: `badge badge--${viaBotFramework ? 'botframework' : token(channel)}` }, label);
 }
 
 export function reasonTag(/** @type {string} */ reason) {

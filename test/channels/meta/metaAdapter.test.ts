@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageFactory, type TurnContext } from 'botbuilder';
+import { entryPointOf, type EntryPoint } from '../../../src/bot/entryPoint.js';
 import { MetaAdapter, WindowClosedError, type ChannelOutbound } from '../../../src/channels/meta/metaAdapter.js';
 import { GraphApiError } from '../../../src/channels/meta/graphErrors.js';
 import type { InboundMessage, OutboundReply } from '../../../src/channels/meta/types.js';
@@ -81,13 +82,19 @@ describe('MetaAdapter', () => {
     expect(await windows.failures('whatsapp', '6281234567890')).toMatchObject([{ reason: 'permanent', detail: 'undeliverable' }]);
   });
 
-  it('hands media to the bot as a deferred download and stickers as unsupported', async () => {
+  it('hands media to the bot as a deferred download and stickers as unsupported, in the turn state and not in the activity', async () => {
     const { adapter, now } = setup('whatsapp');
-    const activities: unknown[] = [];
-    await adapter.processMessage({ ...message(now()), content: { kind: 'media', media: { kind: 'whatsappMedia', id: 'MID' } } }, async (ctx) => void activities.push(ctx.activity.channelData));
-    await adapter.processMessage({ ...message(now() + 1), messageId: 'w2', content: { kind: 'unsupported', what: 'sticker' } }, async (ctx) => void activities.push(ctx.activity.channelData));
-    expect((activities[0] as { photoSource: { kind: string } }).photoSource.kind).toBe('download');
-    expect(activities[1]).toEqual({ unsupported: 'sticker' });
+    const entries: EntryPoint[] = [];
+    const channelData: unknown[] = [];
+    const seen = async (ctx: TurnContext) => {
+      entries.push(entryPointOf(ctx));
+      channelData.push(ctx.activity.channelData);
+    };
+    await adapter.processMessage({ ...message(now()), content: { kind: 'media', media: { kind: 'whatsappMedia', id: 'MID' } } }, seen);
+    await adapter.processMessage({ ...message(now() + 1), messageId: 'w2', content: { kind: 'unsupported', what: 'sticker' } }, seen);
+    expect(entries[0]).toMatchObject({ kind: 'meta', channel: 'whatsapp', photoSource: { kind: 'download' } });
+    expect(entries[1]).toEqual({ kind: 'meta', channel: 'whatsapp', unsupported: 'sticker' });
+    expect(channelData).toEqual([undefined, undefined]);
   });
 
   it('knows the window another adapter on the same store opened (another instance)', async () => {
