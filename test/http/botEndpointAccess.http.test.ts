@@ -1,6 +1,4 @@
-import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { t } from '../../src/i18n/messages.js';
 import { tempDir } from '../dialogs/harness.js';
+import { nonLoopbackAddress } from '../support/hostAddress.js';
 import { BotClient } from './botClient.js';
 
 /**
@@ -21,33 +20,20 @@ const APP = { MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555', MICROSOF
 const SELLER_START = [t('id', 'seller.intro'), t('id', 'fields.name.question')];
 
 let service: Service | undefined;
-let stopPretending: (() => void) | undefined;
 afterEach(async () => {
-  stopPretending?.();
-  stopPretending = undefined;
   await service?.stop();
   service = undefined;
 });
 
-async function start(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<{ url: string; port: number }> {
-  service = createService(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env }), log);
-  const port = await service.start();
-  return { url: `http://127.0.0.1:${port}`, port };
-}
-
 /**
- * Makes the service on `port` see `address` as the peer of every request: the connection is a
- * real one over loopback, only the socket's remote address reads otherwise (set as the request
- * starts, before the app sees it). No other address on this machine can be used in tests.
+ * The service listening on every interface: `url` reaches it over loopback, `remoteUrl` at one of
+ * this host's own non-loopback addresses, so the service sees a peer that is not loopback (the
+ * traffic stays on this host).
  */
-function pretendPeer(port: number, address: string): void {
-  const onStart = (message: unknown) => {
-    const { socket, server } = message as { socket: Socket; server: http.Server };
-    if ((server.address() as AddressInfo | null)?.port !== port) return;
-    Object.defineProperty(socket, 'remoteAddress', { value: address, configurable: true });
-  };
-  diagnostics.subscribe('http.server.request.start', onStart);
-  stopPretending = () => diagnostics.unsubscribe('http.server.request.start', onStart);
+async function start(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<{ url: string; remoteUrl: string }> {
+  service = createService(loadConfig({ PORT: '0', HOST: '0.0.0.0', DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env }), log);
+  const port = await service.start();
+  return { url: `http://127.0.0.1:${port}`, remoteUrl: `http://${nonLoopbackAddress()}:${port}` };
 }
 
 /**
@@ -98,23 +84,22 @@ const SIX_MB = 6 * 1024 * 1024;
 describe('anonymous Bot Framework requests (no app id)', () => {
   it('are taken from this machine only by default, as the start-up log says; another machine gets 403 before its body is read', async () => {
     const log = capturedLog();
-    const { url, port } = await start({}, log.logger);
+    const { url, remoteUrl } = await start({}, log.logger);
     expect(log.accessLines()).toEqual([expect.objectContaining({ level: INFO, botFramework: 'loopback', msg: expect.stringContaining('this machine (loopback) only') })]);
     expect(await new BotClient(url).say('daftar seller')).toEqual(SELLER_START);
 
-    pretendPeer(port, '203.0.113.7');
-    const { status, replies } = await new BotClient(url).send('daftar seller');
+    // A forwarded-for header claiming loopback changes nothing: the socket's peer decides.
+    const { status, replies } = await new BotClient(remoteUrl).send('daftar seller');
     expect(status).toBe(403);
     expect(replies).toEqual([]);
-    expect(await postUnfinished(url, DEEP_START, SIX_MB)).toEqual({ status: 403, body: expect.objectContaining({ error: 'local_only' }) });
+    expect(await postUnfinished(remoteUrl, DEEP_START, SIX_MB, { 'x-forwarded-for': '127.0.0.1' })).toEqual({ status: 403, body: expect.objectContaining({ error: 'local_only' }) });
   });
 
   it('are taken from another machine with BOT_FRAMEWORK_ALLOW_ANONYMOUS_REMOTE=true, with a warning at start-up', async () => {
     const log = capturedLog();
-    const { url, port } = await start({ BOT_FRAMEWORK_ALLOW_ANONYMOUS_REMOTE: 'true' }, log.logger);
+    const { remoteUrl } = await start({ BOT_FRAMEWORK_ALLOW_ANONYMOUS_REMOTE: 'true' }, log.logger);
     expect(log.accessLines()).toEqual([expect.objectContaining({ level: WARN, botFramework: 'anyone', msg: expect.stringContaining('from any address') })]);
-    pretendPeer(port, '203.0.113.7');
-    expect(await new BotClient(url).say('daftar seller')).toEqual(SELLER_START);
+    expect(await new BotClient(remoteUrl).say('daftar seller')).toEqual(SELLER_START);
   });
 });
 
