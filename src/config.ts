@@ -72,6 +72,13 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
   GRAPH_MAX_ATTEMPTS: positiveInt(5),
   GRAPH_RETRY_BASE_MS: positiveInt(500),
+  // How long one message send waits for Graph's answer. Above Graph's own processing time (an
+  // answer after 16 s has been seen): a send that times out may have been delivered and is not
+  // sent again, so a timeout too short would lose replies that were only slow.
+  GRAPH_SEND_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(120_000).default(30_000)),
+  // How long a customer's turn may take before they get an answer: a photo that cannot be fetched
+  // in time is answered with "please send it again", anything else slower with the apology.
+  TURN_BUDGET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(500).max(120_000).default(20_000)),
 
   // Follow-up notices when the support team replies on a ticket (POST /api/tickets/:number/replies).
   // Email: off while SMTP_URL is unset. WhatsApp outside the 24-hour window: an approved template.
@@ -106,6 +113,8 @@ export interface AppConfig {
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   defaultLocale: Env['DEFAULT_LOCALE'];
+  /** How long a customer's turn may take before they get an answer (ms). */
+  turnBudgetMs: number;
   botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string };
   tickets: {
     officerName: string;
@@ -145,6 +154,8 @@ export interface MetaConfig {
   graphVersion: string;
   webhookBodyLimitBytes: number;
   retry: { maxAttempts: number; baseDelayMs: number };
+  /** Per message send: longer than Graph's own processing; a send timed out is never sent again. */
+  sendTimeoutMs: number;
   /** Each channel is present only when fully configured. */
   whatsapp?: MetaChannelConfig & { phoneNumberId: string };
   messenger?: MetaChannelConfig;
@@ -166,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
+    turnBudgetMs: e.TURN_BUDGET_MS,
     botFramework: {
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
@@ -216,6 +228,7 @@ function metaConfig(e: Env): MetaConfig {
     graphVersion: e.GRAPH_API_VERSION,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     retry: { maxAttempts: e.GRAPH_MAX_ATTEMPTS, baseDelayMs: e.GRAPH_RETRY_BASE_MS },
+    sendTimeoutMs: e.GRAPH_SEND_TIMEOUT_MS,
     ...(on && secret && e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
       ? { whatsapp: { accessToken: e.WHATSAPP_ACCESS_TOKEN, appSecret: secret, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID } }
       : {}),

@@ -62,6 +62,7 @@ beforeAll(async () => {
     graphBaseUrl: graph.url,
     graphVersion: 'v25.0',
     webhookBodyLimitBytes: 64 * 1024,
+    sendTimeoutMs: 30_000,
     retry: { maxAttempts: 3, baseDelayMs: 1 },
     whatsapp: { accessToken: WA_TOKEN, appSecret: SECRET, phoneNumberId: PHONE_NUMBER_ID },
   };

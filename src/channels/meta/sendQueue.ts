@@ -22,7 +22,7 @@ const STRANDED_AFTER_MS = 3_000;
 /** How long a proactive send (an officer's reply, a notice) waits for its queued delivery. */
 const DELIVERY_WAIT_MS = 45_000;
 
-const TAG = /^\[graph (throttled|transient|windowClosed|auth|permanent) (\d+) (-?\d+|-) (-?\d+|-)\] /;
+const TAG = /^\[graph (throttled|transient|windowClosed|auth|permanent|ambiguous) (\d+) (-?\d+|-) (-?\d+|-)\] /;
 
 /** `[graph <kind> <status> <code> <subcode>]`, the head of a dead send's failed reason. */
 function tagOf(err: GraphApiError): string {
