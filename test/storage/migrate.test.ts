@@ -15,6 +15,7 @@ const ALL = [
   { version: 7, name: 'outbox_dead_letters' },
   { version: 8, name: 'turn_replies' },
   { version: 9, name: 'ticket_counters' },
+  { version: 10, name: 'sent_replies' },
 ];
 
 const scratchDirs: string[] = [];
