@@ -11,7 +11,10 @@ export type TurnOutcome =
   | 'silent'
   /** A redelivered message id, dropped. */
   | 'duplicate'
-  /** The turn threw (the user got an apology) or its replies could not be delivered. */
+  /**
+   * The turn threw (the user got an apology), or the channel refused its replies at once (window
+   * closed). Replies handed over and refused by Graph later are counted by pln_delivery_failures_total.
+   */
   | 'failed';
 
 /** What kind of ticket was filed: a seller application, a complaint, a re-filing, or an officer's from the console. */

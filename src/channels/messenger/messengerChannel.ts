@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import type { ChannelMetrics } from '../../observability/metrics.js';
 import { downloadCapped, PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import type { SendLedger } from '../../storage/sendLedger.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
 import type { WebhookInbox } from '../meta/webhookInbox.js';
@@ -22,6 +23,8 @@ export interface MessengerChannelDeps {
   /** Counts Graph API calls and errors, and webhook answers, for this channel. */
   metrics?: ChannelMetrics;
   inbox?: WebhookInbox;
+  /** Each turn reply's send, before and after the Graph call. */
+  ledger?: SendLedger;
 }
 
 /**
@@ -60,5 +63,6 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelH
     log: deps.log,
     metrics: deps.metrics,
     ...(deps.inbox ? { inbox: deps.inbox } : {}),
+    ...(deps.ledger ? { ledger: deps.ledger } : {}),
   });
 }
