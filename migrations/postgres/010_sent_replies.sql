@@ -1,6 +1,6 @@
 -- The send ledger (src/storage/sendLedger.ts): each committed turn reply's send, recorded as
 -- attempted before the Graph call and with its outcome after it. When a turn's replies are sent
--- again after a crash, only those never attempted, or refused by Graph for now ('failed'), go out.
+-- again after a crash, only those never attempted, or refused by Graph ('refused', 'failed'), go out.
 CREATE TABLE sent_replies (
   reply_id     text PRIMARY KEY,
   -- attempted | sent | unconfirmed | refused | failed

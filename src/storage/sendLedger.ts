@@ -9,6 +9,8 @@ import { groupCommit } from './sqliteGroupCommit.js';
  * - `unconfirmed`: Graph never answered (timed out, connection broken): it may have been delivered;
  * - `refused`: Graph refused it for good (undeliverable, window closed, bad token);
  * - `failed`: Graph refused it for now (throttling, server errors) until the retries ran out.
+ * After `refused` or `failed` the reply may be sent again (an operator retrying a dead letter, a
+ * recovered turn): Graph's answer says it was not delivered.
  */
 export type SendState = 'attempted' | 'sent' | 'unconfirmed' | 'refused' | 'failed';
 
@@ -17,16 +19,17 @@ export type SendOutcome = { state: 'sent'; messageIds: string[] } | { state: 'un
 
 /**
  * The send ledger: one row per committed turn reply (by its id, `<conversation>:<message id>:<index>`),
- * written before the Graph call and after it, so that replies sent again for a turn interrupted
- * by a crash (see MetaAdapter) go out only when they never left: a reply never attempted, or one
- * Graph refused for now (`failed`), is sent; one that was attempted (outcome unknown), sent,
- * unconfirmed or refused for good is not. Graph takes no idempotency key, so a reply whose call was
- * under way at the crash is not sent again blindly: at most once for that reply.
+ * written before the Graph call and after it, so that a reply is never sent again once it may have
+ * been delivered: a reply sent again for a turn interrupted by a crash (see MetaAdapter), or a
+ * queued send run again after its worker died, goes out only when it was never attempted or Graph
+ * refused it (`refused`, `failed`: Graph's answer says it was not delivered). One attempted (the
+ * call under way at the crash, outcome unknown), sent or unconfirmed is not sent again: Graph
+ * takes no idempotency key, so such a reply reaches the user at most once.
  */
 export interface SendLedger {
   /**
-   * Records the reply's send as attempted, unless it was attempted before and did not fail for
-   * now: true when the caller should send it, false when it must not be sent again.
+   * Records the reply's send as attempted, unless it may have been delivered already (attempted,
+   * sent or unconfirmed): true when the caller should send it, false when it must not be sent again.
    */
   begin(replyId: string): Promise<boolean>;
   /** Records how the attempt ended (only an attempt still recorded as under way is updated). */
@@ -72,7 +75,7 @@ export class SqliteSendLedger implements SendLedger {
     this.upsertAttempt = db.prepare(
       `INSERT INTO sent_replies (reply_id, state, attempted_at) VALUES (?, 'attempted', ?)
        ON CONFLICT (reply_id) DO UPDATE SET state = 'attempted', message_ids = NULL, attempted_at = excluded.attempted_at, finished_at = NULL
-       WHERE sent_replies.state = 'failed'`,
+       WHERE sent_replies.state IN ('refused', 'failed')`,
     );
     this.updateOutcome = db.prepare("UPDATE sent_replies SET state = ?, message_ids = ?, finished_at = ? WHERE reply_id = ? AND state = 'attempted'");
     this.selectState = db.prepare<[string], { state: SendState }>('SELECT state FROM sent_replies WHERE reply_id = ?');

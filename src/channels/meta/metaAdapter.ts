@@ -144,7 +144,13 @@ export class MetaAdapter extends BotAdapter {
     const context = new TurnContext(this, this.toActivity(message, options.recovered === true));
     const deliveries: Array<Promise<unknown>> = [];
     context.turnState.set(DELIVERIES, deliveries);
-    await this.runMiddleware(context, logic);
+    try {
+      await this.runMiddleware(context, logic);
+    } catch (err) {
+      // The message counts as done once the caller hears of the failure: what it handed over leaves first.
+      await Promise.allSettled(deliveries);
+      throw err;
+    }
     const delivered = Promise.allSettled(deliveries).then((outcomes) => {
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failed) throw failed.reason;
@@ -249,8 +255,8 @@ export class MetaAdapter extends BotAdapter {
   }
 
   /**
-   * One reply to Graph unless the send ledger says it left before (its id attempted, sent,
-   * unconfirmed or refused for good): then null, and nothing is sent. The attempt is recorded
+   * One reply to Graph unless the send ledger says it may have been delivered already (its id
+   * attempted, sent or unconfirmed): then null, and nothing is sent. The attempt is recorded
    * before the call and its outcome after it; failures are not recorded as delivery failures
    * (the queue's worker records them once it gives up).
    */

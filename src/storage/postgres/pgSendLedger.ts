@@ -21,7 +21,7 @@ export class PgSendLedger implements SendLedger {
     const { rowCount } = await this.pool.query(
       `INSERT INTO sent_replies (reply_id, state, attempted_at) VALUES ($1, 'attempted', $2)
        ON CONFLICT (reply_id) DO UPDATE SET state = 'attempted', message_ids = NULL, attempted_at = excluded.attempted_at, finished_at = NULL
-       WHERE sent_replies.state = 'failed'`,
+       WHERE sent_replies.state IN ('refused', 'failed')`,
       [replyId, now],
     );
     if (++this.begins % 1000 === 0) {
