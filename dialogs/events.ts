@@ -6,7 +6,7 @@ export type PhotoInput =
   | { kind: 'url'; url: string; headers?: Record<string, string> }
   | { kind: 'dataUrl'; url: string }
   | { kind: 'bytes'; data: Buffer }
-  | { kind: 'download'; download: (maxBytes: number) => Promise<Buffer> };
+  | { kind: 'download'; download: (maxBytes: number, signal?: AbortSignal) => Promise<Buffer> };
 
 /** What a channel knows about the sender, offered as one-tap answers (WhatsApp profile name and number). */
 export interface SenderProfile {

@@ -108,6 +108,13 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
   GRAPH_MAX_ATTEMPTS: positiveInt(5),
   GRAPH_RETRY_BASE_MS: positiveInt(500),
+  // How long one message send waits for Graph's answer. Above Graph's own processing time (an
+  // answer after 16 s has been seen): a send that times out may have been delivered and is not
+  // sent again, so a timeout too short would lose replies that were only slow.
+  GRAPH_SEND_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(120_000).default(30_000)),
+  // How long a customer's turn may take before they get an answer: a photo that cannot be fetched
+  // in time is answered with "please send it again", anything else slower with the apology.
+  TURN_BUDGET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(500).max(120_000).default(20_000)),
 
   // Follow-up notices when the support team replies on a ticket (POST /api/tickets/:number/replies).
   // Email: off while SMTP_URL is unset. WhatsApp outside the 24-hour window: an approved template.
@@ -152,6 +159,8 @@ export interface AppConfig {
   /** Undefined: generated and kept in the database (src/storage/pseudonymKey.ts). */
   logPseudonymKey?: string;
   defaultLocale: Env['DEFAULT_LOCALE'];
+  /** How long a customer's turn may take before they get an answer (ms). */
+  turnBudgetMs: number;
   /** `allowAnonymousRemote` matters only without an app id (see src/channels/botFrameworkAccess.ts). */
   botFramework: { appId?: string; appPassword?: string; appType: Env['MICROSOFT_APP_TYPE']; tenantId?: string; allowAnonymousRemote: boolean };
   tickets: {
@@ -195,6 +204,8 @@ export interface MetaConfig {
   mediaAllowedOrigins?: string[];
   webhookBodyLimitBytes: number;
   retry: { maxAttempts: number; baseDelayMs: number };
+  /** Per message send: longer than Graph's own processing; a send timed out is never sent again. */
+  sendTimeoutMs: number;
   /** Each channel is present only when fully configured. */
   whatsapp?: MetaChannelConfig & { phoneNumberId: string };
   messenger?: MetaChannelConfig;
@@ -218,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     ...(e.LOG_PSEUDONYM_KEY ? { logPseudonymKey: e.LOG_PSEUDONYM_KEY } : {}),
     defaultLocale: e.DEFAULT_LOCALE,
+    turnBudgetMs: e.TURN_BUDGET_MS,
     botFramework: {
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
@@ -275,6 +287,7 @@ function metaConfig(e: Env): MetaConfig {
     mediaAllowedOrigins: e.MEDIA_ALLOWED_ORIGINS,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     retry: { maxAttempts: e.GRAPH_MAX_ATTEMPTS, baseDelayMs: e.GRAPH_RETRY_BASE_MS },
+    sendTimeoutMs: e.GRAPH_SEND_TIMEOUT_MS,
     ...(on && secret && e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
       ? { whatsapp: { accessToken: e.WHATSAPP_ACCESS_TOKEN, appSecret: secret, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID } }
       : {}),

@@ -163,13 +163,23 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const engine = new DialogEngine({
     store: pool ? new PgConversationStore(pool) : new SqliteConversationStore(db),
     ...(redis ? { lock: redis.lock } : {}),
-    machine: provideDialogServices({ tickets, photos, classifier, botOfficerName: config.tickets.officerName, metrics }),
+    // A turn answers within its budget: a photo that has not arrived a little before it is spent
+    // is asked for again, anything else still under way by then fails the turn (the apology).
+    machine: provideDialogServices({
+      tickets,
+      photos,
+      classifier,
+      botOfficerName: config.tickets.officerName,
+      metrics,
+      photoBudgetMs: config.turnBudgetMs - Math.min(2_000, Math.floor(config.turnBudgetMs / 4)),
+    }),
+    turnTimeoutMs: config.turnBudgetMs,
     defaultLocale: config.defaultLocale,
     handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos, metrics }),
   });
   // Shared like the rest: any instance can send an officer's reply or a late notice within the
   // window (and to the Bot Framework address) that another instance's inbound message recorded.
-  const { windows, references } = createChannelStores(backend, { windows: { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) } });
+  const { windows, references, sends: ledger } = createChannelStores(backend, { windows: { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) } });
   const bot = new PlnBot({
     engine,
     log,
@@ -187,10 +197,10 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const dbInbox = pool ? new PgWebhookInbox(pool) : new SqliteWebhookInbox(db);
   // With Redis, a redelivery another instance already took is answered without the database.
   const inbox = redis ? new GatedWebhookInbox(dbInbox, { dedupe: redis.dedupe, log, onDuplicate: (channel) => metrics.redeliveryDropped(channel) }) : dbInbox;
-  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox });
+  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox, ledger });
   if (whatsapp) channels.whatsapp = whatsapp;
   for (const channel of ['messenger', 'instagram'] as const) {
-    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics, inbox });
+    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics, inbox, ledger });
     if (handle) channels[channel] = handle;
   }
   for (const handle of Object.values(channels)) sendQueue?.attach(handle.adapter);

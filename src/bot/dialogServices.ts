@@ -4,7 +4,7 @@ import { conversationMachine, type DialogTicket, type FileTicketInput, type Tick
 import type { FilingOutcome } from '../../dialogs/conversationContext.js';
 import type { TicketMetrics } from '../observability/metrics.js';
 import type { PhotoInput } from '../../dialogs/events.js';
-import type { PhotoPipeline } from '../media/index.js';
+import { PhotoError, type PhotoPipeline } from '../media/index.js';
 import type { MarketplaceClassifier } from '../nlu/classifier.js';
 import { SELLER_REGISTRATION, catalogClassification, catalogEntry } from '../tickets/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
@@ -19,6 +19,24 @@ export interface DialogServices {
   /** A request was queued because the ticketing systems are down (the outbox retrier may look sooner). */
   onQueued?: () => void;
   metrics?: TicketMetrics;
+  /**
+   * How long a photo may take to arrive (fetch, check, store) before the applicant is asked to send
+   * it again: within the turn's budget, so a hanging media download gets that answer in time.
+   */
+  photoBudgetMs?: number;
+}
+
+/**
+ * `work`, or PhotoError `downloadFailed` as soon as `signal` aborts (whether or not `work` heeds
+ * it: a download that ignores it is left to end in the background).
+ */
+function withinBudget<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const giveUp = () => reject(new PhotoError('downloadFailed', 'the photo did not arrive within the turn budget'));
+    if (signal.aborted) giveUp();
+    signal.addEventListener('abort', giveUp, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', giveUp));
+  });
 }
 
 /**
@@ -110,8 +128,9 @@ export function provideDialogServices(services: DialogServices) {
           return { queued: true } as const;
         }
       }),
-      ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async ({ input }) => {
-        const stored = await services.photos.ingest(input.source);
+      ingestPhoto: fromPromise<PhotoRef, { source: PhotoInput }>(async ({ input, signal }) => {
+        const budget = services.photoBudgetMs ? AbortSignal.any([signal, AbortSignal.timeout(services.photoBudgetMs)]) : signal;
+        const stored = await withinBudget(services.photos.ingest(input.source, { signal: budget }), budget);
         return { sha256: stored.sha256, bytes: stored.bytes, width: stored.width, height: stored.height, mimeType: stored.mimeType, fileName: stored.fileName };
       }),
       classify: fromPromise<NluResult, { text: string }>(({ input }) => services.classifier.classify(input.text)),

@@ -17,6 +17,8 @@ export interface DownloadOptions {
    * configuration names. Every other URL, each redirect included, must resolve to public addresses.
    */
   allowedOrigins?: Iterable<string>;
+  /** The caller gives up (the turn's budget ran out): the download stops at once. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,6 +41,9 @@ export async function downloadCapped(url: string, opts: DownloadOptions): Promis
   const timer = setTimeout(() => {
     controller.abort(new PhotoError('downloadFailed', `Photo download timed out after ${opts.timeoutMs} ms`));
   }, opts.timeoutMs);
+  const callerGaveUp = () => controller.abort(new PhotoError('downloadFailed', 'Photo download abandoned: the turn ran out of time'));
+  if (opts.signal?.aborted) callerGaveUp();
+  opts.signal?.addEventListener('abort', callerGaveUp, { once: true });
   const failed = (what: string, err: unknown): PhotoError => {
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && reason instanceof PhotoError) return reason;
@@ -91,6 +96,7 @@ export async function downloadCapped(url: string, opts: DownloadOptions): Promis
     return Buffer.concat(chunks, total);
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', callerGaveUp);
     res?.destroy();
   }
 }

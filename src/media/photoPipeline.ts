@@ -50,13 +50,18 @@ export class PhotoPipeline {
     return this.store.dir;
   }
 
-  /** Downloads (capped), validates, normalises and stores; throws PhotoError with a code for anything the user must be told. */
-  async ingest(source: PhotoSource): Promise<StoredPhoto> {
-    const original = await this.read(source);
+  /**
+   * Downloads (capped), validates, normalises and stores; throws PhotoError with a code for
+   * anything the user must be told. `signal`: the caller gave up (the turn's budget is spent): a
+   * channel download is told, and nothing is stored after it.
+   */
+  async ingest(source: PhotoSource, options: { signal?: AbortSignal } = {}): Promise<StoredPhoto> {
+    const original = await this.read(source, options.signal);
     if (original.length > this.limits.maxBytes) {
       throw new PhotoError('tooLarge', `Photo is ${original.length} bytes, the limit is ${this.limits.maxBytes}`);
     }
     const normalized = await normalizePhoto(original, this.limits);
+    options.signal?.throwIfAborted();
     return this.store.save(normalized, original.length);
   }
 
@@ -65,7 +70,7 @@ export class PhotoPipeline {
     return this.store.pathOf(fileName);
   }
 
-  private async read(source: PhotoSource): Promise<Buffer> {
+  private async read(source: PhotoSource, signal?: AbortSignal): Promise<Buffer> {
     switch (source.kind) {
       case 'url':
         return downloadCapped(source.url, {
@@ -79,7 +84,7 @@ export class PhotoPipeline {
       case 'bytes':
         return source.data;
       case 'download':
-        return source.download(this.limits.maxBytes);
+        return source.download(this.limits.maxBytes, signal);
       default: {
         const unknown: never = source;
         throw new TypeError(`Unknown photo source ${JSON.stringify(unknown)}`);

@@ -82,7 +82,7 @@ export type PhotoSource =
    * A channel-specific download (e.g. WhatsApp's two-step Graph media fetch), run only when the
    * dialog actually wants the photo. It must respect `maxBytes` and throw PhotoError codes.
    */
-  | { kind: 'download'; download: (maxBytes: number) => Promise<Buffer> };
+  | { kind: 'download'; download: (maxBytes: number, signal?: AbortSignal) => Promise<Buffer> };
 
 /** Fills in defaults and rejects nonsense (a configuration error, not a user error). */
 export function resolvePhotoLimits(partial: Partial<PhotoLimits> = {}): PhotoLimits {

@@ -1,4 +1,4 @@
-import { GraphApiError } from '../channels/meta/graphErrors.js';
+import { deliveryFailureReason, GraphApiError } from '../channels/meta/graphErrors.js';
 import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
 import type { MetaChannel } from '../channels/meta/types.js';
 import type { WhatsAppTemplate } from '../channels/whatsapp/whatsAppChannel.js';
@@ -167,8 +167,7 @@ export class TicketNotifier {
         await channel.sendTemplate(userId, { name: template.name, language: template.language, bodyParameters: [ticket.number] });
         return 'template';
       } catch (err) {
-        const reason: DeliveryFailure['reason'] =
-          err instanceof GraphApiError ? (err.retryable ? 'exhausted' : err.kind === 'auth' ? 'auth' : 'permanent') : 'permanent';
+        const reason: DeliveryFailure['reason'] = err instanceof GraphApiError ? deliveryFailureReason(err) : 'permanent';
         await this.record(name, userId, reason, `support reply template not sent: ${err instanceof Error ? err.message : String(err)}`);
         this.options.log.warn({ ticket: ticket.number, channel: name, err: errorSummary(err) }, 'support reply template failed');
         return 'failed';

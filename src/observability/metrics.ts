@@ -12,7 +12,10 @@ export type TurnOutcome =
   | 'silent'
   /** A redelivered message id, dropped. */
   | 'duplicate'
-  /** The turn threw (the user got an apology) or its replies could not be delivered. */
+  /**
+   * The turn threw (the user got an apology), or the channel refused its replies at once (window
+   * closed). Replies handed over and refused by Graph later are counted by pln_delivery_failures_total.
+   */
   | 'failed';
 
 /** What kind of ticket was filed: a seller application, a complaint, a re-filing, or an officer's from the console. */
@@ -77,8 +80,8 @@ const TURN_OUTCOMES: readonly TurnOutcome[] = ['replied', 'silent', 'duplicate',
 const TICKET_KINDS: readonly TicketKind[] = ['seller', 'complaint', 'refile', 'console'];
 const HANDOFF_REASONS: readonly HandoffReason[] = ['asked', 'stuck', 'urgent', 'unplaced'];
 const GRAPH_OUTCOMES: readonly GraphOutcome[] = ['ok', 'failed'];
-const GRAPH_ERROR_KINDS: readonly GraphErrorKind[] = ['throttled', 'transient', 'windowClosed', 'auth', 'permanent'];
-const DELIVERY_REASONS: readonly DeliveryFailure['reason'][] = ['windowClosed', 'permanent', 'auth', 'exhausted'];
+const GRAPH_ERROR_KINDS: readonly GraphErrorKind[] = ['throttled', 'transient', 'windowClosed', 'auth', 'permanent', 'ambiguous'];
+const DELIVERY_REASONS: readonly DeliveryFailure['reason'][] = ['windowClosed', 'permanent', 'auth', 'exhausted', 'unconfirmed'];
 
 /** Turn durations from 1 ms (a duplicate dropped) to 5 s (a slow ITSM filing or photo download). */
 const TURN_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];

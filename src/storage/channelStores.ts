@@ -2,7 +2,9 @@ import { SqliteContactWindowStore, type ContactWindowStore, type ContactWindowSt
 import { SqliteConversationReferenceStore, type ConversationReferenceStore } from './conversationReferenceStore.js';
 import { PgContactWindowStore } from './postgres/pgContactWindowStore.js';
 import { PgConversationReferenceStore } from './postgres/pgConversationReferenceStore.js';
+import { PgSendLedger } from './postgres/pgSendLedger.js';
 import type { PgPool } from './postgres/pool.js';
+import { SqliteSendLedger, type SendLedger } from './sendLedger.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /** Where the channels' bookkeeping is kept. */
@@ -14,10 +16,12 @@ export interface ChannelStores {
   windows: ContactWindowStore;
   /** Bot Framework conversation references, for proactive messages. */
   references: ConversationReferenceStore;
+  /** Each turn reply's send, before and after the Graph call (what a recovered turn may send again). */
+  sends: SendLedger;
 }
 
 /**
- * The contact-window and conversation-reference stores on SQLite (one process; creates its
+ * The contact-window and conversation-reference stores and the send ledger on SQLite (one process; creates its
  * tables) or on PostgreSQL (shared by every instance; the tables come from migrations/postgres,
  * so run `migrate(pool)` first).
  *
@@ -26,7 +30,15 @@ export interface ChannelStores {
  */
 export function createChannelStores(backend: ChannelBackend, options: { windows?: ContactWindowStoreOptions } = {}): ChannelStores {
   if (backend.kind === 'postgres') {
-    return { windows: new PgContactWindowStore(backend.pool, options.windows), references: new PgConversationReferenceStore(backend.pool) };
+    return {
+      windows: new PgContactWindowStore(backend.pool, options.windows),
+      references: new PgConversationReferenceStore(backend.pool),
+      sends: new PgSendLedger(backend.pool),
+    };
   }
-  return { windows: new SqliteContactWindowStore(backend.db, options.windows), references: new SqliteConversationReferenceStore(backend.db) };
+  return {
+    windows: new SqliteContactWindowStore(backend.db, options.windows),
+    references: new SqliteConversationReferenceStore(backend.db),
+    sends: new SqliteSendLedger(backend.db),
+  };
 }

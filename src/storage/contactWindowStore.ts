@@ -1,10 +1,13 @@
 import type { SqliteDatabase } from './sqlite.js';
 
-/** A reply that could not be delivered and will not be retried (shown to officers, counted in metrics). */
+/**
+ * A reply that could not be delivered and will not be retried (shown to officers, counted in
+ * metrics); `unconfirmed`: Graph did not answer a send it may have delivered (not sent again).
+ */
 export interface DeliveryFailure {
   channel: string;
   userId: string;
-  reason: 'windowClosed' | 'permanent' | 'auth' | 'exhausted';
+  reason: 'windowClosed' | 'permanent' | 'auth' | 'exhausted' | 'unconfirmed';
   detail: string;
   at: string;
 }

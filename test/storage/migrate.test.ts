@@ -17,6 +17,7 @@ const ALL = [
   { version: 9, name: 'ticket_counters' },
   { version: 10, name: 'service_secrets' },
   { version: 11, name: 'sign_in_throttle' },
+  { version: 12, name: 'sent_replies' },
 ];
 
 const scratchDirs: string[] = [];

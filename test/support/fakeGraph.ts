@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
  *   with the WhatsApp token), plus unauthenticated CDN files for Messenger / Instagram, and
  *   redirects (`addRedirect`) for the media-download SSRF tests;
  * - the token checked on every Graph call (401 `{ error: { code: 190 } }` when wrong);
- * - fault injection for message sends (`failNext`), and streamed large bodies that record how
- *   many bytes were actually written before the client hung up.
+ * - fault injection for message sends (`failNext`), sends taken at once but answered late
+ *   (`answerLate`), media look-ups that never answer (`stallMediaLookup`), and streamed large
+ *   bodies that record how many bytes were actually written before the client hung up.
  * Every request is recorded, in order.
  */
 
@@ -125,6 +126,11 @@ export class FakeGraph {
   private readonly cdn = new Map<string, { body: Body; mime: string }>();
   private readonly redirects = new Map<string, string>();
   private readonly faults: Fault[] = [];
+  /** Delays (ms) of the next sends' answers. */
+  private readonly lateAnswers: number[] = [];
+  private readonly stalledMedia = new Set<string>();
+  /** Sends taken whose answer is still held back. */
+  private held = 0;
   private seq = 0;
   private readonly version: string;
   private readonly record: boolean;
@@ -189,10 +195,30 @@ export class FakeGraph {
     for (let k = 0; k < n; k++) this.faults.push(fault);
   }
 
+  /**
+   * The next `n` message sends are taken (delivered, as far as the user is concerned) at once, but
+   * Graph's answer comes only after `ms`: a slow Graph, beyond the client's timeout.
+   */
+  answerLate(n: number, ms: number): void {
+    for (let k = 0; k < n; k++) this.lateAnswers.push(ms);
+  }
+
+  /** How many sends were taken and not answered yet (see `answerLate`). */
+  get unanswered(): number {
+    return this.held;
+  }
+
+  /** The WhatsApp media look-up (`GET /{version}/{id}`) of this media id is never answered. */
+  stallMediaLookup(id: string): void {
+    this.stalledMedia.add(id);
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.attempts.length = 0;
     this.faults.length = 0;
+    this.lateAnswers.length = 0;
+    this.stalledMedia.clear();
     this.sendCount = 0;
   }
 
@@ -311,6 +337,13 @@ export class FakeGraph {
       attempt.status = 200;
       this.sendCount++;
       const n = ++this.seq;
+      const late = this.lateAnswers.shift();
+      if (late !== undefined) {
+        this.held++;
+        await new Promise((resolve) => setTimeout(resolve, late).unref());
+        this.held--;
+        if (res.destroyed) return;
+      }
       if (channel === 'whatsapp') {
         if (send.status === 'read') return answer(200, { success: true });
         return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: String(send.to ?? ''), wa_id: to }], messages: [{ id: `wamid.fake${n}` }] });
@@ -321,6 +354,8 @@ export class FakeGraph {
     // WhatsApp media URL lookup.
     if (req.method === 'GET' && segments.length === 2) {
       if (token !== this.options.whatsappToken) return answer(401, authError());
+      // Never answered: the request stays open until the client gives up or the fake closes.
+      if (this.stalledMedia.has(decodeURIComponent(segments[1] ?? ''))) return;
       const entry = this.media.get(decodeURIComponent(segments[1] ?? ''));
       if (!entry) return answer(400, { error: { message: '(#100) Unsupported get request. Object does not exist', code: 100, error_subcode: 33 } });
       const bytes = Buffer.isBuffer(entry.body) ? entry.body : undefined;

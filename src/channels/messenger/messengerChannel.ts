@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import type { ChannelMetrics } from '../../observability/metrics.js';
 import { PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import type { SendLedger } from '../../storage/sendLedger.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
 import type { WebhookInbox } from '../meta/webhookInbox.js';
@@ -22,6 +23,8 @@ export interface MessengerChannelDeps {
   /** Counts Graph API calls and errors, and webhook answers, for this channel. */
   metrics?: ChannelMetrics;
   inbox?: WebhookInbox;
+  /** Each turn reply's send, before and after the Graph call. */
+  ledger?: SendLedger;
 }
 
 /**
@@ -51,15 +54,16 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelH
         return ids;
       },
     },
-    async fetchMedia(media, maxBytes) {
+    async fetchMedia(media, maxBytes, signal) {
       if (media.kind !== 'cdnUrl') throw new PhotoError('downloadFailed', 'Unexpected media reference');
       // The URL comes from a signed webhook, but it is still fetched through the SSRF guard, without a token.
-      return graph.download(media.url, maxBytes, { withToken: false, timeoutMs: 20_000 });
+      return graph.download(media.url, maxBytes, { withToken: false, timeoutMs: 20_000, ...(signal ? { signal } : {}) });
     },
     windows: deps.windows,
     bot: deps.bot,
     log: deps.log,
     metrics: deps.metrics,
     ...(deps.inbox ? { inbox: deps.inbox } : {}),
+    ...(deps.ledger ? { ledger: deps.ledger } : {}),
   });
 }

@@ -1,3 +1,5 @@
+import type { DeliveryFailure } from '../../storage/contactWindowStore.js';
+
 /**
  * How a failed Graph API call should be handled:
  * - `throttled`: rate limits (130429, 131056, 80007, 4, 613, 17, 32, HTTP 429): retry after a backoff;
@@ -5,9 +7,12 @@
  * - `windowClosed`: outside the 24-hour window (131047; Messenger 10/2018278, 2534022): never retried,
  *   recorded so it is visible; a template or the human-agent tag is the only way to reach the user;
  * - `auth`: invalid or expired token (190, 102): not retried, alert an operator;
- * - `permanent`: everything else (bad request, blocked user, undeliverable): not retried.
+ * - `permanent`: everything else (bad request, blocked user, undeliverable): not retried;
+ * - `ambiguous`: a send with no answer from Graph after its request may have reached it (timed out,
+ *   or the connection broke after it was written): it may have been delivered, and Graph has no
+ *   idempotency key, so it is never sent again blindly (see GraphClient.post).
  */
-export type GraphErrorKind = 'throttled' | 'transient' | 'windowClosed' | 'auth' | 'permanent';
+export type GraphErrorKind = 'throttled' | 'transient' | 'windowClosed' | 'auth' | 'permanent' | 'ambiguous';
 
 const THROTTLED = new Set([4, 17, 32, 613, 80007, 130429, 131056, 131048]);
 const TRANSIENT = new Set([1, 2, 1200, 131000, 131016, 131057]);
@@ -30,6 +35,16 @@ export class GraphApiError extends Error {
   get retryable(): boolean {
     return this.kind === 'throttled' || this.kind === 'transient';
   }
+}
+
+/**
+ * Why a send given up on is recorded: Graph's definite refusals as they are, a send that may have
+ * been delivered as `unconfirmed`, anything retried until its attempts ran out as `exhausted`.
+ */
+export function deliveryFailureReason(err: unknown): DeliveryFailure['reason'] {
+  if (!(err instanceof GraphApiError) || err.retryable) return 'exhausted';
+  if (err.kind === 'ambiguous') return 'unconfirmed';
+  return err.kind === 'windowClosed' || err.kind === 'auth' ? err.kind : 'permanent';
 }
 
 export function classifyGraphError(status: number, code: number | null, subcode: number | null): GraphErrorKind {

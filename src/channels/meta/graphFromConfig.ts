@@ -16,6 +16,7 @@ export function graphFromConfig(meta: MetaConfig, channel: MetaChannel, accessTo
     maxAttempts: meta.retry.maxAttempts,
     baseDelayMs: meta.retry.baseDelayMs,
     mediaAllowedOrigins: meta.mediaAllowedOrigins,
+    sendTimeoutMs: meta.sendTimeoutMs,
     onError: (err, attempt) => {
       metrics?.graphError(channel, err.kind);
       log.warn({ channel, kind: err.kind, status: err.status, code: err.code, subcode: err.subcode, attempt }, 'graph api call failed');

@@ -4,6 +4,7 @@ import { KeyedQueue } from '../../bot/keyedQueue.js';
 import { pseudonym, type Logger } from '../../log.js';
 import type { WebhookMetrics } from '../../observability/metrics.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import type { SendLedger } from '../../storage/sendLedger.js';
 import { MetaAdapter, type ChannelOutbound, type MediaFetcher, type MetaAdapterOptions } from './metaAdapter.js';
 import type { InboundMessage, MetaChannel, ParsedWebhook } from './types.js';
 import { admit, type WebhookInbox } from './webhookInbox.js';
@@ -23,8 +24,10 @@ export interface MetaChannelParts {
   log: Logger;
   /** Counts the webhook's answers by status. */
   metrics?: WebhookMetrics;
-  /** Where messages are kept from the 200 until their turn has run (nothing lost in a crash). */
+  /** Where messages are kept from the 200 until their turn has run and its replies left (nothing lost in a crash). */
   inbox?: WebhookInbox;
+  /** Each turn reply's send, before and after the Graph call (see MetaAdapterOptions.ledger). */
+  ledger?: SendLedger;
 }
 
 export interface MetaChannelHandle {
@@ -42,7 +45,9 @@ export interface MetaChannelHandle {
 
 /**
  * Assembles one Meta channel: the webhook router, the adapter, and the per-user queue that keeps
- * one user's messages in arrival order while different users are served in parallel.
+ * one user's messages in arrival order while different users are served in parallel. A message is
+ * marked done in the webhook inbox once its turn ran and its replies were delivered or given up on
+ * (the next message of that user does not wait for the latter): a crash in between gives it back.
  */
 export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
   const adapter = new MetaAdapter({
@@ -56,6 +61,8 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
         'delivery failure not recorded',
       ),
     ...(parts.profileOf ? { profileOf: parts.profileOf } : {}),
+    ...(parts.ledger ? { ledger: parts.ledger } : {}),
+    log: parts.log,
   });
   const queue = new KeyedQueue();
   const inFlight = new Set<Promise<void>>();
@@ -66,8 +73,11 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
   const handle = (message: InboundMessage, recovered = false): boolean => {
     if (processing.has(message.messageId)) return false;
     processing.add(message.messageId);
+    // The user's next message waits for this turn only; the message is done once its replies left too.
     const done = queue
-      .run(`${parts.channel}:${message.userId}`, () => adapter.processMessage(message, (context) => parts.bot.onTurn(context), { recovered }))
+      .run(`${parts.channel}:${message.userId}`, () => adapter.runTurn(message, (context) => parts.bot.onTurn(context), { recovered }))
+      // A failed delivery was recorded and logged by the adapter.
+      .then(({ delivered }) => delivered.catch(() => undefined))
       .catch((err: unknown) => {
         parts.log.error({ channel: parts.channel, user: pseudonym(message.userId), err: err instanceof Error ? err.message : String(err) }, 'message processing failed');
       })

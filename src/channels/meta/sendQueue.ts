@@ -22,7 +22,7 @@ const STRANDED_AFTER_MS = 3_000;
 /** How long a proactive send (an officer's reply, a notice) waits for its queued delivery. */
 const DELIVERY_WAIT_MS = 45_000;
 
-const TAG = /^\[graph (throttled|transient|windowClosed|auth|permanent) (\d+) (-?\d+|-) (-?\d+|-)\] /;
+const TAG = /^\[graph (throttled|transient|windowClosed|auth|permanent|ambiguous) (\d+) (-?\d+|-) (-?\d+|-)\] /;
 
 /** `[graph <kind> <status> <code> <subcode>]`, the head of a dead send's failed reason. */
 function tagOf(err: GraphApiError): string {
@@ -43,6 +43,8 @@ export interface QueuedReply {
   humanAgent: boolean;
   /** Which queueing this is (random): the instance that queued it learns at once when its own worker sent it. */
   ref?: string;
+  /** The reply's id in the send ledger (a turn's reply): a job run again after its worker died is not sent twice. */
+  dedupeId?: string;
 }
 
 export interface MetaSendQueueOptions {
@@ -110,7 +112,8 @@ export class MetaSendQueue extends QueueFront<SendJob> implements SendRoute {
 
   async send(adapter: MetaAdapter, userId: string, reply: OutboundReply, options: SendOptions & { awaitDelivery?: boolean }): Promise<string[]> {
     const ref = randomUUID();
-    const job: SendJob = { channel: adapter.channel, userId, payload: { reply, humanAgent: options.humanAgent, ref } satisfies QueuedReply };
+    const payload: QueuedReply = { reply, humanAgent: options.humanAgent, ref, ...(options.dedupeId ? { dedupeId: options.dedupeId } : {}) };
+    const job: SendJob = { channel: adapter.channel, userId, payload };
     let id: string;
     try {
       id = await this.queue.enqueue(job, options.dedupeId ? { jobId: options.dedupeId } : {});
@@ -131,7 +134,7 @@ export class MetaSendQueue extends QueueFront<SendJob> implements SendRoute {
     }
     // Sent already by the worker here (it can be that quick): nothing to watch.
     if (this.sentHere.delete(ref)) return [id];
-    this.pending.set(ref, { id, adapter, userId, reply, options: { humanAgent: options.humanAgent }, queuedAt: Date.now() });
+    this.pending.set(ref, { id, adapter, userId, reply, options: { humanAgent: options.humanAgent, ...(options.dedupeId ? { dedupeId: options.dedupeId } : {}) }, queuedAt: Date.now() });
     // A bound, should the watch fall behind: the oldest are forgotten first.
     if (this.pending.size > 10_000) this.pending.delete(this.pending.keys().next().value as string);
     this.watch();
@@ -160,8 +163,9 @@ export class MetaSendQueue extends QueueFront<SendJob> implements SendRoute {
    * quarter of a second while any is outstanding, forgets those delivered or dead and sends inline those that
    * will not be sent: lost by Redis (a restart without persistence empties the queue), or still
    * queued while Redis has been unreachable (no worker can send them; the service keeps answering
-   * inline meanwhile). At least once, never dropped: should Redis come back with the job after
-   * all, it is sent twice; and a reply sent inline this way may arrive after a later one.
+   * inline meanwhile). Never dropped: should Redis come back with the job after all, the send
+   * ledger stops the second send of a turn's reply (a proactive one, with no ledger id, is sent
+   * twice); and a reply sent inline this way may arrive after a later one.
    */
   private watch(): void {
     if (this.watching) return;
@@ -213,11 +217,20 @@ export class MetaSendQueue extends QueueFront<SendJob> implements SendRoute {
   private async deliver(job: SendJob): Promise<void> {
     const adapter = this.adapterOf(job.channel);
     if (!adapter) throw new GraphApiError('permanent', 0, null, null, `the ${job.channel} channel is off on this instance`);
-    const { reply, humanAgent, ref } = job.payload as QueuedReply;
+    const { reply, humanAgent, ref, dedupeId } = job.payload as QueuedReply;
     try {
-      await adapter.sendNow(job.userId, reply, { humanAgent });
+      // A turn's reply the ledger knows as attempted (this job run again after its worker died
+      // mid-send, or sent inline meanwhile) is not sent again: the job is done.
+      await adapter.sendOnce(job.userId, reply, { humanAgent, ...(dedupeId ? { dedupeId } : {}) });
       this.sentByThisInstance(ref);
     } catch (err) {
+      // Graph did not answer: it may have delivered the reply, which is not sent again. Recorded
+      // as unconfirmed, and the job is done (not a dead letter: nothing to retry).
+      if (err instanceof GraphApiError && err.kind === 'ambiguous') {
+        await adapter.recordSendFailure(job.userId, err);
+        this.sentByThisInstance(ref);
+        return;
+      }
       // The kind goes into the message (BullMQ keeps only that), for a waiting sender to rebuild it.
       if (err instanceof GraphApiError) throw new GraphApiError(err.kind, err.status, err.code, err.subcode, `${tagOf(err)} ${err.message}`);
       throw err;

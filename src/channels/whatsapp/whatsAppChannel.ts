@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import type { ChannelMetrics } from '../../observability/metrics.js';
 import { PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
+import type { SendLedger } from '../../storage/sendLedger.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
 import type { WebhookInbox } from '../meta/webhookInbox.js';
@@ -23,6 +24,8 @@ export interface WhatsAppChannelDeps {
   /** Counts Graph API calls and errors, and webhook answers, for this channel. */
   metrics?: ChannelMetrics;
   inbox?: WebhookInbox;
+  /** Each turn reply's send, before and after the Graph call. */
+  ledger?: SendLedger;
 }
 
 /** An approved message template (WhatsApp Manager) and the texts of its body's {{1}}, {{2}}, ... */
@@ -69,12 +72,12 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     // Two steps: the media id gives a URL valid for minutes, then the bytes. The token goes to the
     // second request only on Meta's media host (see GraphClient.download); the URL, whatever Graph
     // answered, is fetched only when it passes the SSRF guard.
-    async fetchMedia(media, maxBytes) {
+    async fetchMedia(media, maxBytes, signal) {
       if (media.kind !== 'whatsappMedia') throw new PhotoError('downloadFailed', 'Unexpected media reference');
       try {
-        const info = mediaInfoSchema.parse(await graph.get(`/${encodeURIComponent(media.id)}?phone_number_id=${encodeURIComponent(wa.phoneNumberId)}`));
+        const info = mediaInfoSchema.parse(await graph.get(`/${encodeURIComponent(media.id)}?phone_number_id=${encodeURIComponent(wa.phoneNumberId)}`, signal ? { signal } : {}));
         if (info.file_size !== undefined && info.file_size > maxBytes) throw new PhotoError('tooLarge', `Media is ${info.file_size} bytes`);
-        return await graph.download(info.url, maxBytes, { withToken: true });
+        return await graph.download(info.url, maxBytes, { withToken: true, ...(signal ? { signal } : {}) });
       } catch (err) {
         if (err instanceof PhotoError) throw err;
         throw new PhotoError('downloadFailed', err instanceof Error ? err.message : 'media download failed');
@@ -90,6 +93,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     log: deps.log,
     metrics: deps.metrics,
     ...(deps.inbox ? { inbox: deps.inbox } : {}),
+    ...(deps.ledger ? { ledger: deps.ledger } : {}),
   });
 
   return {

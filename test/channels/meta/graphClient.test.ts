@@ -81,6 +81,68 @@ describe('GraphClient', () => {
   });
 });
 
+/** A Graph that takes every request and answers it only after `delayMs` (or never, when it is closed first). */
+function slowServer(delayMs: number) {
+  const seen: Array<{ method: string; path: string }> = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', path: req.url ?? '' });
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"messages":[{"id":"wamid.late"}]}'), delayMs).unref();
+    });
+  });
+  return { server, seen };
+}
+
+describe('GraphClient with a Graph that answers after the client timeout', () => {
+  const slow = slowServer(400);
+  let baseUrl = '';
+  const client = (opts: { sendTimeoutMs: number }) =>
+    new GraphClient({ baseUrl, version: 'v25.0', accessToken: 'tok', maxAttempts: 4, baseDelayMs: 1, timeoutMs: 100, ...opts, sleep: async () => undefined });
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => slow.server.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(slow.server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => (slow.server.closeAllConnections(), slow.server.close(() => r()))));
+
+  it('sends a message once when the answer comes after the timeout (ambiguous: maybe delivered), and retries what cannot have reached Graph', async () => {
+    slow.seen.length = 0;
+    const err = await client({ sendTimeoutMs: 100 })
+      .post('/1/messages', { text: 'halo' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphApiError);
+    expect((err as GraphApiError).kind).toBe('ambiguous');
+    expect((err as GraphApiError).retryable).toBe(false);
+    expect(slow.seen).toEqual([{ method: 'POST', path: '/v25.0/1/messages' }]);
+
+    // A send timeout longer than Graph's processing gets the answer: the message id.
+    expect(await client({ sendTimeoutMs: 2_000 }).post('/1/messages', { text: 'halo' })).toEqual({ messages: [{ id: 'wamid.late' }] });
+
+    // A look-up that times out changes nothing at Graph: it is retried as before.
+    slow.seen.length = 0;
+    await expect(client({ sendTimeoutMs: 2_000 }).get('/media-1')).rejects.toMatchObject({ kind: 'transient' });
+    expect(slow.seen).toHaveLength(4);
+
+    // A send refused before it could reach Graph (connection refused): nothing was delivered, it is retried.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const attempts: string[] = [];
+    const graph = new GraphClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      version: 'v25.0',
+      accessToken: 'tok',
+      maxAttempts: 3,
+      sleep: async () => undefined,
+      onError: (e) => void attempts.push(e.kind),
+    });
+    await expect(graph.post('/1/messages', {})).rejects.toMatchObject({ kind: 'transient' });
+    expect(attempts).toEqual(['transient', 'transient', 'transient']);
+  });
+});
+
 describe('Meta signature', () => {
   const secret = 'app-secret';
   it('accepts the exact bytes and rejects anything else', () => {

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { describe, expect, it, vi } from 'vitest';
+import { MessageFactory, TurnContext } from 'botbuilder';
 import { entryPointOf, type EntryPoint } from '../../../src/bot/entryPoint.js';
 import { MetaAdapter, WindowClosedError, type ChannelOutbound } from '../../../src/channels/meta/metaAdapter.js';
 import { GraphApiError } from '../../../src/channels/meta/graphErrors.js';
 import type { InboundMessage, OutboundReply } from '../../../src/channels/meta/types.js';
 import { SqliteContactWindowStore } from '../../../src/storage/contactWindowStore.js';
+import { SqliteSendLedger } from '../../../src/storage/sendLedger.js';
 import { openSqlite } from '../../../src/storage/sqlite.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -136,5 +137,45 @@ describe('MetaAdapter', () => {
     });
     await expect(closed).rejects.toBeInstanceOf(WindowClosedError);
     expect(reported.map((e) => (e as Error).message)).toEqual(['database unreachable', 'database unreachable']);
+  });
+
+  it('sends again, for a turn recovered after a crash, only the replies that never left, or that Graph refused for now', async () => {
+    const db = openSqlite(':memory:');
+    const windows = new SqliteContactWindowStore(db);
+    const at = Date.parse('2026-11-24T10:00:00Z');
+    const replies = ['Terima kasih', 'Nama usaha?', 'Kota?', 'Provinsi?'];
+    const turn = async (adapter: MetaAdapter, recovered: boolean) =>
+      adapter.processMessage(message(at), async (ctx) => void (await ctx.sendActivities(replies.map((text, i) => ({ type: 'message', text, channelData: { dedupeId: `whatsapp:6281234567890:wamid.${at}:${i}` } })))), { recovered }).catch((err: unknown) => err);
+
+    // The first process: Graph takes reply 0, refuses reply 1 for now (retries ran out), and the
+    // process dies during the call for reply 2 (it never returns); reply 3 is never attempted.
+    const firstTries: string[] = [];
+    const dying: ChannelOutbound = {
+      supportsHumanAgentTag: false,
+      async send(_userId, reply) {
+        firstTries.push(reply.text);
+        if (reply.text === replies[1]) throw new GraphApiError('transient', 500, 2, null, 'temporarily unavailable');
+        if (reply.text === replies[2]) return new Promise<string[]>(() => undefined);
+        return ['wamid.OUT'];
+      },
+    };
+    const killed = new MetaAdapter({ channel: 'whatsapp', outbound: dying, windows, ledger: new SqliteSendLedger(db), fetchMedia: async () => Buffer.alloc(0), now: () => at });
+    expect(await turn(killed, false)).toBeInstanceOf(GraphApiError);
+    expect(firstTries).toEqual(replies.slice(0, 2));
+    // (A refused reply ends its turn's batch: send the rest of the turn as a recovered one would.)
+    void killed.sendActivities(
+      new TurnContext(killed, { type: 'message', conversation: { id: '6281234567890', isGroup: false, conversationType: 'personal', name: '' } }),
+      replies.slice(2).map((text, i) => ({ type: 'message', text, channelData: { dedupeId: `whatsapp:6281234567890:wamid.${at}:${i + 2}` } })),
+    );
+    await vi.waitFor(() => expect(firstTries).toEqual(replies.slice(0, 3)));
+
+    // The next process on the same database: the message comes back from the webhook inbox and its
+    // committed replies are handed over again.
+    const sent: string[] = [];
+    const working: ChannelOutbound = { supportsHumanAgentTag: false, send: async (_userId, reply) => [String(sent.push(reply.text))] };
+    const restarted = new MetaAdapter({ channel: 'whatsapp', outbound: working, windows, ledger: new SqliteSendLedger(db), fetchMedia: async () => Buffer.alloc(0), now: () => at });
+    await turn(restarted, true);
+    // Reply 0 was sent and reply 2 may have been (its call was under way): neither goes again.
+    expect(sent).toEqual([replies[1], replies[3]]);
   });
 });
