@@ -2,7 +2,7 @@ import { messageIdsJson, SEND_RETENTION_MS, type SendLedger, type SendOutcome, t
 import type { PgPool } from './pool.js';
 
 /**
- * The send ledger in PostgreSQL (migrations/postgres/010_sent_replies.sql), shared by every
+ * The send ledger in PostgreSQL (migrations/postgres/012_sent_replies.sql), shared by every
  * instance: a reply that one instance attempted is not sent again by another (a recovered message,
  * or a queued send BullMQ runs again after its worker died). One statement per write.
  */
