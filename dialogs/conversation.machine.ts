@@ -1,5 +1,6 @@
-import { and } from 'xstate';
+import { and, not } from 'xstate';
 import { conversationSetup, welcomeReply } from './conversation.setup.js';
+import { repairHandlers } from './states/repair.states.js';
 import { complaintState } from './states/complaint.states.js';
 import { formState } from './states/form.states.js';
 import { statusState } from './states/status.states.js';
@@ -7,13 +8,19 @@ import { statusState } from './states/status.states.js';
 export type { ConversationContext, ConversationInput, DialogTicket, FileTicketInput, Locale, TicketQuery } from './conversation.setup.js';
 
 /** Bumped when a change makes older persisted snapshots unusable; the bot then starts them afresh. */
-export const CONVERSATION_MACHINE_VERSION = 2;
+export const CONVERSATION_MACHINE_VERSION = 3;
 
 /**
  * The conversation: a welcome that understands a menu tap as well as free text (classified into
  * the Marketplace's intents and 40 service types), then a seller application (SOP section 1), a
  * complaint (section 2) or a status look-up (section 1f). Pure: replies are message keys, and the
  * services (ticketing, photos, classifier, ticket look-up) are provided by the bot.
+ *
+ * Every text arrives with its act (src/nlu/understanding): each waiting state takes what answers
+ * its open question; whatever else the customer says (a question, a greeting, thanks, a
+ * correction, a sticker, nothing usable) bubbles up to the handlers at the top of the chart
+ * (states/repair.states.ts), which answer it and ask the open question again, the same way in
+ * every state.
  */
 export const conversationMachine = conversationSetup.createMachine({
   id: 'conversation',
@@ -29,6 +36,8 @@ export const conversationMachine = conversationSetup.createMachine({
     photoError: null,
     profile: null,
     lastText: '',
+    open: { kind: 'menu' },
+    misses: 0,
   }),
   initial: 'idle',
   on: {
@@ -38,30 +47,41 @@ export const conversationMachine = conversationSetup.createMachine({
     // the machine only with these, and says nothing; handing back resumes at the first open question.
     OFFICER_JOINED: { actions: 'joinOfficer' },
     HANDED_BACK: [
-      { guard: 'inForm', actions: { type: 'say', params: { key: 'officer.handedBack' } }, target: '#form.advance' },
-      { guard: 'inComplaintSelection', actions: { type: 'say', params: { key: 'officer.handedBack' } }, target: '#complaint.resume' },
-      { target: '.idle', actions: ['endInquiry', { type: 'say', params: welcomeReply('officer.handedBackMenu') }] },
+      { guard: 'inForm', actions: ['endOfficerWait', { type: 'say', params: { key: 'officer.handedBack' } }], target: '#form.advance' },
+      { guard: 'inComplaintSelection', actions: ['endOfficerWait', { type: 'say', params: { key: 'officer.handedBack' } }], target: '#complaint.resume' },
+      { target: '.idle', actions: ['endOfficerWait', 'endInquiry', { type: 'say', params: welcomeReply('officer.handedBackMenu') }] },
     ],
-    HANDOFF_CLOSED: { target: '.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('officer.closed') }] },
+    HANDOFF_CLOSED: { target: '.idle', actions: ['endOfficerWait', 'endForm', 'endInquiry', { type: 'say', params: welcomeReply('officer.closed') }] },
     FILED_BY_OFFICER: { target: '.idle', actions: ['recordOfficerTicket', 'endForm'] },
-    LANGUAGE: { actions: ['setLocale', { type: 'say', params: { key: 'language.switched' } }] },
+    LANGUAGE: { actions: ['setLocale', { type: 'say', params: { key: 'language.switched' } }, 'reask'] },
     PROFILE: { actions: 'setProfile' },
-    UNSUPPORTED: { actions: { type: 'say', params: { key: 'common.unsupported' } } },
+    ...repairHandlers,
   },
   states: {
     idle: {
+      entry: { type: 'setOpen', params: { kind: 'menu' } },
       on: {
         CANCEL: { actions: { type: 'say', params: { key: 'common.nothingToCancel' } } },
-        PHOTO: { actions: 'sayWelcome' },
+        PHOTO: [
+          { guard: 'awaitingOfficer', actions: 'sayOfficerNote' },
+          { actions: 'sayWelcome' },
+        ],
         USER: [
+          // Waiting for an officer: what they write is for the officer (it is in the transcript).
+          { guard: and(['awaitingOfficer', not('isFields')]), actions: 'sayOfficerNote' },
           { guard: 'repeatsConfirmation', actions: 'sayAlreadyFiled' },
           { guard: 'hasTicketNumber', actions: 'startInquiry', target: 'status.byNumber' },
           { guard: { type: 'isMenu', params: 'register' }, target: 'seller' },
           { guard: { type: 'isMenu', params: 'report' }, actions: 'startComplaint', target: 'complaint' },
           { guard: { type: 'isMenu', params: 'status' }, actions: 'startOwnInquiry', target: 'status' },
           { guard: { type: 'isMenu', params: 'menu' }, actions: ['resetUnplaced', 'sayWelcome'] },
-          { guard: 'isGreeting', actions: ['resetUnplaced', 'sayWelcome'] },
-          { actions: 'rememberText', target: 'classifying' },
+          { guard: { type: 'is', params: 'greeting' }, actions: ['resetUnplaced', 'answerSalam', 'sayWelcome'] },
+          // Everything at once at the opener ("nama sy …, usaha …, hp …"): the application, prefilled.
+          { guard: and(['isFields', 'givesApplication']), target: 'sellerFromFields' },
+          { guard: { type: 'is', params: 'answer' }, actions: 'rememberText', target: 'classifying' },
+          { guard: { type: 'is', params: 'complaint' }, actions: 'rememberText', target: 'classifying' },
+          // Yes, no, "lanjut" with nothing asked: the menu.
+          { guard: { type: 'is', params: 'yes' }, actions: ['resetUnplaced', { type: 'say', params: welcomeReply('welcome.anythingElse') }] },
         ],
       },
     },
@@ -80,7 +100,7 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: { type: 'nluIs', params: 'intent:ask_human' }, target: 'idle', actions: { type: 'requestHandoff', params: 'asked' } },
           { guard: { type: 'nluIs', params: 'intent:promo_info' }, target: 'idle', actions: ['resetUnplaced', { type: 'say', params: { key: 'promo.ended', choices: welcomeReply().choices } }] },
           { guard: { type: 'nluIs', params: 'intent:greeting' }, target: 'idle', actions: ['resetUnplaced', 'sayWelcome'] },
-          { guard: { type: 'nluIs', params: 'intent:out_of_scope' }, target: 'idle', actions: ['resetUnplaced', { type: 'say', params: { key: 'scope.outOfScope' } }] },
+          { guard: { type: 'nluIs', params: 'intent:out_of_scope' }, target: 'idle', actions: ['resetUnplaced', { type: 'say', params: { key: 'scope.outOfScope', choices: welcomeReply().choices } }] },
           { guard: 'nluConfidentType', actions: 'startComplaintFromNlu', target: 'complaint.confirmType' },
           { guard: 'nluHasTypes', actions: 'startComplaintFromNlu', target: 'complaint.chooseType' },
           { guard: 'unplacedBefore', target: 'idle', actions: { type: 'requestHandoff', params: 'unplaced' } },
@@ -93,6 +113,11 @@ export const conversationMachine = conversationSetup.createMachine({
     seller: {
       entry: ['startSellerForm', { type: 'say', params: { key: 'seller.intro' } }],
       always: '#form',
+    },
+    /** An application given in one message: explained, what was understood said back, then only what is missing. */
+    sellerFromFields: {
+      entry: ['startSellerForm', { type: 'say', params: { key: 'seller.intro' } }, 'takeFields'],
+      always: [{ guard: 'hasPending', target: '#form.confirming' }, { target: '#form.advance' }],
     },
     complaint: complaintState,
     form: formState,

@@ -1,60 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import { catalogEntry } from '../src/tickets/catalog.js';
+import type { Act, OpenQuestion } from '../src/nlu/understanding/types.js';
 import type { PhotoRef } from '../src/tickets/types.js';
-import {
-  MAX_ATTEMPTS,
-  askReply,
-  chooseFieldReply,
-  displayPhone,
-  newDraft,
-  nextOpenStep,
-  photoOptionalFor,
-  summaryReply,
-} from './application.js';
+import { FORM_FIELDS, MAX_ATTEMPTS, displayPhone, newDraft, nextOpenStep, photoOptionalFor } from './application.js';
 import { fieldFromWord, looksEnglish, type EditableField } from './commands.js';
-import {
-  CONFIDENT,
-  URGENT_TYPES,
-  browseReply,
-  chooseTypeReply,
-  confirmTypeReply,
-  groupFromText,
-  groupsReply,
-  newComplaint,
-  typeFromText,
-  typeNumberOf,
-  typesOfGroup,
-  PAGE_SIZE,
-  type NluResult,
-} from './complaint.js';
+import { CONFIDENT, URGENT_TYPES, groupFromText, newComplaint, typeFromText, typeNumberOf, typesOfGroup, PAGE_SIZE, type NluResult } from './complaint.js';
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
+import { restartForm, stepBack, takeFields } from './formEdits.js';
 import { isMenu, type MenuItem } from './menu.js';
+import { formOpen, promptFor, welcomeReply } from './prompts.js';
+import {
+  answerTo,
+  botComplaintReply,
+  closingReply,
+  complaintMidFormReply,
+  correctedReply,
+  correctionTooLateReply,
+  greetingReply,
+  laterReply,
+  mediaReply,
+  notAnAnswerReply,
+  officerNoteReply,
+  photoNotNowReply,
+  stuckReply,
+  thanksReply,
+  understoodReply,
+} from './repair.js';
 import type { Reply } from './reply.js';
 import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, TicketQuery } from './conversationContext.js';
 import { draftOf, ownsTicket, provesOwnership } from './ticketInputs.js';
 
 export type * from './conversationContext.js';
 export { draftOf, fileInputOf, refileInputOf } from './ticketInputs.js';
+export { welcomeReply } from './prompts.js';
 import { findTicketNumber } from './ticketNumber.js';
-
-type UserEvent = Extract<DialogEvent, { type: 'USER' }>;
 
 const officerOffer: Reply = { key: 'seller.offerOfficer', choices: [{ value: 'petugas', key: 'choices.officer' }] };
 
-export function welcomeReply(key = 'welcome.greeting'): Reply {
-  return {
-    key,
-    choices: [
-      { value: 'daftar seller', key: 'choices.register' },
-      { value: 'lapor masalah', key: 'choices.report' },
-      { value: 'cek status', key: 'choices.checkStatus' },
-      { value: 'petugas', key: 'choices.officer' },
-    ],
-  };
-}
-
+const actOf = (event: DialogEvent): Act | null => (event.type === 'USER' ? event.act : null);
+const userText = (event: DialogEvent): string => (event.type === 'USER' ? event.text : '');
 
 const currentField = (context: ConversationContext): FieldKey => {
   const step = draftOf(context).current;
@@ -62,9 +47,37 @@ const currentField = (context: ConversationContext): FieldKey => {
   return step;
 };
 
-const outcomeOf = (context: ConversationContext, event: UserEvent): FieldOutcome => parseField(currentField(context), event.text);
-const editTarget = (event: UserEvent): EditableField | null => (event.command?.kind === 'edit' ? event.command.field : null);
-const userText = (event: DialogEvent): string => (event.type === 'USER' ? event.text : '');
+/** The text that answers the open field: the message, or the value given for that very field. */
+function answerText(context: ConversationContext, event: DialogEvent): string | null {
+  const act = actOf(event);
+  if (!act) return null;
+  if (act.kind === 'answer') return userText(event);
+  if (act.kind === 'fields' && context.application && context.application.current !== 'photo') {
+    const fields = Object.keys(act.fields);
+    const value = act.fields[context.application.current];
+    return fields.length === 1 && value !== undefined ? value : null;
+  }
+  return null;
+}
+
+const outcomeOf = (context: ConversationContext, event: DialogEvent): FieldOutcome | null => {
+  const text = answerText(context, event);
+  return text === null ? null : parseField(currentField(context), text);
+};
+
+/** A correction's field and value, or "ubah email" (value null). */
+const correctionOf = (event: DialogEvent) => {
+  const act = actOf(event);
+  return act?.kind === 'correction' ? act : null;
+};
+
+const fieldsOf = (event: DialogEvent): Partial<Record<FieldKey, string>> => {
+  const act = actOf(event);
+  return act?.kind === 'fields' ? act.fields : {};
+};
+
+/** Seller fields given at the opener: two or more mean an application, whatever else the message says. */
+const SELLER_ONLY: readonly FieldKey[] = ['businessName', 'productType'];
 
 const nluOf = (event: unknown): NluResult => (event as { output: NluResult }).output;
 const ticketsOf = (event: unknown): DialogTicket[] => (event as { output: DialogTicket[] }).output;
@@ -93,23 +106,55 @@ export const conversationSetup = setup({
     }),
   },
   guards: {
-    isYes: ({ event }) => event.type === 'USER' && event.command?.kind === 'yes',
-    isNo: ({ event }) => event.type === 'USER' && event.command?.kind === 'no',
-    isSkip: ({ event }) => event.type === 'USER' && event.command?.kind === 'skip',
-    isEditAll: ({ event }) => event.type === 'USER' && event.command?.kind === 'edit' && event.command.field === null,
-    /** "ubah email", "ganti foto": any step can be changed at any time. */
-    isEditOfStep: ({ event }) => event.type === 'USER' && editTarget(event) !== null,
+    // What the understanding step read the message as (src/nlu/understanding).
+    is: ({ event }, kind: Act['kind']) => actOf(event)?.kind === kind,
+    isYes: ({ event }) => actOf(event)?.kind === 'yes',
+    isNo: ({ event }) => actOf(event)?.kind === 'no',
+    isAnswer: ({ event }) => actOf(event)?.kind === 'answer',
+    isFields: ({ event }) => actOf(event)?.kind === 'fields',
+    isCorrection: ({ event }) => actOf(event)?.kind === 'correction',
+    /** A correction that names the field only ("ubah email"): its question is asked. */
+    /** A correction of a step this form has (a complaint has no business name). */
+    correctionInForm: ({ context, event }) => {
+      const c = correctionOf(event);
+      return c !== null && context.application !== null && (c.field === 'photo' || FORM_FIELDS[context.application.kind].includes(c.field));
+    },
+    correctionAsks: ({ event }) => correctionOf(event)?.value === null,
+    correctionUnusable: ({ event }) => {
+      const c = correctionOf(event);
+      return c !== null && c.field !== 'photo' && c.value !== null && parseField(c.field, c.value).kind === 'invalid';
+    },
+    isComplaintAct: ({ event }) => actOf(event)?.kind === 'complaint',
+    isQuestion: ({ event }) => actOf(event)?.kind === 'question',
+    goesBack: ({ event }) => {
+      const act = actOf(event);
+      return act?.kind === 'navigation' && act.to === 'back';
+    },
+    goes: ({ event }, to: string) => {
+      const act = actOf(event);
+      return act?.kind === 'navigation' && act.to === to;
+    },
+    /** "nanti", "lewati", "lanjut", "tidak ada": passing on the open question. */
+    passes: ({ event }) => {
+      const act = actOf(event);
+      return (act?.kind === 'navigation' && (act.to === 'later' || act.to === 'next')) || act?.kind === 'no';
+    },
+    /** "ubah" alone: which field? */
+    isEditAll: ({ event }) => {
+      const act = actOf(event);
+      return act?.kind === 'answer' && /^(ubah|ganti|edit|koreksi|perbaiki|ralat|change|ubah data)$/i.test(userText(event).trim());
+    },
     /** A bare field name ("email") while choosing which field to change. */
     isFieldWord: ({ event }) => event.type === 'USER' && fieldFromWord(event.text) !== null,
     isMenu: ({ event }, item: MenuItem) => event.type === 'USER' && isMenu(event.text, item),
     hasTicketNumber: ({ event }) => event.type === 'USER' && findTicketNumber(event.text) !== null,
-    /** "kirim" / "ya" again after a ticket was filed: a double tap, not a new request. */
-    repeatsConfirmation: ({ context, event }) => event.type === 'USER' && event.command?.kind === 'yes' && (context.lastTicket !== null || context.awaitingNumber === true),
-    isGreeting: ({ event }) => event.type === 'USER' && event.command?.kind === 'greeting',
-    looksEnglish: ({ context, event }) => context.locale === 'id' && event.type === 'USER' && looksEnglish(event.text),
-    answerValid: ({ context, event }) => event.type === 'USER' && outcomeOf(context, event).kind === 'valid',
-    answerNeedsConfirm: ({ context, event }) => event.type === 'USER' && outcomeOf(context, event).kind === 'confirm',
-    tooManyFailures: ({ context }) => draftOf(context).attempts + 1 >= MAX_ATTEMPTS,
+    /** "kirim" again after a ticket was filed: a double tap, not a new request. */
+    repeatsConfirmation: ({ context, event }) =>
+      actOf(event)?.kind === 'yes' && /kirim|send|submit/i.test(userText(event)) && (context.lastTicket !== null || context.awaitingNumber === true),
+    answerValid: ({ context, event }) => outcomeOf(context, event)?.kind === 'valid',
+    answerNeedsConfirm: ({ context, event }) => outcomeOf(context, event)?.kind === 'confirm',
+    answerInvalid: ({ context, event }) => outcomeOf(context, event)?.kind === 'invalid',
+    tooManyMisses: ({ context }) => (context.misses ?? 0) + 1 >= MAX_ATTEMPTS,
     /** Every field answered and the photo given (or skipped where it is optional). */
     formComplete: ({ context }) => nextOpenStep(draftOf(context)) === null,
     /** An email the applicant says is right as typed, if it is a well-formed address ("budi@gmail" is not). */
@@ -119,6 +164,8 @@ export const conversationSetup = setup({
     },
     photoOptional: ({ context }) => photoOptionalFor(draftOf(context), context.channel),
     atPhotoStep: ({ context }) => draftOf(context).current === 'photo',
+    /** A value waits for "did you mean …?" (after several fields at once, or a correction). */
+    hasPending: ({ context }) => context.application?.pending != null,
     isComplaintForm: ({ context }) => draftOf(context).kind === 'complaint',
     /** Recorded in the outbox, not filed yet: the ITSM is down and the number follows later. */
     filingQueued: ({ event }) => (event as { output?: { queued?: unknown } }).output?.queued === true,
@@ -130,12 +177,20 @@ export const conversationSetup = setup({
     /** The previous message could not be placed either: the second in a row goes to an officer. */
     unplacedBefore: ({ context }) => (context.unplaced ?? 0) >= 1,
     inForm: ({ context }) => context.application !== null,
-    inComplaintSelection: ({ context }) => context.complaint !== null && context.application === null,
     lastTextEnglish: ({ context }) => context.locale === 'id' && looksEnglish(context.lastText),
+    inComplaintSelection: ({ context }) => context.complaint !== null && context.application === null,
+    inProgress: ({ context }) => context.application !== null || context.complaint !== null || context.inquiry !== null,
+    /** The customer asked for an officer and is waiting: their words are for the officer. */
+    awaitingOfficer: ({ context }) => context.officerRequested,
+    /** Values for the fields of a seller application at the opener ("nama sy …, usaha …, hp …"). */
+    givesApplication: ({ event }) => {
+      const given = Object.keys(fieldsOf(event)) as FieldKey[];
+      return given.length >= 2 || given.some((f) => SELLER_ONLY.includes(f));
+    },
     // Complaint type selection.
     typedType: ({ event }) => event.type === 'USER' && typeFromText(event.text) !== null,
     typedGroup: ({ event }) => event.type === 'USER' && groupFromText(event.text) !== null,
-    isNext: ({ event }) => event.type === 'USER' && /^(berikutnya|next|lanjut|selanjutnya)$/i.test(event.text.trim()),
+    isBrowseWord: ({ event }) => event.type === 'USER' && /^(kelompok|lihat per kelompok|browse|browse by group|lainnya)$/i.test(event.text.trim()),
     hasMorePages: ({ context }) => {
       const c = context.complaint;
       return c !== null && c.group !== null && (c.page + 1) * PAGE_SIZE < typesOfGroup(c.group).length;
@@ -153,42 +208,76 @@ export const conversationSetup = setup({
   },
   actions: {
     say: emit((_, reply: Reply) => ({ type: 'reply' as const, reply })),
+    /**
+     * What every waiting state does on entry: remember what it waits for (the understanding step
+     * reads the next message against it), start counting unusable answers afresh, and ask.
+     */
+    expect: enqueueActions(({ context, event, enqueue }, open: OpenQuestion | 'form') => {
+      const next = open === 'form' ? formOpen(context) : open;
+      enqueue.assign({ open: next, misses: 0 });
+      // Entered because a photo came (a new one from the summary): it is the answer, not asked for.
+      if (event.type !== 'PHOTO') enqueue.emit({ type: 'reply', reply: promptFor({ ...context, open: next }) });
+    }),
+    /** The same without asking (the menu after a reply that already says what is next). */
+    setOpen: assign({ open: (_, open: OpenQuestion) => open, misses: () => 0 }),
+    /** Asks the open question again (after something that was not its answer). */
+    reask: emit(({ context }) => ({ type: 'reply' as const, reply: promptFor(context) })),
+    /** The same, only while something is in progress (after thanks with nothing open, no menu is pushed). */
+    reaskInProgress: enqueueActions(({ context, enqueue }) => {
+      if (context.application || context.complaint || context.inquiry) enqueue.emit({ type: 'reply', reply: promptFor(context) });
+    }),
     sayWelcome: emit(() => ({ type: 'reply' as const, reply: welcomeReply() })),
-    askCurrent: emit(({ context }) => {
-      const draft = draftOf(context);
-      return { type: 'reply' as const, reply: askReply(draft.current, context.channel, context.profile, draft.kind) };
-    }),
-    saySummary: emit(({ context }) => {
-      const draft = draftOf(context);
-      const c = context.complaint;
-      const problem = draft.kind === 'complaint' && c ? { label: catalogEntry(c.catalogNumber ?? 0)?.label ?? '-', description: c.description } : null;
-      return { type: 'reply' as const, reply: summaryReply(draft, problem) };
-    }),
-    sayChooseField: emit(({ context }) => ({ type: 'reply' as const, reply: chooseFieldReply(draftOf(context).kind) })),
     sayInvalid: emit(({ context, event }) => {
-      const outcome = event.type === 'USER' ? outcomeOf(context, event) : null;
+      const outcome = outcomeOf(context, event);
       const error = outcome?.kind === 'invalid' ? outcome.error : 'invalid';
       return { type: 'reply' as const, reply: { key: `fields.${currentField(context)}.errors.${error}` } };
     }),
-    sayConfirm: emit(({ context }) => {
-      const draft = draftOf(context);
-      return {
-        type: 'reply' as const,
-        reply: {
-          key: `fields.${currentField(context)}.confirm`,
-          vars: { value: draft.pending?.value ?? '', typed: draft.pending?.typed ?? '' },
-          choices: [
-            { value: 'ya', key: 'choices.yes' },
-            { value: 'tidak', key: 'choices.no' },
-          ],
-        },
-      };
-    }),
     offerOfficer: emit(() => ({ type: 'reply' as const, reply: officerOffer })),
-    /** After the third failed answer to one question (attempts already counted). */
+    /** After the third unusable answer to one question (misses already counted). */
     offerOfficerWhenStuck: enqueueActions(({ context, enqueue }) => {
-      if ((context.application?.attempts ?? 0) >= MAX_ATTEMPTS) enqueue.emit({ type: 'reply', reply: officerOffer });
+      if ((context.misses ?? 0) >= MAX_ATTEMPTS) enqueue.emit({ type: 'reply', reply: officerOffer });
     }),
+    /**
+     * An unusable answer (text, or a sticker, a voice note, …): counted; the first two are told
+     * what is wanted and asked again, the third says so plainly and offers an officer and the
+     * menu (no loops, anywhere).
+     */
+    miss: enqueueActions(({ context, event, enqueue }) => {
+      const misses = (context.misses ?? 0) + 1;
+      enqueue.assign({ misses });
+      if (event.type === 'UNSUPPORTED') enqueue.emit({ type: 'reply', reply: mediaReply(event.what, context.open?.kind === 'photo') });
+      if (misses >= MAX_ATTEMPTS) {
+        enqueue.emit({ type: 'reply', reply: stuckReply });
+        return;
+      }
+      if (event.type !== 'UNSUPPORTED') enqueue.emit({ type: 'reply', reply: notAnAnswerReply });
+      enqueue.emit({ type: 'reply', reply: promptFor(context) });
+    }),
+    // What is not an answer, answered (then `reask`).
+    sayGreeting: emit(({ event }) => {
+      const act = actOf(event);
+      return { type: 'reply' as const, reply: greetingReply(act?.kind === 'greeting' && act.religious) };
+    }),
+    /** At the menu the welcome says hello itself; a religious greeting is still answered in kind first. */
+    answerSalam: enqueueActions(({ event, enqueue }) => {
+      const act = actOf(event);
+      if (act?.kind === 'greeting' && act.religious) enqueue.emit({ type: 'reply', reply: greetingReply(true) });
+    }),
+    sayThanks: emit(({ context }) => ({ type: 'reply' as const, reply: thanksReply(context) })),
+    sayClosing: emit(({ context }) => ({ type: 'reply' as const, reply: closingReply(context) })),
+    sayAnswer: emit(({ event }) => {
+      const act = actOf(event);
+      return { type: 'reply' as const, reply: answerTo(act?.kind === 'question' ? act.topic : 'other') };
+    }),
+    sayBotComplaint: emit(() => ({ type: 'reply' as const, reply: botComplaintReply })),
+    sayComplaintMidForm: emit(() => ({ type: 'reply' as const, reply: complaintMidFormReply })),
+    sayLater: emit(({ context }) => ({
+      type: 'reply' as const,
+      reply: laterReply(context, context.application !== null && !photoOptionalFor(context.application, context.channel)),
+    })),
+    sayPhotoNotNow: emit(() => ({ type: 'reply' as const, reply: photoNotNowReply })),
+    sayOfficerNote: emit(() => ({ type: 'reply' as const, reply: officerNoteReply })),
+    sayCorrectionTooLate: emit(({ context }) => ({ type: 'reply' as const, reply: correctionTooLateReply(context) })),
     sayDone: emit(({ context }) => {
       const draft = draftOf(context);
       return {
@@ -212,50 +301,6 @@ export const conversationSetup = setup({
           ? { key: 'complaint.cancelled', choices: welcomeReply().choices }
           : { key: 'seller.cancelled', choices: [{ value: 'daftar seller', key: 'choices.register' }] },
     })),
-    // Complaint type selection.
-    sayConfirmType: emit(({ context }) => ({ type: 'reply' as const, reply: confirmTypeReply(context.complaint?.candidates[0] ?? 0) })),
-    sayChooseType: emit(({ context }) => ({ type: 'reply' as const, reply: chooseTypeReply(context.complaint?.candidates ?? []) })),
-    sayGroups: emit(() => ({ type: 'reply' as const, reply: groupsReply() })),
-    sayBrowse: emit(({ context }) => ({ type: 'reply' as const, reply: browseReply(context.complaint?.group ?? 0, context.complaint?.page ?? 0) })),
-    sayPrefill: emit(({ context }) => {
-      const a = context.earlier?.applicant;
-      return {
-        type: 'reply' as const,
-        reply: {
-          key: 'complaint.prefill',
-          lines: [
-            { labelKey: 'fields.name.label', value: a?.name ?? '' },
-            { labelKey: 'fields.phone.label', value: displayPhone(a?.phone ?? '') },
-            { labelKey: 'fields.email.label', value: a?.email ?? '' },
-          ],
-          after: [{ key: 'complaint.prefillQuestion' }],
-          choices: [
-            { value: 'ya', key: 'choices.usePrevious' },
-            { value: 'tidak', key: 'choices.enterNew' },
-          ],
-        },
-      };
-    }),
-    // Status.
-    sayStatus: emit(({ context }) => {
-      const ticket = context.inquiry?.ticket;
-      const latest = ticket?.latestReply;
-      return {
-        type: 'reply' as const,
-        reply: {
-          key: 'status.show',
-          vars: { number: ticket?.number ?? '', status: ticket?.status ?? '', type: ticket?.serviceType ?? '' },
-          after: [
-            latest ? { key: 'status.latestReply', vars: { text: latest.text, at: latest.at.slice(0, 10) } } : { key: 'status.noReplyYet' },
-            { key: 'status.settledQuestion' },
-          ],
-          choices: [
-            { value: 'sudah', key: 'choices.settled' },
-            { value: 'belum', key: 'choices.notSettled' },
-          ],
-        },
-      };
-    }),
     sayRefiled: emit(({ context }) => {
       const a = context.inquiry?.ticket?.applicant;
       return {
@@ -304,18 +349,16 @@ export const conversationSetup = setup({
     storeAnswer: assign({
       application: ({ context, event }) => {
         const draft = draftOf(context);
-        if (event.type !== 'USER') return draft;
         const outcome = outcomeOf(context, event);
-        if (outcome.kind !== 'valid') return draft;
+        if (outcome?.kind !== 'valid') return draft;
         return { ...draft, fields: { ...draft.fields, [currentField(context)]: outcome.value }, attempts: 0 };
       },
     }),
     setPending: assign({
       application: ({ context, event }) => {
         const draft = draftOf(context);
-        if (event.type !== 'USER') return draft;
         const outcome = outcomeOf(context, event);
-        return outcome.kind === 'confirm' ? { ...draft, pending: { value: outcome.value, typed: outcome.typed } } : draft;
+        return outcome?.kind === 'confirm' ? { ...draft, pending: { value: outcome.value, typed: outcome.typed } } : draft;
       },
     }),
     acceptPending: assign({
@@ -336,24 +379,51 @@ export const conversationSetup = setup({
       },
     }),
     dropPending: assign({ application: ({ context }) => ({ ...draftOf(context), pending: null }) }),
-    countFailure: assign({ application: ({ context }) => ({ ...draftOf(context), attempts: draftOf(context).attempts + 1 }) }),
+    countMiss: assign({ misses: ({ context }) => (context.misses ?? 0) + 1 }),
     moveToNextOpen: assign({
       application: ({ context }) => {
         const draft = draftOf(context);
         return { ...draft, current: nextOpenStep(draft) ?? draft.current, attempts: 0, pending: null };
       },
     }),
-    beginEdit: assign({
-      application: ({ context, event }) => {
-        const draft = draftOf(context);
-        const field = event.type === 'USER' ? editTarget(event) : null;
-        return field ? { ...draft, current: field, attempts: 0, pending: null } : draft;
-      },
+    /** Several fields at once (or one out of turn): what validates is stored and said back in one message. */
+    takeFields: enqueueActions(({ context, event, enqueue }) => {
+      const taken = takeFields(draftOf(context), fieldsOf(event));
+      enqueue.assign({ application: taken.draft });
+      if (Object.keys(taken.stored).length > 0) enqueue.emit({ type: 'reply', reply: understoodReply(taken.stored) });
     }),
+    /** "eh salah, emailnya …": the field changes and the customer is told; "ubah email": that question again. */
+    applyCorrection: enqueueActions(({ context, event, enqueue }) => {
+      const correction = correctionOf(event);
+      const draft = draftOf(context);
+      if (!correction) return;
+      if (correction.field === 'photo') {
+        enqueue.assign({ application: { ...draft, current: 'photo', attempts: 0, pending: null } });
+        return;
+      }
+      const field = correction.field;
+      if (correction.value === null) {
+        enqueue.assign({ application: { ...draft, current: field, attempts: 0, pending: null } });
+        return;
+      }
+      const outcome = parseField(field, correction.value);
+      if (outcome.kind === 'valid') {
+        enqueue.assign({ application: { ...draft, fields: { ...draft.fields, [field]: outcome.value }, pending: null } });
+        enqueue.emit({ type: 'reply', reply: correctedReply(field, outcome.value) });
+      } else if (outcome.kind === 'confirm') {
+        enqueue.assign({ application: { ...draft, current: field, pending: { value: outcome.value, typed: outcome.typed } } });
+      } else {
+        enqueue.assign({ application: { ...draft, current: field, attempts: 0, pending: null } });
+        enqueue.emit({ type: 'reply', reply: { key: `fields.${field}.errors.${outcome.error}` } });
+      }
+    }),
+    /** "kembali": the question before this one. */
+    stepBack: assign({ application: ({ context }) => stepBack(draftOf(context)) }),
+    restartForm: assign({ application: ({ context }) => restartForm(draftOf(context), randomUUID()) }),
     beginEditByWord: assign({
       application: ({ context, event }) => {
         const draft = draftOf(context);
-        const field = event.type === 'USER' ? fieldFromWord(event.text) : null;
+        const field: EditableField | null = event.type === 'USER' ? fieldFromWord(event.text) : null;
         return field ? { ...draft, current: field, attempts: 0, pending: null } : draft;
       },
     }),
@@ -368,23 +438,23 @@ export const conversationSetup = setup({
         const code = (error as { code?: unknown } | null)?.code;
         return typeof code === 'string' ? code : 'corrupt';
       },
-      application: ({ context }) => ({ ...draftOf(context), attempts: draftOf(context).attempts + 1 }),
+      misses: ({ context }) => (context.misses ?? 0) + 1,
     }),
     recordTicket: assign({
       lastTicket: ({ context }, outcome: FilingOutcome) => ('itsmNumber' in outcome ? outcome : context.lastTicket),
       awaitingNumber: () => false,
     }),
     endForm: assign({ application: () => null, complaint: () => null, earlier: () => null }),
-    recordOfficerWish: assign({ officerRequested: () => true }),
     /**
      * Asks the bot to put the conversation in the officers' queue. Without a reason it is the
-     * customer's own wish, or, after the third failed answer to one question, the accepted offer.
+     * customer's own wish, or, after the third unusable answer to one question, the accepted offer.
      */
     requestHandoff: enqueueActions(({ context, enqueue }, reason?: HandoffReason) => {
-      const stuck = (context.application?.attempts ?? 0) >= MAX_ATTEMPTS;
+      const stuck = (context.misses ?? 0) >= MAX_ATTEMPTS;
       enqueue.assign({ officerRequested: true });
       enqueue.emit({ type: 'handoff', reason: reason ?? (stuck ? 'stuck' : 'asked'), formInProgress: context.application !== null || context.complaint !== null });
     }),
+    endOfficerWait: assign({ officerRequested: () => false }),
     countUnplaced: assign({ unplaced: ({ context }) => (context.unplaced ?? 0) + 1 }),
     resetUnplaced: assign({ unplaced: () => 0 }),
     joinOfficer: assign({ officer: ({ context, event }) => (event.type === 'OFFICER_JOINED' ? event.officer : context.officer) }),
@@ -393,4 +463,3 @@ export const conversationSetup = setup({
     setProfile: assign({ profile: ({ context, event }) => (event.type === 'PROFILE' ? event.profile : context.profile) }),
   },
 });
-

@@ -1,3 +1,4 @@
+import type { OpenQuestion } from '../src/nlu/understanding/types.js';
 import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
 import type { ApplicationDraft, FormKind } from './application.js';
 import type { ComplaintDraft } from './complaint.js';
@@ -58,6 +59,10 @@ export interface ConversationContext extends ConversationInput {
   unplaced?: number;
   /** The last request was recorded while the ITSM was down; its number follows in a message. */
   awaitingNumber?: boolean;
+  /** What the conversation waits for now: the understanding step reads the next message against it. */
+  open: OpenQuestion;
+  /** Unusable answers to the open question in a row (an officer is offered at the third). */
+  misses: number;
 }
 
 /** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */

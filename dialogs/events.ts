@@ -1,4 +1,4 @@
-import type { Command } from './commands.js';
+import type { Act } from '../src/nlu/understanding/types.js';
 import type { FiledTicket } from '../src/tickets/types.js';
 
 /** Where a photo comes from; the photo pipeline (src/media) fetches and checks it. */
@@ -16,11 +16,13 @@ export interface SenderProfile {
 }
 
 /**
- * Events the bot sends the conversation machine. Cancelling and asking for an officer are their
- * own events (not text) so that every state handles them the same way, at the top of the chart.
+ * Events the conversation machine takes. A text message reaches it as USER with its act (what the
+ * understanding step read it as, against the open question); cancelling, asking for an officer and
+ * switching language are their own events, so every state handles them the same way, at the top
+ * of the chart.
  */
 export type DialogEvent =
-  | { type: 'USER'; text: string; command: Command | null }
+  | { type: 'USER'; text: string; act: Act }
   | { type: 'PHOTO'; source: PhotoInput; declaredType?: string }
   /** Something that is neither text nor a photo (sticker, audio, location, ...). */
   | { type: 'UNSUPPORTED'; what: string }
@@ -40,6 +42,15 @@ export type HandoffControlEvent =
   | { type: 'HANDED_BACK' }
   | { type: 'HANDOFF_CLOSED' }
   | { type: 'FILED_BY_OFFICER'; ticket: FiledTicket };
+
+/** A text message as a channel hands it over, before the understanding step has read it (src/bot/dialogEngine.ts). */
+export interface TextInput {
+  type: 'TEXT';
+  text: string;
+}
+
+/** What a turn starts from: a text still to be understood, or an event the machine takes as it is. */
+export type TurnEvent = TextInput | DialogEvent;
 
 /** Why a conversation goes to the officers' queue. */
 export type HandoffReason = 'asked' | 'stuck' | 'urgent' | 'unplaced';

@@ -45,6 +45,7 @@ import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
 import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
+import { legacyUnderstanding } from './nlu/understanding/legacyCommands.js';
 import { resolvePseudonymKey } from './storage/pseudonymKey.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
@@ -175,6 +176,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     }),
     turnTimeoutMs: config.turnBudgetMs,
     defaultLocale: config.defaultLocale,
+    understanding: legacyUnderstanding,
     handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos, metrics }),
   });
   // Shared like the rest: any instance can send an officer's reply or a late notice within the

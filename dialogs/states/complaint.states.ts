@@ -1,6 +1,6 @@
 import { conversationSetup } from '../conversation.setup.js';
 
-const pickHint = { type: 'say', params: { key: 'complaint.notUnderstoodChoice' } } as const;
+import { and, or } from 'xstate';
 
 /**
  * A Marketplace complaint (SOP section 2): the customer's words, the catalogue type (confirmed in
@@ -15,10 +15,12 @@ export const complaintState = conversationSetup.createStateConfig({
   },
   states: {
     describe: {
-      entry: { type: 'say', params: { key: 'complaint.describe' } },
+      entry: { type: 'expect', params: { kind: 'freeText', about: 'problem' } },
       on: {
-        PHOTO: { actions: { type: 'say', params: { key: 'complaint.describe' } } },
-        USER: [{ guard: 'typedType', actions: 'selectTypedType', target: 'selected' }, { actions: 'rememberText', target: 'classifying' }],
+        USER: [
+          { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
+          { guard: or(['isAnswer', 'isComplaintAct', 'isQuestion']), actions: 'rememberText', target: 'classifying' },
+        ],
       },
     },
     classifying: {
@@ -34,47 +36,44 @@ export const complaintState = conversationSetup.createStateConfig({
       },
     },
     confirmType: {
-      entry: 'sayConfirmType',
+      entry: { type: 'expect', params: { kind: 'yesNo', about: 'complaintType' } },
       on: {
         USER: [
           { guard: 'isYes', actions: 'selectFirstCandidate', target: 'selected' },
           { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
-          { target: 'chooseType' },
+          { guard: or(['isNo', 'goesBack']), target: 'chooseType' },
         ],
       },
     },
     chooseType: {
       always: { guard: ({ context }) => (context.complaint?.candidates.length ?? 0) === 0, target: 'groups' },
-      entry: 'sayChooseType',
+      entry: { type: 'expect', params: { kind: 'choice', about: 'complaintType', options: [] } },
       on: {
         USER: [
           { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
           { guard: 'typedGroup', actions: 'selectTypedGroup', target: 'browse' },
-          { guard: ({ event }) => event.type === 'USER' && /^(kelompok|lihat per kelompok|browse|browse by group|lainnya)$/i.test(event.text.trim()), target: 'groups' },
-          { actions: pickHint },
+          { guard: or(['isBrowseWord', 'isNo']), target: 'groups' },
         ],
       },
     },
     groups: {
-      entry: 'sayGroups',
+      entry: { type: 'expect', params: { kind: 'choice', about: 'group', options: [] } },
       on: {
         USER: [
           { guard: 'typedGroup', actions: 'selectTypedGroup', target: 'browse' },
           { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
-          { guard: 'isNo', target: 'chooseType' },
-          { actions: pickHint },
+          { guard: or(['isNo', 'goesBack']), target: 'chooseType' },
         ],
       },
     },
     browse: {
-      entry: 'sayBrowse',
+      entry: { type: 'expect', params: { kind: 'choice', about: 'browse', options: [] } },
       on: {
         USER: [
           { guard: 'typedType', actions: 'selectTypedType', target: 'selected' },
-          { guard: 'isNext', actions: 'nextPage', target: 'browse', reenter: true },
-          { guard: 'isNo', target: 'groups' },
+          { guard: and([{ type: 'goes', params: 'next' as const }, 'hasMorePages']), actions: 'nextPage', target: 'browse', reenter: true },
+          { guard: or(['isNo', 'goesBack']), target: 'groups' },
           { guard: 'typedGroup', actions: 'selectTypedGroup', target: 'browse', reenter: true },
-          { actions: pickHint },
         ],
       },
     },
@@ -104,11 +103,11 @@ export const complaintState = conversationSetup.createStateConfig({
       },
     },
     offerPrefill: {
-      entry: 'sayPrefill',
+      entry: { type: 'expect', params: { kind: 'yesNo', about: 'prefill' } },
       on: {
         USER: [
           { guard: 'isYes', actions: { type: 'startComplaintForm', params: true }, target: '#form' },
-          { actions: [{ type: 'startComplaintForm', params: false }, { type: 'say', params: { key: 'complaint.intro' } }], target: '#form' },
+          { guard: 'isNo', actions: [{ type: 'startComplaintForm', params: false }, { type: 'say', params: { key: 'complaint.intro' } }], target: '#form' },
         ],
       },
     },

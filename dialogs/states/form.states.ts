@@ -13,8 +13,10 @@ const summaryHint: Reply = {
 
 /**
  * The form shared by seller applications and complaints: each open question in turn (with
- * validation, "did you mean" confirmations and edits at any time), the photo, the summary,
- * and the filing of the ticket. What is asked depends on the draft's kind (see application.ts).
+ * validation, "did you mean" confirmations, "kembali" and "ulang", and corrections at any time),
+ * the photo, the summary, and the filing of the ticket. What is asked depends on the draft's kind
+ * (see application.ts). A state here takes only what answers its question; everything else goes
+ * to the repair handlers at the top of the chart (states/repair.states.ts).
  */
 export const formState = conversationSetup.createStateConfig({
   id: 'form',
@@ -27,61 +29,59 @@ export const formState = conversationSetup.createStateConfig({
     advance: {
       always: [{ guard: 'formComplete', target: 'summary' }, { actions: 'moveToNextOpen', target: 'route' }],
     },
+    /** After a correction or several fields at once: a guess to confirm, else on from where the form stands. */
+    corrected: {
+      always: [{ guard: 'hasPending', target: 'confirming' }, { target: 'advance' }],
+    },
     /** Asks the current step: a field question or the photo. */
     route: {
       always: [{ guard: 'atPhotoStep', target: 'photo' }, { target: 'asking' }],
     },
     asking: {
-      initial: 'prompt',
-      states: {
-        prompt: { entry: 'askCurrent', always: 'waiting' },
-        waiting: {
-          on: {
-            PHOTO: { actions: { type: 'say', params: { key: 'seller.photo.later' } } },
-            USER: [
-              { guard: 'isEditOfStep', actions: 'beginEdit', target: '#form.route' },
-              { guard: 'isEditAll', target: '#form.choosingField' },
-              { guard: 'answerValid', actions: 'storeAnswer', target: '#form.advance' },
-              { guard: 'answerNeedsConfirm', actions: 'setPending', target: '#form.confirming' },
-              { guard: 'tooManyFailures', actions: ['countFailure', 'sayInvalid', 'offerOfficer'] },
-              { actions: ['countFailure', 'sayInvalid'] },
-            ],
-          },
-        },
+      entry: { type: 'expect', params: 'form' },
+      on: {
+        PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
+        USER: [
+          { guard: 'answerValid', actions: 'storeAnswer', target: 'advance' },
+          { guard: 'answerNeedsConfirm', actions: 'setPending', target: 'confirming' },
+          { guard: and(['answerInvalid', 'tooManyMisses']), actions: ['countMiss', 'sayInvalid', 'offerOfficer'] },
+          { guard: 'answerInvalid', actions: ['countMiss', 'sayInvalid'] },
+          { guard: { type: 'goes', params: 'back' }, actions: 'stepBack', target: 'route', reenter: true },
+          { guard: { type: 'goes', params: 'restart' }, actions: ['restartForm', { type: 'say', params: { key: 'repair.restarted' } }], target: 'route', reenter: true },
+          { guard: 'isEditAll', target: 'choosingField' },
+        ],
       },
     },
     confirming: {
-      entry: 'sayConfirm',
+      entry: { type: 'expect', params: { kind: 'yesNo', about: 'pending' } },
       on: {
-        PHOTO: { actions: { type: 'say', params: { key: 'seller.photo.later' } } },
+        PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
         USER: [
           { guard: 'isYes', actions: 'acceptPending', target: 'advance' },
           // The typed email has valid syntax: "tidak" means "it is right as I typed it".
           { guard: and(['isNo', 'typedEmailUsable']), actions: 'keepTyped', target: 'advance' },
-          { guard: 'isNo', actions: ['dropPending', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking.waiting' },
+          { guard: 'isNo', actions: ['dropPending', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking' },
           { guard: 'answerValid', actions: ['dropPending', 'storeAnswer'], target: 'advance' },
           { guard: 'answerNeedsConfirm', actions: 'setPending', target: 'confirming', reenter: true },
-          { actions: ['dropPending', 'countFailure', 'sayInvalid'], target: 'asking.waiting' },
+          { guard: 'answerInvalid', actions: ['dropPending', 'sayInvalid'], target: 'asking' },
+          { guard: { type: 'goes', params: 'back' }, actions: 'dropPending', target: 'asking' },
         ],
       },
     },
+    /** The photo: asked once on entry; a refused photo says why and waits again without re-asking. */
     photo: {
-      initial: 'prompt',
+      entry: { type: 'expect', params: 'form' },
+      initial: 'waiting',
       states: {
-        prompt: { entry: 'askCurrent', always: 'waiting' },
         waiting: {
           on: {
             PHOTO: { target: 'ingesting' },
             USER: [
-              { guard: 'isEditOfStep', actions: 'beginEdit', target: '#form.route' },
+              { guard: and(['passes', 'photoOptional']), actions: 'skipPhoto', target: '#form.advance' },
+              // Required here: the conversation is kept, the photo can come later; an officer can help.
+              { guard: 'passes', actions: 'sayLater' },
+              { guard: { type: 'goes', params: 'back' }, actions: 'stepBack', target: '#form.route' },
               { guard: 'isEditAll', target: '#form.choosingField' },
-              { guard: and(['isSkip', 'photoOptional']), actions: 'skipPhoto', target: '#form.advance' },
-              { guard: 'isSkip', actions: { type: 'say', params: { key: 'seller.photo.required' } } },
-              {
-                guard: 'photoOptional',
-                actions: { type: 'say', params: { key: 'seller.photo.pleaseSendOptional', choices: [{ value: 'lewati', key: 'choices.skip' }] } },
-              },
-              { actions: { type: 'say', params: { key: 'seller.photo.pleaseSend' } } },
             ],
           },
         },
@@ -106,28 +106,24 @@ export const formState = conversationSetup.createStateConfig({
       },
     },
     summary: {
-      entry: 'saySummary',
+      entry: { type: 'expect', params: { kind: 'summary' } },
       on: {
         PHOTO: { actions: 'editPhotoFromSummary', target: 'photo.ingesting' },
         USER: [
           { guard: 'isYes', target: 'submitting' },
-          { guard: 'isEditOfStep', actions: 'beginEdit', target: 'route' },
-          { guard: 'isEditAll', target: 'choosingField' },
-          { guard: 'isNo', target: 'choosingField' },
-          { actions: { type: 'say', params: summaryHint } },
+          { guard: or(['isNo', 'isEditAll', 'goesBack']), target: 'choosingField' },
+          { guard: 'isAnswer', actions: { type: 'say', params: summaryHint } },
         ],
       },
     },
     choosingField: {
-      entry: 'sayChooseField',
+      entry: { type: 'expect', params: { kind: 'choice', about: 'editField', options: [] } },
       on: {
         PHOTO: { actions: 'editPhotoFromSummary', target: 'photo.ingesting' },
         USER: [
-          { guard: 'isEditOfStep', actions: 'beginEdit', target: 'route' },
           { guard: 'isFieldWord', actions: 'beginEditByWord', target: 'route' },
           // "kembali" / "tidak jadi ubah": back to where the applicant was.
-          { guard: or(['isNo', 'isYes']), target: 'advance' },
-          { actions: 'sayChooseField' },
+          { guard: or(['isNo', 'isYes', 'goesBack']), target: 'advance' },
         ],
       },
     },
@@ -147,16 +143,14 @@ export const formState = conversationSetup.createStateConfig({
             actions: [{ type: 'recordTicket', params: ({ event }) => event.output }, 'sayDone', 'endForm'],
           },
         ],
-        onError: {
-          target: 'submitFailed',
-          actions: { type: 'say', params: { key: 'seller.submitFailed', choices: [{ value: 'kirim', key: 'choices.retry' }] } },
-        },
+        onError: { target: 'submitFailed' },
       },
     },
     /** The record is kept; "kirim" files it again under the same idempotency key (never twice). */
     submitFailed: {
+      entry: { type: 'expect', params: { kind: 'yesNo', about: 'retry' } },
       on: {
-        USER: [{ guard: 'isYes', target: 'submitting' }, { target: 'summary' }],
+        USER: [{ guard: 'isYes', target: 'submitting' }, { guard: or(['isNo', 'goesBack']), target: 'summary' }],
       },
     },
   },

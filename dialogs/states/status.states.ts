@@ -1,3 +1,4 @@
+import { or } from 'xstate';
 import { conversationSetup, refileInputOf } from '../conversation.setup.js';
 
 /**
@@ -40,17 +41,18 @@ export const statusState = conversationSetup.createStateConfig({
       },
     },
     askNumber: {
-      entry: { type: 'say', params: { key: 'status.askNumber' } },
+      entry: { type: 'expect', params: { kind: 'ticketNumber' } },
       on: {
-        USER: [{ guard: 'hasTicketNumber', actions: 'startInquiry', target: 'byNumber' }, { actions: { type: 'say', params: { key: 'status.askNumber' } } }],
+        USER: [{ guard: 'hasTicketNumber', actions: 'startInquiry', target: 'byNumber' }],
       },
     },
     verify: {
-      entry: { type: 'say', params: ({ context }) => ({ key: 'status.verify', vars: { number: context.inquiry?.number ?? '' } }) },
+      entry: { type: 'expect', params: { kind: 'proof' } },
       on: {
         USER: [
           { guard: 'provesOwnership', target: 'show' },
           {
+            guard: or(['isAnswer', 'isFields']),
             target: '#conversation.idle',
             actions: [{ type: 'say', params: ({ context }) => ({ key: 'status.notOwner', vars: { number: context.inquiry?.number ?? '' } }) }, 'endInquiry'],
           },
@@ -58,20 +60,19 @@ export const statusState = conversationSetup.createStateConfig({
       },
     },
     show: {
-      entry: 'sayStatus',
+      entry: { type: 'expect', params: { kind: 'yesNo', about: 'settled' } },
       on: {
         USER: [
           { guard: 'hasTicketNumber', actions: 'startInquiry', target: 'byNumber' },
           { guard: 'isYes', target: '#conversation.idle', actions: [{ type: 'say', params: { key: 'status.thanks' } }, 'endInquiry'] },
           { guard: 'isNo', actions: 'startRefile', target: 'refileDescribe' },
-          { actions: 'sayStatus' },
         ],
       },
     },
     refileDescribe: {
-      entry: { type: 'say', params: ({ context }) => ({ key: 'status.refileDescribe', vars: { number: context.inquiry?.ticket?.number ?? '' } }) },
+      entry: { type: 'expect', params: { kind: 'freeText', about: 'refile' } },
       on: {
-        USER: { actions: 'rememberRefileText', target: 'refiling' },
+        USER: [{ guard: or(['isAnswer', 'isComplaintAct', 'isQuestion']), actions: 'rememberRefileText', target: 'refiling' }],
       },
     },
     refiling: {

@@ -1,5 +1,5 @@
 import type { Activity, Attachment } from 'botbuilder';
-import type { DialogEvent, SenderProfile } from '../../dialogs/events.js';
+import type { SenderProfile, TurnEvent } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import type { EntryPoint } from './entryPoint.js';
 
@@ -12,7 +12,7 @@ const isCard = (a: Attachment) => a.contentType.startsWith('application/vnd.micr
  * photo download or unsupported kind comes from its adapter (the entry point); a Bot Framework
  * message's files are its attachment URLs, which the pipeline's URL policy applies to.
  */
-export function activityToEvent(activity: Partial<Activity>, entry: EntryPoint): DialogEvent {
+export function activityToEvent(activity: Partial<Activity>, entry: EntryPoint): TurnEvent {
   if (entry.kind === 'meta') {
     if (entry.photoSource) return { type: 'PHOTO', source: entry.photoSource };
     if (entry.unsupported) return { type: 'UNSUPPORTED', what: entry.unsupported };

@@ -4,7 +4,9 @@ import {
   type ConversationMachine,
   type Locale,
 } from '../../dialogs/conversation.machine.js';
-import type { DialogEvent, HandoffControlEvent, HandoffReason, SenderProfile } from '../../dialogs/events.js';
+import type { HandoffControlEvent, HandoffReason, SenderProfile, TurnEvent } from '../../dialogs/events.js';
+import { eventFromAct } from '../../dialogs/toEvent.js';
+import type { OpenQuestion, Understanding } from '../nlu/understanding/types.js';
 import type { Reply } from '../../dialogs/reply.js';
 import type { TranscriptInput } from '../handoff/transcriptWrites.js';
 import type { TranscriptEntry } from '../handoff/types.js';
@@ -20,7 +22,8 @@ export interface TurnInput {
   conversationId: string;
   /** The channel's message id; a message seen before is dropped. */
   messageId: string | null;
-  event: DialogEvent;
+  /** A text is read by the understanding step against the conversation's open question first. */
+  event: TurnEvent;
   /** What the channel says about the sender, given to the machine before the event. */
   profile?: SenderProfile;
   /** The message as the customer wrote it, for the transcript the officers read. */
@@ -91,7 +94,12 @@ export interface DialogEngineOptions {
   handoffs?: HandoffHooks;
   /** Serialises a conversation's turns: in this process by default, across instances with Redis. */
   lock?: TurnLock;
+  /** Reads every text against what the conversation waits for, before the machine consumes it. */
+  understanding: Understanding;
 }
+
+/** What a conversation waits for before its first message. */
+const OPENING: OpenQuestion = { kind: 'menu' };
 
 type ConversationSnapshot = SnapshotFrom<ConversationMachine>;
 
@@ -178,7 +186,13 @@ export class DialogEngine {
     actor.start();
     try {
       if (input.profile) actor.send({ type: 'PROFILE', profile: input.profile });
-      actor.send(input.event);
+      const event = input.event;
+      if (event.type === 'TEXT') {
+        const open = actor.getSnapshot().context.open ?? OPENING;
+        actor.send(eventFromAct(event.text, await this.options.understanding.understand(event.text, open)));
+      } else {
+        actor.send(event);
+      }
       const settled = await waitFor(actor, (s) => !s.hasTag('busy') || s.status !== 'active', { timeout: this.turnTimeoutMs });
       if (failure || settled.status === 'error') throw failure ?? new Error('conversation machine failed');
       const locale = settled.context.locale;

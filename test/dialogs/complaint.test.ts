@@ -1,3 +1,4 @@
+import { eventFromText } from '../../dialogs/toEvent.js';
 import { describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/messages.js';
 import { catalogEntry } from '../../src/tickets/catalog.js';
@@ -41,7 +42,7 @@ describe('Marketplace complaints', () => {
     expect(await c.say('lihat per kelompok')).toEqual([t('id', 'complaint.chooseGroup')]);
     // Transaksi (group 5) has 15 types: a first page of 8, then the rest.
     expect(await c.say('kelompok 5')).toEqual([t('id', 'complaint.chooseInGroup', { group: 'Transaksi' })]);
-    const page2 = await c.engine.step({ conversationKey: c.key, channel: c.channel, conversationId: c.conversationId, messageId: 'p2', event: { type: 'USER', text: 'berikutnya', command: null } });
+    const page2 = await c.engine.step({ conversationKey: c.key, channel: c.channel, conversationId: c.conversationId, messageId: 'p2', event: eventFromText('berikutnya') });
     expect(page2.replies[0]!.choices!.map((x) => x.value)).toEqual(['tipe 31', 'tipe 32', 'tipe 33', 'tipe 34', 'tipe 35', 'tipe 36', 'tipe 37', 'kembali']);
     const form = await c.say('tipe 36');
     expect(form).toEqual([t('id', 'complaint.intro'), q('name')]);

@@ -12,7 +12,7 @@ import { t } from '../../src/i18n/messages.js';
 import type { TurnCommit, TurnWrite } from '../../src/storage/conversationStore.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
-import { FakeServices } from './harness.js';
+import { FakeServices, testUnderstanding } from './harness.js';
 
 /** A conversation store whose next `failCommits` commits throw, as a database hiccup would. */
 class FlakyStore extends SqliteConversationStore {
@@ -48,6 +48,7 @@ function setUp() {
     store,
     machine,
     defaultLocale: 'id',
+    understanding: testUnderstanding,
     turnTimeoutMs: 100,
     handoffs: new HandoffGate({ store: handoffs, bus: new LocalHandoffBus(), hours: WorkingHours.parse('always', 'Asia/Jakarta') }),
   });

@@ -9,6 +9,7 @@ import type { FilingOutcome } from '../../dialogs/conversationContext.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
+import { legacyUnderstanding } from '../../src/nlu/understanding/legacyCommands.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
 import { SqliteHandoffStore, type HandoffStore } from '../../src/handoff/handoffStore.js';
@@ -102,6 +103,9 @@ function fakeNlu(text: string): NluResult {
   return nlu('intent:out_of_scope', 0.2, 'intent:greeting');
 }
 
+/** The understanding step the dialog tests run with (the real one). */
+export const testUnderstanding = legacyUnderstanding;
+
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'pln123-test-'));
 }
@@ -122,6 +126,7 @@ export class Conversation {
       store: new SqliteConversationStore(db),
       machine: services.machine(),
       defaultLocale: 'id',
+      understanding: testUnderstanding,
       handoffs: new HandoffGate({ store: this.handoffs, bus: new LocalHandoffBus(), hours: WorkingHours.parse('always', 'Asia/Jakarta') }),
     });
   }

@@ -56,8 +56,9 @@ describe('seller application dialog', () => {
     const c = new Conversation(services, undefined, 'whatsapp', '6281234567890');
     const afterEmail = await fillForm(c);
     expect(afterEmail).toEqual([t('id', 'seller.photo.questionRequired')]);
-    expect(await c.say('lewati')).toEqual([t('id', 'seller.photo.required')]);
-    expect(await c.say('ini fotonya')).toEqual([t('id', 'seller.photo.pleaseSend')]);
+    // Required here: said so, the conversation is kept for later, no loop.
+    expect(await c.say('lewati')).toEqual([t('id', 'repair.photoLater')]);
+    expect(await c.say('ini fotonya')).toEqual([t('id', 'repair.notAnAnswer'), t('id', 'seller.photo.questionRequired')]);
     const afterPhoto = await c.photo();
     expect(afterPhoto[0]).toBe(t('id', 'seller.photo.received'));
     expect(afterPhoto[1]).toContain(`${t('id', 'seller.photo.label')}: ${t('id', 'seller.photo.attached')}`);
@@ -69,7 +70,7 @@ describe('seller application dialog', () => {
   it('requires the photo too on a Bot Framework conversation that calls itself WhatsApp (npm run chat -- --channel whatsapp)', async () => {
     const c = new Conversation(new FakeServices(), undefined, 'bf:whatsapp', 'chat-1');
     expect(await fillForm(c)).toEqual([t('id', 'seller.photo.questionRequired')]);
-    expect(await c.say('lewati')).toEqual([t('id', 'seller.photo.required')]);
+    expect(await c.say('lewati')).toEqual([t('id', 'repair.photoLater')]);
   });
 
   it('tells why a photo was refused and asks again', async () => {
@@ -88,7 +89,7 @@ describe('seller application dialog', () => {
   it('asks a photo sent too early to wait, without losing the question', async () => {
     const c = new Conversation(new FakeServices(), undefined, 'whatsapp', '628111');
     await c.say('daftar');
-    expect(await c.photo()).toEqual([t('id', 'seller.photo.later')]);
+    expect(await c.photo()).toEqual([t('id', 'seller.photo.later'), q('name')]);
     expect(await c.say('Siti Aminah')).toEqual([q('businessName')]);
   });
 
@@ -107,7 +108,7 @@ describe('seller application dialog', () => {
     await c.say('daftar');
     for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city]) await c.say(a);
     await c.say('jawa timr');
-    expect(await c.say('bukan')).toEqual([t('id', 'seller.askAgain')]);
+    expect(await c.say('bukan')).toEqual([t('id', 'seller.askAgain'), q('province')]);
     expect(await c.say('DKI')).toEqual([q('phone')]);
     expect((await c.context()).application?.fields.province).toBe('DKI Jakarta');
   });
@@ -132,7 +133,7 @@ describe('seller application dialog', () => {
     await e.say('daftar');
     for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone]) await e.say(a);
     expect(await e.say('budi@gmail')).toEqual([t('id', 'fields.email.confirm', { value: 'budi@gmail.com', typed: 'budi@gmail' })]);
-    expect(await e.say('tidak')).toEqual([t('id', 'seller.askAgain')]);
+    expect(await e.say('tidak')).toEqual([t('id', 'seller.askAgain'), q('email')]);
     expect((await e.context()).application?.fields.email).toBeUndefined();
   });
 
@@ -247,7 +248,7 @@ describe('seller application dialog', () => {
     const c = new Conversation(new FakeServices());
     await c.say('daftar');
     const r = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: 'conv-1', messageId: 'sticker', event: { type: 'UNSUPPORTED', what: 'sticker' } });
-    expect(r.replies.map((x) => x.key)).toEqual(['common.unsupported']);
+    expect(r.replies.map((x) => x.key)).toEqual(['media.sticker', 'fields.name.question']);
     expect(await c.say(ANSWERS.name)).toEqual([q('businessName')]);
   });
 
@@ -256,7 +257,7 @@ describe('seller application dialog', () => {
     expect(await c.say('hello, how can I register as a seller?')).toEqual([t('id', 'language.offerEnglish')]);
     const switched = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'lang', event: eventFromText('English') });
     expect(switched.locale).toBe('en');
-    expect(switched.replies.map((r) => renderReply(r, switched.locale).text)).toEqual([t('en', 'language.switched')]);
+    expect(switched.replies.map((r) => renderReply(r, switched.locale).text)).toEqual([t('en', 'language.switched'), t('en', 'welcome.menu')]);
     const started = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'reg', event: eventFromText('register') });
     expect(started.replies.map((r) => renderReply(r, started.locale).text)).toEqual([t('en', 'seller.intro'), t('en', 'fields.name.question')]);
   });

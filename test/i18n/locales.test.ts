@@ -23,7 +23,7 @@ describe('locales', () => {
 
   it('every message key written literally in the code exists in both languages', () => {
     // Keys are written as `key: '…'` (also labelKey/valueKey) in replies, or as t(locale, '…').
-    const keyPattern = /(?:[kK]ey:\s*|\bt\([^,()]+,\s*)['`]((?:welcome|seller|fields|officer|language|common|choices|complaint|status|promo|scope|followup)\.[\w.]+)['`]/g;
+    const keyPattern = /(?:[kK]ey:\s*|\bt\([^,()]+,\s*)['`]((?:welcome|seller|fields|officer|language|common|choices|complaint|status|promo|scope|followup|repair|faq|media)\.[\w.]+)['`]/g;
     const used = new Set<string>();
     for (const file of [...sourceFiles('src'), ...sourceFiles('dialogs')]) {
       for (const m of fs.readFileSync(file, 'utf8').matchAll(keyPattern)) used.add(m[1]!);

@@ -18,7 +18,7 @@ import { sqliteQueueDepths } from '../../src/observability/queueDepths.js';
 import { SqliteContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
-import { FakeServices } from '../dialogs/harness.js';
+import { FakeServices, testUnderstanding } from '../dialogs/harness.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
 import { valueOf } from './scrape.js';
@@ -53,6 +53,7 @@ beforeAll(async () => {
     store: new SqliteConversationStore(db),
     machine: new FakeServices().machine(),
     defaultLocale: 'id',
+    understanding: testUnderstanding,
     handoffs: new HandoffGate({ store: handoffs, bus: new LocalHandoffBus(), hours: WorkingHours.parse('always', 'Asia/Jakarta'), metrics }),
   });
   const bot = new PlnBot({ engine, log, defaultLocale: 'id', metrics });

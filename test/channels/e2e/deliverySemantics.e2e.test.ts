@@ -171,8 +171,11 @@ describe('events that are not messages, and messages the bot cannot read', () =>
   it('answers a WhatsApp sticker, audio and location each with one polite reply', async () => {
     const u = '6281200000022';
     const user = new MetaUser(run, graph, 'whatsapp', u);
-    for (const event of [wa.sticker(u, 'sticker-1'), wa.audio(u, 'audio-1'), wa.location(u, -6.24, 106.8)]) {
-      expect(texts(await user.post(event))).toEqual([t('id', 'common.unsupported')]);
+    for (const [event, kind] of [[wa.sticker(u, 'sticker-1'), 'sticker'], [wa.audio(u, 'audio-1'), 'audio'], [wa.location(u, -6.24, 106.8), 'location']] as const) {
+      // Said what cannot be read, then the menu again (the third unusable message offers an officer).
+      const replies = texts(await user.post(event));
+      expect(replies[0]).toBe(t('id', `media.${kind}`));
+      expect(replies[1]).toBe(kind === 'location' ? t('id', 'repair.stuck') : t('id', 'welcome.menu'));
     }
     // The sticker and audio were never downloaded.
     expect(graph.requests.filter((r) => r.method === 'GET' && /sticker-1|audio-1/.test(r.path))).toEqual([]);
@@ -182,14 +185,14 @@ describe('events that are not messages, and messages the bot cannot read', () =>
     const p = '24000000000001022';
     const user = new MetaUser(run, graph, 'messenger', p);
     await user.say('daftar');
-    for (const event of [mg.sticker(p, graph.addCdnFile('/cdn/sticker.png', photo, 'image/png')), mg.audio(p, graph.addCdnFile('/cdn/voice.mp4', Buffer.from('x'), 'audio/mp4'))]) {
-      expect(texts(await user.post(event))).toEqual([t('id', 'common.unsupported')]);
+    for (const [event, kind] of [[mg.sticker(p, graph.addCdnFile('/cdn/sticker.png', photo, 'image/png')), 'sticker'], [mg.audio(p, graph.addCdnFile('/cdn/voice.mp4', Buffer.from('x'), 'audio/mp4')), 'audio']] as const) {
+      expect(texts(await user.post(event))).toEqual([t('id', `media.${kind}`), t('id', 'fields.name.question')]);
     }
     // Still at the name question.
     expect(await user.say('Eka Putri')).toEqual([t('id', 'fields.businessName.question')]);
 
     const ig = '17800000000001022';
     const igUser = new MetaUser(run, graph, 'instagram', ig);
-    expect(texts(await igUser.post(mg.audio(ig, graph.addCdnFile('/cdn/ig-voice.mp4', Buffer.from('x'), 'audio/mp4'))))).toEqual([t('id', 'common.unsupported')]);
+    expect(texts(await igUser.post(mg.audio(ig, graph.addCdnFile('/cdn/ig-voice.mp4', Buffer.from('x'), 'audio/mp4'))))).toEqual([t('id', 'media.audio'), t('id', 'welcome.menu')]);
   });
 });

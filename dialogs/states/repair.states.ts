@@ -1,0 +1,44 @@
+import { and } from 'xstate';
+import { conversationSetup, welcomeReply } from '../conversation.setup.js';
+
+/**
+ * What the customer says that is not the answer to the open question, handled the same way in
+ * every state (CONVERSATION.md's catalogue): a waiting state takes only its answers, and every
+ * other text, photo or sticker bubbles up to these handlers at the top of the chart. Each answers
+ * what was said and asks the open question again; three unusable answers in a row to one question
+ * offer an officer and the menu. So no message goes unanswered, nothing that is not an answer is
+ * stored, and no state loops.
+ */
+const config = conversationSetup.createStateConfig({
+  on: {
+    USER: [
+      { guard: { type: 'goes', params: 'menu' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
+      { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask'] },
+      { guard: { type: 'is', params: 'thanks' }, actions: ['sayThanks', 'reaskInProgress'] },
+      { guard: { type: 'is', params: 'closing' }, actions: ['sayClosing', 'reaskInProgress'] },
+      { guard: { type: 'is', params: 'question' }, actions: ['sayAnswer', 'reask'] },
+      { guard: { type: 'is', params: 'botComplaint' }, actions: ['sayBotComplaint', 'reask'] },
+      { guard: { type: 'goes', params: 'repeat' }, actions: 'reask' },
+      { guard: { type: 'goes', params: 'later' }, actions: ['sayLater', 'reask'] },
+      // A correction in free text, at any step of a form (the photo and the summary included).
+      // "ubah email": that question again; "emailnya budi.s@yahoo.com": changed, said, on from where the form stands.
+      { guard: and(['correctionInForm', 'correctionAsks']), target: '#form.route', actions: 'applyCorrection' },
+      // A new value that does not fit the field: why, then that question.
+      { guard: and(['correctionInForm', 'correctionUnusable']), target: '#form.route', actions: 'applyCorrection' },
+      { guard: 'correctionInForm', target: '#form.corrected', actions: 'applyCorrection' },
+      { guard: { type: 'is', params: 'correction' }, actions: ['sayCorrectionTooLate', 'reask'] },
+      // Several fields (or one out of turn) while a form is open: stored and said back.
+      { guard: and(['isFields', 'inForm']), target: '#form.corrected', actions: 'takeFields' },
+      { guard: and(['isComplaintAct', 'inProgress']), actions: ['sayComplaintMidForm', 'reask'] },
+      // "kembali" where there is nothing to go back to: the menu.
+      { guard: { type: 'goes', params: 'back' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
+      { actions: 'miss' },
+    ],
+    // A photo where none is asked for (yet): kept out, the open question again.
+    PHOTO: { actions: ['sayPhotoNotNow', 'reask'] },
+    // A sticker, a voice note, a video, a document, a location: never an answer.
+    UNSUPPORTED: { actions: 'miss' },
+  },
+});
+
+export const repairHandlers = config.on;
