@@ -43,12 +43,18 @@ export function newComplaint(description: string, nlu: NluResult | null): Compla
   return { description, candidates: nlu ? candidateTypes(nlu) : [], catalogNumber: null, group: null, page: 0 };
 }
 
-const typeChoice = (n: number): Choice => ({ value: `tipe ${n}`, key: 'choices.asIs', vars: { value: catalogEntry(n)?.label ?? String(n) } });
+/**
+ * A service type's label as a sentence shows it: the catalogue keeps the seed's labels verbatim,
+ * some with a closing full stop, which inside "Masalahnya: *…*. Apakah benar?" doubled it.
+ */
+export const typeLabel = (n: number): string => (catalogEntry(n)?.label ?? String(n)).replace(/\.+$/, '');
+
+const typeChoice = (n: number): Choice => ({ value: `tipe ${n}`, key: 'choices.asIs', vars: { value: typeLabel(n) } });
 
 export function confirmTypeReply(n: number): Reply {
   return {
     key: 'complaint.confirmType',
-    vars: { label: catalogEntry(n)?.label ?? String(n) },
+    vars: { label: typeLabel(n) },
     choices: [
       { value: 'ya', key: 'choices.yes' },
       { value: 'bukan', key: 'choices.notThis' },

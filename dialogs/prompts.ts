@@ -1,7 +1,6 @@
 import type { OpenQuestion } from '../src/nlu/understanding/types.js';
-import { catalogEntry } from '../src/tickets/catalog.js';
 import { askReply, chooseFieldReply, displayPhone, photoOptionalFor, summaryReply } from './application.js';
-import { browseReply, chooseTypeReply, confirmTypeReply, groupsReply } from './complaint.js';
+import { browseReply, chooseTypeReply, confirmTypeReply, groupsReply, typeLabel } from './complaint.js';
 import type { ConversationContext } from './conversationContext.js';
 import type { Reply } from './reply.js';
 
@@ -34,7 +33,7 @@ export function summaryOf(context: ConversationContext): Reply {
   const draft = context.application;
   if (!draft) return welcomeReply();
   const c = context.complaint;
-  const problem = draft.kind === 'complaint' && c ? { label: catalogEntry(c.catalogNumber ?? 0)?.label ?? '-', description: c.description } : null;
+  const problem = draft.kind === 'complaint' && c ? { label: c.catalogNumber ? typeLabel(c.catalogNumber) : '-', description: c.description } : null;
   return summaryReply(draft, problem);
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { rejecter } from './schema.js';
 import { charCount, cleanText, countLetters, hasDigit, isSingleCase, toTitleCase } from './text.js';
+import { QUESTION } from './names.js';
 import type { Normalised } from './types.js';
 
 export const CITY_MIN = 2;
@@ -34,6 +35,7 @@ export const citySchema = z
   .transform(cleanText)
   .transform((s, ctx): Normalised => {
     if (s === '') return failCity(ctx, 'required');
+    if (QUESTION.test(s)) return failCity(ctx, 'isQuestion');
     if (hasDigit(s)) return failCity(ctx, 'hasDigits');
     if (!CITY_CHARS.test(s)) return failCity(ctx, 'invalidChars');
     if (charCount(s) > CITY_MAX) return failCity(ctx, 'tooLong');

@@ -18,6 +18,8 @@ const URL_LIKE = /(?:https?:\/\/|www\.)|\p{L}\.(?:com|net|org|id|co|io|info|biz|
 /** Six or more digits, allowing the usual separators between them. */
 const PHONE_LIKE = /\+?\d(?:[\s.\-()]*\d){5,}/u;
 const NAME_CHARS = /^[\p{L}\p{M} .',-]+$/u;
+/** A question mark: a question is never an answer (the understanding step reads it first; this is the last guard). */
+export const QUESTION = /\?/u;
 
 const failName = rejecter('name');
 
@@ -28,6 +30,7 @@ export const nameSchema = z
   .transform(cleanText)
   .transform((s, ctx): Normalised => {
     if (s === '') return failName(ctx, 'required');
+    if (QUESTION.test(s)) return failName(ctx, 'isQuestion');
     if (EMAIL_LIKE.test(s) || URL_LIKE.test(s) || PHONE_LIKE.test(s)) return failName(ctx, 'notAName');
     if (hasDigit(s)) return failName(ctx, 'hasDigits');
     if (!NAME_CHARS.test(s)) return failName(ctx, 'invalidChars');
@@ -47,6 +50,7 @@ export const businessNameSchema = z
   .transform(cleanText)
   .transform((s, ctx): Normalised => {
     if (s === '') return failBusiness(ctx, 'required');
+    if (QUESTION.test(s)) return failBusiness(ctx, 'isQuestion');
     const length = charCount(s);
     if (length < BUSINESS_NAME_MIN) return failBusiness(ctx, 'tooShort');
     if (length > BUSINESS_NAME_MAX) return failBusiness(ctx, 'tooLong');
@@ -63,6 +67,7 @@ export const productTypeSchema = z
   .transform(cleanText)
   .transform((s, ctx): Normalised => {
     if (s === '') return failProduct(ctx, 'required');
+    if (QUESTION.test(s)) return failProduct(ctx, 'isQuestion');
     const length = charCount(s);
     if (length < PRODUCT_TYPE_MIN) return failProduct(ctx, 'tooShort');
     if (length > PRODUCT_TYPE_MAX) return failProduct(ctx, 'tooLong');

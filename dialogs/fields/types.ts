@@ -26,10 +26,10 @@ export type FieldOutcome =
  * `fields.<field>.errors.<code>` in locales/id.json and locales/en.json.
  */
 export const FIELD_ERROR_CODES = {
-  name: ['required', 'tooShort', 'tooLong', 'notAName', 'hasDigits', 'invalidChars', 'tooFewLetters'],
-  businessName: ['required', 'tooShort', 'tooLong', 'noLetterOrDigit'],
-  productType: ['required', 'tooShort', 'tooLong', 'tooFewLetters'],
-  city: ['required', 'tooShort', 'tooLong', 'hasDigits', 'invalidChars'],
+  name: ['required', 'tooShort', 'tooLong', 'notAName', 'hasDigits', 'invalidChars', 'tooFewLetters', 'isQuestion'],
+  businessName: ['required', 'tooShort', 'tooLong', 'noLetterOrDigit', 'isQuestion'],
+  productType: ['required', 'tooShort', 'tooLong', 'tooFewLetters', 'isQuestion'],
+  city: ['required', 'tooShort', 'tooLong', 'hasDigits', 'invalidChars', 'isQuestion'],
   province: ['required', 'unknown'],
   phone: ['required', 'invalid', 'tooShort', 'tooLong', 'notIndonesian', 'serviceNumber'],
   email: ['required', 'hasSpaces', 'missingAt', 'multipleAt', 'invalid'],

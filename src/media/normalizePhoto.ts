@@ -118,8 +118,18 @@ async function decodeAndStore(input: Buffer, sniffed: SniffedImageFormat, limits
   if (Math.min(width, height) < limits.minDimension) {
     throw new PhotoError('tooSmall', `Photo is ${width}x${height}, the shortest side must be at least ${limits.minDimension}`);
   }
+  if (looksLikeSticker(meta, width, height)) throw new PhotoError('sticker', `A ${width}x${height} WebP with transparency or animation: a sticker, not a photo`);
 
   return decoding.run(width * height, async () => (await keepJpeg(input, meta, limits, inputOptions)) ?? reencode(input, limits, inputOptions));
+}
+
+/**
+ * A sticker sent as an image (Instagram sends stickers as plain images; a saved WhatsApp sticker
+ * can be forwarded as one): WhatsApp and Instagram stickers are square WebP images of at most
+ * 512 px with transparency, often animated. A camera photo is none of these.
+ */
+function looksLikeSticker(meta: sharp.Metadata, width: number, height: number): boolean {
+  return meta.format === 'webp' && width === height && width <= 512 && (meta.hasAlpha === true || (meta.pages ?? 1) > 1);
 }
 
 /** The fast path (see normalizePhoto); undefined when the photo does not qualify for it. */

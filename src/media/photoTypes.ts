@@ -55,7 +55,7 @@ export interface NormalizedPhoto {
   mimeType: PhotoMimeType;
 }
 
-export type PhotoErrorCode = 'tooLarge' | 'notImage' | 'tooSmall' | 'tooManyPixels' | 'corrupt' | 'downloadFailed';
+export type PhotoErrorCode = 'tooLarge' | 'notImage' | 'tooSmall' | 'tooManyPixels' | 'corrupt' | 'downloadFailed' | 'sticker';
 
 /** A problem the user must be told about (the code picks the message). Anything else thrown is ours. */
 export class PhotoError extends Error {

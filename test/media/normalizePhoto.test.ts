@@ -157,3 +157,19 @@ describe('benchmarkNormalize', () => {
     expect(result.medianMs).toBeLessThan(2_000);
   });
 });
+
+describe('stickers sent as images', () => {
+  const webp = (width: number, height: number, alpha: boolean) =>
+    sharp({ create: { width, height, channels: alpha ? 4 : 3, background: alpha ? { r: 240, g: 180, b: 10, alpha: 0.5 } : '#f0b40a' } }).webp().toBuffer();
+
+  it('refuses a square WebP of at most 512 px with transparency (what WhatsApp and Instagram stickers are) as a sticker', async () => {
+    expect(await codeOf(normalizePhoto(await webp(512, 512, true), limits))).toBe('sticker');
+    expect(await codeOf(normalizePhoto(await webp(320, 320, true), limits))).toBe('sticker');
+  });
+
+  it('keeps WebP photos: larger, not square, or without transparency', async () => {
+    for (const [w, h, alpha] of [[800, 600, false], [1024, 1024, true], [512, 512, false], [600, 512, true]] as const) {
+      await expect(normalizePhoto(await webp(w, h, alpha), limits), `${w}x${h} alpha ${alpha}`).resolves.toHaveProperty('data');
+    }
+  });
+});

@@ -100,6 +100,7 @@ export const wa = {
     waMessage(from, 'sticker', { sticker: { id: mediaId, mime_type: 'image/webp', sha256: 'Zm9vYmFy', animated: false } }, opts),
   audio: (from: string, mediaId: string, opts?: WaOptions) =>
     waMessage(from, 'audio', { audio: { id: mediaId, mime_type: 'audio/ogg; codecs=opus', sha256: 'Zm9vYmFy', voice: true } }, opts),
+  video: (from: string, mediaId: string, opts?: WaOptions) => waMessage(from, 'video', { video: { id: mediaId, mime_type: 'video/mp4', sha256: 'Zm9vYmFy' } }, opts),
   location: (from: string, latitude: number, longitude: number, opts?: WaOptions) =>
     waMessage(from, 'location', { location: { latitude, longitude, name: 'Kantor', address: 'Jl. Trunojoyo' } }, opts),
   reaction: (from: string, messageId: string, emoji: string, opts?: WaOptions) => waMessage(from, 'reaction', { reaction: { message_id: messageId, emoji } }, opts),
@@ -182,6 +183,7 @@ export const mg = {
   image: (psid: string, url: string, opts?: MgOptions) => attachment(psid, 'image', { url }, opts),
   file: (psid: string, url: string, opts?: MgOptions) => attachment(psid, 'file', { url }, opts),
   audio: (psid: string, url: string, opts?: MgOptions) => attachment(psid, 'audio', { url }, opts),
+  video: (psid: string, url: string, opts?: MgOptions) => attachment(psid, 'video', { url }, opts),
   sticker: (psid: string, url: string, opts?: MgOptions) => attachment(psid, 'sticker', { url, sticker_id: 369239263222822 }, opts),
   location: (psid: string, opts?: MgOptions) =>
     attachment(psid, 'location', { coordinates: { lat: -6.2, long: 106.8 } }, opts),

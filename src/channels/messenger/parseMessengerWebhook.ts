@@ -16,8 +16,8 @@ export type MessengerFamilyChannel = 'messenger' | 'instagram';
 /** The webhook `object` each channel's envelope carries. */
 const ENVELOPE_OBJECT: Record<MessengerFamilyChannel, string> = { messenger: 'page', instagram: 'instagram' };
 
-/** Attachment types that may hold a photo; everything else is answered as unsupported. */
-const MEDIA_TYPES = new Set(['image', 'file']);
+/** Attachment types that may hold a photo; everything else (a file too) is answered as unsupported. */
+const MEDIA_TYPES = new Set(['image']);
 
 type Content = InboundMessage['content'];
 
@@ -112,7 +112,7 @@ function messageContent(m: MessengerMessage): Content | null {
     if (MEDIA_TYPES.has(first.type) && url) {
       return { kind: 'media', media: { kind: 'cdnUrl', url }, declaredType: first.type, ...(text !== undefined ? { caption: text } : {}) };
     }
-    return { kind: 'unsupported', what: first.type };
+    return { kind: 'unsupported', what: first.type === 'file' ? 'document' : first.type };
   }
 
   const text = nonBlank(m.text);

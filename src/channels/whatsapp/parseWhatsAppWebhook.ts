@@ -28,8 +28,11 @@ type Content = InboundMessage['content'];
  */
 const SILENT_TYPES = new Set(['reaction', 'system', 'request_welcome']);
 
-/** Types that may hold a photo; the photo pipeline decides by the bytes (a PDF is refused there). */
-const MEDIA_TYPES = new Set(['image', 'document']);
+/**
+ * Types that may hold a photo (the photo pipeline then decides by the bytes). A document is never
+ * taken as the product photo, whatever it holds: the customer is asked to send it as a photo.
+ */
+const MEDIA_TYPES = new Set(['image']);
 
 /**
  * Reads a WhatsApp Cloud API webhook body (`object: "whatsapp_business_account"`).

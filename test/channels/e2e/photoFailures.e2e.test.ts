@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stripBoldMarkers } from '../../../src/channels/messenger/messengerPayloads.js';
 import { t } from '../../../src/i18n/messages.js';
 import { largeBody, type FakeGraph } from '../../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, type RunningService } from '../../support/metaService.js';
@@ -81,15 +82,16 @@ describe('photo failures through the channels', () => {
     await goodPhotoAccepted(user);
   });
 
-  it('a PDF sent as an image or as a document/file is "not a photo", on WhatsApp and Instagram', async () => {
+  it('a PDF sent as an image is "not a photo"; any document or file is asked for as a photo, never downloaded, on WhatsApp and Instagram', async () => {
     const user = await atPhotoQuestion('whatsapp');
     expect(texts(await user.sendImage(pdfBytes(), 'image/jpeg'))).toEqual([t('id', 'seller.photo.errors.notImage')]);
-    expect(texts(await user.sendImage(pdfBytes(), 'application/pdf', { asDocument: true }))).toEqual([t('id', 'seller.photo.errors.notImage')]);
+    expect(texts(await user.sendImage(pdfBytes(), 'application/pdf', { asDocument: true }))).toEqual([t('id', 'media.photoStep.document'), t('id', 'seller.photo.questionRequired')]);
+    expect(texts(await user.sendImage(await productJpeg(), 'image/jpeg', { asDocument: true }))[0]).toBe(t('id', 'media.photoStep.document'));
     await goodPhotoAccepted(user);
 
     const ig = await atPhotoQuestion('instagram');
     expect(texts(await ig.sendImage(pdfBytes(), 'image/jpeg'))).toEqual([t('id', 'seller.photo.errors.notImage')]);
-    expect(texts(await ig.sendImage(pdfBytes(), 'application/pdf', { asDocument: true }))).toEqual([t('id', 'seller.photo.errors.notImage')]);
+    expect(texts(await ig.sendImage(pdfBytes(), 'application/pdf', { asDocument: true }))[0]).toBe(stripBoldMarkers(t('id', 'media.photoStep.document')));
     await goodPhotoAccepted(ig);
   });
 

@@ -159,10 +159,10 @@ describe.each(CHANNELS)('parseMessengerWebhook (%s)', (channel) => {
     expect(later?.messages[0]?.messageId).not.toBe(id);
   });
 
-  it('reads a file (PDF) as media for the photo pipeline to judge', () => {
+  it('answers a file (a PDF or any document) as unsupported: a document is never the photo', () => {
     const url = channel === 'messenger' ? MESSENGER_FILE_URL : IG_FILE_URL;
     expect(parse(single(channel, attachmentMessage(channel, [file(url)])))).toEqual({
-      messages: [expected(channel, mid(channel, 'att'), { kind: 'media', media: { kind: 'cdnUrl', url }, declaredType: 'file' })],
+      messages: [expected(channel, mid(channel, 'att'), { kind: 'unsupported', what: 'document' })],
       ignored: 0,
     });
   });

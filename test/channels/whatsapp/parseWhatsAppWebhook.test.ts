@@ -112,17 +112,9 @@ describe('parseWhatsAppWebhook: message types', () => {
     expect(parsed?.messages[0]?.content).not.toHaveProperty('caption');
   });
 
-  it('document (a PDF) is media too: the photo pipeline refuses it by its bytes', () => {
-    expect(parse(single(documentMessage()))).toEqual({
-      messages: [inbound({ kind: 'media', media: { kind: 'whatsappMedia', id: MEDIA_ID, mimeType: 'application/pdf' }, declaredType: 'application/pdf' })],
-      ignored: 0,
-    });
-    expect(parse(single(documentMessage({ mime_type: 'image/jpeg', filename: 'IMG_2041.jpg', caption: 'ini fotonya' })))?.messages[0]?.content).toEqual({
-      kind: 'media',
-      media: { kind: 'whatsappMedia', id: MEDIA_ID, mimeType: 'image/jpeg' },
-      declaredType: 'image/jpeg',
-      caption: 'ini fotonya',
-    });
+  it('a document, whatever it holds, is not a photo: answered as unsupported, never downloaded', () => {
+    expect(parse(single(documentMessage()))).toEqual({ messages: [inbound({ kind: 'unsupported', what: 'document' })], ignored: 0 });
+    expect(parse(single(documentMessage({ mime_type: 'image/jpeg', filename: 'IMG_2041.jpg', caption: 'ini fotonya' })))?.messages[0]?.content).toEqual({ kind: 'unsupported', what: 'document' });
   });
 
   it('interactive button_reply', () => {
