@@ -1,4 +1,4 @@
-import { and, not } from 'xstate';
+import { and, not, raise } from 'xstate';
 import { conversationSetup, welcomeReply } from './conversation.setup.js';
 import { repairHandlers } from './states/repair.states.js';
 import { complaintState } from './states/complaint.states.js';
@@ -70,6 +70,8 @@ export const conversationMachine = conversationSetup.createMachine({
           // Waiting for an officer: what they write is for the officer (it is in the transcript).
           { guard: and(['awaitingOfficer', not('isFields')]), actions: 'sayOfficerNote' },
           { guard: 'repeatsConfirmation', actions: 'sayAlreadyFiled' },
+          // Someone who writes English is answered in English: switched, then the same message read again.
+          { guard: 'writesEnglish', actions: ['switchToEnglish', { type: 'say', params: { key: 'language.switchedAuto' } }, raise(({ event }) => event)] },
           { guard: 'hasTicketNumber', actions: 'startInquiry', target: 'status.byNumber' },
           { guard: { type: 'isMenu', params: 'register' }, target: 'seller' },
           { guard: { type: 'isMenu', params: 'report' }, actions: 'startComplaint', target: 'complaint' },
@@ -92,7 +94,6 @@ export const conversationMachine = conversationSetup.createMachine({
         src: 'classify',
         input: ({ context }) => ({ text: context.lastText }),
         onDone: [
-          { guard: 'lastTextEnglish', target: 'idle', actions: ['resetUnplaced', { type: 'say', params: { key: 'language.offerEnglish', choices: [{ value: 'english', key: 'choices.english' }] } }] },
           { guard: and(['nluUnsure', 'unplacedBefore']), target: 'idle', actions: { type: 'requestHandoff', params: 'unplaced' } },
           { guard: 'nluUnsure', target: 'idle', actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },
           { guard: { type: 'nluIs', params: 'intent:register_seller' }, target: 'seller' },

@@ -177,7 +177,8 @@ export const conversationSetup = setup({
     /** The previous message could not be placed either: the second in a row goes to an officer. */
     unplacedBefore: ({ context }) => (context.unplaced ?? 0) >= 1,
     inForm: ({ context }) => context.application !== null,
-    lastTextEnglish: ({ context }) => context.locale === 'id' && looksEnglish(context.lastText),
+    /** A first message in English, while the conversation is still in the default Indonesian. */
+    writesEnglish: ({ context, event }) => context.locale === 'id' && !context.languageChosen && event.type === 'USER' && looksEnglish(event.text),
     inComplaintSelection: ({ context }) => context.complaint !== null && context.application === null,
     inProgress: ({ context }) => context.application !== null || context.complaint !== null || context.inquiry !== null,
     /** The customer asked for an officer and is waiting: their words are for the officer. */
@@ -459,7 +460,8 @@ export const conversationSetup = setup({
     resetUnplaced: assign({ unplaced: () => 0 }),
     joinOfficer: assign({ officer: ({ context, event }) => (event.type === 'OFFICER_JOINED' ? event.officer : context.officer) }),
     recordOfficerTicket: assign({ lastTicket: ({ context, event }) => (event.type === 'FILED_BY_OFFICER' ? event.ticket : context.lastTicket) }),
-    setLocale: assign({ locale: ({ context, event }) => (event.type === 'LANGUAGE' ? event.locale : context.locale) }),
+    setLocale: assign({ locale: ({ context, event }) => (event.type === 'LANGUAGE' ? event.locale : context.locale), languageChosen: () => true }),
+    switchToEnglish: assign({ locale: () => 'en' as const }),
     setProfile: assign({ profile: ({ context, event }) => (event.type === 'PROFILE' ? event.profile : context.profile) }),
   },
 });

@@ -63,6 +63,8 @@ export interface ConversationContext extends ConversationInput {
   open: OpenQuestion;
   /** Unusable answers to the open question in a row (an officer is offered at the third). */
   misses: number;
+  /** The customer chose the language ("english", "bahasa indonesia"): it is not switched for them again. */
+  languageChosen?: boolean;
 }
 
 /** What the ticketing actor receives; the bot turns it into the ITSM request with its classification. */

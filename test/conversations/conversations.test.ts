@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { testUnderstanding } from '../dialogs/harness.js';
 import type { FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, type RunningService } from '../support/metaService.js';
 import { loadScripts } from './scriptFormat.js';
@@ -25,6 +26,6 @@ for (const { file, scripts } of suites) {
       await graph?.close();
       if (run) fs.rmSync(run.dataDir, { recursive: true, force: true });
     });
-    for (const script of scripts) it(script.name, () => runScript(run, graph, script));
+    for (const script of scripts) it(script.name, () => runScript(run, graph, script, testUnderstanding));
   });
 }

@@ -4,7 +4,9 @@ import { expect } from 'vitest';
 import type { ConversationContext } from '../../dialogs/conversation.machine.js';
 import { displayPhone } from '../../dialogs/application.js';
 import { t, type Locale } from '../../src/i18n/messages.js';
+import type { Understanding } from '../../src/nlu/understanding/types.js';
 import type { TicketView } from '../../src/tickets/types.js';
+import { nonAnswers } from '../support/answersOnly.js';
 import { BotClient } from '../http/botClient.js';
 import { choicesOf, textOf, type FakeGraph } from '../support/fakeGraph.js';
 import type { RunningService } from '../support/metaService.js';
@@ -165,7 +167,7 @@ function waitsFor(asks: Asked, open: ConversationContext['open'] | undefined): b
 }
 
 /** Runs one script, checking every turn's expectations; the message says which turn failed and what the bot said. */
-export async function runScript(run: RunningService, graph: FakeGraph, script: Script): Promise<void> {
+export async function runScript(run: RunningService, graph: FakeGraph, script: Script, understanding: Understanding): Promise<void> {
   const customer = new Customer(run, graph, script);
   for (const [i, turn] of script.turns.entries()) {
     const before = await customer.context();
@@ -174,6 +176,9 @@ export async function runScript(run: RunningService, graph: FakeGraph, script: S
     const after = await customer.context();
     const what = `turn ${i + 1} (${'say' in turn ? JSON.stringify(turn.say) : `[${turn.send}]`}) answered:\n  ${answer.texts.join('\n  ')}\n  state: ${JSON.stringify(after?.open)} fields: ${JSON.stringify(after?.application?.fields ?? null)}`;
     expect(answer.texts.length, `every message gets an answer — ${what}`).toBeGreaterThan(0);
+    // Whatever the script expects: a ticket filed now holds answers only (issue 13).
+    const tickets = await customer.tickets();
+    for (const ticket of tickets.slice(0, tickets.length - ticketsBefore)) expect(await nonAnswers(ticket.applicant, understanding), `filed ${ticket.number} — ${what}`).toEqual([]);
     if (turn.expect) await check(turn.expect, { customer, answer, before, after, ticketsBefore, locale: after?.locale ?? 'id', what });
   }
 }

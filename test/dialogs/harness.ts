@@ -6,10 +6,11 @@ import { fromPromise } from 'xstate';
 import type { NluResult } from '../../dialogs/complaint.js';
 import { conversationMachine, type DialogTicket, type FileTicketInput, type TicketQuery } from '../../dialogs/conversation.machine.js';
 import type { FilingOutcome } from '../../dialogs/conversationContext.js';
-import type { PhotoInput } from '../../dialogs/events.js';
+import type { PhotoInput, TurnEvent } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
 import { legacyUnderstanding } from '../../src/nlu/understanding/legacyCommands.js';
+import { nonAnswers } from '../support/answersOnly.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
 import { SqliteHandoffStore, type HandoffStore } from '../../src/handoff/handoffStore.js';
@@ -43,6 +44,9 @@ export class FakeServices {
       actors: {
         fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async ({ input }) => {
           this.filed.push(input);
+          // Issue 13: a ticket never holds a question, a navigation word or a complaint about the bot.
+          const wrong = await nonAnswers(input.applicant, testUnderstanding);
+          if (wrong.length > 0) throw new Error(`a ticket would hold non-answers: ${wrong.join('; ')}`);
           if (this.failFiling > 0) {
             this.failFiling--;
             throw new Error('ITSM unavailable');
@@ -150,6 +154,11 @@ export class Conversation {
       event: { type: 'PHOTO', source: { kind: 'url', url: 'http://127.0.0.1:9/photo.jpg' } },
     });
     return r.replies.map((reply) => renderReply(reply, r.locale).text);
+  }
+
+  /** Sends any event the channels hand over (a sticker, a voice note: UNSUPPORTED); returns the engine's result. */
+  async send(event: TurnEvent) {
+    return this.engine.step({ conversationKey: this.key, channel: this.channel, conversationId: this.conversationId, messageId: randomUUID(), event, ...(event.type === 'TEXT' ? { text: event.text } : {}) });
   }
 
   async state(): Promise<string> {

@@ -252,14 +252,14 @@ describe('seller application dialog', () => {
     expect(await c.say(ANSWERS.name)).toEqual([q('businessName')]);
   });
 
-  it('offers English to someone writing in English, then runs the application in English', async () => {
+  it('answers someone who writes English in English at once, and switches back on request', async () => {
     const c = new Conversation(new FakeServices());
-    expect(await c.say('hello, how can I register as a seller?')).toEqual([t('id', 'language.offerEnglish')]);
-    const switched = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'lang', event: eventFromText('English') });
-    expect(switched.locale).toBe('en');
-    expect(switched.replies.map((r) => renderReply(r, switched.locale).text)).toEqual([t('en', 'language.switched'), t('en', 'welcome.menu')]);
-    const started = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'reg', event: eventFromText('register') });
-    expect(started.replies.map((r) => renderReply(r, started.locale).text)).toEqual([t('en', 'seller.intro'), t('en', 'fields.name.question')]);
+    const first = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'hello', event: eventFromText('hello, how can I register as a seller?') });
+    expect(first.locale).toBe('en');
+    expect(first.replies.map((r) => renderReply(r, first.locale).text)).toEqual([t('en', 'language.switchedAuto'), t('en', 'seller.intro'), t('en', 'fields.name.question')]);
+    const back = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'lang', event: eventFromText('bahasa indonesia') });
+    expect(back.locale).toBe('id');
+    expect(back.replies.map((r) => renderReply(r, back.locale).text)).toEqual([t('id', 'language.switched'), t('id', 'fields.name.question')]);
   });
 
   it('offers the WhatsApp profile name and number as one-tap answers', async () => {
