@@ -1,0 +1,162 @@
+/**
+ * The understanding step: reads every text message against the open question and returns one
+ * act (docs/understanding.md). Readers, first match wins:
+ *   a named option (at a list) → whole-message forms → a request for a person → a correction →
+ *   fields → a question / a complaint about the bot / a Marketplace problem / a closing, thanks
+ *   or a greeting (the act classifier, each gated by its cue words) → gibberish → answer.
+ *
+ * @example
+ * const understanding = await createUnderstanding({ classifier }); // at start-up, ~0.5 s
+ * await understanding.understand('ini bayar ga sih?', { kind: 'field', field: 'businessName' });
+ * // { kind: 'question', topic: 'fee' }
+ */
+import type { Classification } from '../classifier.js';
+import { extractTicketNumbers } from '../ticketNumbers.js';
+import { namesOption } from './choice.js';
+import { trainActClassifier, topicOf, type ActClassifier } from './classifier.js';
+import { readCorrection, correctionWords } from './correction.js';
+import { cueWords, findCues, type Cues } from './cues.js';
+import { EntityRecogniser, type Entity } from './entities.js';
+import { fieldWords, readFields } from './fields.js';
+import { readForm } from './forms.js';
+import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
+import { asksForOfficer, officerWords } from './officer.js';
+import { findSequence, formKey, phraseKey, prepare, type Message } from './text.js';
+import type { Act, OpenQuestion, Understanding } from './types.js';
+import { isGibberish } from './unusable.js';
+
+/** Anything that classifies a message into the Marketplace labels (`type:NN`, `intent:*`). */
+export interface MarketplaceLabeller {
+  classify(text: string): Promise<Classification>;
+}
+
+export interface UnderstandingDeps {
+  /**
+   * The Marketplace classifier (src/nlu/classifier.ts). When given, a problem told mid-dialog is a
+   * `complaint` only if it also places the message on a service type, and at the menu it
+   * recognises greetings and requests for a person that the lexicons miss.
+   */
+  readonly classifier?: MarketplaceLabeller;
+  /** An act classifier already trained (tests share one); trained from nlu/acts.corpus.id.json otherwise. */
+  readonly acts?: ActClassifier;
+}
+
+/** How sure the Marketplace classifier must be to add a greeting or a request for a person at the menu. */
+const MENU_INTENT_CONFIDENCE = 0.55;
+/** How likely a question label must be when the act classifier's best guess is an answer but the message has a question word. */
+const QUESTION_RUNNER_UP = 0.2;
+/** Longest message (in words) the act classifier may call a greeting: longer ones carry a request too. */
+const GREETING_MAX_WORDS = 6;
+
+/** Trains what needs training (the act classifier, the entity recogniser) and returns the reader. */
+export async function createUnderstanding(deps: UnderstandingDeps = {}): Promise<Understanding> {
+  const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
+  const [recogniser, acts] = await Promise.all([EntityRecogniser.create(lexicon), deps.acts ?? trainActClassifier()]);
+  const reader = new Reader(lexicon, recogniser, acts, deps.classifier);
+  return {
+    async understand(text: string, open: OpenQuestion): Promise<Act> {
+      try {
+        return await reader.read(text, open);
+      } catch {
+        return { kind: 'answer' };
+      }
+    },
+  };
+}
+
+class Reader {
+  private readonly officer;
+  private readonly corrections;
+  private readonly fields;
+  private readonly cues;
+  private readonly pieceFilter;
+
+  constructor(
+    private readonly lexicon: Lexicon,
+    private readonly recogniser: EntityRecogniser,
+    private readonly acts: ActClassifier,
+    private readonly marketplace: MarketplaceLabeller | undefined,
+  ) {
+    this.officer = officerWords(lexicon);
+    this.corrections = correctionWords(lexicon);
+    this.fields = fieldWords(lexicon);
+    this.cues = cueWords(lexicon);
+    this.pieceFilter = {
+      isForm: (words: readonly string[]): boolean =>
+        readForm({ text: words.join(' '), words, key: formKey(words, lexicon), emoji: [], hasQuestionMark: false, hasContent: words.length > 0 }, { kind: 'menu' }, lexicon) !==
+          undefined || asksForOfficer(words, this.officer),
+    };
+  }
+
+  async read(text: string, open: OpenQuestion): Promise<Act> {
+    const m = prepare(text, this.lexicon);
+    if (m.text === '') return { kind: 'unusable' };
+    if (open.kind === 'choice' && namesOption(m.text, open.options, this.lexicon)) return { kind: 'answer' };
+
+    const form = readForm(m, open, this.lexicon);
+    if (form !== undefined) return form;
+    if (asksForOfficer(m.words, this.officer)) return { kind: 'officer' };
+    if (open.kind === 'ticketNumber' && extractTicketNumbers(m.text).length > 0) return { kind: 'answer' };
+
+    const entities = await this.recogniser.recognise(m.text);
+    const correction = readCorrection(m.text, entities, open, this.corrections, this.fields);
+    if (correction !== undefined) return correction;
+    // A problem's description is the customer's own words, questions included.
+    if (open.kind === 'freeText') return { kind: 'answer' };
+    if (open.kind === 'proof' && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
+
+    const fields = this.readFields(m, entities, open);
+    if (fields !== undefined) return fields;
+
+    const cues = findCues(m.words, m.hasQuestionMark, this.cues);
+    if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
+      const act = await this.classified(m, open, cues);
+      if (act !== undefined) return act;
+    }
+    if (isGibberish(m.words)) return { kind: 'unusable' };
+    return { kind: 'answer' };
+  }
+
+  private readFields(m: Message, entities: readonly Entity[], open: OpenQuestion): Act | undefined {
+    if (open.kind === 'proof' || open.kind === 'ticketNumber' || open.kind === 'choice') return undefined;
+    const fields = readFields(m.text, entities, open, this.fields, this.pieceFilter);
+    return fields === undefined ? undefined : { kind: 'fields', fields };
+  }
+
+  /** The act classifier's reading, taken only where the message has the matching cue. */
+  private async classified(m: Message, open: OpenQuestion, cues: Cues): Promise<Act | undefined> {
+    const c = await this.acts.classify(m.text);
+    const ranked = [{ label: c.label, confidence: c.confidence }, ...c.alternatives];
+    const top = c.label;
+    const topic = topicOf(top);
+    if (topic !== undefined && cues.question) return { kind: 'question', topic };
+    if (top === 'botComplaint' && cues.botComplaint) return { kind: 'botComplaint' };
+    if (top === 'complaint' && cues.problem) {
+      // At the menu and at a list a problem is what the customer came for: the machine places it.
+      if (open.kind === 'menu' || open.kind === 'choice') return { kind: 'answer' };
+      if (this.marketplace !== undefined && !(await this.marketplace.classify(m.text)).label.startsWith('type:')) return undefined;
+      return { kind: 'complaint' };
+    }
+    if (top === 'closing' && cues.closing) return { kind: 'closing' };
+    if (top === 'thanks' && cues.thanks) return { kind: 'thanks' };
+    if (top === 'greeting' && cues.greeting && m.words.length <= GREETING_MAX_WORDS) return { kind: 'greeting', religious: this.religious(m) };
+    if (open.kind === 'menu' && this.marketplace !== undefined && (cues.greeting || cues.question)) {
+      const mc = await this.marketplace.classify(m.text);
+      if (mc.label === 'intent:greeting' && mc.confidence >= MENU_INTENT_CONFIDENCE && m.words.length <= GREETING_MAX_WORDS) {
+        return { kind: 'greeting', religious: this.religious(m) };
+      }
+    }
+    // A question word the classifier took for an answer: the likeliest question topic, if it is likely enough.
+    if (cues.question && top === 'answer') {
+      const question = ranked.find((r) => topicOf(r.label) !== undefined);
+      if (question !== undefined && question.confidence >= QUESTION_RUNNER_UP && (m.hasQuestionMark || m.words.length > 2)) {
+        return { kind: 'question', topic: topicOf(question.label) ?? 'other' };
+      }
+    }
+    return undefined;
+  }
+
+  private religious(m: Message): boolean {
+    return [...this.lexicon.religious].some((p) => findSequence(m.key, p.split(' ')) >= 0);
+  }
+}
