@@ -49,14 +49,15 @@ export function readCorrection(
   if (!READ_AT.has(open.kind)) return undefined;
   const spans = wordSpans(text);
   const plain = spans.map((s) => s.word);
-  const signal = open.kind === 'freeText' ? findCue(plain, words.strongCues, words.notCues) : findSignal(plain, words);
+  const labels = entities.filter(
+    (e): e is Extract<Entity, { kind: 'label' }> => e.kind === 'label' && !fieldWords.weakLabel.has(plainWords(e.text).join(' ')),
+  );
+  const signal =
+    open.kind === 'freeText' ? findCue(plain, words.strongCues, words.notCues) : (findSignal(plain, words) ?? verbAfterLabel(spans, labels, words));
   if (signal === undefined) return undefined;
   const signalStart = (spans[signal.start] as WordSpan).start;
   const signalEnd = (spans[signal.end - 1] as WordSpan).end;
 
-  const labels = entities.filter(
-    (e): e is Extract<Entity, { kind: 'label' }> => e.kind === 'label' && !fieldWords.weakLabel.has(plainWords(e.text).join(' ')),
-  );
   const shapes = entities.filter((e) => e.kind === 'email' || e.kind === 'phone');
   // The field word: the first after the cue ("ganti kota …"), else the last before it ("kotanya salah …").
   const label = labels.find((l) => l.start >= signalStart) ?? labels.filter((l) => l.end <= signalStart).at(-1);
@@ -66,9 +67,14 @@ export function readCorrection(
     if (label.target === 'photo') return { kind: 'correction', field: 'photo', value: null };
     const field = label.target;
     const from = Math.max(label.end, label.start >= signalStart ? label.end : signalEnd);
-    const nextLabel = entities.find((e) => e.kind === 'label' && e.start >= from);
+    // The value runs to the next word naming another field ("… jadi Kota Blitar" keeps its "Kota").
+    const nextLabel = entities.find((e) => e.kind === 'label' && e.start >= from && e.target !== field);
     const after = text.slice(from, nextLabel?.start ?? text.length);
-    return { kind: 'correction', field, value: valueFor(field, after, shapes, fieldWords) };
+    const value = valueFor(field, after, shapes, fieldWords);
+    // "ralat: kab malang bukan kota malang": a "kab" / "kota" right before the value is part of it.
+    const key = plainWords(label.text).join(' ');
+    const kept = value !== null && from === label.end && fieldWords.keepLabel.has(key) && after.trimStart().startsWith(value);
+    return { kind: 'correction', field, value: kept ? `${label.text} ${value}` : value };
   }
 
   const shape = shapes[0];
@@ -116,6 +122,16 @@ interface Signal {
   readonly end: number;
   /** A cue ("salah", "harusnya") rather than an edit verb ("ganti"). */
   readonly cue: boolean;
+}
+
+/** "fotonya mau diganti", "no hp nya saya ubah": an edit verb shortly after a field word, in a short message. */
+function verbAfterLabel(spans: readonly WordSpan[], labels: readonly Entity[], words: CorrectionWords): Signal | undefined {
+  if (spans.length > 8 || labels.length === 0) return undefined;
+  const first = labels[0] as Entity;
+  const i = spans.findIndex((s) => s.start >= first.end && words.verbs.has(s.word));
+  if (i < 0) return undefined;
+  const between = spans.filter((s) => s.start >= first.end && s.end <= (spans[i] as WordSpan).start).length;
+  return between <= 3 ? { start: i, end: i + 1, cue: false } : undefined;
 }
 
 /** A cue anywhere, or an edit verb at the start (after "eh", "mau", "tolong", …). */

@@ -41,6 +41,8 @@ export interface FieldWords {
   readonly trailing: ReadonlySet<string>;
   readonly notValues: ReadonlySet<string>;
   readonly placeStop: ReadonlySet<string>;
+  /** Place words that also describe products ("kerajinan dari bambu"): a place only where one is expected, or capitalised. */
+  readonly placeInContext: ReadonlySet<string>;
   readonly cityLike: ReadonlySet<string>;
 }
 
@@ -55,6 +57,7 @@ export function fieldWords(lexicon: Lexicon): FieldWords {
     trailing: new Set(f.trailing),
     notValues: new Set(f.notValues.flatMap((w) => plainWords(w))),
     placeStop: new Set(f.placeStop),
+    placeInContext: new Set(f.placeLabelsInContext),
     cityLike: new Set(f.cityLikeProvinces),
   };
 }
@@ -97,6 +100,7 @@ export function readFields(
 
   // Labelled values: from the label to the next label, address, number or separator.
   const stops = [...labels, ...shapes].map((e) => e.start).concat(separators.map((s) => s.start), text.length);
+  const textChunks = chunks(text, separators);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] as Extract<Entity, { kind: 'label' }>;
     const target = label.target;
@@ -107,6 +111,11 @@ export function readFields(
     const labelKey = labelWords.join(' ');
     const weak = words.weakLabel.has(labelKey);
     const region = { start: label.end, end };
+    // "produk saya hilang dari etalase", "boleh jual makanan rumahan?": a labelled value only in a
+    // chunk that is not a problem, a request or a question.
+    const chunk = textChunks.find((c) => c.start <= label.start && label.start < c.end);
+    if (chunk !== undefined && !plainChunk(text, chunk, labels, words)) continue;
+    if (words.placeInContext.has(labelKey) && !placeExpected(open) && !/^\s*\p{Lu}/u.test(text.slice(region.start, region.end))) continue;
     // "usaha saya nama Keripik Bu Sri": a "nama" right after an empty business label belongs to it.
     const next = labels[i + 1];
     if (next !== undefined && next.target === 'name' && next.start === end && cleanValue(text.slice(label.end, end), words) === '') {
@@ -151,7 +160,17 @@ export function readFields(
       if (value === '' || !/\p{L}/u.test(value)) continue;
       if (filter.isForm(plainWords(value))) continue;
       const start = piece.start + Math.max(0, piece.text.indexOf(value));
-      pieces.push({ start, end: start + value.length, text: value });
+      const cleaned = { start, end: start + value.length, text: value };
+      if (open.kind === 'field' && open.field === 'city' && fields.city === undefined) {
+        // At the city question, "Semarang jateng" is a city and its province.
+        const city = splitCity(cleaned, provinces, words);
+        if (city.province !== undefined && fields.province === undefined && plausible(city.city, 'city', words)) {
+          fields.province = city.province;
+          pieces.push({ start, end: start + city.city.length, text: city.city });
+          continue;
+        }
+      }
+      pieces.push(cleaned);
     }
   }
 
@@ -276,8 +295,6 @@ export function cleanValue(raw: string, words: FieldWords): string {
     for (const seq of words.connectors) {
       if (seq.length <= lead.words.length && seq.every((w, i) => lead.words[i] === w)) {
         const cut = lead.ends[seq.length - 1] as number;
-        // Never strip the whole value ("Saya" is not a value anyway, but "Ini" might be one word of one).
-        if (s.slice(cut).trim() === '') break;
         s = s.slice(cut).replace(/^[\s:=\-–.,;]+/, '');
         changed = true;
         break;
@@ -288,7 +305,7 @@ export function cleanValue(raw: string, words: FieldWords): string {
     changed = false;
     s = s.replace(/[\s:=\-–.,;!?~*"'()]+$/u, '').replace(/\p{Extended_Pictographic}+\s*$/u, '').trimEnd();
     const m = /(?:^|\s)([\p{L}]+)$/u.exec(s);
-    if (m && words.trailing.has((m[1] as string).toLowerCase()) && m.index > 0) {
+    if (m && words.trailing.has((m[1] as string).toLowerCase())) {
       s = s.slice(0, m.index);
       changed = true;
     }
@@ -323,6 +340,19 @@ function plausible(value: string, field: FieldName, words: FieldWords): boolean 
 function plausibleAfterWeakLabel(value: string, words: FieldWords): boolean {
   const plain = plainWords(value);
   return plain.length > 0 && plain.length <= 4 && !words.placeStop.has(plain[0] as string);
+}
+
+/** True when the chunk's words outside its labels have no question mark and no word that is never in a value. */
+function plainChunk(text: string, chunk: Span, labels: readonly Span[], words: FieldWords): boolean {
+  const raw = text.slice(chunk.start, chunk.end);
+  if (raw.includes('?')) return false;
+  const outside = subtract(text, chunk, labels).flatMap((p) => plainWords(p.text));
+  return !outside.some((w) => words.notValues.has(w));
+}
+
+/** Where a place is expected after "dari" / "from": at the menu, the first question and the city. */
+function placeExpected(open: OpenQuestion): boolean {
+  return open.kind === 'menu' || (open.kind === 'field' && (open.field === 'name' || open.field === 'city'));
 }
 
 /** The text split at separators, each chunk trimmed. */

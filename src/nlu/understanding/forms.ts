@@ -16,10 +16,49 @@ import type { Act, FieldName, NavigationTarget, OpenQuestion } from './types.js'
 export function readForm(message: Message, open: OpenQuestion, lexicon: Lexicon): Act | undefined {
   if (!message.hasContent) return readEmoji(message, lexicon);
   const phrases = cover(message.key, lexicon);
-  if (phrases === undefined) return undefined;
-  const categories = phrases.map((p) => lexicon.forms.get(p) as FormCategory);
-  const religious = phrases.some((p) => lexicon.religious.has(p));
-  return resolve(categories, religious, open);
+  if (phrases !== undefined) return resolve(categoriesOf(phrases, lexicon), phrases.some((p) => lexicon.religious.has(p)), open);
+  // "besok aja fotonya", "ga ada foto nya kak": the photo named around a later, a no or a cancel.
+  const withoutPhoto = message.key.filter((w) => !PHOTO_WORDS.has(w));
+  if (withoutPhoto.length === message.key.length || withoutPhoto.length === 0) return undefined;
+  const rest = cover(withoutPhoto, lexicon);
+  if (rest === undefined) return undefined;
+  const categories = categoriesOf(rest, lexicon);
+  if (!categories.every((c) => PHOTO_AROUND.has(c))) return undefined;
+  return resolve(categories, false, open);
+}
+
+/** Words for the photo, and what may be said around them and still be a whole-message form. */
+const PHOTO_WORDS = new Set(['foto', 'photo', 'gambar', 'picture', 'image', 'pic']);
+const PHOTO_AROUND = new Set<FormCategory>(['nav:later', 'nav:next', 'nav:cancel', 'no', 'yes', 'ack', 'thanks']);
+
+/**
+ * At a yes/no question or the summary, a message that begins with a yes or a no ("iya betul itu
+ * masalahnya", "blm min masih error", "bukan jawa timur"): that yes or no, or undefined.
+ */
+export function leadingDecision(
+  message: Message,
+  open: OpenQuestion,
+  lexicon: Lexicon,
+  isQuestion: (words: readonly string[]) => boolean,
+): Act | undefined {
+  if (open.kind !== 'yesNo' && open.kind !== 'summary') return undefined;
+  // "ada biaya bulanan ga?", "bisa dibatalin nanti?": a question that happens to begin with a yes word.
+  if (WEAK_YES.has(message.key[0] ?? '') || isQuestion(message.words)) return undefined;
+  for (let end = Math.min(message.key.length - 1, lexicon.longestForm * 2); end >= 1; end--) {
+    const phrases = cover(message.key.slice(0, end), lexicon);
+    if (phrases === undefined) continue;
+    const categories = categoriesOf(phrases, lexicon);
+    if (!categories.every((c) => c === 'yes' || c === 'no' || c === 'ack' || c === 'done')) return undefined;
+    return categories.at(-1) === 'no' ? { kind: 'no' } : { kind: 'yes' };
+  }
+  return undefined;
+}
+
+/** Yes words that begin many other sentences ("ada …", "bisa …", "mau …"): a yes only as a whole message. */
+const WEAK_YES = new Set(['ada', 'bisa', 'mau', 'boleh', 'pas', 'sesuai', 'tentu', 'pasti', 'kirim', 'send', 'sure', 'right']);
+
+function categoriesOf(phrases: readonly string[], lexicon: Lexicon): FormCategory[] {
+  return phrases.map((p) => lexicon.forms.get(p) as FormCategory);
 }
 
 /** An emoji-only message: 👍 is yes, 🙏 thanks, 👋 a greeting; anything else is unusable. */

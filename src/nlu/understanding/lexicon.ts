@@ -75,6 +75,7 @@ const lexiconFileSchema = z.object({
     trailing: words,
     notValues: words,
     placeStop: words,
+    placeLabelsInContext: words,
     cityLikeProvinces: words,
   }),
   questions: z.object({ words, tagNegations: words, auxiliaries: words }),

@@ -13,7 +13,7 @@ import { REDUPLICATION, collapseRepeats, laughter } from '../normalize.js';
 import type { Lexicon } from './lexicon.js';
 
 export interface Message {
-  /** As typed, cleaned of invisible characters and runs of spaces (what field values are cut from). */
+  /** As typed, cleaned of invisible characters and runs of spaces, new lines kept (what field values are cut from). */
   readonly text: string;
   /** Lower case, accents, apostrophes and punctuation dropped, stretched letters folded. */
   readonly words: readonly string[];
@@ -31,7 +31,12 @@ const APOSTROPHES = /['’`´‘]/g;
 
 /** Prepares a message for every reader; cheap (a few regular expressions and array passes). */
 export function prepare(raw: string, lexicon: Lexicon): Message {
-  const text = cleanText(raw);
+  // Line by line: a new line separates values ("Nama: …\nUsaha: …") as a comma does.
+  const text = raw
+    .split(/\r?\n/)
+    .map(cleanText)
+    .filter((line) => line !== '')
+    .join('\n');
   const words = plainWords(text);
   return {
     text,
@@ -63,12 +68,12 @@ export function canonicalWords(words: readonly string[], lexicon: Lexicon): stri
   for (const word of words) {
     const spelled = lexicon.spellings.get(word);
     if (spelled !== undefined) {
-      out.push(...spelled);
+      out.push(...spelled.map(collapseRepeats));
       continue;
     }
     const stem = word.length > 5 && word.endsWith('nya') ? word.slice(0, -3) : word;
     const stemSpelled = stem === word ? undefined : lexicon.spellings.get(stem);
-    out.push(...(stemSpelled ?? [stem]));
+    out.push(...(stemSpelled?.map(collapseRepeats) ?? [stem]));
   }
   return out;
 }

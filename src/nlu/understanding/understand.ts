@@ -18,7 +18,7 @@ import { readCorrection, correctionWords } from './correction.js';
 import { cueWords, findCues, type Cues } from './cues.js';
 import { EntityRecogniser, type Entity } from './entities.js';
 import { fieldWords, readFields } from './fields.js';
-import { readForm } from './forms.js';
+import { leadingDecision, readForm } from './forms.js';
 import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
 import { asksForOfficer, officerWords } from './officer.js';
 import { findSequence, formKey, phraseKey, prepare, type Message } from './text.js';
@@ -45,6 +45,12 @@ export interface UnderstandingDeps {
 const MENU_INTENT_CONFIDENCE = 0.55;
 /** How likely a question label must be when the act classifier's best guess is an answer but the message has a question word. */
 const QUESTION_RUNNER_UP = 0.2;
+/** The act classifier's confidence in `complaint` that needs no second opinion. */
+const COMPLAINT_SURE = 0.6;
+/** Below this, not a complaint; between the two, the Marketplace classifier must place it on a service type … */
+const COMPLAINT_POSSIBLE = 0.2;
+/** … with at least this confidence. */
+const COMPLAINT_SERVICE_TYPE = 0.5;
 /** Longest message (in words) the act classifier may call a greeting: longer ones carry a request too. */
 const GREETING_MAX_WORDS = 6;
 
@@ -105,8 +111,13 @@ class Reader {
     if (open.kind === 'freeText') return { kind: 'answer' };
     if (open.kind === 'proof' && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
 
+    // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
+    // yes gives way to new values ("iya, emailnya budi@…").
+    const decision = leadingDecision(m, open, this.lexicon, (words) => findCues(words, m.hasQuestionMark, this.cues).question);
+    if (decision?.kind === 'no') return decision;
     const fields = this.readFields(m, entities, open);
     if (fields !== undefined) return fields;
+    if (decision !== undefined) return decision;
 
     const cues = findCues(m.words, m.hasQuestionMark, this.cues);
     if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
@@ -131,11 +142,9 @@ class Reader {
     const topic = topicOf(top);
     if (topic !== undefined && cues.question) return { kind: 'question', topic };
     if (top === 'botComplaint' && cues.botComplaint) return { kind: 'botComplaint' };
-    if (top === 'complaint' && cues.problem) {
+    if (cues.problem && (await this.isComplaint(m, c))) {
       // At the menu and at a list a problem is what the customer came for: the machine places it.
-      if (open.kind === 'menu' || open.kind === 'choice') return { kind: 'answer' };
-      if (this.marketplace !== undefined && !(await this.marketplace.classify(m.text)).label.startsWith('type:')) return undefined;
-      return { kind: 'complaint' };
+      return open.kind === 'menu' || open.kind === 'choice' ? { kind: 'answer' } : { kind: 'complaint' };
     }
     if (top === 'closing' && cues.closing) return { kind: 'closing' };
     if (top === 'thanks' && cues.thanks) return { kind: 'thanks' };
@@ -146,14 +155,26 @@ class Reader {
         return { kind: 'greeting', religious: this.religious(m) };
       }
     }
-    // A question word the classifier took for an answer: the likeliest question topic, if it is likely enough.
-    if (cues.question && top === 'answer') {
+    // A question the classifier was unsure of: the likeliest question topic, if it is likely enough.
+    if (cues.question) {
       const question = ranked.find((r) => topicOf(r.label) !== undefined);
       if (question !== undefined && question.confidence >= QUESTION_RUNNER_UP && (m.hasQuestionMark || m.words.length > 2)) {
         return { kind: 'question', topic: topicOf(question.label) ?? 'other' };
       }
     }
     return undefined;
+  }
+
+  /**
+   * A Marketplace problem: the act classifier is sure of it, or it leans that way and the
+   * Marketplace classifier places the message on one of the 40 service types.
+   */
+  private async isComplaint(m: Message, c: Classification): Promise<boolean> {
+    const complaint = c.label === 'complaint' ? c.confidence : (c.alternatives.find((a) => a.label === 'complaint')?.confidence ?? 0);
+    if (c.label === 'complaint' && (complaint >= COMPLAINT_SURE || this.marketplace === undefined)) return true;
+    if (complaint < COMPLAINT_POSSIBLE || this.marketplace === undefined) return false;
+    const mc = await this.marketplace.classify(m.text);
+    return mc.label.startsWith('type:') && mc.confidence >= COMPLAINT_SERVICE_TYPE;
   }
 
   private religious(m: Message): boolean {
