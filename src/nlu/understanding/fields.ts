@@ -48,8 +48,9 @@ export interface FieldWords {
 
 export function fieldWords(lexicon: Lexicon): FieldWords {
   const f = lexicon.file.fields;
+  // Split as cleanValue reads a value's first words (an apostrophe separates: "i'm" is "i", "m").
   const sequences = (list: readonly string[]): string[][] =>
-    list.map((c) => plainWords(c)).filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
+    list.map((c) => leadingWords(c, Infinity).words).filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
   return {
     keepLabel: new Set(f.keepLabelInValue),
     weakLabel: new Set(f.weakLabels),
@@ -314,13 +315,13 @@ export function cleanValue(raw: string, words: FieldWords): string {
 }
 
 /** The first words of `s` (plain, lower case) with where each ends in `s`. */
-function leadingWords(s: string): { words: string[]; ends: number[] } {
+function leadingWords(s: string, max = 4): { words: string[]; ends: number[] } {
   const out: string[] = [];
   const ends: number[] = [];
   for (const m of s.matchAll(/[\p{L}\p{N}]+/gu)) {
     out.push(m[0].toLowerCase());
     ends.push(m.index + m[0].length);
-    if (out.length >= 4) break;
+    if (out.length >= max) break;
   }
   return { words: out, ends };
 }

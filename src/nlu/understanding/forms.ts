@@ -17,6 +17,7 @@ export function readForm(message: Message, open: OpenQuestion, lexicon: Lexicon)
   if (!message.hasContent) return readEmoji(message, lexicon);
   const phrases = cover(message.key, lexicon);
   if (phrases !== undefined) return resolve(categoriesOf(phrases, lexicon), phrases.some((p) => lexicon.religious.has(p)), open);
+  if (asksToRepeat(message.key, lexicon)) return { kind: 'navigation', to: 'repeat' };
   // "besok aja fotonya", "ga ada foto nya kak": the photo named around a later, a no or a cancel.
   const withoutPhoto = message.key.filter((w) => !PHOTO_WORDS.has(w));
   if (withoutPhoto.length === message.key.length || withoutPhoto.length === 0) return undefined;
@@ -25,6 +26,24 @@ export function readForm(message: Message, open: OpenQuestion, lexicon: Lexicon)
   const categories = categoriesOf(rest, lexicon);
   if (!categories.every((c) => PHOTO_AROUND.has(c))) return undefined;
   return resolve(categories, false, open);
+}
+
+/**
+ * "can you reply in english", "pake bahasa indonesia dong": a language named with nothing but the
+ * words of asking for it around it.
+ */
+export function readLanguageRequest(words: readonly string[], lexicon: Lexicon): Act | undefined {
+  const { en, id, around } = lexicon.file.languageRequest;
+  if (words.length === 0 || words.length > 8) return undefined;
+  const named = words.filter((w) => en.includes(w) || id.includes(w));
+  if (named.length === 0 || !words.every((w) => named.includes(w) || around.includes(w) || lexicon.fillers.has(w))) return undefined;
+  return { kind: 'language', locale: en.includes(named.at(-1) as string) ? 'en' : 'id' };
+}
+
+/** "apa ya tadi pertanyaannya", "what was that question again": only words of asking what was asked, in any order. */
+function asksToRepeat(key: readonly string[], lexicon: Lexicon): boolean {
+  const { words, needs } = lexicon.file.repeatBag;
+  return key.length <= 7 && key.some((w) => needs.includes(w)) && key.every((w) => words.includes(w));
 }
 
 /** Words for the photo, and what may be said around them and still be a whole-message form. */
@@ -55,7 +74,7 @@ export function leadingDecision(
 }
 
 /** Yes words that begin many other sentences ("ada …", "bisa …", "mau …"): a yes only as a whole message. */
-const WEAK_YES = new Set(['ada', 'bisa', 'mau', 'boleh', 'pas', 'sesuai', 'tentu', 'pasti', 'kirim', 'send', 'sure', 'right']);
+const WEAK_YES = new Set(['ada', 'bisa', 'mau', 'boleh', 'pas', 'sesuai', 'tentu', 'pasti', 'kirim', 'send', 'sure', 'right', 'no', 'itu']);
 
 function categoriesOf(phrases: readonly string[], lexicon: Lexicon): FormCategory[] {
   return phrases.map((p) => lexicon.forms.get(p) as FormCategory);

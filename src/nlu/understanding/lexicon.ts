@@ -86,6 +86,9 @@ const lexiconFileSchema = z.object({
   greetingCues: words,
   emoji: z.record(z.string(), z.enum(['yes', 'no', 'thanks', 'greeting'])),
   english: z.object({ hints: words }),
+  languageRequest: z.object({ en: words, id: words, around: words }),
+  requestWords: words,
+  repeatBag: z.object({ words, needs: words }),
 });
 
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;

@@ -81,7 +81,8 @@ export function canonicalWords(words: readonly string[], lexicon: Lexicon): stri
 /** The form key of plain words (see Message.key). */
 export function formKey(words: readonly string[], lexicon: Lexicon): string[] {
   const canonical = canonicalWords(words, lexicon);
-  const kept = canonical.filter((w) => !lexicon.fillers.has(w));
+  // A "ya" that begins a message is a yes ("ya kirim", "ya itu"); elsewhere a particle ("nanti ya").
+  const kept = canonical.filter((w, i) => !lexicon.fillers.has(w) || (i === 0 && w === 'ya'));
   return dedupe(kept.length > 0 ? kept : canonical);
 }
 

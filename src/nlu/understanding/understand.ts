@@ -18,7 +18,7 @@ import { readCorrection, correctionWords } from './correction.js';
 import { cueWords, findCues, type Cues } from './cues.js';
 import { EntityRecogniser, type Entity } from './entities.js';
 import { fieldWords, readFields } from './fields.js';
-import { leadingDecision, readForm } from './forms.js';
+import { leadingDecision, readForm, readLanguageRequest } from './forms.js';
 import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
 import { asksForOfficer, officerWords } from './officer.js';
 import { findSequence, formKey, phraseKey, prepare, type Message } from './text.js';
@@ -76,6 +76,7 @@ class Reader {
   private readonly fields;
   private readonly cues;
   private readonly pieceFilter;
+  private readonly requestWords: ReadonlySet<string>;
 
   constructor(
     private readonly lexicon: Lexicon,
@@ -87,6 +88,7 @@ class Reader {
     this.corrections = correctionWords(lexicon);
     this.fields = fieldWords(lexicon);
     this.cues = cueWords(lexicon);
+    this.requestWords = new Set(lexicon.file.requestWords);
     this.pieceFilter = {
       isForm: (words: readonly string[]): boolean =>
         readForm({ text: words.join(' '), words, key: formKey(words, lexicon), emoji: [], hasQuestionMark: false, hasContent: words.length > 0 }, { kind: 'menu' }, lexicon) !==
@@ -102,6 +104,8 @@ class Reader {
     const form = readForm(m, open, this.lexicon);
     if (form !== undefined) return form;
     if (asksForOfficer(m.words, this.officer)) return { kind: 'officer' };
+    const language = readLanguageRequest(m.words, this.lexicon);
+    if (language !== undefined) return language;
     if (open.kind === 'ticketNumber' && extractTicketNumbers(m.text).length > 0) return { kind: 'answer' };
 
     const entities = await this.recogniser.recognise(m.text);
@@ -148,10 +152,12 @@ class Reader {
     }
     if (top === 'closing' && cues.closing) return { kind: 'closing' };
     if (top === 'thanks' && cues.thanks) return { kind: 'thanks' };
-    if (top === 'greeting' && cues.greeting && m.words.length <= GREETING_MAX_WORDS) return { kind: 'greeting', religious: this.religious(m) };
-    if (open.kind === 'menu' && this.marketplace !== undefined && (cues.greeting || cues.question)) {
+    // "selamat pagi, saya mau daftar seller" is a request with a greeting: the request decides.
+    const onlyGreets = m.words.length <= GREETING_MAX_WORDS && !m.words.some((w) => this.requestWords.has(w));
+    if (top === 'greeting' && cues.greeting && onlyGreets) return { kind: 'greeting', religious: this.religious(m) };
+    if (open.kind === 'menu' && this.marketplace !== undefined && cues.greeting && onlyGreets) {
       const mc = await this.marketplace.classify(m.text);
-      if (mc.label === 'intent:greeting' && mc.confidence >= MENU_INTENT_CONFIDENCE && m.words.length <= GREETING_MAX_WORDS) {
+      if (mc.label === 'intent:greeting' && mc.confidence >= MENU_INTENT_CONFIDENCE) {
         return { kind: 'greeting', religious: this.religious(m) };
       }
     }
