@@ -51,8 +51,25 @@ const COMPLAINT_SURE = 0.6;
 const COMPLAINT_POSSIBLE = 0.2;
 /** … with at least this confidence. */
 const COMPLAINT_SERVICE_TYPE = 0.5;
+/** Longest message (in words) that, after a leading yes, still only confirms a problem. */
+const CONFIRMATION_MAX_WORDS = 5;
 /** Longest message (in words) the act classifier may call a greeting: longer ones carry a request too. */
 const GREETING_MAX_WORDS = 6;
+
+/**
+ * After a leading yes or no, what else the message is: a question or a complaint about the bot
+ * outranks it, and so does a problem told at length ("eh iya, refund saya kemarin belum masuk
+ * min"), but not a short confirmation of one ("iya betul itu masalahnya"), thanks or a closing.
+ */
+function outranksDecision(act: Act, m: Message): boolean {
+  return act.kind === 'question' || act.kind === 'botComplaint' || (act.kind === 'complaint' && m.words.length > CONFIRMATION_MAX_WORDS);
+}
+
+/** Two or more words, each beginning with a capital, no question mark: how names are typed. */
+function looksLikeAName(text: string): boolean {
+  const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  return words.length >= 2 && !text.includes('?') && words.every((w) => /^\p{Lu}/u.test(w));
+}
 
 /** Trains what needs training (the act classifier, the entity recogniser) and returns the reader. */
 export async function createUnderstanding(deps: UnderstandingDeps = {}): Promise<Understanding> {
@@ -121,13 +138,13 @@ class Reader {
     if (decision?.kind === 'no') return decision;
     const fields = this.readFields(m, entities, open);
     if (fields !== undefined) return fields;
-    if (decision !== undefined) return decision;
 
     const cues = findCues(m.words, m.hasQuestionMark, this.cues);
     if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
       const act = await this.classified(m, open, cues);
-      if (act !== undefined) return act;
+      if (act !== undefined && (decision === undefined || outranksDecision(act, m))) return act;
     }
+    if (decision !== undefined) return decision;
     if (isGibberish(m.words)) return { kind: 'unusable' };
     return { kind: 'answer' };
   }
@@ -150,6 +167,8 @@ class Reader {
       // At the menu and at a list a problem is what the customer came for: the machine places it.
       return open.kind === 'menu' || open.kind === 'choice' ? { kind: 'answer' } : { kind: 'complaint' };
     }
+    // "Halo Bakery", "Terima Kasih Snack", "Selamat Riyadi": a capitalised answer to a form question.
+    if (open.kind === 'field' && looksLikeAName(m.text)) return undefined;
     if (top === 'closing' && cues.closing) return { kind: 'closing' };
     if (top === 'thanks' && cues.thanks) return { kind: 'thanks' };
     // "selamat pagi, saya mau daftar seller" is a request with a greeting: the request decides.
