@@ -22,6 +22,9 @@ const ORDINALS: Readonly<Record<string, number>> = {
 /** Words around a choice that say nothing about which one: "pilih yang nomor 2 aja kak". */
 const AROUND = new Set(['pilih', 'pilihan', 'yang', 'yg', 'nomor', 'no', 'nomer', 'opsi', 'option', 'ke', 'itu', 'aja', 'saja', 'deh', 'dong', 'ya', 'min', 'kak', 'the', 'one', 'number', 'nmr', 'angka', 'saya', 'aku', 'mau', 'masalah', 'soal', 'tentang', 'i', 'choose', 'pick', 'want', 'please', 'nya']);
 
+/** Words too common in titles to name one by themselves ("belum" is not "Refund belum masuk"). */
+const FUNCTION_WORDS = new Set(['tidak', 'ga', 'gak', 'bisa', 'belum', 'sudah', 'dan', 'atau', 'di', 'ke', 'dari', 'masih', 'ada', 'mau', 'not', 'can', 'and', 'or', 'to', 'of']);
+
 /** True when the message names exactly one option. */
 export function namesOption(text: string, options: Options, lexicon: Lexicon): boolean {
   if (options.length === 0) return false;
@@ -39,8 +42,8 @@ export function namesOption(text: string, options: Options, lexicon: Lexicon): b
     const title = plainWords(o.title);
     const value = plainWords(o.value);
     if (title.join(' ') === said || value.join(' ') === said) return true;
-    // "yang login" for "Tidak bisa login": every word said is in the title.
-    return meaningful.every((w) => title.includes(w));
+    // "yang login" for "Tidak bisa login": every word said is in the title, and one of them says something.
+    return meaningful.every((w) => title.includes(w)) && meaningful.some((w) => !FUNCTION_WORDS.has(w));
   });
   return matches.length === 1;
 }

@@ -38,6 +38,8 @@ const core = require('@nlpjs/core') as { containerBootstrap: () => unknown };
 const { Ner } = require('@nlpjs/ner') as { Ner: new (settings: { container: unknown; threshold: number }) => NerInstance };
 
 const LOCALE = 'id';
+/** Longest clause (in words) searched for labels and provinces. */
+const MAX_CLAUSE_WORDS = 40;
 
 /**
  * E-mail as typed, also with a missing or misspelt top-level domain ("budi@gmail", "budi@gmial.com"):
@@ -80,16 +82,20 @@ export class EntityRecogniser {
       const raw = text.slice(e.start, e.end + 1).replace(/[.\-\s]+$/, '');
       if (e.entity === 'email' || e.entity === 'phone') shapes.push({ kind: e.entity, start: e.start, end: e.start + raw.length, text: raw });
     }
-    const { joined, starts, ends } = joinWords(text);
     const found: Entity[] = [];
-    if (joined !== '') {
+    // Clause by clause: nlp.js compares every span of words with the lists (quadratic in the
+    // words), labels never run across a comma or a line, and a clause of prose is no field data.
+    for (const clause of text.matchAll(/[^,;|\n]+/g)) {
+      const { joined, starts, ends } = joinWords(clause[0]);
+      if (joined === '' || starts.size > MAX_CLAUSE_WORDS) continue;
       for (const e of (await this.words.process({ locale: LOCALE, text: joined, threshold: 1 })).entities) {
         const start = starts.get(e.start);
         const end = ends.get(e.end);
         if (start === undefined || end === undefined || e.option === undefined) continue;
-        const span = text.slice(start, end);
-        if (e.entity === 'label') found.push({ kind: 'label', target: e.option as LabelTarget, start, end, text: span });
-        else if (e.entity === 'province') found.push({ kind: 'province', name: e.option, start, end, text: span });
+        const at = { start: clause.index + start, end: clause.index + end };
+        const span = text.slice(at.start, at.end);
+        if (e.entity === 'label') found.push({ kind: 'label', target: e.option as LabelTarget, ...at, text: span });
+        else if (e.entity === 'province') found.push({ kind: 'province', name: e.option, ...at, text: span });
       }
     }
     // Words inside an e-mail address or a number are not labels ("gmail" in budi@gmail.com).

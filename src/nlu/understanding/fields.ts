@@ -144,6 +144,8 @@ export function readFields(
     }
     let value = cleanValue(raw, words);
     if (value === '' || !plausible(value, target, words) || (weak && !plausibleAfterWeakLabel(value, words))) continue;
+    // "usaha saya batal": a navigation word, a yes or a greeting is never a value.
+    if (filter.isForm(plainWords(value))) continue;
     if (words.keepLabel.has(labelKey) && !/^\s*[:=]/.test(raw)) value = `${label.text} ${value}`;
     if (fields[target] === undefined) fields[target] = value;
   }

@@ -41,6 +41,8 @@ export interface UnderstandingDeps {
   readonly acts?: ActClassifier;
 }
 
+/** Most characters of a message that are read (see `within`). */
+const MAX_CHARS = 600;
 /** How sure the Marketplace classifier must be to add a greeting or a request for a person at the menu. */
 const MENU_INTENT_CONFIDENCE = 0.55;
 /** How likely a question label must be when the act classifier's best guess is an answer but the message has a question word. */
@@ -63,6 +65,17 @@ const GREETING_MAX_WORDS = 6;
  */
 function outranksDecision(act: Act, m: Message): boolean {
   return act.kind === 'question' || act.kind === 'botComplaint' || (act.kind === 'complaint' && m.words.length > CONFIRMATION_MAX_WORDS);
+}
+
+/**
+ * The first `max` characters, cut at a space: what is read of a message. Entity recognition
+ * compares word spans (quadratic in the words), and nothing a long message can be (a problem told
+ * at length, a paste) is decided beyond its first few hundred characters.
+ */
+function within(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max);
+  return text.slice(0, cut > max / 2 ? cut : max);
 }
 
 /** Two or more words, each beginning with a capital, no question mark: how names are typed. */
@@ -114,7 +127,7 @@ class Reader {
   }
 
   async read(text: string, open: OpenQuestion): Promise<Act> {
-    const m = prepare(text, this.lexicon);
+    const m = prepare(within(text, MAX_CHARS), this.lexicon);
     if (m.text === '') return { kind: 'unusable' };
     if (open.kind === 'choice' && namesOption(m.text, open.options, this.lexicon)) return { kind: 'answer' };
 
