@@ -52,13 +52,15 @@ export function readCorrection(
   const labels = entities.filter(
     (e): e is Extract<Entity, { kind: 'label' }> => e.kind === 'label' && !fieldWords.weakLabel.has(plainWords(e.text).join(' ')),
   );
+  const shapes = entities.filter((e) => e.kind === 'email' || e.kind === 'phone');
   const signal =
-    open.kind === 'freeText' ? findCue(plain, words.strongCues, words.notCues) : (findSignal(plain, words) ?? verbAfterLabel(spans, labels, words));
+    open.kind === 'freeText'
+      ? findCue(plain, words.strongCues, words.notCues)
+      : (findSignal(plain, words) ?? verbAfterLabel(spans, labels, shapes, words) ?? contrastAfterLabel(spans, labels));
   if (signal === undefined) return undefined;
   const signalStart = (spans[signal.start] as WordSpan).start;
   const signalEnd = (spans[signal.end - 1] as WordSpan).end;
 
-  const shapes = entities.filter((e) => e.kind === 'email' || e.kind === 'phone');
   // The field word: the first after the cue ("ganti kota …"), else the last before it ("kotanya salah …").
   const label = labels.find((l) => l.start >= signalStart) ?? labels.filter((l) => l.end <= signalStart).at(-1);
   if (open.kind === 'freeText' && label === undefined) return undefined;
@@ -66,7 +68,8 @@ export function readCorrection(
   if (label !== undefined) {
     if (label.target === 'photo') return { kind: 'correction', field: 'photo', value: null };
     const field = label.target;
-    const from = Math.max(label.end, label.start >= signalStart ? label.end : signalEnd);
+    // After "provinsinya jawa tengah, bukan jawa timur" the value is before the "bukan".
+    const from = signal.contrast === true ? label.end : Math.max(label.end, label.start >= signalStart ? label.end : signalEnd);
     // The value runs to the next word naming another field ("… jadi Kota Blitar" keeps its "Kota").
     const nextLabel = entities.find((e) => e.kind === 'label' && e.start >= from && e.target !== field);
     const after = text.slice(from, nextLabel?.start ?? text.length);
@@ -79,7 +82,7 @@ export function readCorrection(
 
   const shape = shapes[0];
   if (shape !== undefined) return { kind: 'correction', field: shape.kind === 'email' ? 'email' : 'phone', value: shape.text };
-  const after = pickAlternative(cleanValue(text.slice(signalEnd), fieldWords));
+  const after = cleanValue(pickAlternative(cleanValue(text.slice(signalEnd), fieldWords)), fieldWords);
   if (after !== '' && matchProvince(after).kind === 'exact') return { kind: 'correction', field: 'province', value: after };
   if (open.kind === 'field' && signal.cue) {
     const field = previousField(open);
@@ -99,7 +102,7 @@ function valueFor(field: FieldName, after: string, shapes: readonly Entity[], fi
     }
     return null;
   }
-  const value = pickAlternative(cleanValue(after, fieldWords));
+  const value = cleanValue(pickAlternative(cleanValue(after, fieldWords)), fieldWords);
   return value === '' || !plausibleValue(value, fieldWords) ? null : value;
 }
 
@@ -122,16 +125,35 @@ interface Signal {
   readonly end: number;
   /** A cue ("salah", "harusnya") rather than an edit verb ("ganti"). */
   readonly cue: boolean;
+  /** "X, bukan Y": the value is before the signal. */
+  readonly contrast?: boolean;
 }
 
 /** "fotonya mau diganti", "no hp nya saya ubah": an edit verb shortly after a field word, in a short message. */
-function verbAfterLabel(spans: readonly WordSpan[], labels: readonly Entity[], words: CorrectionWords): Signal | undefined {
-  if (spans.length > 8 || labels.length === 0) return undefined;
+function verbAfterLabel(
+  spans: readonly WordSpan[],
+  labels: readonly Entity[],
+  shapes: readonly Entity[],
+  words: CorrectionWords,
+): Signal | undefined {
+  // An address or a number counts as one word ("email saya ganti jadi ani.batik2@gmail.com").
+  const counted = spans.filter((s) => !shapes.some((e) => e.start <= s.start && s.end <= e.end)).length + shapes.length;
+  if (counted > 8 || labels.length === 0) return undefined;
   const first = labels[0] as Entity;
   const i = spans.findIndex((s) => s.start >= first.end && words.verbs.has(s.word));
   if (i < 0) return undefined;
   const between = spans.filter((s) => s.start >= first.end && s.end <= (spans[i] as WordSpan).start).length;
   return between <= 3 ? { start: i, end: i + 1, cue: false } : undefined;
+}
+
+/** "provinsinya jawa tengah, bukan jawa timur": a field word, its value, then "bukan" / "not" and the wrong one. */
+function contrastAfterLabel(spans: readonly WordSpan[], labels: readonly Entity[]): Signal | undefined {
+  const first = labels[0];
+  if (first === undefined) return undefined;
+  const i = spans.findIndex((s, k) => k > 0 && s.start > first.end && (s.word === 'bukan' || s.word === 'not'));
+  // Something must stand between the field word and the "bukan".
+  if (i < 0 || !spans.some((s) => s.start >= first.end && s.end <= (spans[i] as WordSpan).start)) return undefined;
+  return { start: i, end: i + 1, cue: false, contrast: true };
 }
 
 /** A cue anywhere, or an edit verb at the start (after "eh", "mau", "tolong", …). */

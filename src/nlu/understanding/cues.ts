@@ -47,7 +47,9 @@ export function cueWords(lexicon: Lexicon): CueWords {
 
 /** The cues in a message's plain words. */
 export function findCues(words: readonly string[], hasQuestionMark: boolean, cues: CueWords): Cues {
-  const has = (list: ReadonlyArray<readonly string[]>): boolean => list.some((seq) => findSequence(words, seq) >= 0);
+  // "masalahnya", "verifikasinya": a cue word with "-nya" is the cue word.
+  const stems = words.map((w) => (w.length > 5 && w.endsWith('nya') ? w.slice(0, -3) : w));
+  const has = (list: ReadonlyArray<readonly string[]>): boolean => list.some((seq) => findSequence(words, seq) >= 0 || findSequence(stems, seq) >= 0);
   return {
     question: hasQuestionMark || has(cues.questionWords) || endsWithTag(words, cues),
     botComplaint: has(cues.botComplaint),

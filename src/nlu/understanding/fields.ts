@@ -187,6 +187,8 @@ export function readFields(
   if (open.kind === 'field' && given.length === 1 && given[0] === open.field && isWholeMessage(fields[open.field] ?? '', text, words)) {
     return undefined;
   }
+  // "Jualan Bu Ida" at the business name: typed as a name, it is one; its first word is no label.
+  if (open.kind === 'field' && given.length === 1 && TEXT_FIELDS.includes(given[0] as FieldName) && looksLikeAName(text)) return undefined;
   return fields;
 }
 
@@ -384,6 +386,12 @@ function subtract(text: string, chunk: Span, consumed: readonly Span[]): Array<S
     at = Math.max(at, c.end);
   }
   return out;
+}
+
+/** Two or more words, each beginning with a capital, no question mark, on one line: how names are typed. */
+export function looksLikeAName(text: string): boolean {
+  const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  return words.length >= 2 && !/[?\n]/.test(text) && words.every((w) => /^\p{Lu}/u.test(w));
 }
 
 /** True when `value` is the whole message (give or take punctuation and particles at the ends). */

@@ -16,8 +16,13 @@ import type { Act, FieldName, NavigationTarget, OpenQuestion } from './types.js'
 export function readForm(message: Message, open: OpenQuestion, lexicon: Lexicon): Act | undefined {
   if (!message.hasContent) return readEmoji(message, lexicon);
   const phrases = cover(message.key, lexicon);
-  if (phrases !== undefined) return resolve(categoriesOf(phrases, lexicon), phrases.some((p) => lexicon.religious.has(p)), open);
-  if (asksToRepeat(message.key, lexicon)) return { kind: 'navigation', to: 'repeat' };
+  // "kok gak ngerti2 sih", "lho apa": the bot is not being understood, it is being complained about.
+  const complains = message.words.some((w) => COMPLAINT_PARTICLES.has(w));
+  if (phrases !== undefined) {
+    const act = resolve(categoriesOf(phrases, lexicon), phrases.some((p) => lexicon.religious.has(p)), open);
+    return complains && act?.kind === 'navigation' && act.to === 'repeat' ? undefined : act;
+  }
+  if (asksToRepeat(message.key, lexicon) && !complains) return { kind: 'navigation', to: 'repeat' };
   // "besok aja fotonya", "ga ada foto nya kak": the photo named around a later, a no or a cancel.
   const withoutPhoto = message.key.filter((w) => !PHOTO_WORDS.has(w));
   if (withoutPhoto.length === message.key.length || withoutPhoto.length === 0) return undefined;
@@ -45,6 +50,8 @@ function asksToRepeat(key: readonly string[], lexicon: Lexicon): boolean {
   const { words, needs } = lexicon.file.repeatBag;
   return key.length <= 7 && key.some((w) => needs.includes(w)) && key.every((w) => words.includes(w));
 }
+
+const COMPLAINT_PARTICLES = new Set(['kok', 'ko', 'lho', 'loh', 'bot', 'botnya', 'robot']);
 
 /** Words for the photo, and what may be said around them and still be a whole-message form. */
 const PHOTO_WORDS = new Set(['foto', 'photo', 'gambar', 'picture', 'image', 'pic']);
@@ -142,7 +149,8 @@ function resolve(categories: readonly FormCategory[], religious: boolean, open: 
     return undefined;
   }
 
-  const answer = last((c) => c === 'yes' || c === 'ack' || c === 'no' || c === 'done');
+  // A no anywhere negates the rest ("bukan itu masalahnya", "iya, eh bukan").
+  const answer = has('no') ? 'no' : last((c) => c === 'yes' || c === 'ack' || c === 'done');
   if (decision && answer !== undefined) return answer === 'no' ? { kind: 'no' } : { kind: 'yes' };
 
   if (has('closing') || has('done')) return { kind: 'closing' };

@@ -17,7 +17,7 @@ import { trainActClassifier, topicOf, type ActClassifier } from './classifier.js
 import { readCorrection, correctionWords } from './correction.js';
 import { cueWords, findCues, type Cues } from './cues.js';
 import { EntityRecogniser, type Entity } from './entities.js';
-import { fieldWords, readFields } from './fields.js';
+import { fieldWords, looksLikeAName, readFields } from './fields.js';
 import { leadingDecision, readForm, readLanguageRequest } from './forms.js';
 import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
 import { asksForOfficer, officerWords } from './officer.js';
@@ -76,12 +76,6 @@ function within(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.lastIndexOf(' ', max);
   return text.slice(0, cut > max / 2 ? cut : max);
-}
-
-/** Two or more words, each beginning with a capital, no question mark: how names are typed. */
-function looksLikeAName(text: string): boolean {
-  const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
-  return words.length >= 2 && !text.includes('?') && words.every((w) => /^\p{Lu}/u.test(w));
 }
 
 /** Trains what needs training (the act classifier, the entity recogniser) and returns the reader. */
@@ -158,7 +152,7 @@ class Reader {
       if (act !== undefined && (decision === undefined || outranksDecision(act, m))) return act;
     }
     if (decision !== undefined) return decision;
-    if (isGibberish(m.words)) return { kind: 'unusable' };
+    if (isGibberish(m.words, m.text)) return { kind: 'unusable' };
     return { kind: 'answer' };
   }
 

@@ -7,8 +7,12 @@
 const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'poiuytrewq', 'lkjhgfdsa', 'mnbvcxz'];
 const VOWELS = /[aeiou]/g;
 
-/** True when every word of the message is gibberish and there are at least four letters. */
-export function isGibberish(words: readonly string[]): boolean {
+/**
+ * True when every word of the message is gibberish and there are at least four letters. `text`
+ * is the message as typed: "zzzz" folds to "z" in the plain words but is four letters of nothing.
+ */
+export function isGibberish(words: readonly string[], text = ''): boolean {
+  if (/^\s*(\p{L})\1{3,}\s*$/iu.test(text)) return true;
   const letters = words.join('').replace(/[^a-z]/g, '');
   if (letters.length < 4 || words.some((w) => /\d/.test(w))) return false;
   return words.every(gibberishWord);
