@@ -45,13 +45,17 @@ export function cueWords(lexicon: Lexicon): CueWords {
   };
 }
 
-/** The cues in a message's plain words. */
-export function findCues(words: readonly string[], hasQuestionMark: boolean, cues: CueWords): Cues {
+/**
+ * The cues in a message: its plain words as typed and in canonical spelling (text.ts `words`,
+ * `spelled`: "gk sih" and "tidak sih" alike).
+ */
+export function findCues(words: readonly string[], spelled: readonly string[], hasQuestionMark: boolean, cues: CueWords): Cues {
   // "masalahnya", "verifikasinya": a cue word with "-nya" is the cue word.
   const stems = words.map((w) => (w.length > 5 && w.endsWith('nya') ? w.slice(0, -3) : w));
-  const has = (list: ReadonlyArray<readonly string[]>): boolean => list.some((seq) => findSequence(words, seq) >= 0 || findSequence(stems, seq) >= 0);
+  const has = (list: ReadonlyArray<readonly string[]>): boolean =>
+    list.some((seq) => findSequence(words, seq) >= 0 || findSequence(stems, seq) >= 0 || findSequence(spelled, seq) >= 0);
   return {
-    question: hasQuestionMark || has(cues.questionWords) || endsWithTag(words, cues),
+    question: hasQuestionMark || has(cues.questionWords) || endsWithTag(words, cues) || endsWithTag(spelled, cues),
     botComplaint: has(cues.botComplaint),
     problem: has(cues.problem),
     closing: has(cues.closing),

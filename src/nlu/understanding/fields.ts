@@ -102,6 +102,7 @@ export function readFields(
   // Labelled values: from the label to the next label, address, number or separator.
   const stops = [...labels, ...shapes].map((e) => e.start).concat(separators.map((s) => s.start), text.length);
   const textChunks = chunks(text, separators);
+  let rejectedClause = false;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] as Extract<Entity, { kind: 'label' }>;
     const target = label.target;
@@ -115,7 +116,10 @@ export function readFields(
     // "produk saya hilang dari etalase", "boleh jual makanan rumahan?": a labelled value only in a
     // chunk that is not a problem, a request or a question.
     const chunk = textChunks.find((c) => c.start <= label.start && label.start < c.end);
-    if (chunk !== undefined && !plainChunk(text, chunk, labels, words)) continue;
+    if (chunk !== undefined && !plainChunk(text, chunk, labels, words)) {
+      rejectedClause = true;
+      continue;
+    }
     if (words.placeInContext.has(labelKey) && !placeExpected(open) && !/^\s*\p{Lu}/u.test(text.slice(region.start, region.end))) continue;
     // "usaha saya nama Keripik Bu Sri": a "nama" right after an empty business label belongs to it.
     const next = labels[i + 1];
@@ -179,6 +183,9 @@ export function readFields(
 
   const anchored = Object.keys(fields).length > 0;
   if (!anchored) return undefined;
+  // "tidak ada produk khusus, jual kebutuhan harian": a message that also says something about its
+  // values is an answer to be read whole, unless it carries an address or a number.
+  if (rejectedClause && fields.email === undefined && fields.phone === undefined) return undefined;
   if (!placePieces(fields, pieces, open, text, provinces, words)) return undefined;
 
   const given = Object.keys(fields) as FieldName[];

@@ -17,7 +17,9 @@ export interface Message {
   readonly text: string;
   /** Lower case, accents, apostrophes and punctuation dropped, stretched letters folded. */
   readonly words: readonly string[];
-  /** The form key: `words` in canonical spelling, "-nya" dropped, fillers dropped (unless nothing else is left). */
+  /** `words` in canonical spelling, "-nya" dropped from long words ("sm" -> "sama", "fotonya" -> "foto"). */
+  readonly spelled: readonly string[];
+  /** The form key: `spelled` with fillers dropped (unless nothing else is left). */
   readonly key: readonly string[];
   /** Emoji and pictographs in the message, in order. */
   readonly emoji: readonly string[];
@@ -38,10 +40,12 @@ export function prepare(raw: string, lexicon: Lexicon): Message {
     .filter((line) => line !== '')
     .join('\n');
   const words = plainWords(text);
+  const spelled = canonicalWords(words, lexicon);
   return {
     text,
     words,
-    key: formKey(words, lexicon),
+    spelled,
+    key: keyOf(spelled, lexicon),
     emoji: text.match(EMOJI) ?? [],
     hasQuestionMark: /[?？¿]/.test(text),
     hasContent: words.length > 0,
@@ -80,7 +84,10 @@ export function canonicalWords(words: readonly string[], lexicon: Lexicon): stri
 
 /** The form key of plain words (see Message.key). */
 export function formKey(words: readonly string[], lexicon: Lexicon): string[] {
-  const canonical = canonicalWords(words, lexicon);
+  return keyOf(canonicalWords(words, lexicon), lexicon);
+}
+
+function keyOf(canonical: readonly string[], lexicon: Lexicon): string[] {
   // A "ya" that begins a message is a yes ("ya kirim", "ya itu"); elsewhere a particle ("nanti ya").
   const kept = canonical.filter((w, i) => !lexicon.fillers.has(w) || (i === 0 && w === 'ya'));
   return dedupe(kept.length > 0 ? kept : canonical);

@@ -21,7 +21,7 @@ import { fieldWords, looksLikeAName, readFields } from './fields.js';
 import { leadingDecision, readForm, readLanguageRequest } from './forms.js';
 import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
 import { asksForOfficer, officerWords } from './officer.js';
-import { findSequence, formKey, phraseKey, prepare, type Message } from './text.js';
+import { findSequence, phraseKey, prepare, type Message } from './text.js';
 import type { Act, OpenQuestion, Understanding } from './types.js';
 import { isGibberish } from './unusable.js';
 
@@ -115,8 +115,7 @@ class Reader {
     this.requestWords = new Set(lexicon.file.requestWords);
     this.pieceFilter = {
       isForm: (words: readonly string[]): boolean =>
-        readForm({ text: words.join(' '), words, key: formKey(words, lexicon), emoji: [], hasQuestionMark: false, hasContent: words.length > 0 }, { kind: 'menu' }, lexicon) !==
-          undefined || asksForOfficer(words, this.officer),
+        readForm(prepare(words.join(' '), lexicon), { kind: 'menu' }, lexicon) !== undefined || asksForOfficer(words, this.officer),
     };
   }
 
@@ -127,8 +126,8 @@ class Reader {
 
     const form = readForm(m, open, this.lexicon);
     if (form !== undefined) return form;
-    if (asksForOfficer(m.words, this.officer)) return { kind: 'officer' };
-    const language = readLanguageRequest(m.words, this.lexicon);
+    if (asksForOfficer(m.words, this.officer) || asksForOfficer(m.spelled, this.officer)) return { kind: 'officer' };
+    const language = readLanguageRequest(m.spelled, this.lexicon);
     if (language !== undefined) return language;
     if (open.kind === 'ticketNumber' && extractTicketNumbers(m.text).length > 0) return { kind: 'answer' };
 
@@ -141,12 +140,12 @@ class Reader {
 
     // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
     // yes gives way to new values ("iya, emailnya budi@…").
-    const decision = leadingDecision(m, open, this.lexicon, (words) => findCues(words, m.hasQuestionMark, this.cues).question);
+    const decision = leadingDecision(m, open, this.lexicon, () => findCues(m.words, m.spelled, m.hasQuestionMark, this.cues).question);
     if (decision?.kind === 'no') return decision;
     const fields = this.readFields(m, entities, open);
     if (fields !== undefined) return fields;
 
-    const cues = findCues(m.words, m.hasQuestionMark, this.cues);
+    const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
     if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
       const act = await this.classified(m, open, cues);
       if (act !== undefined && (decision === undefined || outranksDecision(act, m))) return act;

@@ -7,7 +7,7 @@ const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
 const cues = cueWords(lexicon);
 const find = (text: string): ReturnType<typeof findCues> => {
   const m = prepare(text, lexicon);
-  return findCues(m.words, m.hasQuestionMark, cues);
+  return findCues(m.words, m.spelled, m.hasQuestionMark, cues);
 };
 
 describe('findCues', () => {

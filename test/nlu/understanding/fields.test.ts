@@ -3,15 +3,12 @@ import { EntityRecogniser } from '../../../src/nlu/understanding/entities.js';
 import { cleanValue, fieldWords, readFields, type Fields } from '../../../src/nlu/understanding/fields.js';
 import { readForm } from '../../../src/nlu/understanding/forms.js';
 import { buildLexicon, loadLexiconFile } from '../../../src/nlu/understanding/lexicon.js';
-import { formKey, phraseKey, prepare } from '../../../src/nlu/understanding/text.js';
+import { phraseKey, prepare } from '../../../src/nlu/understanding/text.js';
 import type { FieldName, OpenQuestion } from '../../../src/nlu/understanding/types.js';
 
 const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
 const words = fieldWords(lexicon);
-const filter = {
-  isForm: (w: readonly string[]): boolean =>
-    readForm({ text: w.join(' '), words: w, key: formKey(w, lexicon), emoji: [], hasQuestionMark: false, hasContent: w.length > 0 }, { kind: 'menu' }, lexicon) !== undefined,
-};
+const filter = { isForm: (w: readonly string[]): boolean => readForm(prepare(w.join(' '), lexicon), { kind: 'menu' }, lexicon) !== undefined };
 let recogniser: EntityRecogniser;
 beforeAll(async () => {
   recogniser = await EntityRecogniser.create(lexicon);
