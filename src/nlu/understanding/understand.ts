@@ -205,6 +205,8 @@ class Reader {
     if (c.label === 'complaint' && (complaint >= COMPLAINT_SURE || this.marketplace === undefined)) return true;
     if (complaint < COMPLAINT_POSSIBLE || this.marketplace === undefined) return false;
     const mc = await this.marketplace.classify(m.text);
+    // A problem outside the Marketplace ("listrik padam") is still a problem told mid-dialog.
+    if (c.label === 'complaint' && mc.label === 'intent:out_of_scope') return true;
     return mc.label.startsWith('type:') && mc.confidence >= COMPLAINT_SERVICE_TYPE;
   }
 
