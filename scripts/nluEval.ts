@@ -4,13 +4,21 @@
  * overall, for the 40 service types and for the intents, and the most frequent confusions.
  * Also scores nlu/challenge.id.jsonl (harder, longer messages; reported, not gated) when present.
  *
- *   --errors   list every misclassified evaluation message
- *   --cv       also run 5-fold cross-validation on the corpus (what the ensemble was tuned on)
+ * Then the understanding step (src/nlu/understanding): its acts on nlu/acts.dev.jsonl (the
+ * development set) and nlu/acts.eval.jsonl (the separately written evaluation set) when present,
+ * and on any other file of that format given with --acts.
  *
- * Always exits 0 (the thresholds are enforced by test/nlu/classifier.test.ts).
+ *   --errors       list every misclassified evaluation message and every wrong act
+ *   --cv           also run 5-fold cross-validation on the corpus (what the ensemble was tuned on)
+ *   --acts FILE    also score the understanding step on FILE (JSONL, nlu/acts.dev.jsonl's format)
+ *   --acts-only    skip the Marketplace classifier's report
+ *
+ * Always exits 0 (the thresholds are enforced by test/nlu/classifier.test.ts and
+ * test/nlu/understanding/dev.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { MarketplaceClassifier } from '../src/nlu/classifier.js';
 import {
   catalogEntryForLabel,
@@ -20,15 +28,31 @@ import {
   nluDataDir,
   type LabelledText,
 } from '../src/nlu/corpus.js';
-import { crossValidate, evaluate, type AccuracySlice, type EvaluationReport } from '../src/nlu/evaluate.js';
+import {
+  crossValidate,
+  evaluate,
+  evaluateActs,
+  type AccuracySlice,
+  type ActEvaluationReport,
+  type ActSlice,
+  type EvaluationReport,
+} from '../src/nlu/evaluate.js';
 import { nearDuplicateFinder } from '../src/nlu/similarity.js';
+import { loadActSet, sameAct } from '../src/nlu/understanding/dataset.js';
+import { createUnderstanding } from '../src/nlu/understanding/index.js';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 
 async function main(): Promise<void> {
   const corpus = loadCorpus();
-  const evalSet = loadEvalSet();
   const classifier = await MarketplaceClassifier.train(corpus);
+  if (!args.has('--acts-only')) await reportMarketplace(classifier, corpus);
+  await reportActs(classifier);
+}
+
+async function reportMarketplace(classifier: MarketplaceClassifier, corpus: ReturnType<typeof loadCorpus>): Promise<void> {
+  const evalSet = loadEvalSet();
   const corpusTexts = corpusExamples(corpus);
   console.log(`corpus: ${corpusTexts.length} utterances, ${Object.keys(corpus).length} labels`);
   console.log(`training time: ${classifier.trainingMs.toFixed(0)} ms`);
@@ -49,6 +73,42 @@ async function main(): Promise<void> {
     const cv = await crossValidate(corpus, 5);
     console.log(`\n5-fold cross-validation on the corpus: ${fmt(cv)}`);
   }
+}
+
+/** The understanding step on every act file there is: the development set, the evaluation set, --acts files. */
+async function reportActs(classifier: MarketplaceClassifier): Promise<void> {
+  const started = performance.now();
+  const understanding = await createUnderstanding({ classifier });
+  console.log(`\nunderstanding step: start-up ${(performance.now() - started).toFixed(0)} ms`);
+  const files = ['acts.dev.jsonl', 'acts.eval.jsonl'].map((f) => path.join(nluDataDir(), f)).filter((f) => fs.existsSync(f));
+  argv.forEach((a, i) => {
+    if (a === '--acts' && argv[i + 1] !== undefined) files.push(path.resolve(argv[i + 1] as string));
+  });
+  for (const file of files) printActReport(path.relative(process.cwd(), file), await evaluateActs(understanding, loadActSet(file)));
+}
+
+function printActReport(title: string, report: ActEvaluationReport): void {
+  console.log(`\n== acts: ${title}`);
+  console.log(`overall          ${fmtActs(report.overall)}`);
+  console.log(`field values     ${fmtActs(report.values)}   (gold fields / correction: every value right)`);
+  for (const [kind, slice] of Object.entries(report.byKind).sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`  ${kind.padEnd(14)} ${fmtActs(slice as ActSlice)}`);
+  }
+  console.log('most frequent kind confusions (gold -> predicted, count):');
+  if (report.confusions.length === 0) console.log('  none');
+  for (const c of report.confusions.slice(0, 10)) console.log(`  ${c.gold} -> ${c.predicted}  ${c.count}`);
+  if (args.has('--errors')) {
+    console.log('wrong acts:');
+    for (const p of report.predictions) {
+      if (sameAct(p.act, p.predicted)) continue;
+      console.log(`  [${JSON.stringify(p.open)}] ${JSON.stringify(p.text)}\n      gold ${JSON.stringify(p.act)}\n      got  ${JSON.stringify(p.predicted)}`);
+    }
+  }
+}
+
+function fmtActs(s: ActSlice): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`.padStart(6);
+  return `n=${String(s.n).padEnd(4)} kind ${pct(s.kind)}  exact ${pct(s.exact)}`;
 }
 
 function printReport(title: string, report: EvaluationReport): void {

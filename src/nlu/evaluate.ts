@@ -1,10 +1,13 @@
 /**
  * Accuracy of a classifier on labelled messages: top-1 / top-3 overall and per label family
- * (service types vs intents) and the most frequent confusions. Used by `scripts/nluEval.ts` and by
- * the regression test in test/nlu.
+ * (service types vs intents) and the most frequent confusions; and accuracy of the understanding
+ * step on labelled turns (`evaluateActs`). Used by `scripts/nluEval.ts` and by the regression
+ * tests in test/nlu.
  */
 import { labelFamily, type Corpus, type LabelledText } from './corpus.js';
 import { MarketplaceClassifier, type Classification, type ClassifierOptions } from './classifier.js';
+import { sameAct, type LabelledTurn } from './understanding/dataset.js';
+import type { Act, ActKind, Understanding } from './understanding/types.js';
 
 /** Counts and rates for one slice of the evaluation set. */
 export interface AccuracySlice {
@@ -95,4 +98,55 @@ export async function crossValidate(corpus: Corpus, k = 5, options?: ClassifierO
 
 function top3(result: Classification): string[] {
   return [result.label, ...result.alternatives.slice(0, 2).map((a) => a.label)];
+}
+
+/** Accuracy of one slice of a labelled act set. */
+export interface ActSlice {
+  readonly n: number;
+  /** Share of messages whose act kind is right. */
+  readonly kind: number;
+  /** Share of messages whose act is exactly right (topic, target, field values, …). */
+  readonly exact: number;
+}
+
+export interface ActEvaluationReport {
+  readonly overall: ActSlice;
+  /** By the gold act kind. */
+  readonly byKind: Readonly<Partial<Record<ActKind, ActSlice>>>;
+  /** Messages whose gold act is `fields` or `correction`: the share with every value right. */
+  readonly values: ActSlice;
+  /** Gold kind -> predicted kind for wrong kinds, most frequent first. */
+  readonly confusions: readonly Confusion[];
+  readonly predictions: ReadonlyArray<LabelledTurn & { readonly predicted: Act }>;
+}
+
+/**
+ * Runs the understanding step over labelled turns (nlu/acts.dev.jsonl, nlu/acts.eval.jsonl or
+ * any file of the same format) and scores it: act kind and exact act, overall and by gold kind,
+ * the field values of `fields` and `correction`, and the most frequent kind confusions.
+ */
+export async function evaluateActs(understanding: Understanding, turns: readonly LabelledTurn[]): Promise<ActEvaluationReport> {
+  const predictions: Array<LabelledTurn & { predicted: Act }> = [];
+  for (const t of turns) predictions.push({ ...t, predicted: await understanding.understand(t.text, t.open) });
+  const slice = (rows: ReadonlyArray<LabelledTurn & { predicted: Act }>): ActSlice => {
+    const n = rows.length;
+    const kind = rows.filter((r) => r.predicted.kind === r.act.kind).length;
+    const exact = rows.filter((r) => sameAct(r.predicted, r.act)).length;
+    return { n, kind: n === 0 ? 0 : kind / n, exact: n === 0 ? 0 : exact / n };
+  };
+  const byKind: Partial<Record<ActKind, ActSlice>> = {};
+  for (const kind of new Set(predictions.map((p) => p.act.kind))) byKind[kind] = slice(predictions.filter((p) => p.act.kind === kind));
+  const counts = new Map<string, Confusion>();
+  for (const p of predictions) {
+    if (p.predicted.kind === p.act.kind) continue;
+    const key = `${p.act.kind}\u0000${p.predicted.kind}`;
+    counts.set(key, { gold: p.act.kind, predicted: p.predicted.kind, count: (counts.get(key)?.count ?? 0) + 1 });
+  }
+  return {
+    overall: slice(predictions),
+    byKind,
+    values: slice(predictions.filter((p) => p.act.kind === 'fields' || p.act.kind === 'correction')),
+    confusions: [...counts.values()].sort((a, b) => b.count - a.count || a.gold.localeCompare(b.gold)),
+    predictions,
+  };
 }

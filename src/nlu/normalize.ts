@@ -131,7 +131,7 @@ export const SLANG: Readonly<Record<string, string>> = {
 const DEACTIVATION = /^(?:di|me)?non ?aktif\w*$|^deaktivasi\w*$/;
 
 /** Reduplication written with a "2" (muter2, berkali2, apa2) means the word twice. */
-const REDUPLICATION = /\b([a-z]{2,})2\b/g;
+export const REDUPLICATION = /\b([a-z]{2,})2\b/g;
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/g;
 const URL = /\b(?:https?:\/\/|www\.)\S+/g;
 
@@ -174,14 +174,14 @@ export function tokenize(text: string): string[] {
  * "tolooong" -> "tolong", "bangeeet" -> "banget", "pagii" -> "pagi", "kakk" -> "kak"; keeps the
  * genuine double letters inside words ("maaf", "saat", "sso") and leaves digits alone.
  */
-function collapseRepeats(word: string): string {
+export function collapseRepeats(word: string): string {
   let w = word.replace(/([a-z])\1{2,}/g, '$1');
   if (w.length >= 4 && /[a-z]/.test(w)) w = w.replace(/([a-z])\1$/, '$1');
   return w;
 }
 
 /** "wkwkwk", "hahaha", "hehe" -> one word each. */
-function laughter(word: string): string {
+export function laughter(word: string): string {
   if (/^(?:wk)+w?$/.test(word)) return 'wkwk';
   if (/^(?:ha){2,}h?$/.test(word) || /^(?:he){2,}h?$/.test(word)) return 'haha';
   return word;

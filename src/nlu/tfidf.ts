@@ -27,15 +27,42 @@ export const DEFAULT_TFIDF_OPTIONS: TfidfOptions = {
 
 type SparseVector = Map<string, number>;
 
+/** Feature -> the training documents that have it and its weight there (an inverted index). */
+interface Posting {
+  readonly docs: Int32Array;
+  readonly weights: Float64Array;
+}
+
 /** A TF-IDF nearest-neighbour / centroid classifier over normalised words. */
 export class TfidfModel {
+  /**
+   * The nearest-neighbour cosines are summed feature by feature over these postings, so a query
+   * touches only the documents that share a feature with it, instead of every document.
+   */
+  private readonly postings: ReadonlyMap<string, Posting>;
+  /** Each document's label, as an index into `labels`. */
+  private readonly docLabels: Int32Array;
+
   private constructor(
     private readonly options: TfidfOptions,
     private readonly idf: Map<string, number>,
     private readonly labels: readonly string[],
-    private readonly docs: ReadonlyArray<{ label: string; vector: SparseVector }>,
+    docs: ReadonlyArray<{ label: string; vector: SparseVector }>,
     private readonly centroids: ReadonlyMap<string, SparseVector>,
-  ) {}
+  ) {
+    const lists = new Map<string, { docs: number[]; weights: number[] }>();
+    docs.forEach((d, i) => {
+      for (const [f, w] of d.vector) {
+        let list = lists.get(f);
+        if (list === undefined) lists.set(f, (list = { docs: [], weights: [] }));
+        list.docs.push(i);
+        list.weights.push(w);
+      }
+    });
+    this.postings = new Map([...lists].map(([f, l]) => [f, { docs: Int32Array.from(l.docs), weights: Float64Array.from(l.weights) }]));
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    this.docLabels = Int32Array.from(docs.map((d) => labelIndex.get(d.label) ?? 0));
+  }
 
   /** Builds the model from (words, label) pairs; words are already normalised. */
   static train(
@@ -65,16 +92,25 @@ export class TfidfModel {
   /** A probability for every label, best first. */
   scores(words: readonly string[]): Array<{ label: string; score: number }> {
     const query = weigh(features(words, this.options), this.idf);
-    const nearest = new Map<string, number>();
-    for (const d of this.docs) {
-      const sim = dot(query, d.vector);
-      if (sim > (nearest.get(d.label) ?? 0)) nearest.set(d.label, sim);
+    const sims = new Float64Array(this.docLabels.length);
+    for (const [f, w] of query) {
+      const posting = this.postings.get(f);
+      if (posting === undefined) continue;
+      for (let k = 0; k < posting.docs.length; k++) {
+        const doc = posting.docs[k] as number;
+        sims[doc] = (sims[doc] as number) + w * (posting.weights[k] as number);
+      }
+    }
+    const nearest = new Float64Array(this.labels.length);
+    for (let i = 0; i < sims.length; i++) {
+      const label = this.docLabels[i] as number;
+      if ((sims[i] as number) > (nearest[label] as number)) nearest[label] = sims[i] as number;
     }
     const { nearestShare, sharpness } = this.options;
-    const raw = this.labels.map((label) => {
+    const raw = this.labels.map((label, i) => {
       const centroid = this.centroids.get(label);
       const c = centroid ? dot(query, centroid) : 0;
-      return { label, s: nearestShare * (nearest.get(label) ?? 0) + (1 - nearestShare) * c };
+      return { label, s: nearestShare * (nearest[i] as number) + (1 - nearestShare) * c };
     });
     const max = Math.max(...raw.map((r) => r.s));
     const exp = raw.map((r) => ({ label: r.label, e: Math.exp(sharpness * (r.s - max)) }));

@@ -1,0 +1,216 @@
+/**
+ * The understanding step: reads every text message against the open question and returns one
+ * act (docs/understanding.md). Readers, first match wins:
+ *   a named option (at a list) → whole-message forms → a request for a person → a correction →
+ *   fields → a question / a complaint about the bot / a Marketplace problem / a closing, thanks
+ *   or a greeting (the act classifier, each gated by its cue words) → gibberish → answer.
+ *
+ * @example
+ * const understanding = await createUnderstanding({ classifier }); // at start-up, ~0.5 s
+ * await understanding.understand('ini bayar ga sih?', { kind: 'field', field: 'businessName' });
+ * // { kind: 'question', topic: 'fee' }
+ */
+import type { Classification } from '../classifier.js';
+import { extractTicketNumbers } from '../ticketNumbers.js';
+import { namesOption } from './choice.js';
+import { trainActClassifier, topicOf, type ActClassifier } from './classifier.js';
+import { readCorrection, correctionWords } from './correction.js';
+import { cueWords, findCues, type Cues } from './cues.js';
+import { EntityRecogniser, type Entity } from './entities.js';
+import { fieldWords, looksLikeAName, readFields } from './fields.js';
+import { leadingDecision, readForm, readLanguageRequest } from './forms.js';
+import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
+import { asksForOfficer, officerWords } from './officer.js';
+import { findSequence, phraseKey, prepare, type Message } from './text.js';
+import type { Act, OpenQuestion, Understanding } from './types.js';
+import { isGibberish } from './unusable.js';
+
+/** Anything that classifies a message into the Marketplace labels (`type:NN`, `intent:*`). */
+export interface MarketplaceLabeller {
+  classify(text: string): Promise<Classification>;
+}
+
+export interface UnderstandingDeps {
+  /**
+   * The Marketplace classifier (src/nlu/classifier.ts). When given, a problem told mid-dialog is a
+   * `complaint` only if it also places the message on a service type, and at the menu it
+   * recognises greetings and requests for a person that the lexicons miss.
+   */
+  readonly classifier?: MarketplaceLabeller;
+  /** An act classifier already trained (tests share one); trained from nlu/acts.corpus.id.json otherwise. */
+  readonly acts?: ActClassifier;
+}
+
+/** Most characters of a message that are read (see `within`). */
+const MAX_CHARS = 600;
+/** How sure the Marketplace classifier must be to add a greeting or a request for a person at the menu. */
+const MENU_INTENT_CONFIDENCE = 0.55;
+/** How likely a question label must be when the act classifier's best guess is an answer but the message has a question word. */
+const QUESTION_RUNNER_UP = 0.2;
+/** The act classifier's confidence in `complaint` that needs no second opinion. */
+const COMPLAINT_SURE = 0.6;
+/** Below this, not a complaint; between the two, the Marketplace classifier must place it on a service type … */
+const COMPLAINT_POSSIBLE = 0.2;
+/** … with at least this confidence. */
+const COMPLAINT_SERVICE_TYPE = 0.5;
+/** Longest message (in words) that, after a leading yes, still only confirms a problem. */
+const CONFIRMATION_MAX_WORDS = 5;
+/** Longest message (in words) the act classifier may call a greeting: longer ones carry a request too. */
+const GREETING_MAX_WORDS = 6;
+
+/**
+ * After a leading yes or no, what else the message is: a question or a complaint about the bot
+ * outranks it, and so does a problem told at length ("eh iya, refund saya kemarin belum masuk
+ * min"), but not a short confirmation of one ("iya betul itu masalahnya"), thanks or a closing.
+ */
+function outranksDecision(act: Act, m: Message): boolean {
+  return act.kind === 'question' || act.kind === 'botComplaint' || (act.kind === 'complaint' && m.words.length > CONFIRMATION_MAX_WORDS);
+}
+
+/**
+ * The first `max` characters, cut at a space: what is read of a message. Entity recognition
+ * compares word spans (quadratic in the words), and nothing a long message can be (a problem told
+ * at length, a paste) is decided beyond its first few hundred characters.
+ */
+function within(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max);
+  return text.slice(0, cut > max / 2 ? cut : max);
+}
+
+/** Trains what needs training (the act classifier, the entity recogniser) and returns the reader. */
+export async function createUnderstanding(deps: UnderstandingDeps = {}): Promise<Understanding> {
+  const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
+  const [recogniser, acts] = await Promise.all([EntityRecogniser.create(lexicon), deps.acts ?? trainActClassifier()]);
+  const reader = new Reader(lexicon, recogniser, acts, deps.classifier);
+  return {
+    async understand(text: string, open: OpenQuestion): Promise<Act> {
+      try {
+        return await reader.read(text, open);
+      } catch {
+        return { kind: 'answer' };
+      }
+    },
+  };
+}
+
+class Reader {
+  private readonly officer;
+  private readonly corrections;
+  private readonly fields;
+  private readonly cues;
+  private readonly pieceFilter;
+  private readonly requestWords: ReadonlySet<string>;
+
+  constructor(
+    private readonly lexicon: Lexicon,
+    private readonly recogniser: EntityRecogniser,
+    private readonly acts: ActClassifier,
+    private readonly marketplace: MarketplaceLabeller | undefined,
+  ) {
+    this.officer = officerWords(lexicon);
+    this.corrections = correctionWords(lexicon);
+    this.fields = fieldWords(lexicon);
+    this.cues = cueWords(lexicon);
+    this.requestWords = new Set(lexicon.file.requestWords);
+    this.pieceFilter = {
+      isForm: (words: readonly string[]): boolean =>
+        readForm(prepare(words.join(' '), lexicon), { kind: 'menu' }, lexicon) !== undefined || asksForOfficer(words, this.officer),
+    };
+  }
+
+  async read(text: string, open: OpenQuestion): Promise<Act> {
+    const m = prepare(within(text, MAX_CHARS), this.lexicon);
+    if (m.text === '') return { kind: 'unusable' };
+    if (open.kind === 'choice' && namesOption(m.text, open.options, this.lexicon)) return { kind: 'answer' };
+
+    const form = readForm(m, open, this.lexicon);
+    if (form !== undefined) return form;
+    if (asksForOfficer(m.words, this.officer) || asksForOfficer(m.spelled, this.officer)) return { kind: 'officer' };
+    const language = readLanguageRequest(m.spelled, this.lexicon);
+    if (language !== undefined) return language;
+    if (open.kind === 'ticketNumber' && extractTicketNumbers(m.text).length > 0) return { kind: 'answer' };
+
+    const entities = await this.recogniser.recognise(m.text);
+    const correction = readCorrection(m.text, entities, open, this.corrections, this.fields);
+    if (correction !== undefined) return correction;
+    // A problem's description is the customer's own words, questions included.
+    if (open.kind === 'freeText') return { kind: 'answer' };
+    if (open.kind === 'proof' && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
+
+    // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
+    // yes gives way to new values ("iya, emailnya budi@…").
+    const decision = leadingDecision(m, open, this.lexicon, () => findCues(m.words, m.spelled, m.hasQuestionMark, this.cues).question);
+    if (decision?.kind === 'no') return decision;
+    const fields = this.readFields(m, entities, open);
+    if (fields !== undefined) return fields;
+
+    const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
+    if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
+      const act = await this.classified(m, open, cues);
+      if (act !== undefined && (decision === undefined || outranksDecision(act, m))) return act;
+    }
+    if (decision !== undefined) return decision;
+    if (isGibberish(m.words, m.text)) return { kind: 'unusable' };
+    return { kind: 'answer' };
+  }
+
+  private readFields(m: Message, entities: readonly Entity[], open: OpenQuestion): Act | undefined {
+    if (open.kind === 'proof' || open.kind === 'ticketNumber' || open.kind === 'choice') return undefined;
+    const fields = readFields(m.text, entities, open, this.fields, this.pieceFilter);
+    return fields === undefined ? undefined : { kind: 'fields', fields };
+  }
+
+  /** The act classifier's reading, taken only where the message has the matching cue. */
+  private async classified(m: Message, open: OpenQuestion, cues: Cues): Promise<Act | undefined> {
+    const c = await this.acts.classify(m.text);
+    const ranked = [{ label: c.label, confidence: c.confidence }, ...c.alternatives];
+    const top = c.label;
+    const topic = topicOf(top);
+    if (topic !== undefined && cues.question) return { kind: 'question', topic };
+    if (top === 'botComplaint' && cues.botComplaint) return { kind: 'botComplaint' };
+    if (cues.problem && (await this.isComplaint(m, c))) {
+      // At the menu and at a list a problem is what the customer came for: the machine places it.
+      return open.kind === 'menu' || open.kind === 'choice' ? { kind: 'answer' } : { kind: 'complaint' };
+    }
+    // "Halo Bakery", "Terima Kasih Snack", "Selamat Riyadi": a capitalised answer to a form question.
+    if (open.kind === 'field' && looksLikeAName(m.text)) return undefined;
+    if (top === 'closing' && cues.closing) return { kind: 'closing' };
+    if (top === 'thanks' && cues.thanks) return { kind: 'thanks' };
+    // "selamat pagi, saya mau daftar seller" is a request with a greeting: the request decides.
+    const onlyGreets = m.words.length <= GREETING_MAX_WORDS && !m.words.some((w) => this.requestWords.has(w));
+    if (top === 'greeting' && cues.greeting && onlyGreets) return { kind: 'greeting', religious: this.religious(m) };
+    if (open.kind === 'menu' && this.marketplace !== undefined && cues.greeting && onlyGreets) {
+      const mc = await this.marketplace.classify(m.text);
+      if (mc.label === 'intent:greeting' && mc.confidence >= MENU_INTENT_CONFIDENCE) {
+        return { kind: 'greeting', religious: this.religious(m) };
+      }
+    }
+    // A question the classifier was unsure of: the likeliest question topic, if it is likely enough.
+    if (cues.question) {
+      const question = ranked.find((r) => topicOf(r.label) !== undefined);
+      if (question !== undefined && question.confidence >= QUESTION_RUNNER_UP && (m.hasQuestionMark || m.words.length > 2)) {
+        return { kind: 'question', topic: topicOf(question.label) ?? 'other' };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A Marketplace problem: the act classifier is sure of it, or it leans that way and the
+   * Marketplace classifier places the message on one of the 40 service types.
+   */
+  private async isComplaint(m: Message, c: Classification): Promise<boolean> {
+    const complaint = c.label === 'complaint' ? c.confidence : (c.alternatives.find((a) => a.label === 'complaint')?.confidence ?? 0);
+    if (c.label === 'complaint' && (complaint >= COMPLAINT_SURE || this.marketplace === undefined)) return true;
+    if (complaint < COMPLAINT_POSSIBLE || this.marketplace === undefined) return false;
+    const mc = await this.marketplace.classify(m.text);
+    // A problem outside the Marketplace ("listrik padam") is still a problem told mid-dialog.
+    if (c.label === 'complaint' && mc.label === 'intent:out_of_scope') return true;
+    return mc.label.startsWith('type:') && mc.confidence >= COMPLAINT_SERVICE_TYPE;
+  }
+
+  private religious(m: Message): boolean {
+    return [...this.lexicon.religious].some((p) => findSequence(m.key, p.split(' ')) >= 0);
+  }
+}
