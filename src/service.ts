@@ -45,7 +45,7 @@ import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
 import { TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
-import { legacyUnderstanding } from './nlu/understanding/legacyCommands.js';
+import { createUnderstanding, type OpenQuestion } from './nlu/understanding/index.js';
 import { resolvePseudonymKey } from './storage/pseudonymKey.js';
 import { openSqlite } from './storage/sqlite.js';
 import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
@@ -158,6 +158,11 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const classifierReady = MarketplaceClassifier.train();
   classifierReady.catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'classifier training failed'));
   const classifier = { classify: async (text: string) => (await classifierReady).classify(text) };
+  // The understanding step reads every text against the open question (src/nlu/understanding);
+  // it trains its own small models at start-up, beside the classifier.
+  const understandingReady = createUnderstanding({ classifier });
+  understandingReady.catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'understanding step failed to start'));
+  const understanding = { understand: async (text: string, open: OpenQuestion) => (await understandingReady).understand(text, open) };
   // The officers' queue: every message is written to the transcript, and while an officer holds a
   // conversation the engine leaves the dialog alone (the bot cannot talk over the officer).
   const handoffBus = redis?.bus ?? new LocalHandoffBus();
@@ -176,7 +181,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     }),
     turnTimeoutMs: config.turnBudgetMs,
     defaultLocale: config.defaultLocale,
-    understanding: legacyUnderstanding,
+    understanding,
     handoffs: new HandoffGate({ store: handoffStore, bus: handoffBus, hours: config.officers.hours, photos, metrics }),
   });
   // Shared like the rest: any instance can send an officer's reply or a late notice within the
@@ -312,7 +317,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     queues: { ...(sendQueue ? { sends: sendQueue } : {}), ...(outboxQueue ? { outbox: outboxQueue } : {}) },
     async start() {
       const trainStarted = Date.now();
-      await classifierReady;
+      await Promise.all([classifierReady, understandingReady]);
       log.info({ ms: Date.now() - trainStarted }, 'classifier ready');
       if (pool && config.postgres?.migrateOnStart) {
         const migrated = await migrate(pool);

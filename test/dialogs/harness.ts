@@ -9,7 +9,9 @@ import type { FilingOutcome } from '../../dialogs/conversationContext.js';
 import type { PhotoInput, TurnEvent } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
-import { legacyUnderstanding } from '../../src/nlu/understanding/legacyCommands.js';
+import { MarketplaceClassifier } from '../../src/nlu/classifier.js';
+import { createUnderstanding } from '../../src/nlu/understanding/index.js';
+import type { Understanding } from '../../src/nlu/understanding/types.js';
 import { nonAnswers } from '../support/answersOnly.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
@@ -107,8 +109,9 @@ function fakeNlu(text: string): NluResult {
   return nlu('intent:out_of_scope', 0.2, 'intent:greeting');
 }
 
-/** The understanding step the dialog tests run with (the real one). */
-export const testUnderstanding = legacyUnderstanding;
+/** The understanding step the dialog tests run with: the real one, with the real classifier, trained once per test file. */
+const understandingReady = MarketplaceClassifier.train().then((classifier) => createUnderstanding({ classifier }));
+export const testUnderstanding: Understanding = { understand: async (text, open) => (await understandingReady).understand(text, open) };
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'pln123-test-'));
