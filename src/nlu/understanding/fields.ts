@@ -23,7 +23,6 @@ import type { FieldName, OpenQuestion } from './types.js';
 
 export type Fields = Partial<Record<FieldName, string>>;
 
-const FORM_ORDER: readonly FieldName[] = ['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email'];
 /** The fields whose values are free text, in the form's order (unlabelled values are placed on these). */
 const TEXT_FIELDS: readonly FieldName[] = ['name', 'businessName', 'productType', 'city'];
 /** Most words a free-text value of each field plausibly has. */
@@ -406,4 +405,3 @@ function isWholeMessage(value: string, text: string, words: FieldWords): boolean
   return cleanValue(text, { ...words, connectors: [] }) === value;
 }
 
-export { FORM_ORDER };

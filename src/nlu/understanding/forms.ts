@@ -4,6 +4,7 @@
  * read against the open question. A message with any word outside the phrases ("iya, emailnya
  * budi@x.com", "Toko Batal Jaya") is not a form: the later readers decide.
  */
+import { FIELD_KEYS } from '../../../dialogs/fields/types.js';
 import type { FormCategory, Lexicon } from './lexicon.js';
 import type { Message } from './text.js';
 import type { Act, FieldName, NavigationTarget, OpenQuestion } from './types.js';
@@ -65,17 +66,18 @@ export function leadingDecision(
   message: Message,
   open: OpenQuestion,
   lexicon: Lexicon,
-  isQuestion: (words: readonly string[]) => boolean,
+  /** Whether the message asks something (cues.ts): "iya tapi bayar ga?" is a question, not a yes. */
+  asks: boolean,
 ): Act | undefined {
   if (open.kind !== 'yesNo' && open.kind !== 'summary') return undefined;
   // "ada biaya bulanan ga?", "bisa dibatalin nanti?": a question that happens to begin with a yes word.
-  if (WEAK_YES.has(message.key[0] ?? '') || isQuestion(message.words)) return undefined;
+  if (asks || WEAK_YES.has(message.key[0] ?? '')) return undefined;
   for (let end = Math.min(message.key.length - 1, lexicon.longestForm * 2); end >= 1; end--) {
     const phrases = cover(message.key.slice(0, end), lexicon);
     if (phrases === undefined) continue;
     const categories = categoriesOf(phrases, lexicon);
     if (!categories.every((c) => c === 'yes' || c === 'no' || c === 'ack' || c === 'done')) return undefined;
-    return categories.at(-1) === 'no' ? { kind: 'no' } : { kind: 'yes' };
+    return categories.includes('no') ? { kind: 'no' } : { kind: 'yes' };
   }
   return undefined;
 }
@@ -170,16 +172,14 @@ function resolve(categories: readonly FormCategory[], religious: boolean, open: 
   return { kind: 'unusable' };
 }
 
-const FORM_ORDER: readonly FieldName[] = ['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email'];
-
 /**
  * The answer a bare "eh salah" takes back: the one before the open field (the open field itself
  * at the first question; the email, the last field, at the photo).
  */
 export function previousField(open: OpenQuestion): FieldName {
   if (open.kind === 'field') {
-    const i = FORM_ORDER.indexOf(open.field);
-    return FORM_ORDER[Math.max(0, i - 1)] ?? open.field;
+    const i = FIELD_KEYS.indexOf(open.field);
+    return FIELD_KEYS[Math.max(0, i - 1)] ?? open.field;
   }
   return 'email';
 }

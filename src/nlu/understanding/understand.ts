@@ -140,12 +140,12 @@ class Reader {
 
     // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
     // yes gives way to new values ("iya, emailnya budi@…").
-    const decision = leadingDecision(m, open, this.lexicon, () => findCues(m.words, m.spelled, m.hasQuestionMark, this.cues).question);
+    const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
+    const decision = leadingDecision(m, open, this.lexicon, cues.question);
     if (decision?.kind === 'no') return decision;
     const fields = this.readFields(m, entities, open);
     if (fields !== undefined) return fields;
 
-    const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
     if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
       const act = await this.classified(m, open, cues);
       if (act !== undefined && (decision === undefined || outranksDecision(act, m))) return act;

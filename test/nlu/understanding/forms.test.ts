@@ -58,7 +58,7 @@ describe('readForm', () => {
 });
 
 describe('leadingDecision', () => {
-  const never = (): boolean => false;
+  const never = false;
   it('reads a leading yes or no at a decision', () => {
     expect(leadingDecision(prepare('iya betul itu masalahnya', lexicon), yesNo, lexicon, never)).toEqual({ kind: 'yes' });
     expect(leadingDecision(prepare('blm min masih error', lexicon), yesNo, lexicon, never)).toEqual({ kind: 'no' });
@@ -66,7 +66,7 @@ describe('leadingDecision', () => {
 
   it('not elsewhere, not before a question, not after a weak yes word', () => {
     expect(leadingDecision(prepare('iya betul itu masalahnya', lexicon), field('name'), lexicon, never)).toBeUndefined();
-    expect(leadingDecision(prepare('iya tapi bayar ga?', lexicon), summary, lexicon, () => true)).toBeUndefined();
+    expect(leadingDecision(prepare('iya tapi bayar ga?', lexicon), summary, lexicon, true)).toBeUndefined();
     expect(leadingDecision(prepare('no hp saya 0812', lexicon), summary, lexicon, never)).toBeUndefined();
     expect(leadingDecision(prepare('ada biaya bulanan', lexicon), summary, lexicon, never)).toBeUndefined();
   });
