@@ -82,6 +82,12 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: and(['isFields', 'givesApplication']), target: 'sellerFromFields' },
           { guard: { type: 'is', params: 'answer' }, actions: 'rememberText', target: 'classifying' },
           { guard: { type: 'is', params: 'complaint' }, actions: 'rememberText', target: 'classifying' },
+          // A question at the menu may be a wish ("how can I register?", "promonya masih ada?"): the
+          // classifier first; what it cannot place is answered from the procedure.
+          { guard: { type: 'is', params: 'question' }, actions: 'rememberText', target: 'classifying' },
+          // Nothing usable: as a message the classifier could not place (the second in a row goes to an officer).
+          { guard: and([{ type: 'is', params: 'unusable' } as const, 'unplacedBefore']), actions: { type: 'requestHandoff', params: 'unplaced' } },
+          { guard: { type: 'is', params: 'unusable' }, actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },
           // Yes, no, "lanjut" with nothing asked: the menu.
           { guard: { type: 'is', params: 'yes' }, actions: ['resetUnplaced', { type: 'say', params: welcomeReply('welcome.anythingElse') }] },
         ],
@@ -94,6 +100,7 @@ export const conversationMachine = conversationSetup.createMachine({
         src: 'classify',
         input: ({ context }) => ({ text: context.lastText }),
         onDone: [
+          { guard: and(['nluUnsure', 'askedQuestion']), target: 'idle', actions: ['resetUnplaced', 'sayAnswer', 'sayWelcomeMenu'] },
           { guard: and(['nluUnsure', 'unplacedBefore']), target: 'idle', actions: { type: 'requestHandoff', params: 'unplaced' } },
           { guard: 'nluUnsure', target: 'idle', actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },
           { guard: { type: 'nluIs', params: 'intent:register_seller' }, target: 'seller' },

@@ -176,6 +176,8 @@ export const conversationSetup = setup({
     nluUnsure: ({ event }) => nluOf(event).confidence < 0.3,
     /** The previous message could not be placed either: the second in a row goes to an officer. */
     unplacedBefore: ({ context }) => (context.unplaced ?? 0) >= 1,
+    /** The text being classified was a question (see rememberText). */
+    askedQuestion: ({ context }) => context.question != null,
     inForm: ({ context }) => context.application !== null,
     /** A first message in English, while the conversation is still in the default Indonesian. */
     writesEnglish: ({ context, event }) => context.locale === 'id' && !context.languageChosen && event.type === 'USER' && looksEnglish(event.text),
@@ -266,10 +268,11 @@ export const conversationSetup = setup({
     }),
     sayThanks: emit(({ context }) => ({ type: 'reply' as const, reply: thanksReply(context) })),
     sayClosing: emit(({ context }) => ({ type: 'reply' as const, reply: closingReply(context) })),
-    sayAnswer: emit(({ event }) => {
+    sayAnswer: emit(({ context, event }) => {
       const act = actOf(event);
-      return { type: 'reply' as const, reply: answerTo(act?.kind === 'question' ? act.topic : 'other') };
+      return { type: 'reply' as const, reply: answerTo(act?.kind === 'question' ? act.topic : (context.question ?? 'other')) };
     }),
+    sayWelcomeMenu: emit(() => ({ type: 'reply' as const, reply: welcomeReply('welcome.menu') })),
     sayBotComplaint: emit(() => ({ type: 'reply' as const, reply: botComplaintReply })),
     sayComplaintMidForm: emit(() => ({ type: 'reply' as const, reply: complaintMidFormReply })),
     sayLater: emit(({ context }) => ({
@@ -320,7 +323,14 @@ export const conversationSetup = setup({
         return newDraft(randomUUID(), 'complaint', usePrevious && a ? { name: a.name, phone: a.phone, email: a.email } : {});
       },
     }),
-    rememberText: assign({ lastText: ({ event }) => userText(event) }),
+    /** The text to classify, and the topic when it was a question (answered from the procedure if the classifier cannot place it). */
+    rememberText: assign({
+      lastText: ({ event }) => userText(event),
+      question: ({ event }) => {
+        const act = actOf(event);
+        return act?.kind === 'question' ? act.topic : null;
+      },
+    }),
     startComplaint: assign({ complaint: ({ context }) => newComplaint(context.lastText, null), application: () => null, unplaced: () => 0 }),
     startComplaintFromNlu: assign({ complaint: ({ context, event }) => newComplaint(context.lastText, nluOf(event)), application: () => null, unplaced: () => 0 }),
     setComplaintCandidates: assign({

@@ -1,4 +1,4 @@
-import type { OpenQuestion } from '../src/nlu/understanding/types.js';
+import type { OpenQuestion, QuestionTopic } from '../src/nlu/understanding/types.js';
 import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
 import type { ApplicationDraft, FormKind } from './application.js';
 import type { ComplaintDraft } from './complaint.js';
@@ -55,6 +55,8 @@ export interface ConversationContext extends ConversationInput {
   profile: SenderProfile | null;
   /** The last free text being classified. */
   lastText: string;
+  /** Its topic, when it was a question about the procedure. */
+  question?: QuestionTopic | null;
   /** Messages in a row the bot could not place (absent in snapshots saved before it existed). */
   unplaced?: number;
   /** The last request was recorded while the ITSM was down; its number follows in a message. */

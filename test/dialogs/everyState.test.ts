@@ -42,7 +42,7 @@ describe.each(WAITING_STATES)('$name', (state) => {
 
 /** Messages that answer nothing, as people send them. */
 const unusable: fc.Arbitrary<TurnEvent> = fc.oneof(
-  fc.constantFrom('hmm', 'hmmm', '?', '??', '...', 'wkwkwk', 'hehe', 'eh', 'lah', 'gmn', 'asdfgh', '🙂', '😂😂', '👍', '🙏🙏', 'p').map(eventFromText),
+  fc.constantFrom('hmm', 'hmmm', '?', '??', '...', 'wkwkwk', 'hehe', 'eh', 'lah', 'asdfgh', '🙂', '😂😂', '😅', '!?').map(eventFromText),
   fc.array(fc.constantFrom('😅', '😭', '🤔', '!', '?', '.', ' '), { minLength: 1, maxLength: 5 }).map((parts) => eventFromText(parts.join('') || '?')),
   fc.constantFrom('sticker', 'audio', 'video', 'location', 'contacts').map((what): TurnEvent => ({ type: 'UNSUPPORTED', what })),
 );

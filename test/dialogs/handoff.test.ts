@@ -74,7 +74,7 @@ describe('messages the bot cannot place', () => {
     expect(await c.say('promo lebaran ceria masih ada?')).toEqual([t('id', 'promo.ended')]);
     expect(await c.say('asdf jkl')).toEqual([t('id', 'welcome.notUnderstood')]);
     expect(await c.handoffs.openOf(c.key)).toBeNull();
-    expect(await c.say('hmm ok brp')).toEqual([t('id', 'officer.queuedUnplaced', { position: 1 })]);
+    expect(await c.say('zzz qqq')).toEqual([t('id', 'officer.queuedUnplaced', { position: 1 })]);
     expect(await c.handoffs.openOf(c.key)).toMatchObject({ reason: 'unplaced' });
   });
 });

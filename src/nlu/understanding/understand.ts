@@ -134,8 +134,8 @@ class Reader {
     const entities = await this.recogniser.recognise(m.text);
     const correction = readCorrection(m.text, entities, open, this.corrections, this.fields);
     if (correction !== undefined) return correction;
-    // A problem's description is the customer's own words, questions included.
-    if (open.kind === 'freeText') return { kind: 'answer' };
+    // A problem's description is the customer's own words, questions included; keyboard mashing is not.
+    if (open.kind === 'freeText') return isGibberish(m.words, m.text) ? { kind: 'unusable' } : { kind: 'answer' };
     if (open.kind === 'proof' && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
 
     // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
