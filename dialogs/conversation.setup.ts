@@ -152,6 +152,13 @@ export const conversationSetup = setup({
     repeatsConfirmation: ({ context, event }) =>
       actOf(event)?.kind === 'yes' && /kirim|send|submit/i.test(userText(event)) && (context.lastTicket !== null || context.awaitingNumber === true),
     answerValid: ({ context, event }) => outcomeOf(context, event)?.kind === 'valid',
+    /** A yes to the question that offered the profile's name or number ("iya itu nama sy"). */
+    takesProfileDefault: ({ context, event }) => {
+      if (actOf(event)?.kind !== 'yes' || !context.application || context.application.current === 'photo') return false;
+      const field = context.application.current;
+      const value = field === 'name' ? context.profile?.name : field === 'phone' ? context.profile?.phone : undefined;
+      return value !== undefined && parseField(field, value).kind === 'valid';
+    },
     answerNeedsConfirm: ({ context, event }) => outcomeOf(context, event)?.kind === 'confirm',
     answerInvalid: ({ context, event }) => outcomeOf(context, event)?.kind === 'invalid',
     tooManyMisses: ({ context }) => (context.misses ?? 0) + 1 >= MAX_ATTEMPTS,
@@ -391,6 +398,17 @@ export const conversationSetup = setup({
     }),
     dropPending: assign({ application: ({ context }) => ({ ...draftOf(context), pending: null }) }),
     countMiss: assign({ misses: ({ context }) => (context.misses ?? 0) + 1 }),
+    countMissInProgress: assign({ misses: ({ context }) => (context.misses ?? 0) + (context.application || context.complaint || context.inquiry ? 1 : 0) }),
+    /** The WhatsApp profile's name or number, offered as a one-tap answer, taken with a typed yes. */
+    storeProfileDefault: assign({
+      application: ({ context }) => {
+        const draft = draftOf(context);
+        const field = currentField(context);
+        const value = field === 'name' ? context.profile?.name : field === 'phone' ? context.profile?.phone : undefined;
+        const outcome = value ? parseField(field, value) : null;
+        return outcome?.kind === 'valid' ? { ...draft, fields: { ...draft.fields, [field]: outcome.value }, attempts: 0 } : draft;
+      },
+    }),
     moveToNextOpen: assign({
       application: ({ context }) => {
         const draft = draftOf(context);

@@ -10,7 +10,13 @@ const MENU: Record<MenuItem, ReadonlySet<string>> = {
   menu: new Set(['menu', 'mulai', 'start', 'help', 'bantuan', 'menu utama', 'kembali ke menu']),
 };
 
-/** Whether the whole message is one of the menu item's phrases (free text goes to the classifier). */
+/** Words around a menu choice that do not change it: "mau lapor min", "cek status dong kak", "saya mau daftar". */
+const AROUND = new Set(['mau', 'ingin', 'pengen', 'pgn', 'saya', 'sy', 'aku', 'min', 'mimin', 'kak', 'admin', 'gan', 'dong', 'ya', 'yah', 'nih', 'deh', 'aja', 'saja', 'please', 'pls', 'i', 'want', 'to', 'would', 'like']);
+
+/** Whether the message is one of the menu item's phrases, give or take those words (free text goes to the classifier). */
 export function isMenu(text: string, item: MenuItem): boolean {
-  return MENU[item].has(normalizeCommandText(text));
+  const normalized = normalizeCommandText(text);
+  if (MENU[item].has(normalized)) return true;
+  const core = normalized.split(' ').filter((w) => !AROUND.has(w)).join(' ');
+  return core !== '' && MENU[item].has(core);
 }

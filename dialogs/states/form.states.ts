@@ -43,6 +43,7 @@ export const formState = conversationSetup.createStateConfig({
         PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
         USER: [
           { guard: 'answerValid', actions: 'storeAnswer', target: 'advance' },
+          { guard: 'takesProfileDefault', actions: 'storeProfileDefault', target: 'advance' },
           { guard: 'answerNeedsConfirm', actions: 'setPending', target: 'confirming' },
           { guard: and(['answerInvalid', 'tooManyMisses']), actions: ['countMiss', 'sayInvalid', 'offerOfficer'] },
           { guard: 'answerInvalid', actions: ['countMiss', 'sayInvalid'] },

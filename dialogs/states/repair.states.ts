@@ -13,13 +13,15 @@ const config = conversationSetup.createStateConfig({
   on: {
     USER: [
       { guard: { type: 'goes', params: 'menu' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
-      { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask'] },
-      { guard: { type: 'is', params: 'thanks' }, actions: ['sayThanks', 'reaskInProgress'] },
-      { guard: { type: 'is', params: 'closing' }, actions: ['sayClosing', 'reaskInProgress'] },
-      { guard: { type: 'is', params: 'question' }, actions: ['sayAnswer', 'reask'] },
-      { guard: { type: 'is', params: 'botComplaint' }, actions: ['sayBotComplaint', 'reask'] },
-      { guard: { type: 'goes', params: 'repeat' }, actions: 'reask' },
-      { guard: { type: 'goes', params: 'later' }, actions: ['sayLater', 'reask'] },
+      // Not an answer, but not nothing either: answered, then the question again. Each still counts
+      // towards the officer offer, so no state loops on thanks or questions either.
+      { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'thanks' }, actions: ['sayThanks', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'closing' }, actions: ['sayClosing', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'question' }, actions: ['sayAnswer', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'botComplaint' }, actions: ['sayBotComplaint', 'reask', 'countMiss'] },
+      { guard: { type: 'goes', params: 'repeat' }, actions: ['reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'goes', params: 'later' }, actions: ['sayLater', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
       // A correction in free text, at any step of a form (the photo and the summary included).
       // "ubah email": that question again; "emailnya budi.s@yahoo.com": changed, said, on from where the form stands.
       { guard: and(['correctionInForm', 'correctionAsks']), target: '#form.route', actions: 'applyCorrection' },
@@ -29,13 +31,13 @@ const config = conversationSetup.createStateConfig({
       { guard: { type: 'is', params: 'correction' }, actions: ['sayCorrectionTooLate', 'reask'] },
       // Several fields (or one out of turn) while a form is open: stored and said back.
       { guard: and(['isFields', 'inForm']), target: '#form.corrected', actions: 'takeFields' },
-      { guard: and(['isComplaintAct', 'inProgress']), actions: ['sayComplaintMidForm', 'reask'] },
+      { guard: and(['isComplaintAct', 'inProgress']), actions: ['sayComplaintMidForm', 'reask', 'countMiss'] },
       // "kembali" where there is nothing to go back to: the menu.
       { guard: { type: 'goes', params: 'back' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
       { actions: 'miss' },
     ],
     // A photo where none is asked for (yet): kept out, the open question again.
-    PHOTO: { actions: ['sayPhotoNotNow', 'reask'] },
+    PHOTO: { actions: ['sayPhotoNotNow', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
     // A sticker, a voice note, a video, a document, a location: never an answer.
     UNSUPPORTED: { actions: 'miss' },
   },

@@ -68,7 +68,7 @@ describe('a failed turn', () => {
     const lines = (await c.transcript()).length;
     c.hang(true);
     // What the customer wants is classified first; the classifier hangs past the turn's timeout.
-    const failure = await c.step('mau daftar jadi seller', 'm-2').then(
+    const failure = await c.step('pengen jualan produk sy di marketplace', 'm-2').then(
       () => null,
       (err: unknown) => err,
     );
@@ -76,7 +76,7 @@ describe('a failed turn', () => {
     expect((failure as TurnFailed).locale).toBe('id');
     expect(String((failure as TurnFailed).cause)).toMatch(/timed out|timeout/i);
     expect(await c.state()).toBe(before);
-    expect((await c.transcript()).slice(lines)).toEqual(['customer: mau daftar jadi seller', `bot: ${t('id', 'common.error')}`]);
+    expect((await c.transcript()).slice(lines)).toEqual(['customer: pengen jualan produk sy di marketplace', `bot: ${t('id', 'common.error')}`]);
 
     // The message counts as handled: a redelivery is not answered again, an interrupted send gets the apology again.
     c.hang(false);

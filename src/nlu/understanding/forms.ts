@@ -24,6 +24,8 @@ export function readForm(message: Message, open: OpenQuestion, lexicon: Lexicon)
     return complains && act?.kind === 'navigation' && act.to === 'repeat' ? undefined : act;
   }
   if (asksToRepeat(message.key, lexicon) && !complains) return { kind: 'navigation', to: 'repeat' };
+  const taken = takesOffer(message.key, open, lexicon);
+  if (taken !== undefined) return taken;
   // "besok aja fotonya", "ga ada foto nya kak": the photo named around a later, a no or a cancel.
   const withoutPhoto = message.key.filter((w) => !PHOTO_WORDS.has(w));
   if (withoutPhoto.length === message.key.length || withoutPhoto.length === 0) return undefined;
@@ -53,6 +55,22 @@ function asksToRepeat(key: readonly string[], lexicon: Lexicon): boolean {
 }
 
 const COMPLAINT_PARTICLES = new Set(['kok', 'ko', 'lho', 'loh', 'bot', 'botnya', 'robot']);
+
+/**
+ * At the name or phone question, where the bot offers the WhatsApp profile's name or number as a
+ * one-tap answer: "iya itu nama sy", "pake nomor ini aja", "ya nomor wa ini" take it (a yes), they
+ * are not a name or a number to store.
+ */
+function takesOffer(key: readonly string[], open: OpenQuestion, lexicon: Lexicon): Act | undefined {
+  if (open.kind !== 'field' || (open.field !== 'name' && open.field !== 'phone')) return undefined;
+  const reference = new Set(lexicon.file.offerReference);
+  if (!key.some((w) => reference.has(w))) return undefined;
+  const rest = key.filter((w) => !reference.has(w));
+  const uses = key.includes('pake') || key.includes('pakai') || key.includes('use');
+  if (rest.length === 0) return uses && key.some((w) => w === 'ini' || w === 'itu' || w === 'this') ? { kind: 'yes' } : undefined;
+  const phrases = cover(rest, lexicon);
+  return phrases !== undefined && categoriesOf(phrases, lexicon).every((c) => c === 'yes' || c === 'ack') ? { kind: 'yes' } : undefined;
+}
 
 /** Words for the photo, and what may be said around them and still be a whole-message form. */
 const PHOTO_WORDS = new Set(['foto', 'photo', 'gambar', 'picture', 'image', 'pic']);

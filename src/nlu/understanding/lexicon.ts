@@ -89,6 +89,8 @@ const lexiconFileSchema = z.object({
   languageRequest: z.object({ en: words, id: words, around: words }),
   requestWords: words,
   repeatBag: z.object({ words, needs: words }),
+  /** Words that point at the name or number the bot offered ("iya itu nama sy", "pake nomor ini aja"). */
+  offerReference: words,
 });
 
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;
