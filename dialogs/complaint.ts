@@ -58,6 +58,8 @@ export function confirmTypeReply(n: number): Reply {
     choices: [
       { value: 'ya', key: 'choices.yes' },
       { value: 'bukan', key: 'choices.notThis' },
+      // An account take-over or a data leak: a person at once, if the customer wants.
+      ...(URGENT_TYPES.includes(n) ? [{ value: 'petugas', key: 'choices.officer' }] : []),
     ],
   };
 }

@@ -66,6 +66,7 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: 'awaitingOfficer', actions: 'sayOfficerNote' },
           { actions: 'sayWelcome' },
         ],
+        UNSUPPORTED: { guard: 'awaitingOfficer', actions: 'sayOfficerNote' },
         USER: [
           // Waiting for an officer: what they write is for the officer (it is in the transcript).
           { guard: and(['awaitingOfficer', not('isFields')]), actions: 'sayOfficerNote' },
@@ -82,8 +83,10 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: and(['isFields', 'givesApplication']), target: 'sellerFromFields' },
           { guard: { type: 'is', params: 'answer' }, actions: 'rememberText', target: 'classifying' },
           { guard: { type: 'is', params: 'complaint' }, actions: 'rememberText', target: 'classifying' },
-          // A question at the menu may be a wish ("how can I register?", "promonya masih ada?"): the
-          // classifier first; what it cannot place is answered from the procedure.
+          // A question about the procedure is answered from it (with the menu, whose first button is
+          // to register); any other question may be a wish ("promonya masih ada?"): the classifier
+          // first, and what it cannot place is answered as a question for the support team.
+          { guard: 'asksAboutProcedure', actions: ['resetUnplaced', 'sayAnswer', 'sayWelcomeMenu'] },
           { guard: { type: 'is', params: 'question' }, actions: 'rememberText', target: 'classifying' },
           // Nothing usable: as a message the classifier could not place (the second in a row goes to an officer).
           { guard: and([{ type: 'is', params: 'unusable' } as const, 'unplacedBefore']), actions: { type: 'requestHandoff', params: 'unplaced' } },
@@ -126,6 +129,18 @@ export const conversationMachine = conversationSetup.createMachine({
     sellerFromFields: {
       entry: ['startSellerForm', { type: 'say', params: { key: 'seller.intro' } }, 'takeFields'],
       always: [{ guard: 'hasPending', target: '#form.confirming' }, { target: '#form.advance' }],
+    },
+    /** "menu" in the middle of a form or a report: leave it (and lose what was typed), or go on. */
+    leaving: {
+      entry: { type: 'expect', params: { kind: 'yesNo', about: 'leave' } },
+      on: {
+        USER: [
+          { guard: 'isYes', target: 'idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
+          { guard: and(['isNo', 'inForm']), target: '#form.advance' },
+          { guard: and(['isNo', 'inComplaintSelection']), target: '#complaint.resume' },
+          { guard: 'isNo', target: 'idle', actions: 'sayWelcome' },
+        ],
+      },
     },
     complaint: complaintState,
     form: formState,

@@ -183,12 +183,25 @@ export const conversationSetup = setup({
     nluUnsure: ({ event }) => nluOf(event).confidence < 0.3,
     /** The previous message could not be placed either: the second in a row goes to an officer. */
     unplacedBefore: ({ context }) => (context.unplaced ?? 0) >= 1,
+    /** A question on one of the procedure's topics (not "other"). */
+    asksAboutProcedure: ({ event }) => {
+      const act = actOf(event);
+      return act?.kind === 'question' && act.topic !== 'other';
+    },
+    /** "lanjut" at a question already answered (after "kembali"): on to the first open one, the answer kept. */
+    passesAnswered: ({ context, event }) => {
+      const act = actOf(event);
+      const draft = context.application;
+      return act?.kind === 'navigation' && act.to === 'next' && draft !== null && draft.current !== 'photo' && draft.fields[draft.current] !== undefined;
+    },
     /** The text being classified was a question (see rememberText). */
     askedQuestion: ({ context }) => context.question != null,
     inForm: ({ context }) => context.application !== null,
     /** A first message in English, while the conversation is still in the default Indonesian. */
     writesEnglish: ({ context, event }) => context.locale === 'id' && !context.languageChosen && event.type === 'USER' && looksEnglish(event.text),
     inComplaintSelection: ({ context }) => context.complaint !== null && context.application === null,
+    /** Something the customer typed would be lost by leaving: a form or a report under way. */
+    holdsData: ({ context }) => context.application !== null || context.complaint !== null,
     inProgress: ({ context }) => context.application !== null || context.complaint !== null || context.inquiry !== null,
     /** The customer asked for an officer and is waiting: their words are for the officer. */
     awaitingOfficer: ({ context }) => context.officerRequested,
@@ -277,7 +290,7 @@ export const conversationSetup = setup({
     sayClosing: emit(({ context }) => ({ type: 'reply' as const, reply: closingReply(context) })),
     sayAnswer: emit(({ context, event }) => {
       const act = actOf(event);
-      return { type: 'reply' as const, reply: answerTo(act?.kind === 'question' ? act.topic : (context.question ?? 'other')) };
+      return { type: 'reply' as const, reply: answerTo(act?.kind === 'question' ? act.topic : (context.question ?? 'other'), context) };
     }),
     sayWelcomeMenu: emit(() => ({ type: 'reply' as const, reply: welcomeReply('welcome.menu') })),
     sayBotComplaint: emit(() => ({ type: 'reply' as const, reply: botComplaintReply })),
@@ -419,6 +432,7 @@ export const conversationSetup = setup({
     takeFields: enqueueActions(({ context, event, enqueue }) => {
       const taken = takeFields(draftOf(context), fieldsOf(event));
       enqueue.assign({ application: taken.draft });
+      for (const [field, value] of Object.entries(taken.changed) as Array<[FieldKey, string]>) enqueue.emit({ type: 'reply', reply: correctedReply(field, value) });
       if (Object.keys(taken.stored).length > 0) enqueue.emit({ type: 'reply', reply: understoodReply(taken.stored) });
     }),
     /** "eh salah, emailnya …": the field changes and the customer is told; "ubah email": that question again. */
@@ -437,7 +451,9 @@ export const conversationSetup = setup({
       }
       const outcome = parseField(field, correction.value);
       if (outcome.kind === 'valid') {
-        enqueue.assign({ application: { ...draft, fields: { ...draft.fields, [field]: outcome.value }, pending: null } });
+        // A guess waiting for its "ya" on another field stays waiting.
+        const keepsPending = draft.pending !== null && draft.current !== field;
+        enqueue.assign({ application: { ...draft, fields: { ...draft.fields, [field]: outcome.value }, pending: keepsPending ? draft.pending : null } });
         enqueue.emit({ type: 'reply', reply: correctedReply(field, outcome.value) });
       } else if (outcome.kind === 'confirm') {
         enqueue.assign({ application: { ...draft, current: field, pending: { value: outcome.value, typed: outcome.typed } } });
@@ -472,6 +488,11 @@ export const conversationSetup = setup({
     recordTicket: assign({
       lastTicket: ({ context }, outcome: FilingOutcome) => ('itsmNumber' in outcome ? outcome : context.lastTicket),
       awaitingNumber: () => false,
+      // Where the follow-up goes, to say it again when asked after the form is gone.
+      lastContact: ({ context }) => {
+        const f = context.application?.fields ?? context.inquiry?.ticket?.applicant;
+        return f?.phone || f?.email ? { phone: f.phone ?? '', email: f.email ?? '' } : (context.lastContact ?? null);
+      },
     }),
     endForm: assign({ application: () => null, complaint: () => null, earlier: () => null }),
     /**

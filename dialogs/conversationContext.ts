@@ -59,6 +59,8 @@ export interface ConversationContext extends ConversationInput {
   question?: QuestionTopic | null;
   /** Messages in a row the bot could not place (absent in snapshots saved before it existed). */
   unplaced?: number;
+  /** The phone and email the last filed ticket names for the follow-up. */
+  lastContact?: { phone: string; email: string } | null;
   /** The last request was recorded while the ITSM was down; its number follows in a message. */
   awaitingNumber?: boolean;
   /** What the conversation waits for now: the understanding step reads the next message against it. */

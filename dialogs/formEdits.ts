@@ -4,8 +4,10 @@ import { parseField, type FieldKey } from './fields/index.js';
 /** What became of values the customer gave for several fields at once (or one field out of turn). */
 export interface FieldsTaken {
   draft: ApplicationDraft;
-  /** Stored now, normalised. */
+  /** Stored now, normalised, where nothing was before. */
   stored: Partial<Record<FieldKey, string>>;
+  /** Stored now over an earlier, different value (said as a change). */
+  changed: Partial<Record<FieldKey, string>>;
   /** Given but not usable (wrong shape): asked in their turn, with the reason then. */
   refused: FieldKey[];
 }
@@ -20,14 +22,17 @@ export function takeFields(draft: ApplicationDraft, given: Partial<Record<FieldK
   const asked = new Set<FieldKey>(FORM_FIELDS[draft.kind]);
   const fields = { ...draft.fields };
   const stored: Partial<Record<FieldKey, string>> = {};
+  const changed: Partial<Record<FieldKey, string>> = {};
   const refused: FieldKey[] = [];
   let pending: { field: FieldKey; value: string; typed: string } | null = null;
   for (const [field, text] of Object.entries(given) as Array<[FieldKey, string]>) {
     if (!asked.has(field) || !text.trim()) continue;
     const outcome = parseField(field, text);
     if (outcome.kind === 'valid') {
+      const before = fields[field];
       fields[field] = outcome.value;
-      stored[field] = outcome.value;
+      if (before === undefined) stored[field] = outcome.value;
+      else if (before !== outcome.value) changed[field] = outcome.value;
     } else if (outcome.kind === 'confirm' && pending === null) {
       pending = { field, value: outcome.value, typed: outcome.typed };
     } else {
@@ -35,8 +40,11 @@ export function takeFields(draft: ApplicationDraft, given: Partial<Record<FieldK
     }
   }
   const next: ApplicationDraft = { ...draft, fields, attempts: 0 };
-  if (pending) return { draft: { ...next, current: pending.field, pending: { value: pending.value, typed: pending.typed } }, stored, refused };
-  return { draft: { ...next, pending: null, current: nextOpenStep(next) ?? draft.current }, stored, refused };
+  if (pending) return { draft: { ...next, current: pending.field, pending: { value: pending.value, typed: pending.typed } }, stored, changed, refused };
+  // A guess still waiting for its "ya" stays open, unless a value for its own field came now.
+  const current = draft.current;
+  if (draft.pending && current !== 'photo' && given[current] === undefined) return { draft: next, stored, changed, refused };
+  return { draft: { ...next, pending: null, current: nextOpenStep(next) ?? draft.current }, stored, changed, refused };
 }
 
 /** The step before the current one in the form's order (the photo last), or null at the first. */

@@ -6,7 +6,7 @@ export type MenuItem = 'register' | 'report' | 'status' | 'menu';
 const MENU: Record<MenuItem, ReadonlySet<string>> = {
   register: new Set(['daftar', 'daftar seller', 'daftar jadi seller', 'mau daftar', 'mau daftar seller', 'jadi seller', 'mendaftar', 'register', 'register as seller', 'registrasi seller']),
   report: new Set(['lapor', 'lapor masalah', 'laporkan masalah', 'lapor keluhan', 'report', 'report a problem', 'komplain', 'keluhan', 'pengaduan', 'ada masalah']),
-  status: new Set(['cek status', 'cek laporan', 'status', 'status laporan', 'cek', 'lacak laporan', 'check status', 'check a report', 'cek tiket', 'status tiket']),
+  status: new Set(['cek status', 'cek laporan', 'status', 'status laporan', 'cek', 'lacak laporan', 'check status', 'check a report', 'cek tiket', 'status tiket', 'cek status pendaftaran', 'cek pendaftaran', 'status pendaftaran', 'cek status laporan', 'cek status tiket', 'check my report', 'check report status']),
   menu: new Set(['menu', 'mulai', 'start', 'help', 'bantuan', 'menu utama', 'kembali ke menu']),
 };
 

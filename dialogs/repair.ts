@@ -18,7 +18,10 @@ const MENU_CHOICE = { value: 'menu', key: 'choices.menu' };
 /** Topics the procedure answers; the others are for the support team (and an officer is offered). */
 const ANSWERED: ReadonlySet<QuestionTopic> = new Set(['verification', 'followUp', 'requirements', 'dataUse']);
 
-export function answerTo(topic: QuestionTopic): Reply {
+export function answerTo(topic: QuestionTopic, context?: ConversationContext): Reply {
+  // Asked after filing: the follow-up goes to the phone and email given, named.
+  const contact = context?.lastContact;
+  if (topic === 'followUp' && contact) return { key: 'faq.followUpKnown', vars: { phone: displayPhone(contact.phone), email: contact.email } };
   return ANSWERED.has(topic) ? { key: `faq.${topic}` } : { key: `faq.${topic}`, choices: [OFFICER_CHOICE] };
 }
 

@@ -1,5 +1,9 @@
 import type { Act } from '../src/nlu/understanding/types.js';
+import { MAX_ATTEMPTS } from './application.js';
+import type { ConversationContext } from './conversationContext.js';
 import type { DialogEvent, TextInput } from './events.js';
+
+const SUBMIT = /\b(kirim|send|submit)\b/i;
 
 /** A text message as the bot hands it to the engine, which reads it (see eventFromAct). */
 export function eventFromText(text: string): TextInput {
@@ -11,9 +15,12 @@ export function eventFromText(text: string): TextInput {
  * switching language are events of their own (handled the same way in every state); anything
  * else is USER with its act.
  */
-export function eventFromAct(text: string, act: Act): DialogEvent {
+export function eventFromAct(text: string, act: Act, context?: Pick<ConversationContext, 'misses'>): DialogEvent {
   if (act.kind === 'navigation' && act.to === 'cancel') return { type: 'CANCEL' };
   if (act.kind === 'officer') return { type: 'OFFICER' };
+  // After the third unusable answer the bot offered an officer: "iya", "boleh", "mau" takes the
+  // offer (not "kirim", which is still the summary's own yes).
+  if (act.kind === 'yes' && (context?.misses ?? 0) >= MAX_ATTEMPTS && !SUBMIT.test(text)) return { type: 'OFFICER' };
   if (act.kind === 'language') return { type: 'LANGUAGE', locale: act.locale };
   return { type: 'USER', text, act };
 }

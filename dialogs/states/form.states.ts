@@ -48,6 +48,7 @@ export const formState = conversationSetup.createStateConfig({
           { guard: and(['answerInvalid', 'tooManyMisses']), actions: ['countMiss', 'sayInvalid', 'offerOfficer'] },
           { guard: 'answerInvalid', actions: ['countMiss', 'sayInvalid'] },
           { guard: { type: 'goes', params: 'back' }, actions: 'stepBack', target: 'route', reenter: true },
+          { guard: 'passesAnswered', target: 'advance' },
           { guard: { type: 'goes', params: 'restart' }, actions: ['restartForm', { type: 'say', params: { key: 'repair.restarted' } }], target: 'route', reenter: true },
           { guard: 'isEditAll', target: 'choosingField' },
         ],

@@ -12,6 +12,8 @@ import { conversationSetup, welcomeReply } from '../conversation.setup.js';
 const config = conversationSetup.createStateConfig({
   on: {
     USER: [
+      // "menu" with a form or a report under way: asked first, nothing is thrown away by accident.
+      { guard: and([{ type: 'goes', params: 'menu' as const }, 'holdsData']), target: '#conversation.leaving' },
       { guard: { type: 'goes', params: 'menu' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
       // Not an answer, but not nothing either: answered, then the question again. Each still counts
       // towards the officer offer, so no state loops on thanks or questions either.

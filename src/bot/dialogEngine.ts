@@ -188,8 +188,8 @@ export class DialogEngine {
       if (input.profile) actor.send({ type: 'PROFILE', profile: input.profile });
       const event = input.event;
       if (event.type === 'TEXT') {
-        const open = actor.getSnapshot().context.open ?? OPENING;
-        actor.send(eventFromAct(event.text, await this.options.understanding.understand(event.text, open)));
+        const context = actor.getSnapshot().context;
+        actor.send(eventFromAct(event.text, await this.options.understanding.understand(event.text, context.open ?? OPENING), context));
       } else {
         actor.send(event);
       }

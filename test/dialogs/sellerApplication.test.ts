@@ -256,7 +256,10 @@ describe('seller application dialog', () => {
     const c = new Conversation(new FakeServices());
     const first = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'hello', event: eventFromText('hello, how can I register as a seller?') });
     expect(first.locale).toBe('en');
-    expect(first.replies.map((r) => renderReply(r, first.locale).text)).toEqual([t('en', 'language.switchedAuto'), t('en', 'seller.intro'), t('en', 'fields.name.question')]);
+    // A question about the procedure is answered from it, with the menu (its first button registers).
+    expect(first.replies.map((r) => renderReply(r, first.locale).text)).toEqual([t('en', 'language.switchedAuto'), t('en', 'faq.requirements'), t('en', 'welcome.menu')]);
+    const started = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'reg', event: eventFromText('register as seller') });
+    expect(started.replies.map((r) => renderReply(r, started.locale).text)).toEqual([t('en', 'seller.intro'), t('en', 'fields.name.question')]);
     const back = await c.engine.step({ conversationKey: c.key, channel: 'emulator', conversationId: c.conversationId, messageId: 'lang', event: eventFromText('bahasa indonesia') });
     expect(back.locale).toBe('id');
     expect(back.replies.map((r) => renderReply(r, back.locale).text)).toEqual([t('id', 'language.switched'), t('id', 'fields.name.question')]);

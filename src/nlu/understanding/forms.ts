@@ -73,7 +73,7 @@ function takesOffer(key: readonly string[], open: OpenQuestion, lexicon: Lexicon
 }
 
 /** Words for the photo, and what may be said around them and still be a whole-message form. */
-const PHOTO_WORDS = new Set(['foto', 'photo', 'gambar', 'picture', 'image', 'pic']);
+const PHOTO_WORDS = new Set(['foto', 'photo', 'gambar', 'picture', 'image', 'pic', 'ss', 'screenshot', 'screenshotnya', 'ssnya', 'tangkapan', 'layar', 'bukti', 'buktinya', 'nya']);
 const PHOTO_AROUND = new Set<FormCategory>(['nav:later', 'nav:next', 'nav:cancel', 'no', 'yes', 'ack', 'thanks']);
 
 /**

@@ -21,6 +21,16 @@ export function officerWords(lexicon: Lexicon): OfficerWords {
   };
 }
 
+/**
+ * A request for a person in one clause of a longer message: "lupa nomornya, sm petugas aja deh",
+ * "sy mau ngobrol sm petugas aja, ga usah isi2 gini". The clause must say more than a bare person
+ * word ("admin, saya mau tanya biaya" is a question addressed to the admin, not a request).
+ */
+export function asksForOfficerInClause(text: string, officer: OfficerWords, plain: (clause: string) => readonly string[]): boolean {
+  const clauses = text.split(/[,.;!?\n]+/).map((c) => plain(c)).filter((w) => w.length >= 2);
+  return clauses.length > 1 && clauses.some((words) => asksForOfficer(words, officer));
+}
+
 /** Whether plain words (text.ts `plainWords`) are, as a whole, a request for a person. */
 export function asksForOfficer(words: readonly string[], officer: OfficerWords): boolean {
   if (words.length === 0 || words.length > 14) return false;

@@ -20,8 +20,8 @@ import { EntityRecogniser, type Entity } from './entities.js';
 import { fieldWords, looksLikeAName, readFields } from './fields.js';
 import { leadingDecision, readForm, readLanguageRequest } from './forms.js';
 import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
-import { asksForOfficer, officerWords } from './officer.js';
-import { findSequence, phraseKey, prepare, type Message } from './text.js';
+import { asksForOfficer, asksForOfficerInClause, officerWords } from './officer.js';
+import { canonicalWords, findSequence, phraseKey, plainWords, prepare, type Message } from './text.js';
 import type { Act, OpenQuestion, Understanding } from './types.js';
 import { isGibberish } from './unusable.js';
 
@@ -127,6 +127,7 @@ class Reader {
     const form = readForm(m, open, this.lexicon);
     if (form !== undefined) return form;
     if (asksForOfficer(m.words, this.officer) || asksForOfficer(m.spelled, this.officer)) return { kind: 'officer' };
+    if (asksForOfficerInClause(m.text, this.officer, (clause) => canonicalWords(plainWords(clause), this.lexicon))) return { kind: 'officer' };
     const language = readLanguageRequest(m.spelled, this.lexicon);
     if (language !== undefined) return language;
     if (open.kind === 'ticketNumber' && extractTicketNumbers(m.text).length > 0) return { kind: 'answer' };
@@ -156,7 +157,8 @@ class Reader {
   }
 
   private readFields(m: Message, entities: readonly Entity[], open: OpenQuestion): Act | undefined {
-    if (open.kind === 'proof' || open.kind === 'ticketNumber' || open.kind === 'choice') return undefined;
+    // While choosing which field to change, a new value for one ("emailnya budi.s@yahoo.com") is read too.
+    if (open.kind === 'proof' || open.kind === 'ticketNumber' || (open.kind === 'choice' && open.about !== 'editField')) return undefined;
     const fields = readFields(m.text, entities, open, this.fields, this.pieceFilter);
     return fields === undefined ? undefined : { kind: 'fields', fields };
   }
