@@ -61,7 +61,11 @@ export const conversationMachine = conversationSetup.createMachine({
     idle: {
       entry: { type: 'setOpen', params: { kind: 'menu' } },
       on: {
-        CANCEL: { actions: { type: 'say', params: { key: 'common.nothingToCancel' } } },
+        // A form kept at the menu ("menu" mid-form) is cancelled now; else there is nothing to cancel.
+        CANCEL: [
+          { guard: 'holdsData', actions: ['sayCancelled', 'endForm'] },
+          { actions: { type: 'say', params: { key: 'common.nothingToCancel' } } },
+        ],
         PHOTO: [
           { guard: 'awaitingOfficer', actions: 'sayOfficerNote' },
           { actions: 'sayWelcome' },
@@ -71,6 +75,9 @@ export const conversationMachine = conversationSetup.createMachine({
           // Waiting for an officer: what they write is for the officer (it is in the transcript).
           { guard: and(['awaitingOfficer', not('isFields')]), actions: 'sayOfficerNote' },
           { guard: 'repeatsConfirmation', actions: 'sayAlreadyFiled' },
+          // "lanjutkan" after "menu" mid-form: back to the question it was at, nothing lost.
+          { guard: and(['resumes', 'inForm']), target: '#form.advance' },
+          { guard: and(['resumes', 'inComplaintSelection']), target: '#complaint.resume' },
           // Someone who writes English is answered in English: switched, then the same message read again.
           { guard: 'writesEnglish', actions: ['switchToEnglish', { type: 'say', params: { key: 'language.switchedAuto' } }, raise(({ event }) => event)] },
           { guard: 'hasTicketNumber', actions: 'startInquiry', target: 'status.byNumber' },
@@ -129,18 +136,6 @@ export const conversationMachine = conversationSetup.createMachine({
     sellerFromFields: {
       entry: ['startSellerForm', { type: 'say', params: { key: 'seller.intro' } }, 'takeFields'],
       always: [{ guard: 'hasPending', target: '#form.confirming' }, { target: '#form.advance' }],
-    },
-    /** "menu" in the middle of a form or a report: leave it (and lose what was typed), or go on. */
-    leaving: {
-      entry: { type: 'expect', params: { kind: 'yesNo', about: 'leave' } },
-      on: {
-        USER: [
-          { guard: 'isYes', target: 'idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
-          { guard: and(['isNo', 'inForm']), target: '#form.advance' },
-          { guard: and(['isNo', 'inComplaintSelection']), target: '#complaint.resume' },
-          { guard: 'isNo', target: 'idle', actions: 'sayWelcome' },
-        ],
-      },
     },
     complaint: complaintState,
     form: formState,

@@ -188,6 +188,11 @@ export const conversationSetup = setup({
       const act = actOf(event);
       return act?.kind === 'question' && act.topic !== 'other';
     },
+    /** "lanjutkan" / "lanjut": back to a form kept at the menu. */
+    resumes: ({ event }) => {
+      const act = actOf(event);
+      return (act?.kind === 'navigation' && act.to === 'next') || (event.type === 'USER' && /^(lanjut|lanjutkan|lanjutin|teruskan|continue|go on|resume)\b/i.test(event.text.trim()));
+    },
     /** "lanjut" at a question already answered (after "kembali"): on to the first open one, the answer kept. */
     passesAnswered: ({ context, event }) => {
       const act = actOf(event);
@@ -293,6 +298,11 @@ export const conversationSetup = setup({
       return { type: 'reply' as const, reply: answerTo(act?.kind === 'question' ? act.topic : (context.question ?? 'other'), context) };
     }),
     sayWelcomeMenu: emit(() => ({ type: 'reply' as const, reply: welcomeReply('welcome.menu') })),
+    /** The menu, with a way back to the form kept meanwhile. */
+    sayMenuKeepingForm: emit(() => {
+      const menu = welcomeReply('common.menuKeepsForm');
+      return { type: 'reply' as const, reply: { ...menu, choices: [{ value: 'lanjutkan', key: 'choices.goOn' }, ...(menu.choices ?? [])] } };
+    }),
     sayBotComplaint: emit(() => ({ type: 'reply' as const, reply: botComplaintReply })),
     sayComplaintMidForm: emit(() => ({ type: 'reply' as const, reply: complaintMidFormReply })),
     sayLater: emit(({ context }) => ({

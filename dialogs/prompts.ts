@@ -113,14 +113,6 @@ function yesNoPrompt(about: string, context: ConversationContext): Reply {
       return statusReply(context);
     case 'retry':
       return { key: 'seller.submitFailed', choices: [{ value: 'kirim', key: 'choices.retry' }] };
-    case 'leave':
-      return {
-        key: 'common.leaveQuestion',
-        choices: [
-          { value: 'ya', key: 'choices.toMenu' },
-          { value: 'tidak', key: 'choices.goOn' },
-        ],
-      };
     default:
       return confirmPendingReply(context);
   }

@@ -12,9 +12,9 @@ import { conversationSetup, welcomeReply } from '../conversation.setup.js';
 const config = conversationSetup.createStateConfig({
   on: {
     USER: [
-      // "menu" with a form or a report under way: asked first, nothing is thrown away by accident.
-      { guard: and([{ type: 'goes', params: 'menu' as const }, 'holdsData']), target: '#conversation.leaving' },
-      { guard: { type: 'goes', params: 'menu' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
+      // "menu" with a form or a report under way: the menu, and what was typed is kept ("lanjutkan" resumes it).
+      { guard: and([{ type: 'goes', params: 'menu' as const }, 'holdsData']), target: '#conversation.idle', actions: ['endInquiry', 'sayMenuKeepingForm'] },
+      { guard: { type: 'goes', params: 'menu' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('welcome.menu') }] },
       // Not an answer, but not nothing either: answered, then the question again. Each still counts
       // towards the officer offer, so no state loops on thanks or questions either.
       { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
@@ -34,8 +34,9 @@ const config = conversationSetup.createStateConfig({
       // Several fields (or one out of turn) while a form is open: stored and said back.
       { guard: and(['isFields', 'inForm']), target: '#form.corrected', actions: 'takeFields' },
       { guard: and(['isComplaintAct', 'inProgress']), actions: ['sayComplaintMidForm', 'reask', 'countMiss'] },
-      // "kembali" where there is nothing to go back to: the menu.
-      { guard: { type: 'goes', params: 'back' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('common.backToMenu') }] },
+      // "kembali" where there is nothing to go back to: the menu (what was typed is kept).
+      { guard: and(['goesBack', 'holdsData']), target: '#conversation.idle', actions: ['endInquiry', 'sayMenuKeepingForm'] },
+      { guard: 'goesBack', target: '#conversation.idle', actions: ['endInquiry', { type: 'say', params: welcomeReply('welcome.menu') }] },
       { actions: 'miss' },
     ],
     // A photo where none is asked for (yet): kept out, the open question again.
