@@ -30,6 +30,8 @@ export interface ApplicationDraft {
   current: Step;
   /** A guessed value waiting for "ya" (province typo, email domain typo). */
   pending: { value: string; typed: string } | null;
+  /** What the applicant typed when they said no to the guess: typed again, it is what they mean. */
+  refusedGuess?: string;
   /** Failed answers to the current question. */
   attempts: number;
 }

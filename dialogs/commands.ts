@@ -35,19 +35,19 @@ const GREETING = /^(halo|hallo|hai|hi|hello|helo|hey|pagi|siang|sore|malam|selam
 
 const EDIT_VERB = /^(?:ubah|ganti|edit|koreksi|perbaiki|revisi|change|ralat)\b\s*(.*)$/;
 const FIELD_WORDS: Array<[RegExp, EditableField]> = [
-  [/^(nama\s*usaha|usaha|toko|nama\s*toko|bisnis|business)$/, 'businessName'],
-  [/^(nama|nama\s*pemohon|name|nama\s*saya)$/, 'name'],
-  [/^(jenis\s*produk|produk|product|jenis)$/, 'productType'],
+  [/^(nama\s*usaha|usaha|toko|nama\s*toko|bisnis|business|business\s*name|shop|store)$/, 'businessName'],
+  [/^(nama|nama\s*pemohon|name|nama\s*saya|full\s*name|applicant\s*name)$/, 'name'],
+  [/^(jenis\s*produk|produk|product|jenis|product\s*type|products)$/, 'productType'],
   [/^(kota|kabupaten|kab|city)$/, 'city'],
   [/^(provinsi|prov|propinsi|province)$/, 'province'],
-  [/^(telepon|telpon|telp|tlp|hp|no\s*hp|nomor|nomor\s*hp|no\s*telepon|nomor\s*telepon|no\s*telp|wa|nomor\s*wa|phone)$/, 'phone'],
-  [/^(email|e-mail|e\s*mail|surel|imel)$/, 'email'],
+  [/^(telepon|telpon|telp|tlp|hp|no\s*hp|nomor|nomor\s*hp|no\s*telepon|nomor\s*telepon|no\s*telp|wa|nomor\s*wa|phone|phone\s*number|number|mobile|mobile\s*number)$/, 'phone'],
+  [/^(email|e-mail|e\s*mail|surel|imel|email\s*address)$/, 'email'],
   [/^(foto|gambar|photo|picture|foto\s*produk)$/, 'photo'],
 ];
 
-/** Which field a word names ("hp" -> phone), or null. */
+/** Which field a word names ("hp" -> phone, "the email" -> email), or null. */
 export function fieldFromWord(word: string): EditableField | null {
-  const w = normalizeCommandText(word);
+  const w = normalizeCommandText(word).replace(/^(the|my|ubah|ganti|change)\s+/, '').replace(/nya$/, '');
   return FIELD_WORDS.find(([re]) => re.test(w))?.[1] ?? null;
 }
 

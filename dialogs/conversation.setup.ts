@@ -79,6 +79,14 @@ const fieldsOf = (event: DialogEvent): Partial<Record<FieldKey, string>> => {
 /** Seller fields given at the opener: two or more mean an application, whatever else the message says. */
 const SELLER_ONLY: readonly FieldKey[] = ['businessName', 'productType'];
 
+/** Whether two open questions are one question for the customer: a field and the guess for that field. */
+function sameQuestion(before: OpenQuestion | undefined, after: OpenQuestion): boolean {
+  if (!before) return false;
+  const pending = (o: OpenQuestion) => o.kind === 'yesNo' && o.about === 'pending';
+  if (before.kind === 'field' && after.kind === 'field') return before.field === after.field;
+  return (before.kind === 'field' && pending(after)) || (pending(before) && after.kind === 'field') || (pending(before) && pending(after));
+}
+
 const nluOf = (event: unknown): NluResult => (event as { output: NluResult }).output;
 const ticketsOf = (event: unknown): DialogTicket[] => (event as { output: DialogTicket[] }).output;
 
@@ -160,15 +168,16 @@ export const conversationSetup = setup({
       return value !== undefined && parseField(field, value).kind === 'valid';
     },
     answerNeedsConfirm: ({ context, event }) => outcomeOf(context, event)?.kind === 'confirm',
+    /** The email the applicant said no to the guess for, typed again exactly: it is what they mean. */
+    insistsOnTyped: ({ context, event }) => {
+      const outcome = outcomeOf(context, event);
+      const draft = context.application;
+      return outcome?.kind === 'confirm' && draft?.current === 'email' && draft.refusedGuess === outcome.typed && emailAsTyped(outcome.typed) !== undefined;
+    },
     answerInvalid: ({ context, event }) => outcomeOf(context, event)?.kind === 'invalid',
     tooManyMisses: ({ context }) => (context.misses ?? 0) + 1 >= MAX_ATTEMPTS,
     /** Every field answered and the photo given (or skipped where it is optional). */
     formComplete: ({ context }) => nextOpenStep(draftOf(context)) === null,
-    /** An email the applicant says is right as typed, if it is a well-formed address ("budi@gmail" is not). */
-    typedEmailUsable: ({ context }) => {
-      const draft = draftOf(context);
-      return draft.current === 'email' && draft.pending !== null && emailAsTyped(draft.pending.typed) !== undefined;
-    },
     photoOptional: ({ context }) => photoOptionalFor(draftOf(context), context.channel),
     atPhotoStep: ({ context }) => draftOf(context).current === 'photo',
     /** A value waits for "did you mean …?" (after several fields at once, or a correction). */
@@ -242,7 +251,8 @@ export const conversationSetup = setup({
      */
     expect: enqueueActions(({ context, event, enqueue }, open: OpenQuestion | 'form') => {
       const next = open === 'form' ? formOpen(context) : open;
-      enqueue.assign({ open: next, misses: 0 });
+      // Back at the same question (a guess refused, asked again): its misses go on counting.
+      enqueue.assign({ open: next, misses: sameQuestion(context.open, next) ? context.misses : 0 });
       // Entered because a photo came (a new one from the summary): it is the answer, not asked for.
       if (event.type !== 'PHOTO') enqueue.emit({ type: 'reply', reply: promptFor({ ...context, open: next }) });
     }),
@@ -409,17 +419,17 @@ export const conversationSetup = setup({
         return { ...draft, fields: { ...draft.fields, [currentField(context)]: draft.pending.value }, pending: null, attempts: 0 };
       },
     }),
-    /** An email whose domain looked like a typo, kept as typed because the applicant said it is right. */
-    keepTyped: assign({
-      application: ({ context }) => {
+    dropPending: assign({ application: ({ context }) => ({ ...draftOf(context), pending: null }) }),
+    /** "Bukan" to the guess: asked again; the same typing again is then taken as meant. */
+    refuseGuess: assign({ application: ({ context }) => ({ ...draftOf(context), refusedGuess: draftOf(context).pending?.typed ?? '', pending: null }) }),
+    storeTyped: assign({
+      application: ({ context, event }) => {
         const draft = draftOf(context);
-        if (!draft.pending) return draft;
-        const typed = emailAsTyped(draft.pending.typed);
-        if (typed === undefined) return draft;
-        return { ...draft, fields: { ...draft.fields, [currentField(context)]: typed }, pending: null, attempts: 0 };
+        const outcome = outcomeOf(context, event);
+        const typed = outcome?.kind === 'confirm' ? emailAsTyped(outcome.typed) : undefined;
+        return typed ? { ...draft, fields: { ...draft.fields, email: typed }, pending: null, attempts: 0 } : draft;
       },
     }),
-    dropPending: assign({ application: ({ context }) => ({ ...draftOf(context), pending: null }) }),
     countMiss: assign({ misses: ({ context }) => (context.misses ?? 0) + 1 }),
     countMissInProgress: assign({ misses: ({ context }) => (context.misses ?? 0) + (context.application || context.complaint || context.inquiry ? 1 : 0) }),
     /** The WhatsApp profile's name or number, offered as a one-tap answer, taken with a typed yes. */

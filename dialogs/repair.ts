@@ -21,7 +21,9 @@ const ANSWERED: ReadonlySet<QuestionTopic> = new Set(['verification', 'followUp'
 export function answerTo(topic: QuestionTopic, context?: ConversationContext): Reply {
   // Asked after filing: the follow-up goes to the phone and email given, named.
   const contact = context?.lastContact;
-  if (topic === 'followUp' && contact) return { key: 'faq.followUpKnown', vars: { phone: displayPhone(contact.phone), email: contact.email } };
+  if (topic === 'followUp' && contact && context?.lastTicket) {
+    return { key: 'faq.followUpKnown', vars: { number: context.lastTicket.itsmNumber, phone: displayPhone(contact.phone), email: contact.email } };
+  }
   return ANSWERED.has(topic) ? { key: `faq.${topic}` } : { key: `faq.${topic}`, choices: [OFFICER_CHOICE] };
 }
 

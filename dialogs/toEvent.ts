@@ -20,7 +20,10 @@ export function eventFromAct(text: string, act: Act, context?: Pick<Conversation
   if (act.kind === 'officer') return { type: 'OFFICER' };
   // After the third unusable answer the bot offered an officer: "iya", "boleh", "mau" takes the
   // offer (not "kirim", which is still the summary's own yes).
-  if (act.kind === 'yes' && (context?.misses ?? 0) >= MAX_ATTEMPTS && !SUBMIT.test(text)) return { type: 'OFFICER' };
+  const offered = (context?.misses ?? 0) >= MAX_ATTEMPTS;
+  if (act.kind === 'yes' && offered && !SUBMIT.test(text)) return { type: 'OFFICER' };
+  // "no thanks" to that offer: the open question again.
+  if ((act.kind === 'no' || act.kind === 'closing') && offered) return { type: 'USER', text, act: { kind: 'navigation', to: 'repeat' } };
   if (act.kind === 'language') return { type: 'LANGUAGE', locale: act.locale };
   return { type: 'USER', text, act };
 }

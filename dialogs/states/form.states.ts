@@ -44,7 +44,9 @@ export const formState = conversationSetup.createStateConfig({
         USER: [
           { guard: 'answerValid', actions: 'storeAnswer', target: 'advance' },
           { guard: 'takesProfileDefault', actions: 'storeProfileDefault', target: 'advance' },
-          { guard: 'answerNeedsConfirm', actions: 'setPending', target: 'confirming' },
+          { guard: 'insistsOnTyped', actions: 'storeTyped', target: 'advance' },
+          // A guess is an attempt too: refused guesses in a row end with an officer offered.
+          { guard: 'answerNeedsConfirm', actions: ['setPending', 'countMiss'], target: 'confirming' },
           { guard: and(['answerInvalid', 'tooManyMisses']), actions: ['countMiss', 'sayInvalid', 'offerOfficer'] },
           { guard: 'answerInvalid', actions: ['countMiss', 'sayInvalid'] },
           { guard: { type: 'goes', params: 'back' }, actions: 'stepBack', target: 'route', reenter: true },
@@ -55,16 +57,15 @@ export const formState = conversationSetup.createStateConfig({
       },
     },
     confirming: {
-      entry: { type: 'expect', params: { kind: 'yesNo', about: 'pending' } },
+      entry: [{ type: 'expect', params: { kind: 'yesNo', about: 'pending' } }, 'offerOfficerWhenStuck'],
       on: {
         PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
         USER: [
           { guard: 'isYes', actions: 'acceptPending', target: 'advance' },
-          // The typed email has valid syntax: "tidak" means "it is right as I typed it".
-          { guard: and(['isNo', 'typedEmailUsable']), actions: 'keepTyped', target: 'advance' },
-          { guard: 'isNo', actions: ['dropPending', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking' },
+          // Not the guess: asked again (what was typed, typed again, is then taken as meant).
+          { guard: 'isNo', actions: ['refuseGuess', 'countMiss', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking' },
           { guard: 'answerValid', actions: ['dropPending', 'storeAnswer'], target: 'advance' },
-          { guard: 'answerNeedsConfirm', actions: 'setPending', target: 'confirming', reenter: true },
+          { guard: 'answerNeedsConfirm', actions: ['setPending', 'countMiss'], target: 'confirming', reenter: true },
           { guard: 'answerInvalid', actions: ['dropPending', 'sayInvalid'], target: 'asking' },
           { guard: { type: 'goes', params: 'back' }, actions: 'dropPending', target: 'asking' },
         ],

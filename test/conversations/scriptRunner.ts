@@ -206,7 +206,9 @@ async function check(e: Expectation, o: TurnOutcome): Promise<void> {
   if (e.unchanged) expect(fields, `no field changed — ${what}`).toEqual(o.before?.application?.fields ?? {});
   for (const s of e.mentions ?? []) expect(shows(all, s), `mentions "${s}" — ${what}`).toBe(true);
   for (const s of e.notMentions ?? []) expect(shows(all, s), `does not mention "${s}" — ${what}`).toBe(false);
-  if (e.answers) expect(said(`faq.${e.answers}`), `answers a ${e.answers} question — ${what}`).toBe(true);
+  // An answer with the customer's own details in it (the follow-up after filing) is compared up to its first value.
+  const saidOpening = (key: string) => answer.texts.some((x) => plain(x).startsWith(plain(t(locale, key).split('{')[0]!)));
+  if (e.answers) expect(said(`faq.${e.answers}`) || (e.answers === 'followUp' && saidOpening('faq.followUpKnown')), `answers a ${e.answers} question — ${what}`).toBe(true);
   if (e.greets === 'salam') expect(/waalaikumsalam|wa'alaikumsalam/i.test(all), `answers the salam — ${what}`).toBe(true);
   if (e.greets === true) expect(said('repair.greeting') || said('welcome.greeting') || /waalaikumsalam|halo|hello/i.test(all), `greets — ${what}`).toBe(true);
   if (e.thanks) {

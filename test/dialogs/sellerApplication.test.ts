@@ -113,7 +113,7 @@ describe('seller application dialog', () => {
     expect((await c.context()).application?.fields.province).toBe('DKI Jakarta');
   });
 
-  it('suggests a fix for an email domain typo, and keeps the typed address when told it is right', async () => {
+  it('suggests a fix for an email domain typo; no to it asks again, and the same address typed again is kept as typed', async () => {
     const c = new Conversation(new FakeServices());
     await c.say('daftar');
     for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone]) await c.say(a);
@@ -125,7 +125,10 @@ describe('seller application dialog', () => {
     await d.say('daftar');
     for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone]) await d.say(a);
     await d.say('budi@gmial.com');
-    await d.say('tidak');
+    expect(await d.say('tidak')).toEqual([t('id', 'seller.askAgain'), q('email')]);
+    expect((await d.context()).application?.fields.email).toBeUndefined();
+    // Typed the same again: that is the address they mean (a domain of their own, say).
+    await d.say('budi@gmial.com');
     expect((await d.context()).application?.fields.email).toBe('budi@gmial.com');
 
     // "budi@gmail" is not an address: rejecting the suggestion asks again instead of keeping it.
