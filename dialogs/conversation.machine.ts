@@ -87,14 +87,14 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: { type: 'isMenu', params: 'menu' }, actions: ['resetUnplaced', 'sayWelcome'] },
           { guard: { type: 'is', params: 'greeting' }, actions: ['resetUnplaced', 'answerSalam', 'sayWelcome'] },
           // Everything at once at the opener ("nama sy …, usaha …, hp …"): the application, prefilled.
-          { guard: and(['isFields', 'givesApplication']), target: 'sellerFromFields' },
-          { guard: { type: 'is', params: 'answer' }, actions: 'rememberText', target: 'classifying' },
-          { guard: { type: 'is', params: 'complaint' }, actions: 'rememberText', target: 'classifying' },
+          { guard: and(['isFields', 'givesApplication']), actions: 'answerSalam', target: 'sellerFromFields' },
+          { guard: { type: 'is', params: 'answer' }, actions: ['answerSalam', 'rememberText'], target: 'classifying' },
+          { guard: { type: 'is', params: 'complaint' }, actions: ['answerSalam', 'rememberText'], target: 'classifying' },
           // A question about the procedure is answered from it (with the menu, whose first button is
           // to register); any other question may be a wish ("promonya masih ada?"): the classifier
           // first, and what it cannot place is answered as a question for the support team.
-          { guard: 'asksAboutProcedure', actions: ['resetUnplaced', 'sayAnswer', 'sayWelcomeMenu'] },
-          { guard: { type: 'is', params: 'question' }, actions: 'rememberText', target: 'classifying' },
+          { guard: 'asksAboutProcedure', actions: ['resetUnplaced', 'answerSalam', 'sayAnswer', 'sayWelcomeMenu'] },
+          { guard: { type: 'is', params: 'question' }, actions: ['answerSalam', 'rememberText'], target: 'classifying' },
           // Nothing usable: as a message the classifier could not place (the second in a row goes to an officer).
           { guard: and([{ type: 'is', params: 'unusable' } as const, 'unplacedBefore']), actions: { type: 'requestHandoff', params: 'unplaced' } },
           { guard: { type: 'is', params: 'unusable' }, actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },

@@ -121,6 +121,20 @@ export const conversationSetup = setup({
     isAnswer: ({ event }) => actOf(event)?.kind === 'answer',
     isFields: ({ event }) => actOf(event)?.kind === 'fields',
     isCorrection: ({ event }) => actOf(event)?.kind === 'correction',
+    /** "iya, no hp sy 0812…" to a guess: the guess is taken, and the new values with it. */
+    affirmsWithFields: ({ event }) => {
+      const act = actOf(event);
+      return act?.kind === 'fields' && act.affirmed === true;
+    },
+    /** "bukan, Jawa Timur" to the guess "Jawa Timur?": the refused guess again, not a new value. */
+    fieldsRepeatGuess: ({ context, event }) => {
+      const draft = context.application;
+      const field = draft?.current;
+      const given = field && field !== 'photo' ? fieldsOf(event)[field] : undefined;
+      if (!draft?.pending || given === undefined || field === undefined || field === 'photo') return false;
+      const outcome = parseField(field, given);
+      return outcome.kind !== 'invalid' && outcome.value === draft.pending.value;
+    },
     /** A correction that names the field only ("ubah email"): its question is asked. */
     /** A correction of a step this form has (a complaint has no business name). */
     correctionInForm: ({ context, event }) => {
@@ -285,6 +299,8 @@ export const conversationSetup = setup({
       enqueue.assign({ misses });
       if (event.type === 'UNSUPPORTED') enqueue.emit({ type: 'reply', reply: mediaReply(event.what, context.open?.kind === 'photo') });
       if (misses >= MAX_ATTEMPTS) {
+        // The officer (or the menu) is now what is asked: a plain yes or no next answers that.
+        enqueue.assign({ offeredOfficerAt: misses });
         enqueue.emit({ type: 'reply', reply: stuckReply });
         return;
       }
@@ -299,7 +315,7 @@ export const conversationSetup = setup({
     /** At the menu the welcome says hello itself; a religious greeting is still answered in kind first. */
     answerSalam: enqueueActions(({ event, enqueue }) => {
       const act = actOf(event);
-      if (act?.kind === 'greeting' && act.religious) enqueue.emit({ type: 'reply', reply: greetingReply(true) });
+      if ((act?.kind === 'greeting' && act.religious) || act?.greeting === 'religious') enqueue.emit({ type: 'reply', reply: greetingReply(true) });
     }),
     sayThanks: emit(({ context }) => ({ type: 'reply' as const, reply: thanksReply(context) })),
     sayClosing: emit(({ context }) => ({ type: 'reply' as const, reply: closingReply(context) })),

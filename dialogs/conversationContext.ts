@@ -67,6 +67,8 @@ export interface ConversationContext extends ConversationInput {
   open: OpenQuestion;
   /** Unusable answers to the open question in a row (an officer is offered at the third). */
   misses: number;
+  /** The count of misses at which the bot last asked "an officer, or the menu?" instead of its question. */
+  offeredOfficerAt?: number;
   /** The customer chose the language ("english", "bahasa indonesia"): it is not switched for them again. */
   languageChosen?: boolean;
 }

@@ -15,12 +15,12 @@ export function eventFromText(text: string): TextInput {
  * switching language are events of their own (handled the same way in every state); anything
  * else is USER with its act.
  */
-export function eventFromAct(text: string, act: Act, context?: Pick<ConversationContext, 'misses'>): DialogEvent {
+export function eventFromAct(text: string, act: Act, context?: Pick<ConversationContext, 'misses' | 'offeredOfficerAt'>): DialogEvent {
   if (act.kind === 'navigation' && act.to === 'cancel') return { type: 'CANCEL' };
   if (act.kind === 'officer') return { type: 'OFFICER' };
-  // After the third unusable answer the bot offered an officer: "iya", "boleh", "mau" takes the
-  // offer (not "kirim", which is still the summary's own yes).
-  const offered = (context?.misses ?? 0) >= MAX_ATTEMPTS;
+  // Right after the third unusable answer the bot offered an officer or the menu instead of asking
+  // again: "iya", "boleh", "mau" takes the offer (not "kirim", still the summary's own yes).
+  const offered = context?.offeredOfficerAt !== undefined && context.offeredOfficerAt === context.misses && context.misses >= MAX_ATTEMPTS;
   if (act.kind === 'yes' && offered && !SUBMIT.test(text)) return { type: 'OFFICER' };
   // "no thanks" to that offer: the open question again.
   if ((act.kind === 'no' || act.kind === 'closing') && offered) return { type: 'USER', text, act: { kind: 'navigation', to: 'repeat' } };

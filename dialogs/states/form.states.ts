@@ -62,6 +62,8 @@ export const formState = conversationSetup.createStateConfig({
         PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
         USER: [
           { guard: 'isYes', actions: 'acceptPending', target: 'advance' },
+          { guard: 'affirmsWithFields', actions: ['acceptPending', 'takeFields'], target: 'corrected' },
+          { guard: 'fieldsRepeatGuess', actions: ['refuseGuess', 'countMiss', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking' },
           // Not the guess: asked again (what was typed, typed again, is then taken as meant).
           { guard: 'isNo', actions: ['refuseGuess', 'countMiss', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking' },
           { guard: 'answerValid', actions: ['dropPending', 'storeAnswer'], target: 'advance' },

@@ -18,9 +18,9 @@ const config = conversationSetup.createStateConfig({
       // Not an answer, but not nothing either: answered, then the question again. Each still counts
       // towards the officer offer, so no state loops on thanks or questions either.
       { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'is', params: 'thanks' }, actions: ['sayThanks', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'thanks' }, actions: ['answerSalam', 'sayThanks', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
       { guard: { type: 'is', params: 'closing' }, actions: ['sayClosing', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'is', params: 'question' }, actions: ['sayAnswer', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'question' }, actions: ['answerSalam', 'sayAnswer', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
       { guard: { type: 'is', params: 'botComplaint' }, actions: ['sayBotComplaint', 'reask', 'countMiss'] },
       { guard: { type: 'goes', params: 'repeat' }, actions: ['reask', 'countMiss', 'offerOfficerWhenStuck'] },
       { guard: { type: 'goes', params: 'later' }, actions: ['sayLater', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },

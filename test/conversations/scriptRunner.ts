@@ -195,7 +195,8 @@ interface TurnOutcome {
 
 async function check(e: Expectation, o: TurnOutcome): Promise<void> {
   const { answer, after, locale, what } = o;
-  const all = answer.texts.join('\n');
+  // What the customer reads: the texts and the buttons' titles.
+  const all = [...answer.texts, ...answer.choices.map((c) => c.title)].join('\n');
   const said = (key: string, vars?: Record<string, string>) => answer.texts.some((x) => plain(x) === plain(t(locale, key, vars)));
   const fields = after?.application?.fields ?? {};
   if (e.asks) expect(waitsFor(e.asks, after?.open), `asks ${e.asks} — ${what}`).toBe(true);

@@ -153,10 +153,13 @@ export function readFields(
     if (fields[target] === undefined) fields[target] = value;
   }
 
-  // What is left: whole provinces and unlabelled pieces, separator by separator.
-  const pieces: Array<Span & { text: string }> = [];
+  // What is left: whole provinces and unlabelled pieces, separator by separator. A piece is
+  // partial when its chunk also held a label or a value ("workshop sy" of "workshop sy di Gianyar").
+  const pieces: Array<Span & { text: string; partial?: boolean }> = [];
   for (const chunk of chunks(text, separators)) {
-    for (const piece of subtract(text, chunk, consumed)) {
+    const left = subtract(text, chunk, consumed);
+    const partial = consumed.some((c) => c.start < chunk.end && chunk.start < c.end);
+    for (const piece of left) {
       const province = provinces.find((p) => p.start === piece.start && p.end === piece.end);
       if (province !== undefined && !words.cityLike.has(foldForMatch(province.text))) {
         if (fields.province === undefined) fields.province = province.text;
@@ -166,7 +169,7 @@ export function readFields(
       if (value === '' || !/\p{L}/u.test(value)) continue;
       if (filter.isForm(plainWords(value))) continue;
       const start = piece.start + Math.max(0, piece.text.indexOf(value));
-      const cleaned = { start, end: start + value.length, text: value };
+      const cleaned = { start, end: start + value.length, text: value, ...(partial ? { partial } : {}) };
       if (open.kind === 'field' && open.field === 'city' && fields.city === undefined) {
         // At the city question, "Semarang jateng" is a city and its province.
         const city = splitCity(cleaned, provinces, words);
@@ -175,6 +178,13 @@ export function readFields(
           pieces.push({ start, end: start + city.city.length, text: city.city });
           continue;
         }
+      }
+      // "Medan sumut": an unlabelled place with its province, whatever the open question.
+      const place = fields.city === undefined ? splitCity(cleaned, provinces, words) : { city: cleaned.text };
+      if (place.province !== undefined && fields.province === undefined && plausible(place.city, 'city', words)) {
+        fields.city = place.city;
+        fields.province = place.province;
+        continue;
       }
       pieces.push(cleaned);
     }
@@ -206,13 +216,16 @@ export function readFields(
  */
 function placePieces(
   fields: Fields,
-  pieces: ReadonlyArray<Span & { text: string }>,
+  all: ReadonlyArray<Span & { text: string; partial?: boolean }>,
   open: OpenQuestion,
   text: string,
   provinces: ReadonlyArray<Extract<Entity, { kind: 'province' }>>,
   words: FieldWords,
 ): boolean {
-  if (pieces.length === 0) return true;
+  if (all.length === 0) return true;
+  // Leftovers of a clause that gave another value are context, not a value, once whole pieces exist.
+  const whole = all.filter((p) => !p.partial);
+  const pieces = open.kind === 'field' && open.field !== 'name' && whole.length > 0 ? whole : all;
   const usable = pieces.filter((p) => plausible(p.text, 'businessName', words));
   if (usable.length !== pieces.length) {
     // A piece that is a request or a question ("mau daftar", "gimana caranya"): only dropped at
@@ -289,9 +302,26 @@ function splitCity(
   words: FieldWords,
 ): { city: string; province?: string } {
   const tail = provinces.find((p) => p.end === piece.end && p.start > piece.start);
-  if (tail === undefined) return { city: piece.text };
+  if (tail === undefined) return typoTail(piece.text, words) ?? { city: piece.text };
   const city = cleanValue(piece.text.slice(0, tail.start - piece.start), words);
   return city === '' ? { city: piece.text } : { city, province: tail.text };
+}
+
+/**
+ * "Malang jawa timr": a city whose last one or two words are a province typed with a typo (the
+ * entity recogniser knows the provinces' exact names and short forms only). The province is
+ * returned as typed; the form's validation then asks "Jawa Timur?".
+ */
+function typoTail(text: string, words: FieldWords): { city: string; province: string } | undefined {
+  const parts = text.trim().split(/\s+/);
+  for (const n of [2, 1]) {
+    if (parts.length <= n) continue;
+    const tail = parts.slice(-n).join(' ');
+    if (tail.length < 4 || matchProvince(tail).kind !== 'typo') continue;
+    const city = cleanValue(parts.slice(0, -n).join(' '), words);
+    if (city !== '') return { city, province: tail };
+  }
+  return undefined;
 }
 
 /**

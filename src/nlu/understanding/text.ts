@@ -35,6 +35,8 @@ const APOSTROPHES = /['’`´‘]/g;
 export function prepare(raw: string, lexicon: Lexicon): Message {
   // Line by line: a new line separates values ("Nama: …\nUsaha: …") as a comma does.
   const text = raw
+    // "no hp", "no. wa", "no tiket": the abbreviation of nomor, never the word no.
+    .replace(/\bno\.?\s*(?=(?:hp|handphone|ponsel|telp|tlp|telepon|telpon|wa|whatsapp|rek|rekening|tiket|laporan|lapor|pesanan|order|ktp)\b)/gi, 'nomor ')
     .split(/\r?\n/)
     .map(cleanText)
     .filter((line) => line !== '')

@@ -64,11 +64,18 @@ export type NavigationTarget =
 /**
  * What one text message is. Exactly one act per message; `answer` means nothing else was
  * recognised and the text may answer the open question (the field's own validation decides).
+ * Any act may also say that the message opened with a greeting ("assalamualaikum min, mau
+ * daftar …"), so that it is answered in kind before the rest.
  */
-export type Act =
+export type Act = ActBody & { greeting?: 'religious' | 'plain' };
+
+type ActBody =
   | { kind: 'answer' }
-  /** Values for one or more fields, labelled or recognisable by their shape ("nama sy Budi, hp 0812…"). Raw, as typed. */
-  | { kind: 'fields'; fields: Partial<Record<FieldName, string>> }
+  /**
+   * Values for one or more fields, labelled or recognisable by their shape ("nama sy Budi, hp 0812…").
+   * Raw, as typed. `affirmed`: the message began with a yes ("iya, no hp sy 0812…" to a guess).
+   */
+  | { kind: 'fields'; fields: Partial<Record<FieldName, string>>; affirmed?: true }
   /** "eh salah, emailnya budi.s@yahoo.com", "ganti kota jadi Batu", "ubah foto": a changed earlier answer (value null: ask it again). */
   | { kind: 'correction'; field: FieldName | 'photo'; value: string | null }
   | { kind: 'question'; topic: QuestionTopic }
@@ -92,7 +99,7 @@ export type Act =
   /** Nothing usable: emoji only, "hmm", "?", "wkwk", gibberish. */
   | { kind: 'unusable' };
 
-export type ActKind = Act['kind'];
+export type ActKind = ActBody['kind'];
 
 /** Reads a message against the open question. Never throws; at worst `{ kind: 'answer' }`. */
 export interface Understanding {

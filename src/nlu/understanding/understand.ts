@@ -86,7 +86,9 @@ export async function createUnderstanding(deps: UnderstandingDeps = {}): Promise
   return {
     async understand(text: string, open: OpenQuestion): Promise<Act> {
       try {
-        return await reader.read(text, open);
+        const act = await reader.read(text, open);
+        const greeting = act.kind === 'greeting' ? undefined : reader.openingGreeting(text);
+        return greeting ? { ...act, greeting } : act;
       } catch {
         return { kind: 'answer' };
       }
@@ -119,6 +121,15 @@ class Reader {
     };
   }
 
+  /** A greeting the message opens with before saying more ("assalamualaikum min, mau daftar …"). */
+  openingGreeting(text: string): 'religious' | 'plain' | undefined {
+    const first = text.split(/[,.!;\n]/)[0] ?? '';
+    const m = prepare(first, this.lexicon);
+    if (!m.hasContent || m.key.length > 4) return undefined;
+    const form = readForm(m, { kind: 'menu' }, this.lexicon);
+    return form?.kind === 'greeting' ? (form.religious ? 'religious' : 'plain') : undefined;
+  }
+
   async read(text: string, open: OpenQuestion): Promise<Act> {
     const m = prepare(within(text, MAX_CHARS), this.lexicon);
     if (m.text === '') return { kind: 'unusable' };
@@ -143,9 +154,11 @@ class Reader {
     // yes gives way to new values ("iya, emailnya budi@…").
     const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
     const decision = leadingDecision(m, open, this.lexicon, cues.question);
-    if (decision?.kind === 'no') return decision;
+    // "bukan, emailnya budi.s@yahoo.com": a no with a new value gives the value (the machine tells
+    // a value that is the refused guess itself, "bukan jawa timur", from a new one).
     const fields = this.readFields(m, entities, open);
-    if (fields !== undefined) return fields;
+    if (decision?.kind === 'no') return fields ?? decision;
+    if (fields !== undefined) return decision?.kind === 'yes' && fields.kind === 'fields' ? { ...fields, affirmed: true } : fields;
 
     if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
       const act = await this.classified(m, open, cues);
