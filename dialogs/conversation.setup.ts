@@ -128,6 +128,8 @@ export const conversationSetup = setup({
     },
     /** "bukan, Jawa Timur" to the guess "Jawa Timur?": the refused guess again, not a new value. */
     fieldsRepeatGuess: ({ context, event }) => {
+      const act = actOf(event);
+      if (act?.kind !== 'fields' || act.denied !== true) return false;
       const draft = context.application;
       const field = draft?.current;
       const given = field && field !== 'photo' ? fieldsOf(event)[field] : undefined;
@@ -287,7 +289,11 @@ export const conversationSetup = setup({
     offerOfficer: emit(() => ({ type: 'reply' as const, reply: officerOffer })),
     /** After the third unusable answer to one question (misses already counted). */
     offerOfficerWhenStuck: enqueueActions(({ context, enqueue }) => {
-      if ((context.misses ?? 0) >= MAX_ATTEMPTS) enqueue.emit({ type: 'reply', reply: officerOffer });
+      if ((context.misses ?? 0) < MAX_ATTEMPTS) return;
+      enqueue.emit({ type: 'reply', reply: officerOffer });
+      // A plain yes next takes the offer, unless the question itself is a yes/no one (then it answers that).
+      const open = context.open?.kind;
+      if (open !== 'yesNo' && open !== 'summary') enqueue.assign({ offeredOfficerAt: context.misses });
     }),
     /**
      * An unusable answer (text, or a sticker, a voice note, …): counted; the first two are told

@@ -6,9 +6,16 @@ import type { EntryPoint } from './entryPoint.js';
 /** Attachments that are cards or other rich content, not files the user sent. */
 const isCard = (a: Attachment) => a.contentType.startsWith('application/vnd.microsoft.');
 
+/** A file's kind by its declared type: images go to the photo pipeline, the rest are never a photo. */
+function fileKind(contentType: string): 'image' | 'audio' | 'video' | 'document' {
+  const family = contentType.split('/')[0]?.toLowerCase();
+  return family === 'image' ? 'image' : family === 'audio' ? 'audio' : family === 'video' ? 'video' : 'document';
+}
+
 /**
- * What a message means to the dialog. Any file is offered to the photo pipeline, which decides by
- * its bytes whether it is a usable photo (a PDF named .jpg is still refused). A Meta channel's
+ * What a message means to the dialog. A file declared as an image is offered to the photo
+ * pipeline, which decides by its bytes whether it is a usable photo (a PDF named .jpg is still
+ * refused); a document, an audio or a video file is never taken as a photo. A Meta channel's
  * photo download or unsupported kind comes from its adapter (the entry point); a Bot Framework
  * message's files are its attachment URLs, which the pipeline's URL policy applies to.
  */
@@ -19,6 +26,8 @@ export function activityToEvent(activity: Partial<Activity>, entry: EntryPoint):
   }
   const file = (activity.attachments ?? []).find((a) => !isCard(a) && typeof a.contentUrl === 'string');
   if (file?.contentUrl) {
+    const kind = fileKind(file.contentType);
+    if (kind !== 'image') return { type: 'UNSUPPORTED', what: kind };
     const source = file.contentUrl.startsWith('data:')
       ? ({ kind: 'dataUrl', url: file.contentUrl } as const)
       : ({ kind: 'url', url: file.contentUrl } as const);

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { t } from '../../src/i18n/messages.js';
-import { catalogEntry } from '../../src/tickets/catalog.js';
+import { typeLabel } from '../../dialogs/complaint.js';
 import { tempDir } from '../dialogs/harness.js';
 import { BotClient } from './botClient.js';
 
@@ -34,11 +34,11 @@ describe('complaints and follow-ups over /api/messages', () => {
   it('a confident complaint: one-tap confirmation, contact data, ticket under the matched type', async () => {
     const user = new BotClient(url);
     const first = await user.say('saya sudah bayar pakai transfer bank tapi gagal terus');
-    expect(first).toEqual([t('id', 'complaint.confirmType', { label: catalogEntry(26)!.label })]);
+    expect(first).toEqual([t('id', 'complaint.confirmType', { label: typeLabel(26) })]);
     expect(await user.say('ya')).toEqual([t('id', 'complaint.intro'), t('id', 'fields.name.question')]);
     expect(await contact(user)).toEqual([t('id', 'complaint.screenshotQuestion')]);
     const summary = await user.say('lewati');
-    expect(summary[0]).toContain(catalogEntry(26)!.label);
+    expect(summary[0]).toContain(typeLabel(26));
     const done = await user.say('kirim');
     const number = itsmIn(done)!;
     expect(done[0]).toBe(t('id', 'complaint.done', { number, phone: '0813-1111-2222', email: 'rudi.h@gmail.com' }));
@@ -46,7 +46,7 @@ describe('complaints and follow-ups over /api/messages', () => {
       callType: 'Incident',
       serviceFamily: 'PLN Mobile - Marketplace',
       serviceGroup: 'Transaksi',
-      serviceType: catalogEntry(26)!.label,
+      serviceType: typeLabel(26),
       catalogNumber: 26,
       description: 'saya sudah bayar pakai transfer bank tapi gagal terus',
       priority: 'normal',
@@ -76,12 +76,12 @@ describe('complaints and follow-ups over /api/messages', () => {
     await contact(user, 'Sari Dewi', '0812 2222 3333', 'sari.dewi@yahoo.co.id');
     await user.say('lewati');
     const number = itsmIn(await user.say('kirim'))!;
-    expect(await ticket(number)).toMatchObject({ catalogNumber: 36, serviceType: catalogEntry(36)!.label });
+    expect(await ticket(number)).toMatchObject({ catalogNumber: 36, serviceType: typeLabel(36) });
   });
 
   it('an urgent security report: priority, officer offered at once', async () => {
     const user = new BotClient(url);
-    expect(await user.say('akun saya dibajak orang, saldo hilang')).toEqual([t('id', 'complaint.confirmType', { label: catalogEntry(18)!.label })]);
+    expect(await user.say('akun saya dibajak orang, saldo hilang')).toEqual([t('id', 'complaint.confirmType', { label: typeLabel(18) })]);
     const urgent = await user.say('ya');
     expect(urgent[0]).toBe(t('id', 'complaint.urgent'));
     await contact(user);
@@ -103,7 +103,7 @@ describe('complaints and follow-ups over /api/messages', () => {
     expect(await stranger.say('orang@lain.com')).toEqual([t('id', 'status.notOwner', { number })]);
 
     const shown = await owner.say(`gimana kabar laporan ${number}?`);
-    expect(shown[0]).toContain(t('id', 'status.show', { number, status: 'Open', type: catalogEntry(7)!.label }));
+    expect(shown[0]).toContain(t('id', 'status.show', { number, status: 'Open', type: typeLabel(7) }));
     expect(shown[0]).toContain(t('id', 'status.noReplyYet'));
     expect(await owner.say('belum')).toEqual([t('id', 'status.refileDescribe', { number })]);
     const refiled = await owner.say('toko saya masih belum aktif, mohon dibantu');

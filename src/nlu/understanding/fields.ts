@@ -312,16 +312,17 @@ function splitCity(
  * entity recogniser knows the provinces' exact names and short forms only). The province is
  * returned as typed; the form's validation then asks "Jawa Timur?".
  */
+const PROVINCE_FIRST_WORDS = /^(jawa|jwa|sumatera|sumatra|kalimantan|sulawesi|nusa|papua|kepulauan|kep|bangka|maluku|dki|di)$/i;
+
 function typoTail(text: string, words: FieldWords): { city: string; province: string } | undefined {
+  // Only two-word province names whose first word is right ("jawa timr", "sulawesi selatn"): a
+  // single word near a short province name is too often a product ("kabel" ~ "Kalbar").
   const parts = text.trim().split(/\s+/);
-  for (const n of [2, 1]) {
-    if (parts.length <= n) continue;
-    const tail = parts.slice(-n).join(' ');
-    if (tail.length < 4 || matchProvince(tail).kind !== 'typo') continue;
-    const city = cleanValue(parts.slice(0, -n).join(' '), words);
-    if (city !== '') return { city, province: tail };
-  }
-  return undefined;
+  if (parts.length <= 2 || !PROVINCE_FIRST_WORDS.test(parts.at(-2) ?? '')) return undefined;
+  const tail = parts.slice(-2).join(' ');
+  if (matchProvince(tail).kind !== 'typo') return undefined;
+  const city = cleanValue(parts.slice(0, -2).join(' '), words);
+  return city !== '' ? { city, province: tail } : undefined;
 }
 
 /**

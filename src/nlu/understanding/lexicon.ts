@@ -91,6 +91,8 @@ const lexiconFileSchema = z.object({
   repeatBag: z.object({ words, needs: words }),
   /** Words that point at the name or number the bot offered ("iya itu nama sy", "pake nomor ini aja"). */
   offerReference: words,
+  /** At the photo step, a time to come ("can I send the photo tomorrow?", "besok ya fotonya"): the photo later. */
+  photoLaterWords: words,
 });
 
 export type LexiconFile = z.infer<typeof lexiconFileSchema>;

@@ -73,9 +73,10 @@ type ActBody =
   | { kind: 'answer' }
   /**
    * Values for one or more fields, labelled or recognisable by their shape ("nama sy Budi, hp 0812…").
-   * Raw, as typed. `affirmed`: the message began with a yes ("iya, no hp sy 0812…" to a guess).
+   * Raw, as typed. `affirmed`: the message began with a yes ("iya, no hp sy 0812…" to a guess);
+   * `denied`: with a no ("bukan, emailnya …", "bukan Jawa Timur").
    */
-  | { kind: 'fields'; fields: Partial<Record<FieldName, string>>; affirmed?: true }
+  | { kind: 'fields'; fields: Partial<Record<FieldName, string>>; affirmed?: true; denied?: true }
   /** "eh salah, emailnya budi.s@yahoo.com", "ganti kota jadi Batu", "ubah foto": a changed earlier answer (value null: ask it again). */
   | { kind: 'correction'; field: FieldName | 'photo'; value: string | null }
   | { kind: 'question'; topic: QuestionTopic }

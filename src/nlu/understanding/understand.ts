@@ -137,6 +137,8 @@ class Reader {
 
     const form = readForm(m, open, this.lexicon);
     if (form !== undefined) return form;
+    // "can I send the photo tomorrow?", "besok ya min fotonya": at the photo step, the photo later.
+    if (open.kind === 'photo' && m.spelled.some((w) => this.lexicon.file.photoLaterWords.includes(w))) return { kind: 'navigation', to: 'later' };
     if (asksForOfficer(m.words, this.officer) || asksForOfficer(m.spelled, this.officer)) return { kind: 'officer' };
     if (asksForOfficerInClause(m.text, this.officer, (clause) => canonicalWords(plainWords(clause), this.lexicon))) return { kind: 'officer' };
     const language = readLanguageRequest(m.spelled, this.lexicon);
@@ -157,7 +159,7 @@ class Reader {
     // "bukan, emailnya budi.s@yahoo.com": a no with a new value gives the value (the machine tells
     // a value that is the refused guess itself, "bukan jawa timur", from a new one).
     const fields = this.readFields(m, entities, open);
-    if (decision?.kind === 'no') return fields ?? decision;
+    if (decision?.kind === 'no') return fields?.kind === 'fields' ? { ...fields, denied: true } : decision;
     if (fields !== undefined) return decision?.kind === 'yes' && fields.kind === 'fields' ? { ...fields, affirmed: true } : fields;
 
     if (cues.question || cues.botComplaint || cues.problem || cues.closing || cues.thanks || cues.greeting) {
