@@ -149,7 +149,10 @@ export function readFields(
     if (value === '' || !plausible(value, target, words) || (weak && !plausibleAfterWeakLabel(value, words))) continue;
     // "usaha saya batal": a navigation word, a yes or a greeting is never a value.
     if (filter.isForm(plainWords(value))) continue;
-    if (words.keepLabel.has(labelKey) && !/^\s*[:=]/.test(raw)) value = `${label.text} ${value}`;
+    // "Kota Blitar" (typed as the proper name) keeps its prefix; "kota Gianyar", "kota Medan"
+    // written as a label in a list does not (Gianyar is a regency: there is no "Kota Gianyar").
+    const properPrefix = !CITY_PREFIX_LABELS.has(labelKey) || /^\p{Lu}/u.test(label.text);
+    if (words.keepLabel.has(labelKey) && properPrefix && !/^\s*[:=]/.test(raw)) value = `${label.text} ${value}`;
     if (fields[target] === undefined) fields[target] = value;
   }
 
@@ -288,10 +291,15 @@ function readCity(
   return { city: keepLabel(labelKey, text, region, split.city, words), ...(split.province ? { province: split.province } : {}) };
 }
 
-/** "kab Malang" keeps its "kab" (Kabupaten Malang is not Kota Malang); "kota: Malang" does not. */
+/**
+ * "kab Malang" keeps its "kab" (Kabupaten Malang is not Kota Malang); "kota: Malang" does not; nor
+ * does a lower-case "kota" in a list of labels ("kota Gianyar": Gianyar is a regency, there is no
+ * Kota Gianyar), while "Kota Blitar", typed as the proper name, keeps it.
+ */
 function keepLabel(labelKey: string, text: string, region: Span, value: string, words: FieldWords): string {
   if (!words.keepLabel.has(labelKey) || /^\s*[:=]/.test(text.slice(region.start, region.end))) return value;
   const labelText = text.slice(0, region.start).trimEnd().split(/\s+/).at(-1) ?? '';
+  if (CITY_PREFIX_LABELS.has(labelKey) && !/^\p{Lu}/u.test(labelText)) return value;
   return `${labelText} ${value}`;
 }
 
@@ -312,6 +320,8 @@ function splitCity(
  * entity recogniser knows the provinces' exact names and short forms only). The province is
  * returned as typed; the form's validation then asks "Jawa Timur?".
  */
+const CITY_PREFIX_LABELS = new Set(['kota', 'kotamadya']);
+
 const PROVINCE_FIRST_WORDS = /^(jawa|jwa|sumatera|sumatra|kalimantan|sulawesi|nusa|papua|kepulauan|kep|bangka|maluku|dki|di)$/i;
 
 function typoTail(text: string, words: FieldWords): { city: string; province: string } | undefined {
