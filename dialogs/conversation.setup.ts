@@ -387,7 +387,12 @@ export const conversationSetup = setup({
     }),
     /** The text to classify, and the topic when it was a question (answered from the procedure if the classifier cannot place it). */
     rememberText: assign({
-      lastText: ({ event }) => userText(event),
+      // "Good afternoon. I would like to apply …": the greeting is answered apart; the classifier reads the request.
+      lastText: ({ event }) => {
+        const text = userText(event);
+        const rest = actOf(event)?.greeting ? text.replace(/^[^,.!;\n]*[,.!;\n]+\s*/, '') : text;
+        return rest.trim() === '' ? text : rest;
+      },
       question: ({ event }) => {
         const act = actOf(event);
         return act?.kind === 'question' ? act.topic : null;

@@ -102,7 +102,7 @@ function valueFor(field: FieldName, after: string, shapes: readonly Entity[], fi
     }
     return null;
   }
-  const value = cleanValue(pickAlternative(cleanValue(after, fieldWords)), fieldWords);
+  const value = cleanValue(pickAlternative(after.trim()), fieldWords);
   return value === '' || !plausibleValue(value, fieldWords) ? null : value;
 }
 
@@ -151,8 +151,11 @@ function contrastAfterLabel(spans: readonly WordSpan[], labels: readonly Entity[
   const first = labels[0];
   if (first === undefined) return undefined;
   const i = spans.findIndex((s, k) => k > 0 && s.start > first.end && (s.word === 'bukan' || s.word === 'not'));
-  // Something must stand between the field word and the "bukan".
-  if (i < 0 || !spans.some((s) => s.start >= first.end && s.end <= (spans[i] as WordSpan).start)) return undefined;
+  if (i < 0) return undefined;
+  // "kotanya bukan Medan tapi Binjai": the value follows the "tapi".
+  if (spans.some((s, k) => k > i + 1 && (s.word === 'tapi' || s.word === 'tp' || s.word === 'but'))) return { start: i, end: i + 1, cue: false, contrast: true };
+  // Else something must stand between the field word and the "bukan" ("kotanya Batu, bukan Malang").
+  if (!spans.some((s) => s.start >= first.end && s.end <= (spans[i] as WordSpan).start)) return undefined;
   return { start: i, end: i + 1, cue: false, contrast: true };
 }
 

@@ -148,8 +148,17 @@ class Reader {
     const entities = await this.recogniser.recognise(m.text);
     const correction = readCorrection(m.text, entities, open, this.corrections, this.fields);
     if (correction !== undefined) return correction;
-    // A problem's description is the customer's own words, questions included; keyboard mashing is not.
-    if (open.kind === 'freeText') return isGibberish(m.words, m.text) ? { kind: 'unusable' } : { kind: 'answer' };
+    // A problem's description is the customer's own words, questions included; keyboard mashing is
+    // not, nor a complaint about the bot that names no problem ("dari tadi muter2 aja nih").
+    if (open.kind === 'freeText') {
+      if (isGibberish(m.words, m.text)) return { kind: 'unusable' };
+      const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
+      if (cues.botComplaint && !cues.problem) {
+        const act = await this.classified(m, open, cues);
+        if (act?.kind === 'botComplaint') return act;
+      }
+      return { kind: 'answer' };
+    }
     if (open.kind === 'proof' && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
 
     // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
