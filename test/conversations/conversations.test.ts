@@ -26,6 +26,10 @@ for (const { file, scripts } of suites) {
       await graph?.close();
       if (run) fs.rmSync(run.dataDir, { recursive: true, force: true });
     });
-    for (const script of scripts) it(script.name, () => runScript(run, graph, script, testUnderstanding));
+    for (const script of scripts) {
+      // A known gap runs too, and must fail: once the bot does it, this fails and the mark goes.
+      if (script.knownGap) it.fails(`${script.name} [known gap: ${script.knownGap}]`, () => runScript(run, graph, script, testUnderstanding));
+      else it(script.name, () => runScript(run, graph, script, testUnderstanding));
+    }
   });
 }

@@ -50,6 +50,8 @@ export const scriptSchema = z
     locale: z.enum(['id', 'en']),
     covers: z.array(z.enum(COVERS)).min(1),
     profile: z.object({ name: z.string().optional(), phone: z.string().regex(/^\+62\d{8,13}$/).optional() }).strict().optional(),
+    /** What the bot does not do yet that the script expects; the script must then fail (see conversations.test.ts). */
+    knownGap: z.string().min(10).optional(),
     turns: z.array(turnSchema).min(1),
   })
   .strict();
