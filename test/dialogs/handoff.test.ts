@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { interpretCommand } from '../../dialogs/commands.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
 import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { t } from '../../src/i18n/messages.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
-import { Conversation, FakeServices, fillForm } from './harness.js';
+import { Conversation, FakeServices, fillForm, testUnderstanding } from './harness.js';
 
 const q = (field: string) => t('id', `fields.${field}.question`);
 
@@ -38,12 +37,12 @@ describe('asking for a person', () => {
     'talk to a human please',
     'can i speak to a real person',
     'i want to speak to an agent',
-  ])('understands "%s"', (text) => {
-    expect(interpretCommand(text)).toEqual({ kind: 'officer' });
+  ])('understands "%s"', async (text) => {
+    expect(await testUnderstanding.understand(text, { kind: 'field', field: 'businessName' })).toMatchObject({ kind: 'officer' });
   });
 
-  it.each(['Toko Admin Jaya', 'jasa admin medsos', 'Budi Orang', 'minta nomor cs', 'orang tua saya yang daftar'])('does not take the answer "%s" for a request', (text) => {
-    expect(interpretCommand(text)?.kind).not.toBe('officer');
+  it.each(['Toko Admin Jaya', 'jasa admin medsos', 'Budi Orang', 'minta nomor cs', 'orang tua saya yang daftar'])('does not take the answer "%s" for a request', async (text) => {
+    expect((await testUnderstanding.understand(text, { kind: 'field', field: 'businessName' })).kind).not.toBe('officer');
   });
 
   it('queues a customer who asks in the middle of the form, keeps the form, and does not store the words as an answer', async () => {
