@@ -79,7 +79,8 @@ const lexiconFileSchema = z.object({
     cityLikeProvinces: words,
   }),
   questions: z.object({ words, tagNegations: words, auxiliaries: words }),
-  botComplaint: z.object({ cues: words }),
+  /** `directCues`: words aimed at the bot itself, which alone make a complaint about it while a problem is being described. */
+  botComplaint: z.object({ cues: words, directCues: words }),
   problems: z.object({ cues: words }),
   closingCues: words,
   thanksCues: words,

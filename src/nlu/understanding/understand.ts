@@ -153,7 +153,8 @@ class Reader {
     if (open.kind === 'freeText') {
       if (isGibberish(m.words, m.text)) return { kind: 'unusable' };
       const cues = findCues(m.words, m.spelled, m.hasQuestionMark, this.cues);
-      if (cues.botComplaint && !cues.problem) {
+      const direct = this.lexicon.file.botComplaint.directCues.some((cue) => findSequence(m.spelled, plainWords(cue)) >= 0);
+      if (cues.botComplaint && !cues.problem && direct) {
         const act = await this.classified(m, open, cues);
         if (act?.kind === 'botComplaint') return act;
       }
