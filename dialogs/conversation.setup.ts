@@ -290,7 +290,8 @@ export const conversationSetup = setup({
     offerOfficer: emit(() => ({ type: 'reply' as const, reply: officerOffer })),
     /** After the third unusable answer to one question (misses already counted). */
     offerOfficerWhenStuck: enqueueActions(({ context, enqueue }) => {
-      if ((context.misses ?? 0) < MAX_ATTEMPTS) return;
+      // Not again to someone already waiting for one.
+      if ((context.misses ?? 0) < MAX_ATTEMPTS || context.officerRequested) return;
       enqueue.emit({ type: 'reply', reply: officerOffer });
       // A plain yes next takes the offer, unless the question itself is a yes/no one (then it answers that).
       const open = context.open?.kind;

@@ -15,15 +15,6 @@ const config = conversationSetup.createStateConfig({
       // "menu" with a form or a report under way: the menu, and what was typed is kept ("lanjutkan" resumes it).
       { guard: and([{ type: 'goes', params: 'menu' as const }, 'holdsData']), target: '#conversation.idle', actions: ['endInquiry', 'sayMenuKeepingForm'] },
       { guard: { type: 'goes', params: 'menu' }, target: '#conversation.idle', actions: ['endForm', 'endInquiry', { type: 'say', params: welcomeReply('welcome.menu') }] },
-      // Not an answer, but not nothing either: answered, then the question again. Each still counts
-      // towards the officer offer, so no state loops on thanks or questions either.
-      { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'is', params: 'thanks' }, actions: ['answerSalam', 'sayThanks', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'is', params: 'closing' }, actions: ['sayClosing', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'is', params: 'question' }, actions: ['answerSalam', 'sayAnswer', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'is', params: 'botComplaint' }, actions: ['sayBotComplaint', 'reask', 'countMiss'] },
-      { guard: { type: 'goes', params: 'repeat' }, actions: ['reask', 'countMiss', 'offerOfficerWhenStuck'] },
-      { guard: { type: 'goes', params: 'later' }, actions: ['sayLater', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
       // A correction in free text, at any step of a form (the photo and the summary included).
       // "ubah email": that question again; "emailnya budi.s@yahoo.com": changed, said, on from where the form stands.
       { guard: and(['correctionInForm', 'correctionAsks']), target: '#form.route', actions: 'applyCorrection' },
@@ -33,6 +24,18 @@ const config = conversationSetup.createStateConfig({
       { guard: { type: 'is', params: 'correction' }, actions: ['sayCorrectionTooLate', 'reask'] },
       // Several fields (or one out of turn) while a form is open: stored and said back.
       { guard: and(['isFields', 'inForm']), target: '#form.corrected', actions: 'takeFields' },
+      // Waiting for an officer: what is not an answer to the form (a greeting, "msh lama ga?", …) is
+      // for the officer, who reads it in the transcript; the bot only says so.
+      { guard: 'awaitingOfficer', actions: 'sayOfficerNote' },
+      // Not an answer, but not nothing either: answered, then the question again. Each still counts
+      // towards the officer offer, so no state loops on thanks or questions either.
+      { guard: { type: 'is', params: 'greeting' }, actions: ['sayGreeting', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'thanks' }, actions: ['answerSalam', 'sayThanks', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'closing' }, actions: ['sayClosing', 'reaskInProgress', 'countMissInProgress', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'question' }, actions: ['answerSalam', 'sayAnswer', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'is', params: 'botComplaint' }, actions: ['sayBotComplaint', 'reask', 'countMiss'] },
+      { guard: { type: 'goes', params: 'repeat' }, actions: ['reask', 'countMiss', 'offerOfficerWhenStuck'] },
+      { guard: { type: 'goes', params: 'later' }, actions: ['sayLater', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
       { guard: and(['isComplaintAct', 'inProgress']), actions: ['sayComplaintMidForm', 'reask', 'countMiss'] },
       // "kembali" where there is nothing to go back to: the menu (what was typed is kept).
       { guard: and(['goesBack', 'holdsData']), target: '#conversation.idle', actions: ['endInquiry', 'sayMenuKeepingForm'] },
@@ -40,9 +43,9 @@ const config = conversationSetup.createStateConfig({
       { actions: 'miss' },
     ],
     // A photo where none is asked for (yet): kept out, the open question again.
-    PHOTO: { actions: ['sayPhotoNotNow', 'reask', 'countMiss', 'offerOfficerWhenStuck'] },
+    PHOTO: [{ guard: 'awaitingOfficer', actions: 'sayOfficerNote' }, { actions: ['sayPhotoNotNow', 'reask', 'countMiss', 'offerOfficerWhenStuck'] }],
     // A sticker, a voice note, a video, a document, a location: never an answer.
-    UNSUPPORTED: { actions: 'miss' },
+    UNSUPPORTED: [{ guard: 'awaitingOfficer', actions: 'sayOfficerNote' }, { actions: 'miss' }],
   },
 });
 
