@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { displayPhone } from '../src/phone.js';
 import type { PhotoRef } from '../src/tickets/types.js';
 import { channelIdOf } from './conversationChannel.js';
 import type { SenderProfile } from './events.js';
@@ -81,10 +81,7 @@ export function askReply(step: Step, channel: string, profile: SenderProfile | n
   return { key: `fields.${step}.question` };
 }
 
-/** Phone numbers are stored as E.164; people read them in the national form (0812-3456-7890). */
-export function displayPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
-}
+export { displayPhone };
 
 /** The summary before submitting; a complaint also shows the problem type and the customer's words. */
 export function summaryReply(draft: ApplicationDraft, problem: { label: string; description: string } | null = null): Reply {

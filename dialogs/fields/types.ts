@@ -31,7 +31,7 @@ export const FIELD_ERROR_CODES = {
   productType: ['required', 'tooShort', 'tooLong', 'tooFewLetters', 'isQuestion'],
   city: ['required', 'tooShort', 'tooLong', 'hasDigits', 'invalidChars', 'isQuestion'],
   province: ['required', 'unknown'],
-  phone: ['required', 'invalid', 'tooShort', 'tooLong', 'notIndonesian', 'serviceNumber'],
+  phone: ['required', 'invalid', 'tooShort', 'tooLong', 'notIndonesian', 'serviceNumber', 'landline'],
   email: ['required', 'hasSpaces', 'missingAt', 'multipleAt', 'invalid'],
 } as const satisfies Record<FieldKey, readonly string[]>;
 

@@ -1,5 +1,5 @@
 import type { DialogEngine } from '../bot/dialogEngine.js';
-import { displayPhone } from '../../dialogs/application.js';
+import { displayPhone } from '../phone.js';
 import type { ConversationSender } from '../handoff/conversationSender.js';
 import { t, type Locale } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';

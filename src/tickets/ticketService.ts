@@ -1,3 +1,4 @@
+import { toE164 } from '../phone.js';
 import type { SqliteDatabase } from '../storage/sqlite.js';
 import { SqliteOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
 import type { TicketingPort } from './ticketingPort.js';
@@ -243,7 +244,7 @@ export class TicketService {
    * matching either is returned once. Nothing usable given: an empty list.
    */
   ticketsOfContact(contact: TicketContact): Promise<TicketView[]> {
-    const phone = contact.phone === undefined ? null : normalizePhone(contact.phone);
+    const phone = contact.phone === undefined ? null : toE164(contact.phone);
     const email = contact.email?.trim().toLowerCase() ?? '';
     const query: TicketContact = { ...(phone ? { phone } : {}), ...(email.includes('@') ? { email } : {}) };
     if (!query.phone && !query.email) return Promise.resolve([]);
@@ -323,14 +324,6 @@ function bounded(field: string, value: unknown, max: number): string {
   return trimmed;
 }
 
-/** E.164 from `+62 812-3456-7890`, `081234567890` or `6281234567890`; null for anything else. */
-export function normalizePhone(phone: string): string | null {
-  const compact = phone.replace(/[\s\-().]/g, '');
-  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
-  if (/^0[1-9]\d{6,12}$/.test(compact)) return `+62${compact.slice(1)}`;
-  if (/^62[1-9]\d{6,12}$/.test(compact)) return `+${compact}`;
-  return null;
-}
 
 const EMAIL_RE = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
 /** E.164-looking numbers (ticket numbers such as ITSM-20261124-00001 have no "+" and stay readable). */

@@ -93,6 +93,16 @@ describe('seller application dialog', () => {
     expect(await c.say('Siti Aminah')).toEqual([q('businessName')]);
   });
 
+  it('asks for a mobile number when given a landline: the follow-up is promised by SMS/WhatsApp', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('daftar');
+    for (const a of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province]) await c.say(a);
+    expect(await c.say('(0341) 551234')).toEqual([t('id', 'fields.phone.errors.landline')]);
+    expect((await c.context()).application?.fields.phone).toBeUndefined();
+    expect(await c.say('0812 3456 7890')).toEqual([q('email')]);
+    expect((await c.context()).application?.fields.phone).toBe('+6281234567890');
+  });
+
   it('confirms a guessed province and accepts it with "ya"', async () => {
     const c = new Conversation(new FakeServices());
     await c.say('daftar');

@@ -43,6 +43,7 @@ const ONE_INPUT_PER_CODE: { readonly [K in FieldKey]: Record<(typeof FIELD_ERROR
     tooLong: '0812345678901234',
     notIndonesian: '+65 9123 4567',
     serviceNumber: '0800 1 123 123',
+    landline: '(0341) 551234',
   },
   email: { required: '', hasSpaces: 'budi @gmail.com', missingAt: 'budigmail.com', multipleAt: 'a@b@gmail.com', invalid: 'budi@' },
 };

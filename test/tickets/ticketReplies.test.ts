@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
-import { normalizePhone, TicketService } from '../../src/tickets/ticketService.js';
+import { toE164 } from '../../src/phone.js';
+import { TicketService } from '../../src/tickets/ticketService.js';
 import { fixedClock, makeRequest, tempDir } from './fixtures.js';
 
 const cleanups: (() => void)[] = [];
@@ -121,12 +122,12 @@ describe('TicketService look-ups', () => {
   });
 
   it('normalizes phones to E.164', () => {
-    expect(normalizePhone('+62 812-3456-7890')).toBe('+6281234567890');
-    expect(normalizePhone('081234567890')).toBe('+6281234567890');
-    expect(normalizePhone('6281234567890')).toBe('+6281234567890');
-    expect(normalizePhone('(0812) 3456.7890')).toBe('+6281234567890');
-    expect(normalizePhone('12345')).toBeNull();
-    expect(normalizePhone('budi@example.com')).toBeNull();
+    expect(toE164('+62 812-3456-7890')).toBe('+6281234567890');
+    expect(toE164('081234567890')).toBe('+6281234567890');
+    expect(toE164('6281234567890')).toBe('+6281234567890');
+    expect(toE164('(0812) 3456.7890')).toBe('+6281234567890');
+    expect(toE164('12345')).toBeNull();
+    expect(toE164('budi@example.com')).toBeNull();
   });
 
   it('keeps the priority given when filing', async () => {
