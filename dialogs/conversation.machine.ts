@@ -88,6 +88,7 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: { type: 'is', params: 'greeting' }, actions: ['resetUnplaced', 'answerSalam', 'sayWelcome'] },
           // Everything at once at the opener ("nama sy …, usaha …, hp …"): the application, prefilled.
           { guard: and(['isFields', 'givesApplication']), actions: 'answerSalam', target: 'sellerFromFields' },
+          { guard: 'saysReportNumberLost', actions: ['answerSalam', 'rememberText', { type: 'startOwnInquiry', params: true }], target: 'status' },
           { guard: { type: 'is', params: 'answer' }, actions: ['answerSalam', 'rememberText'], target: 'classifying' },
           { guard: { type: 'is', params: 'complaint' }, actions: ['answerSalam', 'rememberText'], target: 'classifying' },
           // A question about the procedure is answered from it (with the menu, whose first button is
@@ -114,7 +115,7 @@ export const conversationMachine = conversationSetup.createMachine({
           { guard: and(['nluUnsure', 'unplacedBefore']), target: 'idle', actions: { type: 'requestHandoff', params: 'unplaced' } },
           { guard: 'nluUnsure', target: 'idle', actions: ['countUnplaced', { type: 'say', params: welcomeReply('welcome.notUnderstood') }] },
           { guard: { type: 'nluIs', params: 'intent:register_seller' }, target: 'seller' },
-          { guard: { type: 'nluIs', params: 'intent:status_inquiry' }, actions: 'startOwnInquiry', target: 'status' },
+          { guard: { type: 'nluIs', params: 'intent:status_inquiry' }, actions: { type: 'startOwnInquiry', params: true }, target: 'status' },
           { guard: { type: 'nluIs', params: 'intent:ask_human' }, target: 'idle', actions: { type: 'requestHandoff', params: 'asked' } },
           { guard: { type: 'nluIs', params: 'intent:promo_info' }, target: 'idle', actions: ['resetUnplaced', { type: 'say', params: { key: 'promo.ended', choices: welcomeReply().choices } }] },
           { guard: { type: 'nluIs', params: 'intent:greeting' }, target: 'idle', actions: ['resetUnplaced', 'sayWelcome'] },

@@ -30,7 +30,8 @@ import {
 } from './repair.js';
 import type { Reply } from './reply.js';
 import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, TicketQuery } from './conversationContext.js';
-import { draftOf, ownsTicket, provesOwnership } from './ticketInputs.js';
+import { draftOf, ownsTicket } from './ticketInputs.js';
+import { contactIn, contactNotFoundReply, explanationIn, pickedFrom, provesOwnership, saysNumberLost, lostReportNumber } from './inquiry.js';
 
 export type * from './conversationContext.js';
 export { draftOf, fileInputOf, refileInputOf } from './ticketInputs.js';
@@ -87,6 +88,9 @@ function sameQuestion(before: OpenQuestion | undefined, after: OpenQuestion): bo
   if (before.kind === 'field' && after.kind === 'field') return before.field === after.field;
   return (before.kind === 'field' && pending(after)) || (pending(before) && after.kind === 'field') || (pending(before) && pending(after));
 }
+
+/** Phone-and-email pairs that may miss before an officer takes over the search for a report. */
+export const MAX_LOOKUP_MISSES = 3;
 
 const nluOf = (event: unknown): NluResult => (event as { output: NluResult }).output;
 const ticketsOf = (event: unknown): DialogTicket[] => (event as { output: DialogTicket[] }).output;
@@ -254,11 +258,39 @@ export const conversationSetup = setup({
     hasEarlierContact: ({ event }) => ticketsOf(event).some((t) => t.applicant.name && t.applicant.phone && t.applicant.email),
     // Status look-ups.
     foundNone: ({ event }) => ticketsOf(event).length === 0,
+    foundSeveral: ({ event }) => ticketsOf(event).length > 1,
+    /** From this conversation, their own WhatsApp number, or a list already proven theirs (phone and email). */
     foundOwned: ({ context, event }) => {
       const first = ticketsOf(event)[0];
-      return first !== undefined && ownsTicket(context, first);
+      return first !== undefined && (ownsTicket(context, first) || (context.inquiry?.found ?? []).some((t) => t.number === first.number));
     },
     provesOwnership: ({ context, event }) => event.type === 'USER' && context.inquiry?.ticket != null && provesOwnership(event.text, context.inquiry.ticket),
+    /** "lupa nomornya, chatnya kehapus" when asking: straight to finding the report by phone and email. */
+    saidLost: ({ context }) => lostReportNumber(context.inquiry?.said ?? ''),
+    /** A first message that says the report's number is lost: a status look-up, whatever the classifier makes of it. */
+    saysReportNumberLost: ({ event }) => event.type === 'USER' && lostReportNumber(event.text),
+    /** "lupa", "ga punya", "nggak tau": no number at hand. */
+    saysLost: ({ event }) => {
+      const act = actOf(event);
+      return act?.kind === 'no' || (act?.kind === 'navigation' && act.to === 'later') || (event.type === 'USER' && saysNumberLost(event.text));
+    },
+    givesContact: ({ event }) => {
+      const given = event.type === 'USER' ? contactIn(event.text) : {};
+      return given.phone !== undefined || given.email !== undefined;
+    },
+    contactComplete: ({ context }) => Boolean(context.inquiry?.contact?.phone && context.inquiry.contact.email),
+    lookupExhausted: ({ context }) => (context.lookupMisses ?? 0) >= MAX_LOOKUP_MISSES,
+    /** This miss is the last one allowed. */
+    lastLookupMiss: ({ context }) => (context.lookupMisses ?? 0) + 1 >= MAX_LOOKUP_MISSES,
+    picksListed: ({ context, event }) => event.type === 'USER' && pickedFrom(context.inquiry?.found ?? [], event.text) !== null,
+    /** The support team has answered the report: whether it solved the matter can be asked. */
+    hasSupportReply: ({ context }) => context.inquiry?.ticket?.latestReply != null,
+    /** "belum, masih ga bisa login": the explanation of a follow-up, given with the no. */
+    explainsNow: ({ event }) => event.type === 'USER' && explanationIn(event.text) !== null,
+    /** "ITSM-… kok masih belum bisa login": said when asking. */
+    explainedBefore: ({ context }) => explanationIn(context.inquiry?.said ?? '') !== null,
+    /** Asked for the explanation: a word of one is enough, status talk alone is not ("ya blm ada kabar"). */
+    describesProblem: ({ event }) => event.type === 'USER' && explanationIn(event.text, 1) !== null,
   },
   actions: {
     say: emit((_, reply: Reply) => ({ type: 'reply' as const, reply })),
@@ -414,16 +446,64 @@ export const conversationSetup = setup({
     }),
     nextPage: assign({ complaint: ({ context }) => (context.complaint ? { ...context.complaint, page: context.complaint.page + 1 } : null) }),
     rememberEarlier: assign({ earlier: ({ event }) => ticketsOf(event).find((t) => t.applicant.name && t.applicant.phone && t.applicant.email) ?? null }),
-    startInquiry: assign({ inquiry: ({ event }) => ({ number: findTicketNumber(userText(event)), ticket: null, refileKey: null, refileText: null }) }),
-    startOwnInquiry: assign({ inquiry: () => ({ number: null, ticket: null, refileKey: null, refileText: null }), unplaced: () => 0 }),
+    /** A number at the menu or in the look-up: what else the message says may explain a follow-up. */
+    startInquiry: assign({
+      inquiry: ({ context, event }) => ({
+        number: findTicketNumber(userText(event)),
+        ticket: null,
+        refileKey: null,
+        refileText: null,
+        said: userText(event),
+        ...(context.inquiry?.found ? { found: context.inquiry.found } : {}),
+      }),
+    }),
+    /** "cek status" (said: null) or a status question in words (said: the words, kept for a follow-up). */
+    startOwnInquiry: assign({
+      inquiry: ({ context }, fromText?: boolean) => ({ number: null, ticket: null, refileKey: null, refileText: null, said: fromText ? context.lastText : null }),
+      unplaced: () => 0,
+    }),
     setInquiryTicket: assign({
       inquiry: ({ context, event }) => {
         const ticket = ticketsOf(event)[0] ?? null;
-        return { number: ticket?.number ?? null, ticket, refileKey: null, refileText: null, ...(context.inquiry ? { refileKey: context.inquiry.refileKey } : {}) };
+        const kept = context.inquiry ?? { said: null };
+        return { ...kept, number: ticket?.number ?? null, ticket, refileKey: context.inquiry?.refileKey ?? null, refileText: null };
       },
     }),
+    /** Several reports of theirs: numbers and status, to pick one from (each proven theirs). */
+    setFound: assign({
+      inquiry: ({ context, event }) => ({
+        ...(context.inquiry ?? { number: null, ticket: null, refileKey: null, refileText: null }),
+        found: ticketsOf(event).map((t) => ({ number: t.number, status: t.status, ...(t.filedAt ? { filedAt: t.filedAt } : {}) })),
+      }),
+    }),
+    pickFound: assign({
+      inquiry: ({ context, event }) => (context.inquiry ? { ...context.inquiry, number: pickedFrom(context.inquiry.found ?? [], userText(event)) } : null),
+    }),
+    /** The phone and/or email in the message, added to what was given before. */
+    addContact: assign({
+      inquiry: ({ context, event }) => {
+        if (!context.inquiry) return null;
+        const given = contactIn(userText(event));
+        return { ...context.inquiry, contact: { ...context.inquiry.contact, ...given } };
+      },
+    }),
+    clearContact: assign({ inquiry: ({ context }) => (context.inquiry ? { ...context.inquiry, contact: {} } : null) }),
+    countLookupMiss: assign({ lookupMisses: ({ context }) => (context.lookupMisses ?? 0) + 1 }),
+    resetLookupMisses: assign({ lookupMisses: () => 0 }),
+    sayContactNotFound: emit(({ context }) => ({ type: 'reply' as const, reply: contactNotFoundReply(context.lookupMisses ?? 0, MAX_LOOKUP_MISSES) })),
     startRefile: assign({ inquiry: ({ context }) => (context.inquiry ? { ...context.inquiry, refileKey: context.inquiry.refileKey ?? randomUUID() } : null) }),
-    rememberRefileText: assign({ inquiry: ({ context, event }) => (context.inquiry ? { ...context.inquiry, refileText: userText(event) } : null) }),
+    /** The explanation of the follow-up: from this message, or (from: 'said') from what was said when asking. */
+    rememberRefileText: assign({
+      inquiry: ({ context, event }, from?: 'said' | 'asked') => {
+        if (!context.inquiry) return null;
+        const text = from === 'said' ? explanationIn(context.inquiry.said ?? '') : from === 'asked' ? userText(event).trim() : explanationIn(userText(event));
+        return { ...context.inquiry, refileText: text };
+      },
+    }),
+    /** More said while confirming the follow-up: added to its explanation, nothing dropped. */
+    addRefileText: assign({
+      inquiry: ({ context, event }) => (context.inquiry ? { ...context.inquiry, refileText: [context.inquiry.refileText, userText(event).trim()].filter(Boolean).join('\n') } : null),
+    }),
     endInquiry: assign({ inquiry: () => null }),
     // Form updates.
     storeAnswer: assign({

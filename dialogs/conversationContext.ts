@@ -25,9 +25,23 @@ export interface DialogTicket {
   conversationId: string;
   applicant: ApplicantData;
   latestReply: { text: string; at: string } | null;
+  /** When it was filed (ISO), to tell one report from another in a list. */
+  filedAt?: string;
 }
 
-export type TicketQuery = { by: 'number'; number: string } | { by: 'conversation'; channel: string; conversationId: string };
+export type TicketQuery =
+  | { by: 'number'; number: string }
+  /** Filed from this conversation, or (phone: the sender's own WhatsApp number) naming that number. */
+  | { by: 'conversation'; channel: string; conversationId: string; phone?: string }
+  /** The tickets that name both this phone and this email (proof of ownership without the number). */
+  | { by: 'contact'; phone: string; email: string };
+
+/** A report in a list to pick from (numbers and status only). */
+export interface FoundTicket {
+  number: string;
+  status: string;
+  filedAt?: string;
+}
 
 /** A status look-up in progress (SOP section 1f). */
 export interface Inquiry {
@@ -36,6 +50,12 @@ export interface Inquiry {
   /** Idempotency key of a follow-up ticket, made when the customer says the matter is not settled. */
   refileKey: string | null;
   refileText: string | null;
+  /** Without the number: the phone and email the customer gives, to find their tickets by. */
+  contact?: { phone?: string; email?: string };
+  /** Several tickets of theirs (found by their phone and email, or their WhatsApp number): to pick one from; each is proven theirs. */
+  found?: FoundTicket[];
+  /** What the customer said when asking, besides a number ("masih belum bisa login"): the follow-up's explanation. */
+  said?: string | null;
 }
 
 export interface ConversationContext extends ConversationInput {
@@ -69,6 +89,12 @@ export interface ConversationContext extends ConversationInput {
   misses: number;
   /** The count of misses at which the bot last asked "an officer, or the menu?" instead of its question. */
   offeredOfficerAt?: number;
+  /**
+   * Phone-and-email pairs given to find a report without its number that matched none. Kept for
+   * the conversation (not the look-up), so starting over does not reset it; at the third an officer
+   * takes over the search. Reset by a pair that matches.
+   */
+  lookupMisses?: number;
   /** The customer chose the language ("english", "bahasa indonesia"): it is not switched for them again. */
   languageChosen?: boolean;
 }

@@ -3,6 +3,7 @@ import { askReply, chooseFieldReply, displayPhone, photoOptionalFor, summaryRepl
 import { browseReply, chooseTypeReply, confirmTypeReply, groupsReply, typeLabel } from './complaint.js';
 import type { ConversationContext } from './conversationContext.js';
 import type { Reply } from './reply.js';
+import { confirmRefileReply, contactPrompt, foundListReply, unansweredReply } from './inquiry.js';
 
 /** The welcome menu: the four services, as buttons. */
 export function welcomeReply(key = 'welcome.greeting'): Reply {
@@ -97,9 +98,11 @@ export function promptFor(context: ConversationContext): Reply {
         ? { key: 'status.refileDescribe', vars: { number: context.inquiry?.ticket?.number ?? '' } }
         : { key: 'complaint.describe' };
     case 'ticketNumber':
-      return { key: 'status.askNumber' };
+      return { key: 'status.askNumber', choices: [{ value: 'lupa nomornya', key: 'choices.lostNumber' }] };
     case 'proof':
       return { key: 'status.verify', vars: { number: context.inquiry?.number ?? '' } };
+    case 'contact':
+      return contactPrompt(context.inquiry);
   }
 }
 
@@ -111,6 +114,8 @@ function yesNoPrompt(about: string, context: ConversationContext): Reply {
       return prefillReply(context);
     case 'settled':
       return statusReply(context);
+    case 'refile':
+      return confirmRefileReply(context.inquiry);
     case 'retry':
       return { key: 'seller.submitFailed', choices: [{ value: 'kirim', key: 'choices.retry' }] };
     default:
@@ -127,6 +132,10 @@ function choicePrompt(about: string, context: ConversationContext): Reply {
       return groupsReply();
     case 'browse':
       return browseReply(c?.group ?? 0, c?.page ?? 0);
+    case 'ticket':
+      return foundListReply(context.inquiry?.found ?? []);
+    case 'unanswered':
+      return unansweredReply(context.inquiry?.ticket);
     default:
       return chooseFieldReply(context.application?.kind);
   }

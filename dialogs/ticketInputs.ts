@@ -2,7 +2,6 @@ import type { ApplicantData } from '../src/tickets/types.js';
 import { type ApplicationDraft } from './application.js';
 import { URGENT_TYPES } from './complaint.js';
 import type { ConversationContext, DialogTicket, FileTicketInput } from './conversationContext.js';
-import { emailAsTyped, parseField } from './fields/index.js';
 
 export const draftOf = (context: ConversationContext): ApplicationDraft => {
   if (!context.application) throw new Error('No form in progress');
@@ -29,14 +28,6 @@ export function completeApplicant(draft: ApplicationDraft): ApplicantData {
 export function ownsTicket(context: ConversationContext, ticket: DialogTicket): boolean {
   if (ticket.channel === context.channel && ticket.conversationId === context.conversationId) return true;
   return Boolean(context.profile?.phone && context.profile.phone === ticket.applicant.phone);
-}
-
-/** The phone number or email the customer typed matches the one on the ticket. */
-export function provesOwnership(text: string, ticket: DialogTicket): boolean {
-  const phone = parseField('phone', text);
-  if (phone.kind === 'valid' && phone.value === ticket.applicant.phone) return true;
-  const typed = emailAsTyped(text.trim());
-  return typed !== undefined && typed.toLowerCase() === ticket.applicant.email.toLowerCase();
 }
 
 /** The ticketing actor's input for the form being submitted. */

@@ -6,6 +6,7 @@ import type { TicketMetrics } from '../observability/metrics.js';
 import type { PhotoInput } from '../../dialogs/events.js';
 import { PhotoError, type PhotoPipeline } from '../media/index.js';
 import type { MarketplaceClassifier } from '../nlu/classifier.js';
+import { toE164 } from '../phone.js';
 import { SELLER_REGISTRATION, catalogClassification, catalogEntry } from '../tickets/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { Classification, PhotoRef, TicketRequest, TicketView } from '../tickets/types.js';
@@ -95,15 +96,38 @@ export function dialogTicketOf(view: TicketView): DialogTicket {
     conversationId: view.conversationId,
     applicant: view.applicant,
     latestReply: latest ? { text: latest.text, at: latest.at } : null,
+    filedAt: view.createdAt,
   };
 }
 
-async function findTickets(tickets: TicketService, query: TicketQuery): Promise<DialogTicket[]> {
+/** Newest first, each ticket once. */
+function newestFirst(views: TicketView[]): TicketView[] {
+  const seen = new Set<string>();
+  return views
+    .filter((v) => (seen.has(v.number) ? false : (seen.add(v.number), true)))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+/** Tickets for the dialog's status look-ups: by number, by phone *and* email, or the conversation's own (and its WhatsApp number's). */
+export async function findTickets(tickets: TicketService, query: TicketQuery): Promise<DialogTicket[]> {
   if (query.by === 'number') {
     const view = await tickets.get(query.number);
     return view ? [dialogTicketOf(view)] : [];
   }
-  return (await tickets.ticketsOf(query.channel, query.conversationId)).map(dialogTicketOf);
+  if (query.by === 'contact') {
+    // Ownership without the number: the ticket must name both the phone and the email given
+    // (the look-up by either returns more; a stranger knows one of them more easily than both).
+    const phone = toE164(query.phone);
+    const email = query.email.trim().toLowerCase();
+    if (!phone || !email.includes('@')) return [];
+    const views = await tickets.ticketsOfContact({ phone, email });
+    return newestFirst(views.filter((v) => v.applicant.phone === phone && v.applicant.email.toLowerCase() === email)).map(dialogTicketOf);
+  }
+  const own = await tickets.ticketsOf(query.channel, query.conversationId);
+  // The sender's own WhatsApp number (the channel vouches for it): their reports from other chats too.
+  const phone = query.phone ? toE164(query.phone) : null;
+  const byPhone = phone ? (await tickets.ticketsOfContact({ phone })).filter((v) => v.applicant.phone === phone) : [];
+  return newestFirst([...own, ...byPhone]).map(dialogTicketOf);
 }
 
 /** The conversation machine with the real ticketing module, photo pipeline and classifier plugged in. */

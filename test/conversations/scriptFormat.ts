@@ -8,7 +8,7 @@ import { z } from 'zod';
 const FIELD = z.enum(['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email']);
 const fieldValues = z.partialRecord(FIELD, z.string()).refine((r) => Object.keys(r).length > 0, 'at least one field');
 
-export const ASKS = ['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email', 'photo', 'summary', 'confirm', 'menu', 'complaintType', 'describe', 'ticketNumber', 'settled'] as const;
+export const ASKS = ['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email', 'photo', 'summary', 'confirm', 'menu', 'complaintType', 'describe', 'ticketNumber', 'settled', 'contact', 'pickReport', 'unanswered', 'confirmRefile'] as const;
 export const MEDIA = ['photo', 'screenshot', 'sticker', 'webpImage', 'voice', 'video', 'document', 'location', 'brokenImage'] as const;
 export const COVERS = ['answer', 'fields', 'correction', 'question', 'navigation', 'yes', 'no', 'thanks', 'closing', 'greeting', 'officer', 'complaint', 'botComplaint', 'unusable', 'media'] as const;
 export const TOPICS = ['fee', 'duration', 'verification', 'followUp', 'requirements', 'dataUse', 'other'] as const;

@@ -152,7 +152,14 @@ function waitsFor(asks: Asked, open: ConversationContext['open'] | undefined): b
     case 'summary':
     case 'menu':
     case 'ticketNumber':
+    case 'contact':
       return open.kind === asks;
+    case 'pickReport':
+      return open.kind === 'choice' && open.about === 'ticket';
+    case 'unanswered':
+      return open.kind === 'choice' && open.about === 'unanswered';
+    case 'confirmRefile':
+      return open.kind === 'yesNo' && open.about === 'refile';
     case 'confirm':
       return open.kind === 'yesNo' && open.about === 'pending';
     case 'complaintType':

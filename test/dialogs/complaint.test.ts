@@ -124,14 +124,27 @@ describe('follow-ups on earlier reports', () => {
     expect(await owner.say('ITSM-20990101-00009')).toEqual([t('id', 'status.notFound', { number: 'ITSM-20990101-00009' })]);
   });
 
-  it('files a follow-up ticket that names the earlier number when the matter is not settled', async () => {
+  it('files a follow-up ticket that names the earlier number when the answer did not settle it, after an explicit yes', async () => {
     const services = new FakeServices();
     const c = await fileOne(services);
+    services.replies.set('ITSM-20261124-00001', { text: 'Dana sedang kami cek ke bank.', at: '2026-11-25T03:00:00.000Z' });
     await c.say('cek status');
     expect(await c.say('belum')).toEqual([t('id', 'status.refileDescribe', { number: 'ITSM-20261124-00001' })]);
-    const refiled = await c.say('uangnya sudah 5 hari belum kembali');
+    const confirm = await c.say('uangnya sudah 5 hari belum kembali');
+    expect(confirm[0]).toContain(t('id', 'status.confirmRefile', { number: 'ITSM-20261124-00001', text: 'uangnya sudah 5 hari belum kembali' }));
+    expect(services.filed).toHaveLength(1);
+    const refiled = await c.say('ya');
     expect(refiled).toEqual([t('id', 'status.refiled', { number: 'ITSM-20261124-00002', previous: 'ITSM-20261124-00001', phone: '0813-1111-2222', email: 'rudi@gmail.com' })]);
     expect(services.filed[1]).toMatchObject({ kind: 'refile', previousNumber: 'ITSM-20261124-00001', catalogNumber: 26, description: 'uangnya sudah 5 hari belum kembali' });
+  });
+
+  it('files nothing again for a report the support team has not answered yet', async () => {
+    const services = new FakeServices();
+    const c = await fileOne(services);
+    const shown = await c.say('cek status');
+    expect(shown.join('\n')).toContain(t('id', 'status.unanswered', { date: new Date().toISOString().slice(0, 10) }));
+    expect(await c.say('belum ada kabar')).toEqual([t('id', 'status.stillWaiting', { number: 'ITSM-20261124-00001' })]);
+    expect(services.filed).toHaveLength(1);
   });
 
   it('asks for the number when the customer has no report in this conversation', async () => {

@@ -21,6 +21,7 @@ import { renderReply } from '../../src/bot/renderReply.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
 import type { FiledTicket, PhotoRef } from '../../src/tickets/types.js';
+import { toE164 } from '../../src/phone.js';
 
 export const PHOTO: PhotoRef = { sha256: 'ab'.repeat(32), bytes: 12345, width: 800, height: 600, mimeType: 'image/jpeg', fileName: `${'ab'.repeat(32)}.jpg` };
 
@@ -67,6 +68,7 @@ export class FakeServices {
             conversationId: input.conversationId,
             applicant: input.applicant,
             latestReply: null,
+            filedAt: new Date().toISOString(),
             previousNumber: input.previousNumber,
             priority: input.priority,
           });
@@ -78,7 +80,11 @@ export class FakeServices {
         }),
         classify: fromPromise<NluResult, { text: string }>(async ({ input }) => this.nlu(input.text)),
         findTickets: fromPromise<DialogTicket[], TicketQuery>(async ({ input }) => {
-          const found = this.tickets.filter((t) => (input.by === 'number' ? t.number === input.number : t.channel === input.channel && t.conversationId === input.conversationId));
+          const found = this.tickets.filter((t) => {
+            if (input.by === 'number') return t.number === input.number;
+            if (input.by === 'contact') return t.applicant.phone === toE164(input.phone) && t.applicant.email.toLowerCase() === input.email.trim().toLowerCase();
+            return (t.channel === input.channel && t.conversationId === input.conversationId) || (input.phone !== undefined && t.applicant.phone === input.phone);
+          });
           return found.map((t) => ({ ...t, latestReply: this.replies.get(t.number) ?? null }));
         }),
       },

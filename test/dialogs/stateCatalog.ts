@@ -17,6 +17,15 @@ export interface WaitingState {
 const SELLER = ['daftar seller', ANSWERS.name, ANSWERS.businessName, ANSWERS.productType, ANSWERS.city, ANSWERS.province, ANSWERS.phone, ANSWERS.email];
 const fieldState = (i: number, field: string): WaitingState => ({ name: `seller form: ${field}`, channel: 'whatsapp', path: SELLER.slice(0, i + 1), open: 'field' });
 const PHOTO: Step = { photo: true };
+/** The support team answers the first ticket. */
+const ANSWERED: Step = (c) => void c.services.replies.set('ITSM-20261124-00001', { text: 'Toko Anda sudah kami aktifkan.', at: '2026-11-25T03:00:00.000Z' });
+/** A seller application filed from another conversation, with the harness's phone and email. */
+const FILED_ELSEWHERE: Step = async (c) => {
+  const other = new Conversation(c.services, c.db, 'messenger', `psid-${randomUUID()}`);
+  for (const s of SELLER) await other.say(s);
+  await other.photo();
+  await other.say('kirim');
+};
 
 /**
  * Every state in which the conversation waits for the customer, with a way to reach it: the
@@ -50,8 +59,12 @@ export const WAITING_STATES: WaitingState[] = [
     open: 'yesNo',
   },
   { name: 'status: ticket number', channel: 'whatsapp', path: ['cek status'], open: 'ticketNumber' },
-  { name: 'status: settled?', channel: 'whatsapp', path: [...SELLER, PHOTO, 'kirim', 'cek status'], open: 'yesNo' },
-  { name: 'status: what is still wrong', channel: 'whatsapp', path: [...SELLER, PHOTO, 'kirim', 'cek status', 'belum'], open: 'freeText' },
+  { name: 'status: not answered yet', channel: 'whatsapp', path: [...SELLER, PHOTO, 'kirim', 'cek status'], open: 'choice' },
+  { name: 'status: settled?', channel: 'whatsapp', path: [...SELLER, PHOTO, 'kirim', ANSWERED, 'cek status'], open: 'yesNo' },
+  { name: 'status: what is still wrong', channel: 'whatsapp', path: [...SELLER, PHOTO, 'kirim', ANSWERED, 'cek status', 'belum'], open: 'freeText' },
+  { name: 'status: file the follow-up?', channel: 'whatsapp', path: [...SELLER, PHOTO, 'kirim', ANSWERED, 'cek status', 'belum, tokonya masih belum muncul'], open: 'yesNo' },
+  { name: 'status: phone and email (number lost)', channel: 'messenger', path: ['cek status', 'lupa nomornya'], open: 'contact' },
+  { name: 'status: which report', channel: 'messenger', path: [FILED_ELSEWHERE, FILED_ELSEWHERE, 'cek status', 'lupa', `${ANSWERS.phone} ${ANSWERS.email}`], open: 'choice' },
   {
     name: 'status: proof of ownership',
     channel: 'whatsapp',

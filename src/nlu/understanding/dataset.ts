@@ -22,6 +22,7 @@ export const openQuestionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('freeText'), about: z.string() }),
   z.object({ kind: z.literal('ticketNumber') }),
   z.object({ kind: z.literal('proof') }),
+  z.object({ kind: z.literal('contact') }),
 ]) satisfies z.ZodType<OpenQuestion>;
 
 export const actSchema = z.discriminatedUnion('kind', [

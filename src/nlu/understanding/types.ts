@@ -26,7 +26,9 @@ export type OpenQuestion =
   /** An ITSM number. */
   | { kind: 'ticketNumber' }
   /** The phone number or email on a ticket, proving it is theirs. */
-  | { kind: 'proof' };
+  | { kind: 'proof' }
+  /** The phone number and email given on a report whose number is lost, to find it by. */
+  | { kind: 'contact' };
 
 /** What a question about the procedure is about; the dialog answers only from the SOP. */
 export type QuestionTopic =

@@ -160,7 +160,7 @@ class Reader {
       }
       return { kind: 'answer' };
     }
-    if (open.kind === 'proof' && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
+    if ((open.kind === 'proof' || open.kind === 'contact') && entities.some((e) => e.kind === 'email' || e.kind === 'phone')) return { kind: 'answer' };
 
     // At a decision, a leading no wins over a value it rejects ("bukan jawa timur"); a leading
     // yes gives way to new values ("iya, emailnya budi@…").
@@ -183,7 +183,7 @@ class Reader {
 
   private readFields(m: Message, entities: readonly Entity[], open: OpenQuestion): Act | undefined {
     // While choosing which field to change, a new value for one ("emailnya budi.s@yahoo.com") is read too.
-    if (open.kind === 'proof' || open.kind === 'ticketNumber' || (open.kind === 'choice' && open.about !== 'editField')) return undefined;
+    if (open.kind === 'proof' || open.kind === 'contact' || open.kind === 'ticketNumber' || (open.kind === 'choice' && open.about !== 'editField')) return undefined;
     const fields = readFields(m.text, entities, open, this.fields, this.pieceFilter);
     return fields === undefined ? undefined : { kind: 'fields', fields };
   }
