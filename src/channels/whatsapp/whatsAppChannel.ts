@@ -3,6 +3,7 @@ import type { PlnBot } from '../../bot/plnBot.js';
 import type { MetaConfig } from '../../config.js';
 import { t } from '../../i18n/messages.js';
 import type { Logger } from '../../log.js';
+import { readIndonesianPhone } from '../../phone.js';
 import type { ChannelMetrics } from '../../observability/metrics.js';
 import { PhotoError } from '../../media/index.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';
@@ -84,10 +85,11 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       }
     },
     // The sender's WhatsApp number and profile name, offered as one-tap answers.
-    profileOf: (message) => ({
-      ...(message.profileName ? { name: message.profileName } : {}),
-      ...(/^62\d{8,13}$/.test(message.userId) ? { phone: `+${message.userId}` } : {}),
-    }),
+    profileOf: (message) => {
+      // An Indonesian mobile number only: the phone field takes no other (src/phone.ts decides).
+      const phone = /^\d+$/.test(message.userId) ? readIndonesianPhone(`+${message.userId}`) : null;
+      return { ...(message.profileName ? { name: message.profileName } : {}), ...(phone?.kind === 'mobile' ? { phone: phone.e164 } : {}) };
+    },
     windows: deps.windows,
     bot: deps.bot,
     log: deps.log,
