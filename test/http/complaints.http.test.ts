@@ -102,11 +102,26 @@ describe('complaints and follow-ups over /api/messages', () => {
     expect(await stranger.say(`tolong cek ${number.toLowerCase()}`)).toEqual([t('id', 'status.verify', { number })]);
     expect(await stranger.say('orang@lain.com')).toEqual([t('id', 'status.notOwner', { number })]);
 
+    // Not answered by the support team yet: its status, no time promised, nothing filed again.
+    const waiting = await owner.say(`gimana kabar laporan ${number}?`);
+    expect(waiting[0]).toContain(t('id', 'status.show', { number, status: 'Open', type: typeLabel(7) }));
+    expect(waiting.join('\n')).toContain(t('id', 'status.unanswered', { date: new Date().toISOString().slice(0, 10) }));
+    expect(await owner.say('belum ada kabar')).toEqual([t('id', 'status.stillWaiting', { number })]);
+
+    // Answered, and the answer did not settle it: the follow-up after an explicit yes.
+    const reply = await fetch(`${url}/api/tickets/${number}/replies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Toko Anda sudah kami aktifkan.', author: 'support.mp1' }),
+    });
+    expect(reply.status).toBe(200);
     const shown = await owner.say(`gimana kabar laporan ${number}?`);
-    expect(shown[0]).toContain(t('id', 'status.show', { number, status: 'Open', type: typeLabel(7) }));
-    expect(shown[0]).toContain(t('id', 'status.noReplyYet'));
+    expect(shown[0]).toContain('Toko Anda sudah kami aktifkan.');
     expect(await owner.say('belum')).toEqual([t('id', 'status.refileDescribe', { number })]);
-    const refiled = await owner.say('toko saya masih belum aktif, mohon dibantu');
+    const confirm = await owner.say('toko saya masih belum aktif, mohon dibantu');
+    expect(confirm[0]).toContain(t('id', 'status.confirmRefile', { number, text: 'toko saya masih belum aktif, mohon dibantu' }));
+    expect(itsmIn(confirm)).toBe(number);
+    const refiled = await owner.say('ya');
     const newNumber = itsmIn(refiled)!;
     expect(newNumber).not.toBe(number);
     expect(await ticket(newNumber)).toMatchObject({ previousNumber: number, catalogNumber: 7, description: 'toko saya masih belum aktif, mohon dibantu' });
