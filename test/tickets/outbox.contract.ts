@@ -182,7 +182,13 @@ export function describeTicketOutbox(name: string, harness: () => TicketBackendH
       }
       const others = await Promise.all([instance({ now: clock.now }), instance({ now: clock.now })]);
       const results = await Promise.all(others.map((o) => o.service.drainPending()));
-      expect(results.reduce((n, r) => n + r.completed, 0)).toBe(2 * keys.length);
+      // Each instance completes what it read as pending: all six when both read before either
+      // finished (the other's filing is then found by its key), fewer when one ran first (a loaded
+      // machine). What matters is below: each key filed once.
+      const completed = results.reduce((n, r) => n + r.completed, 0);
+      expect(completed).toBeGreaterThanOrEqual(keys.length);
+      expect(completed).toBeLessThanOrEqual(2 * keys.length);
+      expect(results.every((r) => r.failed === 0)).toBe(true);
       expect(await harness().count('itsm_tickets')).toBe(keys.length);
       expect(await harness().count('apkt_records')).toBe(keys.length);
       // Oldest first: numbers follow the order the requests were confirmed in.
