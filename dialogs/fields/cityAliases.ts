@@ -18,7 +18,6 @@ export const CITY_ALIASES: Readonly<Record<string, string>> = {
   jakarta: 'Jakarta',
   jkt: 'Jakarta',
   'dki jakarta': 'Jakarta',
-  'kepulauan seribu': 'Kabupaten Kepulauan Seribu',
   'pulau seribu': 'Kabupaten Kepulauan Seribu',
   // Yogyakarta
   jogja: 'Kota Yogyakarta',
@@ -33,7 +32,6 @@ export const CITY_ALIASES: Readonly<Record<string, string>> = {
   'kota jogja': 'Kota Yogyakarta',
   'kota yogya': 'Kota Yogyakarta',
   'kota jogjakarta': 'Kota Yogyakarta',
-  'gunung kidul': 'Kabupaten Gunungkidul',
   // Colloquial and old names
   solo: 'Kota Surakarta',
   'kota solo': 'Kota Surakarta',
