@@ -6,6 +6,7 @@
  */
 import { FORM_FIELDS, type ApplicationDraft } from './application.js';
 import { matchProvince } from './fields/index.js';
+import { provinceEntries } from './fields/province.js';
 import { placesAgree, provinceOfCity } from './fields/places.js';
 import type { Reply } from './reply.js';
 
@@ -63,6 +64,13 @@ export function keepProvinceAskCity(draft: ApplicationDraft): ApplicationDraft {
   return { ...draft, fields, current: 'city', pending: null, attempts: 0, placesChecked: undefined };
 }
 
+/** What a province's button sends: its name, or for "Papua" (also the island) an alias that is only the province. */
+function choiceValue(name: string): string {
+  if (matchProvince(name).kind !== 'region') return name;
+  const entry = provinceEntries().find((p) => p.name === name);
+  return entry?.aliases.find((a) => matchProvince(a).kind === 'exact') ?? name;
+}
+
 /** The provinces of a region typed at the province question ("jawa"), as choices; null if not one. */
 export function regionReply(text: string): Reply | null {
   const match = matchProvince(text);
@@ -70,8 +78,7 @@ export function regionReply(text: string): Reply | null {
   return {
     key: 'fields.province.region',
     vars: { region: match.region, options: match.names.join(', ') },
-    // "Papua" alone is the region again: the button says "Provinsi Papua".
-    choices: match.names.map((name) => ({ value: matchProvince(name).kind === 'region' ? `Provinsi ${name}` : name, key: 'choices.asIs', vars: { value: name } })),
+    choices: match.names.map((name) => ({ value: choiceValue(name), key: 'choices.asIs', vars: { value: name } })),
   };
 }
 

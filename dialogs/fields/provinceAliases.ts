@@ -53,7 +53,8 @@ export const PROVINCE_ALIASES: Readonly<Record<string, readonly string[]>> = {
   'Sulawesi Tenggara': ['sultra', 'southeast sulawesi', 'sultenggara'],
   'Maluku': ['moluccas'],
   'Maluku Utara': ['malut', 'north maluku'],
-  'Papua': [],
+  // "Papua induk": the province left after the 2022 split ("papua" alone is the island, see provinceRegions.ts).
+  'Papua': ['papua induk', 'provinsi papua induk'],
   'Papua Barat': ['pabar', 'papbar', 'west papua', 'irian jaya barat', 'irjabar'],
   'Papua Selatan': ['papsel', 'south papua'],
   'Papua Tengah': ['papteng', 'central papua'],
