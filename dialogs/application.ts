@@ -28,8 +28,15 @@ export interface ApplicationDraft {
   photo: PhotoRef | null;
   photoSkipped: boolean;
   current: Step;
-  /** A guessed value waiting for "ya" (province typo, email domain typo). */
-  pending: { value: string; typed: string } | null;
+  /**
+   * A guessed value waiting for "ya" (city, province or email typo); `about: 'mismatch'`: the
+   * province of the city (`value`) against the one given (`typed`), see placeCheck.ts.
+   */
+  pending: { value: string; typed: string; about?: 'mismatch' } | null;
+  /** The province as filled in from the city (not given by the customer): it follows the city. */
+  provinceFromCity?: string;
+  /** "city|province" already asked about as a mismatch: given again, it is what they mean. */
+  placesChecked?: string;
   /** What the applicant typed when they said no to the guess: typed again, it is what they mean. */
   refusedGuess?: string;
   /** Failed answers to the current question. */

@@ -9,6 +9,7 @@ import { CONFIDENT, URGENT_TYPES, groupFromText, newComplaint, typeFromText, typ
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { restartForm, stepBack, takeFields } from './formEdits.js';
+import { keepProvinceAskCity, regionReply, settlePlaces } from './placeCheck.js';
 import { isMenu, type MenuItem } from './menu.js';
 import { formOpen, promptFor, welcomeReply } from './prompts.js';
 import {
@@ -66,6 +67,11 @@ const outcomeOf = (context: ConversationContext, event: DialogEvent): FieldOutco
   const text = answerText(context, event);
   return text === null ? null : parseField(currentField(context), text);
 };
+
+/** Why an answer cannot be used; for a region ("jawa") at the province, its provinces to choose from. */
+function invalidReply(field: FieldKey, error: string, text: string): Reply {
+  return (field === 'province' && error === 'region' ? regionReply(text) : null) ?? { key: `fields.${field}.errors.${error}` };
+}
 
 /** A correction's field and value, or "ubah email" (value null). */
 const correctionOf = (event: DialogEvent) => {
@@ -189,11 +195,27 @@ export const conversationSetup = setup({
       return value !== undefined && parseField(field, value).kind === 'valid';
     },
     answerNeedsConfirm: ({ context, event }) => outcomeOf(context, event)?.kind === 'confirm',
-    /** The email the applicant said no to the guess for, typed again exactly: it is what they mean. */
+    /** The email or city the applicant said no to the guess for, typed again exactly: it is what they mean. */
     insistsOnTyped: ({ context, event }) => {
       const outcome = outcomeOf(context, event);
       const draft = context.application;
-      return outcome?.kind === 'confirm' && draft?.current === 'email' && draft.refusedGuess === outcome.typed && emailAsTyped(outcome.typed) !== undefined;
+      if (outcome?.kind !== 'confirm' || draft?.refusedGuess !== outcome.typed) return false;
+      return draft.current === 'city' || (draft.current === 'email' && emailAsTyped(outcome.typed) !== undefined);
+    },
+    /** "jawa" at the province question: which of its provinces? */
+    answerIsRegion: ({ context, event }) => {
+      const outcome = outcomeOf(context, event);
+      return outcome?.kind === 'invalid' && outcome.error === 'region';
+    },
+    /** The form's city and province disagree: which one is right? (see placeCheck.ts) */
+    placesMismatch: ({ context }) => context.application?.pending?.about === 'mismatch',
+    /** At that question, "tidak", or the province given typed again: the province stays, the city is asked. */
+    keepsOwnProvince: ({ context, event }) => {
+      const draft = context.application;
+      if (draft?.pending?.about !== 'mismatch') return false;
+      if (actOf(event)?.kind === 'no') return true;
+      const outcome = outcomeOf(context, event);
+      return outcome?.kind === 'valid' && outcome.value === draft.pending.typed;
     },
     answerInvalid: ({ context, event }) => outcomeOf(context, event)?.kind === 'invalid',
     tooManyMisses: ({ context }) => (context.misses ?? 0) + 1 >= MAX_ATTEMPTS,
@@ -317,8 +339,10 @@ export const conversationSetup = setup({
     sayInvalid: emit(({ context, event }) => {
       const outcome = outcomeOf(context, event);
       const error = outcome?.kind === 'invalid' ? outcome.error : 'invalid';
-      return { type: 'reply' as const, reply: { key: `fields.${currentField(context)}.errors.${error}` } };
+      return { type: 'reply' as const, reply: invalidReply(currentField(context), error, answerText(context, event) ?? '') };
     }),
+    /** The provinces of the region typed ("jawa"), as choices. */
+    sayRegion: emit(({ context, event }) => ({ type: 'reply' as const, reply: invalidReply('province', 'region', answerText(context, event) ?? '') })),
     offerOfficer: emit(() => ({ type: 'reply' as const, reply: officerOffer })),
     /** After the third unusable answer to one question (misses already counted). */
     offerOfficerWhenStuck: enqueueActions(({ context, enqueue }) => {
@@ -535,9 +559,24 @@ export const conversationSetup = setup({
       application: ({ context, event }) => {
         const draft = draftOf(context);
         const outcome = outcomeOf(context, event);
-        const typed = outcome?.kind === 'confirm' ? emailAsTyped(outcome.typed) : undefined;
-        return typed ? { ...draft, fields: { ...draft.fields, email: typed }, pending: null, attempts: 0 } : draft;
+        const field = currentField(context);
+        const typed = outcome?.kind !== 'confirm' ? undefined : field === 'email' ? emailAsTyped(outcome.typed) : outcome.typed;
+        return typed ? { ...draft, fields: { ...draft.fields, [field]: typed }, pending: null, attempts: 0 } : draft;
       },
+    }),
+    /** The province filled in from the city (and said), or a mismatch of the two made the question. */
+    settlePlaces: enqueueActions(({ context, enqueue }) => {
+      if (!context.application) return;
+      const settled = settlePlaces(context.application);
+      if (settled.draft === context.application) return;
+      enqueue.assign({ application: settled.draft });
+      if (settled.inferred) enqueue.emit({ type: 'reply', reply: { key: 'fields.province.fromCity', vars: settled.inferred } });
+    }),
+    /** "Tidak" to "which is right?": the province stays, the city is asked again. */
+    keepProvinceAskCity: enqueueActions(({ context, enqueue }) => {
+      const draft = draftOf(context);
+      enqueue.emit({ type: 'reply', reply: { key: 'fields.province.provinceKept', vars: { province: draft.pending?.typed ?? draft.fields.province ?? '' } } });
+      enqueue.assign({ application: keepProvinceAskCity({ ...draft, fields: { ...draft.fields, province: draft.pending?.typed ?? draft.fields.province } }) });
     }),
     countMiss: assign({ misses: ({ context }) => (context.misses ?? 0) + 1 }),
     countMissInProgress: assign({ misses: ({ context }) => (context.misses ?? 0) + (context.application || context.complaint || context.inquiry ? 1 : 0) }),
@@ -588,7 +627,7 @@ export const conversationSetup = setup({
         enqueue.assign({ application: { ...draft, current: field, pending: { value: outcome.value, typed: outcome.typed } } });
       } else {
         enqueue.assign({ application: { ...draft, current: field, attempts: 0, pending: null } });
-        enqueue.emit({ type: 'reply', reply: { key: `fields.${field}.errors.${outcome.error}` } });
+        enqueue.emit({ type: 'reply', reply: invalidReply(field, outcome.error, correction.value) });
       }
     }),
     /** "kembali": the question before this one. */

@@ -2,6 +2,7 @@ import type { OpenQuestion } from '../src/nlu/understanding/types.js';
 import { askReply, chooseFieldReply, displayPhone, photoOptionalFor, summaryReply } from './application.js';
 import { browseReply, chooseTypeReply, confirmTypeReply, groupsReply, typeLabel } from './complaint.js';
 import type { ConversationContext } from './conversationContext.js';
+import { mismatchReply } from './placeCheck.js';
 import type { Reply } from './reply.js';
 import { confirmRefileReply, contactPrompt, foundListReply, unansweredReply } from './inquiry.js';
 
@@ -23,9 +24,10 @@ const YES_NO = [
   { value: 'tidak', key: 'choices.no' },
 ];
 
-/** "Did you mean …?" for the value the form guessed (a province or email typo). */
+/** "Did you mean …?" for the value the form guessed (a city, province or email typo), or which of city and province is right. */
 export function confirmPendingReply(context: ConversationContext): Reply {
   const draft = context.application;
+  if (draft?.pending?.about === 'mismatch') return mismatchReply(draft);
   const field = draft?.current === 'photo' ? 'province' : (draft?.current ?? 'province');
   return { key: `fields.${field}.confirm`, vars: { value: draft?.pending?.value ?? '', typed: draft?.pending?.typed ?? '' }, choices: YES_NO };
 }

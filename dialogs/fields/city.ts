@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { rejecter } from './schema.js';
 import { charCount, cleanText, countLetters, hasDigit, isSingleCase, toTitleCase } from './text.js';
 import { QUESTION } from './names.js';
+import { matchCity } from './places.js';
 import type { Normalised } from './types.js';
 
 export const CITY_MIN = 2;
@@ -25,9 +26,12 @@ const BARE_PREFIX = /^(?:kabupaten|kab|kota|kotamadya|kodya)\.?$/iu;
 const failCity = rejecter('city');
 
 /**
- * Kota / Kabupaten. Title-cased when typed all in one case; "kab", "kab." and
- * "kabupaten" become "Kabupaten", "kota" (and the old "kotamadya"/"kodya")
- * becomes "Kota".
+ * Kota / Kabupaten. A regency or city of the data set is stored by its official name ("sidoarjo"
+ * -> "Kabupaten Sidoarjo", "jaksel" -> "Kota Jakarta Selatan"), or by the name alone when it is
+ * shared by a city and a regency ("Bandung"); a typo of one comes back with `typed` for
+ * confirmation ("Jogjakrta" -> "Kota Yogyakarta"?). Any other place (a district, a village) is
+ * taken as typed: title-cased when typed all in one case, "kab", "kab." and "kabupaten" become
+ * "Kabupaten", "kota" (and the old "kotamadya"/"kodya") becomes "Kota".
  */
 export const citySchema = z
   .string()
@@ -53,7 +57,10 @@ export const citySchema = z
     }
     if (countLetters(rest) < 2 || charCount(rest) < CITY_MIN) return failCity(ctx, 'tooShort');
     const name = isSingleCase(rest) ? toTitleCase(rest) : rest;
-    const value = prefix === '' ? name : `${prefix} ${name}`;
-    if (charCount(value) > CITY_MAX) return failCity(ctx, 'tooLong');
-    return { value };
+    const typed = prefix === '' ? name : `${prefix} ${name}`;
+    if (charCount(typed) > CITY_MAX) return failCity(ctx, 'tooLong');
+    const match = matchCity(typed);
+    if (match.kind === 'exact') return { value: match.value };
+    if (match.kind === 'typo') return { value: match.value, typed };
+    return { value: typed };
   });

@@ -17,7 +17,7 @@ export { citySchema } from './city.js';
 export { emailAsTyped, emailSchema, suggestEmailDomain } from './email.js';
 export { businessNameSchema, nameSchema, productTypeSchema } from './names.js';
 export { phoneSchema } from './phone.js';
-export { matchProvince, PROVINCE_NAMES, provinceSchema, type ProvinceMatch } from './province.js';
+export { matchProvince, provinceNames, provinceSchema, type ProvinceMatch } from './province.js';
 export { damerauLevenshtein } from './fuzzy.js';
 
 /** The zod schema of each field; each outputs a Normalised value. */

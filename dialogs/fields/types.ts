@@ -30,7 +30,7 @@ export const FIELD_ERROR_CODES = {
   businessName: ['required', 'tooShort', 'tooLong', 'noLetterOrDigit', 'isQuestion'],
   productType: ['required', 'tooShort', 'tooLong', 'tooFewLetters', 'isQuestion'],
   city: ['required', 'tooShort', 'tooLong', 'hasDigits', 'invalidChars', 'isQuestion'],
-  province: ['required', 'unknown'],
+  province: ['required', 'unknown', 'region'],
   phone: ['required', 'invalid', 'tooShort', 'tooLong', 'notIndonesian', 'serviceNumber', 'landline'],
   email: ['required', 'hasSpaces', 'missingAt', 'multipleAt', 'invalid'],
 } as const satisfies Record<FieldKey, readonly string[]>;
@@ -38,7 +38,7 @@ export const FIELD_ERROR_CODES = {
 export type FieldErrorCode<K extends FieldKey = FieldKey> = (typeof FIELD_ERROR_CODES)[K][number];
 
 /** Fields whose outcome can be `confirm` (they have a `fields.<field>.confirm` text). */
-export const CONFIRMABLE_FIELDS: readonly FieldKey[] = Object.freeze(['province', 'email'] as const);
+export const CONFIRMABLE_FIELDS: readonly FieldKey[] = Object.freeze(['city', 'province', 'email'] as const);
 
 /**
  * What a field schema outputs on success: the normalised value, plus what the

@@ -27,7 +27,9 @@ export const formState = conversationSetup.createStateConfig({
   states: {
     /** Decides what comes after an accepted answer: the summary or the next open question. */
     advance: {
-      always: [{ guard: 'formComplete', target: 'summary' }, { actions: 'moveToNextOpen', target: 'route' }],
+      // The province follows the city, or the two disagree and that is asked first.
+      entry: 'settlePlaces',
+      always: [{ guard: 'placesMismatch', target: 'confirming' }, { guard: 'formComplete', target: 'summary' }, { actions: 'moveToNextOpen', target: 'route' }],
     },
     /** After a correction or several fields at once: a guess to confirm, else on from where the form stands. */
     corrected: {
@@ -47,6 +49,8 @@ export const formState = conversationSetup.createStateConfig({
           { guard: 'insistsOnTyped', actions: 'storeTyped', target: 'advance' },
           // A guess is an attempt too: refused guesses in a row end with an officer offered.
           { guard: 'answerNeedsConfirm', actions: ['setPending', 'countMiss'], target: 'confirming' },
+          // "jawa" at the province question: not wrong, only not precise enough; its provinces are offered.
+          { guard: 'answerIsRegion', actions: 'sayRegion' },
           { guard: and(['answerInvalid', 'tooManyMisses']), actions: ['countMiss', 'sayInvalid', 'offerOfficer'] },
           { guard: 'answerInvalid', actions: ['countMiss', 'sayInvalid'] },
           { guard: { type: 'goes', params: 'back' }, actions: 'stepBack', target: 'route', reenter: true },
@@ -62,6 +66,7 @@ export const formState = conversationSetup.createStateConfig({
         PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
         USER: [
           { guard: 'isYes', actions: 'acceptPending', target: 'advance' },
+          { guard: 'keepsOwnProvince', actions: 'keepProvinceAskCity', target: 'asking' },
           { guard: 'affirmsWithFields', actions: ['acceptPending', 'takeFields'], target: 'corrected' },
           { guard: 'fieldsRepeatGuess', actions: ['refuseGuess', 'countMiss', { type: 'say', params: { key: 'seller.askAgain' } }], target: 'asking' },
           // Not the guess: asked again (what was typed, typed again, is then taken as meant).

@@ -29,7 +29,8 @@ export const APPLICANT = {
   name: 'Budi Santoso',
   businessName: 'Keripik Bu Sri',
   productType: 'makanan ringan',
-  city: 'Surabaya',
+  // A district, not in the regency data set: the province is asked (a regency would fill it).
+  city: 'Kepanjen',
   province: 'Jawa Timur',
   phone: '0812-3456-7890',
   email: 'budi.santoso@gmail.com',

@@ -96,7 +96,7 @@ describe('while an officer holds the conversation, and after', () => {
     expect(customer.slice(-6)).toEqual(['batal', 'petugas', 'makanan ringan', 'halo', 'kirim', t('id', 'officer.photoPlaceholder')]);
 
     expect(await handBack(c, id)).toEqual([t('id', 'officer.handedBack'), q('productType')]);
-    for (const answer of ['makanan ringan', 'surabaya', 'jatim', '0812-3456-7890', 'budi@gmail.com']) await c.say(answer);
+    for (const answer of ['makanan ringan', 'kepanjen', 'jatim', '0812-3456-7890', 'budi@gmail.com']) await c.say(answer);
     await c.photo();
     await c.say('kirim');
     // The officer who held the conversation is the receiving officer of the ticket filed after it (SOP 1c).
@@ -106,7 +106,7 @@ describe('while an officer holds the conversation, and after', () => {
   it('re-asks a question that was waiting for "ya" (a province guess) when handed back', async () => {
     const c = new Conversation(new FakeServices());
     await c.say('mau daftar jadi seller');
-    for (const answer of ['budi santoso', 'Keripik Bu Sri', 'makanan ringan', 'surabaya']) await c.say(answer);
+    for (const answer of ['budi santoso', 'Keripik Bu Sri', 'makanan ringan', 'kepanjen']) await c.say(answer);
     expect((await c.say('jawa timr'))[0]).toContain('Jawa Timur');
     await c.say('petugas');
     const id = await take(c);

@@ -186,7 +186,9 @@ export const ANSWERS = {
   name: 'budi santoso',
   businessName: 'Keripik Bu Sri',
   productType: 'makanan ringan',
-  city: 'surabaya',
+  // A district (the seat of Kabupaten Malang), not in the regency data set: taken as typed, and the
+  // province is asked. A regency or city would fill the province itself (see places.test.ts).
+  city: 'kepanjen',
   province: 'jatim',
   phone: '0812-3456-7890',
   email: 'budi.santoso@gmail.com',

@@ -40,7 +40,7 @@ describe('seller application dialog', () => {
       name: 'Budi Santoso',
       businessName: 'Keripik Bu Sri',
       productType: 'makanan ringan',
-      city: 'Surabaya',
+      city: 'Kepanjen',
       province: 'Jawa Timur',
       phone: '+6281234567890',
       email: 'budi.santoso@gmail.com',
@@ -193,7 +193,7 @@ describe('seller application dialog', () => {
     expect(await c.say('kota')).toEqual([q('city')]);
     const summary = await c.say('kab. sidoarjo');
     expect(summary[0]).toContain('Kabupaten Sidoarjo');
-    expect(summary[0]).not.toContain('Surabaya');
+    expect(summary[0]).not.toContain('Kepanjen');
     expect(summary[0]).toContain('Jawa Timur');
   });
 

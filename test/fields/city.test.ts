@@ -3,40 +3,74 @@ import { parseField } from '../../dialogs/fields/index.js';
 
 describe('city (Kota / Kabupaten)', () => {
   it.each([
-    // title case when typed in one case
-    ['surabaya', 'Surabaya'],
-    ['BANDUNG', 'Bandung'],
+    // a place not in the data set (a district, a town): title case when typed in one case
     ['  pangkalan   bun ', 'Pangkalan Bun'],
-    ['bau-bau', 'Bau-Bau'],
-    ['tanjung pinang', 'Tanjung Pinang'],
+    ['kepanjen', 'Kepanjen'],
+    ['CIPUTAT', 'Ciputat'],
     ['bandung (kota)', 'Bandung (Kota)'],
     // mixed case kept
-    ['Surabaya', 'Surabaya'],
-    ['Pematangsiantar', 'Pematangsiantar'],
-    ['Bandung barat', 'Bandung barat'],
-    // regency prefix
+    ['Pangkalan bun', 'Pangkalan bun'],
+    // prefixes of a place not in the data set
+    ['kab kepanjen', 'Kabupaten Kepanjen'],
+    ['Kab.Kepanjen', 'Kabupaten Kepanjen'],
+    ['kota  pangkalan   bun', 'Kota Pangkalan Bun'],
+    ['kodya ciputat', 'Kota Ciputat'],
+    // names that merely start like a prefix are left alone
+    ['Kabanjahe', 'Kabanjahe'],
+  ])('%j -> %j (as typed)', (input, value) => {
+    expect(parseField('city', input)).toEqual({ kind: 'valid', value });
+  });
+
+  it.each([
+    // a regency or city of the data set: its official name, whatever the case or prefix typed
+    ['surabaya', 'Kota Surabaya'],
+    ['Surabaya', 'Kota Surabaya'],
+    ['Kota Surabaya', 'Kota Surabaya'],
+    ['Pematangsiantar', 'Kota Pematangsiantar'],
+    ['bau-bau', 'Kota Bau Bau'],
+    ['tanjung pinang', 'Kota Tanjung Pinang'],
+    ['Bandung barat', 'Kabupaten Bandung Barat'],
     ['kab sleman', 'Kabupaten Sleman'],
     ['kab. sleman', 'Kabupaten Sleman'],
     ['KAB. SLEMAN', 'Kabupaten Sleman'],
     ['Kab.Sleman', 'Kabupaten Sleman'],
+    ['sleman', 'Kabupaten Sleman'],
     ['kabupaten bandung barat', 'Kabupaten Bandung Barat'],
     ['KABUPATEN KEPULAUAN SERIBU', 'Kabupaten Kepulauan Seribu'],
     ['Kab. Bandung Barat', 'Kabupaten Bandung Barat'],
-    ['kab  gunung   kidul', 'Kabupaten Gunung Kidul'],
-    // city prefix
+    ['kab  gunung   kidul', 'Kabupaten Gunungkidul'],
     ['kota bandung', 'Kota Bandung'],
     ['KOTA BANDUNG', 'Kota Bandung'],
-    ['Kota Surabaya', 'Kota Surabaya'],
+    ['kab bandung', 'Kabupaten Bandung'],
     ['kota. malang', 'Kota Malang'],
     ['kotamadya yogyakarta', 'Kota Yogyakarta'],
     ['kodya malang', 'Kota Malang'],
-    // names that merely start like a prefix are left alone
-    ['Kabanjahe', 'Kabanjahe'],
-    ['kotabaru', 'Kotabaru'],
-    ['Kotamobagu', 'Kotamobagu'],
-    ["Ma'rang", "Ma'rang"],
-  ])('%j -> %j', (input, value) => {
+    ['kotabaru', 'Kabupaten Kotabaru'],
+    ['Kotamobagu', 'Kota Kotamobagu'],
+    ['Kota Administrasi Jakarta Pusat', 'Kota Jakarta Pusat'],
+    // a name of both a city and a regency: the name alone (the province is still known)
+    ['bandung', 'Bandung'],
+    ['BANDUNG', 'Bandung'],
+    ['malang', 'Malang'],
+    // the usual short and old names
+    ['jogja', 'Kota Yogyakarta'],
+    ['Yogya', 'Kota Yogyakarta'],
+    ['solo', 'Kota Surakarta'],
+    ['jaksel', 'Kota Jakarta Selatan'],
+    ['bdg', 'Kota Bandung'],
+    ['Jakarta', 'Jakarta'],
+  ])('%j -> %j (data set)', (input, value) => {
     expect(parseField('city', input)).toEqual({ kind: 'valid', value });
+  });
+
+  it.each([
+    ['Jogjakrta', 'Kota Yogyakarta'],
+    ['Surabya', 'Kota Surabaya'],
+    ['Sidoarj', 'Kabupaten Sidoarjo'],
+    // a district one letter from a regency is offered the regency (a "tidak" keeps it as typed)
+    ["Ma'rang", 'Malang'],
+  ])('%j -> did you mean %j?', (typed, value) => {
+    expect(parseField('city', typed)).toEqual({ kind: 'confirm', value, typed });
   });
 
   it('accepts 60 characters and rejects 61', () => {

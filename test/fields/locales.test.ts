@@ -35,7 +35,7 @@ const ONE_INPUT_PER_CODE: { readonly [K in FieldKey]: Record<(typeof FIELD_ERROR
   businessName: { required: '', tooShort: 'A', tooLong: 'b'.repeat(101), noLetterOrDigit: '***', isQuestion: 'ini bayar ga sih?' },
   productType: { required: '', tooShort: 'k', tooLong: 'k'.repeat(101), tooFewLetters: '123', isQuestion: 'harus produk apa?' },
   city: { required: '', tooShort: 'Kota', tooLong: 'c'.repeat(61), hasDigits: 'Jakarta 2', invalidChars: 'Sleman, DIY', isQuestion: 'kota domisili atau kota usaha?' },
-  province: { required: '', unknown: 'jawa' },
+  province: { required: '', unknown: 'xyz', region: 'jawa' },
   phone: {
     required: '',
     invalid: 'abc',

@@ -125,7 +125,7 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
     const tail = graph.textsTo(customerId).slice(-2);
     expect(tail).toEqual([said('whatsapp', 'officer.handedBack'), expect.stringContaining(t('id', 'fields.city.question'))]);
     await page.locator(`[data-testid="active-list"] [data-handoff-id="${itemId}"]`).waitFor({ state: 'detached' });
-    expect(await customer.say('malang')).toEqual([expect.stringContaining(t('id', 'fields.province.question'))]);
+    expect(await customer.say('kepanjen')).toEqual([expect.stringContaining(t('id', 'fields.province.question'))]);
     expect(dialogs).toEqual([]);
   });
 

@@ -91,7 +91,7 @@ describe('a WhatsApp customer asks for an officer in the middle of the form', ()
 
   it('keeps the bot silent whatever arrives: text, a redelivery, a batch, a photo, a sticker', async () => {
     const before = graph.sendsTo(userId).length;
-    expect(await user.say('malang')).toEqual([]);
+    expect(await user.say('kepanjen')).toEqual([]);
     const wamid = newWamid();
     const once = whatsAppWebhook([wa.text(userId, 'batal', { id: wamid, name: 'Budi' })], META.phoneNumberId);
     for (let i = 0; i < 2; i++) expect((await postWebhook(run.url, 'whatsapp', once, { secret: META.appSecret })).status).toBe(200);
@@ -105,7 +105,7 @@ describe('a WhatsApp customer asks for an officer in the middle of the form', ()
     expect(graph.sendsTo(userId).length).toBe(before);
 
     const customer = (await transcriptOf(sari, id)).filter((l) => l.from === 'customer').map((l) => l.text);
-    expect(customer.slice(-6)).toEqual(['malang', 'batal', 'petugas', 'halo', t('id', 'officer.unsupportedPlaceholder', { what: 'sticker' }), t('id', 'officer.photoPlaceholder')]);
+    expect(customer.slice(-6)).toEqual(['kepanjen', 'batal', 'petugas', 'halo', t('id', 'officer.unsupportedPlaceholder', { what: 'sticker' }), t('id', 'officer.photoPlaceholder')]);
     const photoLine = (await transcriptOf(sari, id)).at(-1);
     expect(photoLine?.attachment).toMatch(/^[0-9a-f]{64}\.jpg$/);
     const photo = await fetch(`${run.url}/agent/api/photos/${photoLine?.attachment?.replace('.jpg', '.thumb.jpg')}`, { headers: { cookie: sari.cookie ?? '' } });
@@ -127,7 +127,7 @@ describe('a WhatsApp customer asks for an officer in the middle of the form', ()
     const { status } = await sari.post(`/agent/api/handoffs/${id}/handback`);
     expect(status).toBe(200);
     expect(texts(user.newSends())).toEqual([said('whatsapp', 'officer.handedBack'), expect.stringContaining(t('id', 'fields.city.question'))]);
-    expect(await user.say('malang')).toEqual([expect.stringContaining(t('id', 'fields.province.question'))]);
+    expect(await user.say('kepanjen')).toEqual([expect.stringContaining(t('id', 'fields.province.question'))]);
     const list = await sari.get<{ handoffs: HandoffSummary[] }>('/agent/api/handoffs');
     expect(list.body.handoffs.find((h) => h.id === id)).toBeUndefined();
     // Handing back twice is refused: the officer no longer holds it.

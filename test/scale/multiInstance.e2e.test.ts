@@ -19,7 +19,7 @@ const ready = Boolean(DATABASE_URL && REDIS_URL);
 if (!ready) console.warn('SKIPPED: multi-instance test: DATABASE_URL and REDIS_URL must both be set');
 
 const APPLICANTS = 200;
-const ANSWERS = ['daftar seller', 'Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'malang', 'jawa timur', '081234567890', 'budi.santoso@gmail.com'];
+const ANSWERS = ['daftar seller', 'Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'kepanjen', 'jawa timur', '081234567890', 'budi.santoso@gmail.com'];
 
 let graph: FakeGraph;
 let schema: TestSchema;

@@ -15,7 +15,7 @@ export const STEPS: ReadonlyArray<string | null> = [
   'Budi Santoso',
   'Toko Budi Jaya',
   'kerajinan rotan',
-  'malang',
+  'kepanjen',
   'jawa timur',
   '081234567890',
   'budi.santoso@gmail.com',

@@ -124,6 +124,6 @@ export function texts(sends: SendBody[]): string[] {
 export async function answerUpToPhoto(user: MetaUser): Promise<string[]> {
   await user.say('daftar seller');
   let last: string[] = [];
-  for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'malang', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) last = await user.say(answer);
+  for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'kepanjen', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) last = await user.say(answer);
   return last;
 }

@@ -69,7 +69,7 @@ const waRedirect = (target: string) => async () => {
 /** Bot Framework (no app id): an attachment at `url`. */
 const botFramework = (url: string) => async () => {
   const user = new BotClient(run.url);
-  for (const text of ['daftar seller', 'Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'malang', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) await user.say(text);
+  for (const text of ['daftar seller', 'Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'kepanjen', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) await user.say(text);
   return user.say('', { attachments: [{ contentType: 'image/jpeg', contentUrl: url, name: 'produk.jpg' }] });
 };
 

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 async function applyUpToSubmit(user: MetaUser): Promise<void> {
   await user.say('daftar seller');
-  for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'malang', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) await user.say(answer);
+  for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'kepanjen', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) await user.say(answer);
   await user.sendImage(photo);
 }
 

@@ -39,7 +39,7 @@ async function queuedApplication(userId: string): Promise<{ user: MetaUser; key:
   const before = new Set(await run.service.tickets.pendingKeys());
   const user = new MetaUser(run, graph, 'whatsapp', userId);
   await user.say('daftar seller');
-  for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'malang', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) await user.say(answer);
+  for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'kepanjen', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) await user.say(answer);
   await user.sendImage(photo);
   expect(await user.say('kirim')).toEqual([said('whatsapp', 'seller.queued')]);
   const key = (await run.service.tickets.pendingKeys()).find((k) => !before.has(k));

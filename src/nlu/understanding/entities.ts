@@ -1,8 +1,8 @@
 /**
  * Entity recognition for field values with nlp.js NER (`@nlpjs/ner`, CommonJS, typed here):
  * - enum entities, matched exactly on whole words: the field labels of nlu/acts.id.json
- *   (`label`, option = the field) and the 38 provinces with their aliases from
- *   dialogs/fields/provinces.data.ts (`province`, option = the canonical name);
+ *   (`label`, option = the field) and the 38 provinces with their aliases
+ *   (dialogs/fields/province.ts: `province`, option = the stored name);
  * - regex entities on the text as typed: e-mail addresses and Indonesian mobile numbers.
  *
  * The enum rules run on the message's words joined by single spaces ("No. HP:" -> "no hp"), so a
@@ -10,7 +10,7 @@
  * as typed, where values are cut (fields.ts).
  */
 import { createRequire } from 'node:module';
-import { PROVINCES } from '../../../dialogs/fields/provinces.data.js';
+import { provinceEntries } from '../../../dialogs/fields/province.js';
 import type { LabelTarget, Lexicon } from './lexicon.js';
 
 /** A recognised span of the text as typed: [start, end). */
@@ -65,7 +65,7 @@ export class EntityRecogniser {
     for (const [target, labels] of Object.entries(lexicon.file.fields.labels)) {
       words.addRuleOptionTexts(LOCALE, 'label', target, withNya(labels));
     }
-    for (const p of PROVINCES) {
+    for (const p of provinceEntries()) {
       const names = [p.name, ...p.aliases].map((n) => n.toLowerCase()).filter((n) => !PLACE_WORD_ALIAS.test(n));
       words.addRuleOptionTexts(LOCALE, 'province', p.name, names);
     }

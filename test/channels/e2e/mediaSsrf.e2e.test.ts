@@ -90,7 +90,7 @@ describe('photo download SSRF guard, end to end (loopback)', () => {
     const user = new BotClient(run.url);
     await user.say('daftar seller');
     let last: string[] = [];
-    for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'malang', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) last = await user.say(answer);
+    for (const answer of ['Budi Santoso', 'Toko Budi Jaya', 'kerajinan rotan', 'kepanjen', 'jawa timur', '081234567890', 'budi.santoso@gmail.com']) last = await user.say(answer);
     expect(last).toEqual([t('id', 'seller.photo.questionOptional')]);
     const before = { hits: canary.hits.length, stored: storedPhotos() };
     const replies = await user.say('', { attachments: [{ contentType: 'image/jpeg', contentUrl: `${canary.base}/internal/photo.jpg`, name: 'produk.jpg' }] });

@@ -19,7 +19,7 @@ const ITSM = /ITSM-\d{8}-\d{5}/;
 const ANSWERS = {
   businessName: 'Keripik Bu Sri',
   productType: 'makanan ringan',
-  city: 'surabaya',
+  city: 'kepanjen',
   province: 'jawa timr',
   email: 'budi.santoso@gmail.com',
 };
