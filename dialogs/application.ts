@@ -39,6 +39,8 @@ export interface ApplicationDraft {
   placesChecked?: string;
   /** What the applicant typed when they said no to the guess: typed again, it is what they mean. */
   refusedGuess?: string;
+  /** The region whose provinces were just offered ("Papua"): named again, its province of that name is meant. */
+  regionAsked?: string;
   /** Failed answers to the current question. */
   attempts: number;
 }

@@ -9,7 +9,7 @@ import { CONFIDENT, URGENT_TYPES, groupFromText, newComplaint, typeFromText, typ
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { restartForm, stepBack, takeFields } from './formEdits.js';
-import { keepProvinceAskCity, regionReply, settlePlaces } from './placeCheck.js';
+import { keepProvinceAskCity, provinceNamed, regionOf, regionReply, settlePlaces } from './placeCheck.js';
 import { isMenu, type MenuItem } from './menu.js';
 import { formOpen, promptFor, welcomeReply } from './prompts.js';
 import {
@@ -207,6 +207,18 @@ export const conversationSetup = setup({
       const outcome = outcomeOf(context, event);
       return outcome?.kind === 'invalid' && outcome.error === 'region';
     },
+    /** The region whose provinces were just offered, typed again. */
+    repeatsRegion: ({ context, event }) => {
+      const region = regionOf(answerText(context, event) ?? '');
+      return region !== null && region === context.application?.regionAsked;
+    },
+    /** "papua" again after Papua's provinces were offered: the province named Papua (no loop on the island). */
+    repeatsRegionProvince: ({ context, event }) => {
+      const outcome = outcomeOf(context, event);
+      if (outcome?.kind !== 'invalid' || outcome.error !== 'region') return false;
+      const region = regionOf(answerText(context, event) ?? '');
+      return region !== null && region === context.application?.regionAsked && provinceNamed(region);
+    },
     /** The form's city and province disagree: which one is right? (see placeCheck.ts) */
     placesMismatch: ({ context }) => context.application?.pending?.about === 'mismatch',
     /** At that question, "tidak", or the province given typed again: the province stays, the city is asked. */
@@ -342,6 +354,16 @@ export const conversationSetup = setup({
       return { type: 'reply' as const, reply: invalidReply(currentField(context), error, answerText(context, event) ?? '') };
     }),
     /** The provinces of the region typed ("jawa"), as choices. */
+    rememberRegion: assign({
+      application: ({ context, event }) => ({ ...draftOf(context), regionAsked: regionOf(answerText(context, event) ?? '') ?? undefined }),
+    }),
+    storeRegionProvince: assign({
+      application: ({ context }) => {
+        const draft = draftOf(context);
+        const { regionAsked: region, ...rest } = draft;
+        return region ? { ...rest, fields: { ...draft.fields, province: region }, attempts: 0 } : draft;
+      },
+    }),
     sayRegion: emit(({ context, event }) => ({ type: 'reply' as const, reply: invalidReply('province', 'region', answerText(context, event) ?? '') })),
     offerOfficer: emit(() => ({ type: 'reply' as const, reply: officerOffer })),
     /** After the third unusable answer to one question (misses already counted). */

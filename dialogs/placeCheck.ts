@@ -71,6 +71,15 @@ function choiceValue(name: string): string {
   return entry?.aliases.find((a) => matchProvince(a).kind === 'exact') ?? name;
 }
 
+/** The region a text names ("jawa" → Jawa), or null. */
+export function regionOf(text: string): string | null {
+  const match = matchProvince(text);
+  return match.kind === 'region' ? match.region : null;
+}
+
+/** A province has exactly this name (Papua: the island and the province left after the split). */
+export const provinceNamed = (name: string): boolean => provinceEntries().some((p) => p.name === name);
+
 /** The provinces of a region typed at the province question ("jawa"), as choices; null if not one. */
 export function regionReply(text: string): Reply | null {
   const match = matchProvince(text);

@@ -49,8 +49,13 @@ export const formState = conversationSetup.createStateConfig({
           { guard: 'insistsOnTyped', actions: 'storeTyped', target: 'advance' },
           // A guess is an attempt too: refused guesses in a row end with an officer offered.
           { guard: 'answerNeedsConfirm', actions: ['setPending', 'countMiss'], target: 'confirming' },
-          // "jawa" at the province question: not wrong, only not precise enough; its provinces are offered.
-          { guard: 'answerIsRegion', actions: 'sayRegion' },
+          // "jawa" at the province question: not wrong, only not precise enough; its provinces are
+          // offered. The same region typed again counts as a try (no loop: an officer is offered in
+          // the end), except that a region that is also a province's name ("papua") is that province.
+          { guard: 'repeatsRegionProvince', actions: 'storeRegionProvince', target: 'advance' },
+          { guard: and(['answerIsRegion', 'repeatsRegion', 'tooManyMisses']), actions: ['countMiss', 'sayRegion', 'offerOfficer'] },
+          { guard: and(['answerIsRegion', 'repeatsRegion']), actions: ['countMiss', 'sayRegion'] },
+          { guard: 'answerIsRegion', actions: ['rememberRegion', 'sayRegion'] },
           { guard: and(['answerInvalid', 'tooManyMisses']), actions: ['countMiss', 'sayInvalid', 'offerOfficer'] },
           { guard: 'answerInvalid', actions: ['countMiss', 'sayInvalid'] },
           { guard: { type: 'goes', params: 'back' }, actions: 'stepBack', target: 'route', reenter: true },

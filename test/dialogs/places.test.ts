@@ -123,6 +123,26 @@ describe('places in the seller application (issue 14, item 1)', () => {
     expect((await fields(c)).province).toBe('Jawa Timur');
   });
 
+  it('"jawa" typed again and again: counted, and an officer offered in the end (no loop)', async () => {
+    const c = await atCity();
+    await c.say('kepanjen');
+    await c.say('jawa');
+    await c.say('jawa');
+    expect((await c.context()).misses).toBe(1);
+    await c.say('jawa');
+    const last = await c.say('jawa');
+    expect(last).toContain(t('id', 'seller.offerOfficer'));
+    expect((await fields(c)).province).toBeUndefined();
+  });
+
+  it('"papua" typed again after the six provinces were offered is the province Papua (the understanding step drops "provinsi")', async () => {
+    const c = await atCity();
+    await c.say('kepanjen');
+    await c.say('papua');
+    expect(await c.say('provinsi papua')).toEqual([q('phone')]);
+    expect((await fields(c)).province).toBe('Papua');
+  });
+
   it('"papua" at the province question: six provinces, and the button for the province Papua stores it', async () => {
     const c = await atCity();
     await c.say('kepanjen');
