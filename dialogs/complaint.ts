@@ -32,6 +32,17 @@ export const typeNumberOf = (label: string): number | null => {
   return m ? Number(m[1]) : null;
 };
 
+/**
+ * The service type the classifier is sure enough of to propose alone, for a one-tap
+ * confirmation; null when the customer should choose from the candidates instead. The one place
+ * that decides it: the menu (dialogs/conversation.setup.ts) and `npm run nlu:eval`'s count of
+ * wrong one-tap confirmations both use it.
+ */
+export function oneTapType(nlu: NluResult): number | null {
+  const n = typeNumberOf(nlu.label);
+  return n !== null && nlu.confidence >= CONFIDENT ? n : null;
+}
+
 /** The catalogue numbers among the classifier's best guesses, best first, without repeats. */
 export function candidateTypes(nlu: NluResult, max = 3): number[] {
   const labels = [nlu.label, ...nlu.alternatives.map((a) => a.label)];
