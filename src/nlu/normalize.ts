@@ -43,6 +43,7 @@ const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['e mail', 'email'],
   ['terima kasih', 'terimakasih'],
   ['tut tut', 'tut'],
+  ['top up', 'topup'],
   ['not match', 'tidak sesuai'],
   ['doesnt match', 'tidak sesuai'],
   ['dont match', 'tidak sesuai'],
@@ -132,7 +133,7 @@ export const SLANG: Readonly<Record<string, string>> = {
   // English words of the problems told in English
   confirmed: 'terkonfirmasi', unconfirmed: 'belum terkonfirmasi', still: 'masih', yet: 'belum',
   isnt: 'tidak', doesnt: 'tidak', dont: 'tidak', didnt: 'tidak', wont: 'tidak', havent: 'belum',
-  hasnt: 'belum', unpaid: 'belum lunas', unable: 'tidak bisa', changed: 'diganti', money: 'uang', balance: 'saldo', cancelled: 'dibatalkan',
+  hasnt: 'belum', unpaid: 'belum lunas', unable: 'tidak bisa', changed: 'diganti', water: 'air', back: 'kembali', never: 'tidak', got: 'dapat', credit: 'pulsa', money: 'uang', balance: 'saldo', cancelled: 'dibatalkan',
   canceled: 'dibatalkan', deducted: 'terpotong', using: 'pakai', via: 'lewat', bills: 'tagihan',
   // common Javanese / Sundanese words in otherwise Indonesian messages ("piye carane dodolan")
   piye: 'bagaimana', kepiye: 'bagaimana', kumaha: 'bagaimana', carane: 'cara', carana: 'cara',
