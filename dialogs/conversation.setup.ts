@@ -5,7 +5,7 @@ import type { PhotoRef } from '../src/tickets/types.js';
 import { FORM_FIELDS, MAX_ATTEMPTS, displayPhone, newDraft, nextOpenStep, photoOptionalFor } from './application.js';
 import { looksEnglish } from '../src/nlu/understanding/language.js';
 import { fieldFromWord, type EditableField } from './commands.js';
-import { CONFIDENT, URGENT_TYPES, groupFromText, newComplaint, typeFromText, typeNumberOf, typesOfGroup, PAGE_SIZE, type NluResult } from './complaint.js';
+import { URGENT_TYPES, oneTapType, groupFromText, newComplaint, typeFromText, typesOfGroup, PAGE_SIZE, type NluResult } from './complaint.js';
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { restartForm, stepBack, takeFields } from './formEdits.js';
@@ -242,7 +242,7 @@ export const conversationSetup = setup({
     filingQueued: ({ event }) => (event as { output?: { queued?: unknown } }).output?.queued === true,
     // Classifier results (onDone of `classify`).
     nluIs: ({ event }, label: string) => nluOf(event).label === label,
-    nluConfidentType: ({ event }) => typeNumberOf(nluOf(event).label) !== null && nluOf(event).confidence >= CONFIDENT,
+    nluConfidentType: ({ event }) => oneTapType(nluOf(event)) !== null,
     nluHasTypes: ({ event }) => newComplaint('', nluOf(event)).candidates.length > 0,
     nluUnsure: ({ event }) => nluOf(event).confidence < 0.3,
     /** The previous message could not be placed either: the second in a row goes to an officer. */

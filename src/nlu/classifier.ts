@@ -9,6 +9,12 @@
  * centroid model with character n-grams (src/nlu/tfidf.ts), which copes better with typos and
  * rare words. Training takes well under a second.
  *
+ * One rule on top (`keywordOnlyIntent`): an intent does not win on a single keyword inside a
+ * message that otherwise describes a catalogued problem ("mau komplain, iconcash ga bisa buat
+ * bayar", "muncul tulisan hubungi CS pas login"): the service type the rest of the message scores
+ * wins, and the intent comes second. "mau bicara dengan petugas" or "cek status laporan saya",
+ * where the intent's words are most of the message, keep the intent.
+ *
  * @example
  * const classifier = await MarketplaceClassifier.train();
  * await classifier.classify('min gak bisa bayar pake iconcash');
@@ -16,7 +22,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { corpusExamples, loadCorpus, type Corpus } from './corpus.js';
-import { normalizeText } from './normalize.js';
+import { TICKET_TOKEN, normalizeText } from './normalize.js';
 import { NlpjsModel } from './nlpjs.js';
 import { DEFAULT_TFIDF_OPTIONS, TfidfModel, type TfidfOptions } from './tfidf.js';
 
@@ -41,12 +47,38 @@ export interface ClassifierOptions {
   /** Weight of nlp.js in the average (the TF-IDF model gets the rest). */
   readonly nlpjsWeight: number;
   readonly tfidf: TfidfOptions;
+  /** Whether an intent's single keyword inside a problem told gives way to a service type (`keywordOnlyIntent`). */
+  readonly keywordRule: boolean;
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   nlpjsWeight: 0.5,
   tfidf: DEFAULT_TFIDF_OPTIONS,
+  keywordRule: true,
 };
+
+/**
+ * The intents a keyword-only win is checked for: those that take the customer out of the menu on
+ * a word that often comes inside a problem told ("komplain", "hubungi cs", "petugas", a greeting).
+ * Not `out_of_scope` ("listrik" or "token" is what makes a message out of scope, however long the
+ * rest), nor the seller application or promotions, whose words ("daftar", "diskon", "voucher")
+ * also name what the problem is about.
+ */
+const KEYWORD_RULE_INTENTS: ReadonlySet<string> = new Set([
+  'intent:status_inquiry',
+  'intent:ask_human',
+  'intent:greeting',
+]);
+/** A word is an intent's keyword when at least this share of the corpus utterances with it have that intent … */
+const KEYWORD_SHARE = 0.5;
+/** … and at least this many. */
+const KEYWORD_MIN_COUNT = 2;
+/** Fewest words left besides the keyword for the rest of the message to be read on its own. */
+const REST_MIN_WORDS = 4;
+/** How sure the classifier must be of a service type on the rest of the message for it to win. */
+const REST_TYPE_CONFIDENCE = 0.6;
+/** Possessive endings dropped before a word is looked up among the keywords ("laporannya" is "laporan"). */
+const POSSESSIVE = /(?:nya|ku|mu)$/;
 
 /** Label returned for a message with no words left after normalisation (emoji only, digits only). */
 const EMPTY_MESSAGE_LABEL = 'intent:out_of_scope';
@@ -57,6 +89,8 @@ export class MarketplaceClassifier {
     private readonly nlpjs: NlpjsModel,
     private readonly tfidf: TfidfModel,
     private readonly options: ClassifierOptions,
+    /** Intent label -> the words that point to it (see KEYWORD_SHARE). */
+    private readonly intentKeywords: ReadonlyMap<string, ReadonlySet<string>>,
     /** Wall-clock training time in milliseconds (both models, normalisation included). */
     readonly trainingMs: number,
   ) {}
@@ -74,17 +108,45 @@ export class MarketplaceClassifier {
       usable.map((e) => ({ words: e.text.split(' '), label: e.label })),
       options.tfidf,
     );
-    return new MarketplaceClassifier(nlpjs, tfidf, options, performance.now() - started);
+    return new MarketplaceClassifier(nlpjs, tfidf, options, intentKeywords(usable), performance.now() - started);
   }
 
   /** The most likely label for a message, with the runners-up. */
   async classify(text: string): Promise<Classification> {
     const normalized = normalizeText(text);
     if (normalized === '') return { label: EMPTY_MESSAGE_LABEL, confidence: 0, alternatives: [] };
-    const ranked = await this.rank(normalized);
+    const ranked = await this.keywordOnlyIntent(normalized, await this.rank(normalized));
     const [best, ...rest] = ranked;
     if (!best) return { label: EMPTY_MESSAGE_LABEL, confidence: 0, alternatives: [] };
     return { ...best, alternatives: rest.slice(0, MAX_ALTERNATIVES) };
+  }
+
+  /**
+   * When the best label is an intent whose only evidence is one keyword (one run of adjacent
+   * keywords, such as "hubungi cs"), and the rest of the message on its own is a service type
+   * with REST_TYPE_CONFIDENCE, that type comes first and the intent second; otherwise `ranked`
+   * unchanged. A ticket number always counts as a status question's evidence.
+   */
+  private async keywordOnlyIntent(normalized: string, ranked: LabelScore[]): Promise<LabelScore[]> {
+    const best = ranked[0];
+    if (!this.options.keywordRule || best === undefined || !KEYWORD_RULE_INTENTS.has(best.label)) return ranked;
+    const keywords = this.intentKeywords.get(best.label);
+    const words = normalized.split(' ');
+    if (keywords === undefined || words.includes(TICKET_TOKEN)) return ranked;
+    const isKeyword = words.map((w) => keywords.has(w) || (w.length > 5 && keywords.has(w.replace(POSSESSIVE, ''))));
+    let runs = 0;
+    isKeyword.forEach((k, i) => {
+      // One word between two keywords ("bicara dengan petugas") keeps them one run.
+      if (k && !isKeyword[i - 1] && !(i >= 2 && isKeyword[i - 2])) runs++;
+    });
+    const rest = words.filter((_, i) => !isKeyword[i]);
+    if (runs !== 1 || rest.length < REST_MIN_WORDS) return ranked;
+    const restRanked = await this.rank(rest.join(' '));
+    const type = restRanked[0];
+    if (type === undefined || !type.label.startsWith('type:') || type.confidence < REST_TYPE_CONFIDENCE) return ranked;
+    const others = restRanked.filter((r) => r.label !== type.label && r.label !== best.label);
+    const intentConfidence = Math.max(Math.min(best.confidence, type.confidence), others[0]?.confidence ?? 0);
+    return [type, { label: best.label, confidence: intentConfidence }, ...others];
   }
 
   /** Every label with its ensemble probability, best first (ties broken by label). */
@@ -103,6 +165,33 @@ export class MarketplaceClassifier {
       .map(([label, p]) => ({ label, confidence: clamp01(p) }))
       .sort((a, b) => b.confidence - a.confidence || a.label.localeCompare(b.label));
   }
+}
+
+/**
+ * For each intent, the words that point to it: at least KEYWORD_MIN_COUNT of the corpus
+ * utterances with the word have the intent, and they are at least KEYWORD_SHARE of all the
+ * utterances with it.
+ */
+function intentKeywords(examples: ReadonlyArray<{ text: string; label: string }>): Map<string, Set<string>> {
+  const byWord = new Map<string, Map<string, number>>();
+  for (const { text, label } of examples) {
+    for (const word of new Set(text.split(' '))) {
+      let counts = byWord.get(word);
+      if (counts === undefined) byWord.set(word, (counts = new Map()));
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+  }
+  const keywords = new Map<string, Set<string>>();
+  for (const [word, counts] of byWord) {
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    for (const [label, count] of counts) {
+      if (!KEYWORD_RULE_INTENTS.has(label) || count < KEYWORD_MIN_COUNT || count / total < KEYWORD_SHARE) continue;
+      let set = keywords.get(label);
+      if (set === undefined) keywords.set(label, (set = new Set()));
+      set.add(word);
+    }
+  }
+  return keywords;
 }
 
 function clamp01(x: number): number {

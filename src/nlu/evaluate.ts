@@ -69,15 +69,21 @@ export async function evaluate(
   };
 }
 
+/** Cross-validation's pooled accuracy, with every held-out prediction (for further counts). */
+export interface CrossValidation extends AccuracySlice {
+  readonly predictions: ReadonlyArray<LabelledText & { readonly result: Classification }>;
+}
+
 /**
- * K-fold cross-validation on the corpus itself (each label's utterances dealt round-robin into
- * `k` folds). This is what the ensemble's settings are tuned on, so the evaluation set stays
- * untouched by tuning.
+ * Stratified k-fold cross-validation on the corpus itself: each label's utterances are dealt
+ * round-robin into `k` folds, so every fold holds about 1/k of every label. This is what the
+ * ensemble's settings are tuned on, so the evaluation sets stay untouched by tuning.
  */
-export async function crossValidate(corpus: Corpus, k = 5, options?: ClassifierOptions): Promise<AccuracySlice> {
+export async function crossValidate(corpus: Corpus, k = 5, options?: ClassifierOptions): Promise<CrossValidation> {
   let n = 0;
   let hit1 = 0;
   let hit3 = 0;
+  const predictions: Array<LabelledText & { result: Classification }> = [];
   for (let fold = 0; fold < k; fold++) {
     const train: Record<string, string[]> = {};
     const test: LabelledText[] = [];
@@ -92,8 +98,28 @@ export async function crossValidate(corpus: Corpus, k = 5, options?: ClassifierO
     n += report.overall.n;
     hit1 += report.overall.top1 * report.overall.n;
     hit3 += report.overall.top3 * report.overall.n;
+    predictions.push(...report.predictions);
   }
-  return { n, top1: hit1 / n, top3: hit3 / n };
+  return { n, top1: hit1 / n, top3: hit3 / n, predictions };
+}
+
+/**
+ * The predictions a dialog would have offered as a single one-tap confirmation (`oneTap` returns
+ * the proposed label, or null when the customer is asked to choose) with the wrong label.
+ */
+export function wrongOneTaps<P extends LabelledText & { readonly result: Classification }>(
+  predictions: readonly P[],
+  oneTap: (result: Classification) => string | null,
+): { offered: number; wrong: P[] } {
+  let offered = 0;
+  const wrong: P[] = [];
+  for (const p of predictions) {
+    const proposed = oneTap(p.result);
+    if (proposed === null) continue;
+    offered++;
+    if (proposed !== p.label) wrong.push(p);
+  }
+  return { offered, wrong };
 }
 
 function top3(result: Classification): string[] {

@@ -43,6 +43,20 @@ const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['e mail', 'email'],
   ['terima kasih', 'terimakasih'],
   ['tut tut', 'tut'],
+  ['top up', 'topup'],
+  ['not match', 'tidak sesuai'],
+  ['doesnt match', 'tidak sesuai'],
+  ['dont match', 'tidak sesuai'],
+  ['didnt match', 'tidak sesuai'],
+  // Javanese / Sundanese courtesies: one canonical form each
+  ['nuwun sewu', 'permisi'],
+  ['sugeng enjing', 'selamat pagi'],
+  ['sugeng siang', 'selamat siang'],
+  ['sugeng sonten', 'selamat sore'],
+  ['sugeng dalu', 'selamat malam'],
+  ['wilujeng enjing', 'selamat pagi'],
+  ['wilujeng siang', 'selamat siang'],
+  ['teu acan', 'belum'],
 ];
 
 /**
@@ -116,6 +130,19 @@ export const SLANG: Readonly<Record<string, string>> = {
   wd: 'tarik dana', connected: 'terhubung', connect: 'hubung', showing: 'tampil', show: 'tampil',
   new: 'baru', wrong: 'salah', received: 'terima', income: 'pendapatan', discount: 'diskon',
   disc: 'diskon', refun: 'refund', promosi: 'promo',
+  // English words of the problems told in English
+  confirmed: 'terkonfirmasi', unconfirmed: 'belum terkonfirmasi', still: 'masih', yet: 'belum',
+  isnt: 'tidak', doesnt: 'tidak', dont: 'tidak', didnt: 'tidak', wont: 'tidak', havent: 'belum',
+  hasnt: 'belum', unpaid: 'belum lunas', unable: 'tidak bisa', changed: 'diganti', water: 'air', back: 'kembali', never: 'tidak', got: 'dapat', credit: 'pulsa', money: 'uang', balance: 'saldo', cancelled: 'dibatalkan',
+  canceled: 'dibatalkan', deducted: 'terpotong', using: 'pakai', via: 'lewat', bills: 'tagihan',
+  // common Javanese / Sundanese words in otherwise Indonesian messages ("piye carane dodolan")
+  piye: 'bagaimana', kepiye: 'bagaimana', kumaha: 'bagaimana', carane: 'cara', carana: 'cara',
+  dodolan: 'jualan', ora: 'tidak', teu: 'tidak', henteu: 'tidak', mboten: 'tidak', durung: 'belum',
+  dereng: 'belum', wis: 'sudah', uwis: 'sudah', sampun: 'sudah', tos: 'sudah', saged: 'bisa',
+  tiasa: 'bisa', abdi: 'saya', kula: 'saya', kulo: 'saya', bade: 'mau', badhe: 'mau', hoyong: 'mau',
+  duite: 'uang', artos: 'uang', punten: 'permisi', sampurasun: 'salam', meser: 'beli', tuku: 'beli',
+  mayar: 'bayar', nganggo: 'pakai', wae: '', mawon: 'saja', nggih: '', hilap: 'lupa', kelalen: 'lupa',
+  lali: 'lupa', lebet: 'masuk', mlebu: 'masuk', pesenane: 'pesanan',
   // colloquial "-in" verbs (Jakarta style) -> standard forms
   aktifin: 'aktifkan', daftarin: 'daftarkan', hapusin: 'hapus', sambungin: 'sambungkan',
   balikin: 'kembalikan', benerin: 'perbaiki', gantiin: 'ganti', cariin: 'cari', bukain: 'buka',

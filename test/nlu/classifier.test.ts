@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MarketplaceClassifier, type Classification } from '../../src/nlu/classifier.js';
+import { DEFAULT_CLASSIFIER_OPTIONS, MarketplaceClassifier, type Classification } from '../../src/nlu/classifier.js';
 import { ALL_LABELS, loadEvalSet } from '../../src/nlu/corpus.js';
 import { evaluate } from '../../src/nlu/evaluate.js';
 
@@ -84,5 +84,86 @@ describe('MarketplaceClassifier', () => {
     expect(report.overall.n).toBeGreaterThanOrEqual(230);
     expect(report.overall.top1).toBeGreaterThanOrEqual(0.85);
     expect(report.overall.top3).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // Problems found by a blind test on realistic messages (issue 14).
+  it.each([
+    // failed payments of bills and top-ups sold in the Marketplace: type 37, not a generic payment type
+    ['beli pulsa di pln mobile gagal, saldo sudah kepotong', 'type:37'],
+    ['paket data yang saya beli di marketplace ga masuk, statusnya gagal', 'type:37'],
+    ['bayar tagihan pdam lewat marketplace gagal terus', 'type:37'],
+    ['pembayaran bpjs kesehatan di pln mobile gagal', 'type:37'],
+    ['bayar indihome lewat pln mobile gagal min', 'type:37'],
+    ['top up saldo e-money di marketplace gagal', 'type:37'],
+    // refunds told without the word "refund"
+    ['uang balikan dari pesanan yang dibatalkan belum masuk', 'type:23'],
+    ['pesanan saya dicancel, duitnya kemana ya?', 'type:23'],
+    ['dana belum kembali padahal pesanan sudah batal', 'type:23'],
+    // one intent word inside a problem told does not make the message that intent
+    ['mau komplain, dari kemarin saya ga bisa login ke marketplace', 'type:38'],
+    ['pas bayar pake iconcash muncul tulisan "transaksi gagal, hubungi CS"', 'type:24'],
+    ['petugas tolong, saya sudah bayar tapi belum terkonfirmasi', 'type:31'],
+    ['kwitansi pembelian saya tidak bisa ditampilkan', 'type:29'],
+    ['mau bicara dengan petugas', 'intent:ask_human'],
+    ['cek status laporan saya', 'intent:status_inquiry'],
+    // a status question in words, without a ticket number
+    ['kelanjutan laporan akun saya gimana', 'intent:status_inquiry'],
+    ['gimana progres aduan saya kemarin', 'intent:status_inquiry'],
+    // regional phrasing, formal letters, English
+    ['piye carane dodolan neng marketplace pln', 'intent:register_seller'],
+    ['Dengan hormat, saya ingin menanyakan mengapa pembayaran tagihan PDAM saya di marketplace selalu gagal', 'type:37'],
+    ['I paid with ICONCash but the payment still is not confirmed', 'type:31'],
+    ['my order was cancelled and the money never came back', 'type:23'],
+  ])('%s -> %s', async (text, expected) => {
+    const result = await classifier.classify(text);
+    expectWellFormed(result);
+    expect(result.label).toBe(expected);
+  });
+
+  it.each([
+    ['bayar bpjs lewat marketplace gagal padahal saldo cukup', 'type:37'],
+    ['isi pulsa di marketplace pln gagal', 'type:37'],
+    ['duit saya belum dibalikin setelah order batal', 'type:23'],
+  ])('has %s -> %s among the top three', async (text, expected) => {
+    const result = await classifier.classify(text);
+    expect([result.label, ...result.alternatives.slice(0, 2).map((a) => a.label)]).toContain(expected);
+  });
+
+  it.each([
+    ['saya ga bisa login ke marketplace'],
+    ['refund saya belum masuk ke iconcash'],
+    ['gimana cara daftar jadi seller'],
+    ['bayar pake kartu kredit ditolak terus'],
+  ])('keeps the class of %s after a regional greeting', async (text) => {
+    const plain = (await classifier.classify(text)).label;
+    for (const greeting of ['punten, ', 'sampurasun, ', 'nuwun sewu, ', 'gimana dah, ', 'kumaha ieu, ']) {
+      expect((await classifier.classify(greeting + text)).label, greeting + text).toBe(plain);
+    }
+  });
+});
+
+describe('an intent won on one keyword gives way to the problem told', () => {
+  let withoutRule: MarketplaceClassifier;
+
+  beforeAll(async () => {
+    withoutRule = await MarketplaceClassifier.train(undefined, { ...DEFAULT_CLASSIFIER_OPTIONS, keywordRule: false });
+  });
+
+  it('puts the service type the rest of the message scores first, and the intent second', async () => {
+    const message = 'mau ngomong sama petugas soal pembayaran saya yang gagal';
+    expect((await withoutRule.classify(message)).label).toBe('intent:ask_human');
+    const result = await classifier.classify(message);
+    expectWellFormed(result);
+    expect(result.label).toBe('type:30');
+    expect(result.alternatives[0]?.label).toBe('intent:ask_human');
+  });
+
+  it.each([
+    ['mau bicara dengan petugas', 'intent:ask_human'],
+    ['cek status laporan saya', 'intent:status_inquiry'],
+    ['kelanjutan laporan akun saya', 'intent:status_inquiry'],
+    ['laporan saya soal refund kemarin gimana kelanjutannya', 'intent:status_inquiry'],
+  ])('keeps %s -> %s (the intent words are most of the message)', async (text, expected) => {
+    expect((await classifier.classify(text)).label).toBe(expected);
   });
 });

@@ -53,6 +53,8 @@ const COMPLAINT_SURE = 0.6;
 const COMPLAINT_POSSIBLE = 0.2;
 /** … with at least this confidence. */
 const COMPLAINT_SERVICE_TYPE = 0.5;
+/** How sure the Marketplace classifier must be of a service type for a problem told around a request for a person to be the problem. */
+const PROBLEM_AROUND_OFFICER = 0.6;
 /** Longest message (in words) that, after a leading yes, still only confirms a problem. */
 const CONFIRMATION_MAX_WORDS = 5;
 /** Longest message (in words) the act classifier may call a greeting: longer ones carry a request too. */
@@ -140,7 +142,9 @@ class Reader {
     // "can I send the photo tomorrow?", "besok ya min fotonya": at the photo step, the photo later.
     if (open.kind === 'photo' && m.spelled.some((w) => this.lexicon.file.photoLaterWords.includes(w))) return { kind: 'navigation', to: 'later' };
     if (asksForOfficer(m.words, this.officer) || asksForOfficer(m.spelled, this.officer)) return { kind: 'officer' };
-    if (asksForOfficerInClause(m.text, this.officer, (clause) => canonicalWords(plainWords(clause), this.lexicon))) return { kind: 'officer' };
+    if (asksForOfficerInClause(m.text, this.officer, (clause) => canonicalWords(plainWords(clause), this.lexicon)) && !(await this.tellsProblem(m))) {
+      return { kind: 'officer' };
+    }
     const language = readLanguageRequest(m.spelled, this.lexicon);
     if (language !== undefined) return language;
     if (open.kind === 'ticketNumber' && extractTicketNumbers(m.text).length > 0) return { kind: 'answer' };
@@ -235,6 +239,17 @@ class Reader {
     // A problem outside the Marketplace ("listrik padam") is still a problem told mid-dialog.
     if (c.label === 'complaint' && mc.label === 'intent:out_of_scope') return true;
     return mc.label.startsWith('type:') && mc.confidence >= COMPLAINT_SERVICE_TYPE;
+  }
+
+  /**
+   * A catalogued problem told around a clause that names a person ("transaksi gagal, hubungi CS"
+   * copied from an error screen, "petugas tolong, saya sudah bayar tapi belum terkonfirmasi"): the
+   * Marketplace classifier, which does not let one such word decide, places it on a service type.
+   */
+  private async tellsProblem(m: Message): Promise<boolean> {
+    if (this.marketplace === undefined) return false;
+    const mc = await this.marketplace.classify(m.text);
+    return mc.label.startsWith('type:') && mc.confidence >= PROBLEM_AROUND_OFFICER;
   }
 
   private religious(m: Message): boolean {

@@ -102,3 +102,16 @@ describe('understand', () => {
     expect(await bare.understand('ini bayar ga sih?', field('businessName'))).toEqual({ kind: 'question', topic: 'fee' });
   });
 });
+
+describe('a request for a person inside a problem told (issue 14)', () => {
+  it.each([
+    ['pas bayar pake iconcash muncul tulisan transaksi gagal, hubungi CS'],
+    ['petugas tolong, saya sudah bayar tapi belum terkonfirmasi'],
+  ])('%s is the problem, for the menu to place', async (text) => {
+    expect(await understanding.understand(text, menu)).toEqual({ kind: 'answer' });
+  });
+
+  it.each([['mau bicara dengan petugas'], ['lupa nomornya, sm petugas aja deh']])('%s still asks for an officer', async (text) => {
+    expect(await understanding.understand(text, menu)).toEqual({ kind: 'officer' });
+  });
+});
