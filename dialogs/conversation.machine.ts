@@ -81,6 +81,7 @@ export const conversationMachine = conversationSetup.createMachine({
           // Someone who writes English is answered in English: switched, then the same message read again.
           { guard: 'writesEnglish', actions: ['switchToEnglish', { type: 'say', params: { key: 'language.switchedAuto' } }, raise(({ event }) => event)] },
           { guard: 'hasTicketNumber', actions: 'startInquiry', target: 'status.byNumber' },
+          { guard: 'asksAboutOwnReport', actions: ['answerSalam', 'rememberText', { type: 'startOwnInquiry', params: true }], target: 'status' },
           { guard: { type: 'isMenu', params: 'register' }, target: 'seller' },
           { guard: { type: 'isMenu', params: 'report' }, actions: 'startComplaint', target: 'complaint' },
           { guard: { type: 'isMenu', params: 'status' }, actions: 'startOwnInquiry', target: 'status' },

@@ -32,7 +32,7 @@ import {
 import type { Reply } from './reply.js';
 import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, TicketQuery } from './conversationContext.js';
 import { draftOf, ownsTicket } from './ticketInputs.js';
-import { contactIn, contactNotFoundReply, explanationIn, pickedFrom, provesOwnership, saysNumberLost, lostReportNumber } from './inquiry.js';
+import { contactIn, contactNotFoundReply, explanationIn, pickedFrom, provesOwnership, saysNumberLost, lostReportNumber, asksAboutOwnReport } from './inquiry.js';
 
 export type * from './conversationContext.js';
 export { draftOf, fileInputOf, refileInputOf } from './ticketInputs.js';
@@ -303,6 +303,8 @@ export const conversationSetup = setup({
     saidLost: ({ context }) => lostReportNumber(context.inquiry?.said ?? ''),
     /** A first message that says the report's number is lost: a status look-up, whatever the classifier makes of it. */
     saysReportNumberLost: ({ event }) => event.type === 'USER' && lostReportNumber(event.text),
+    /** "gimana progres aduan saya kemarin": the status of their report, asked in words (the understanding step may read it as a question or a closing). */
+    asksAboutOwnReport: ({ event }) => event.type === 'USER' && asksAboutOwnReport(event.text),
     /** "lupa", "ga punya", "nggak tau": no number at hand. */
     saysLost: ({ event }) => {
       const act = actOf(event);

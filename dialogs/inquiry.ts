@@ -53,6 +53,16 @@ const REPORT_WORDS = /\b(?:(?:nomor|nomer|no|nmr)\.?\s*(?:lapor\w*|tiket\w*|itsm
 /** ... unless it is a password, a phone number or an account that is lost (a problem of its own). */
 const OTHER_LOSS = /\b(?:lupa|forgot|forget|lost)\s+(?:\w+\s+)?(?:password|sandi|kata sandi|pin|otp|akun|account|email|(?:nomor|nomer|no)\.?\s*(?:hp|wa|whatsapp|telp\w*|telepon|rek\w*|handphone))\b/i;
 
+/** Their own report ("laporan saya", "aduanku", "tiket sy kemarin"), not an order or a sales report. */
+const OWN_REPORT = /\b(?:laporan|lapora?n?ku|aduan\w*|pengaduan|tiket\w*|ticket|komplain\w*|keluhan\w*|report|complaint)\b(?!\s+(?:penjualan|keuangan|transaksi|pendapatan))/i;
+/** How it is going: progress, news, where it has got to. */
+const PROGRESS = /\b(?:kelanjutan\w*|lanjutan\w*|progres\w*|progress|perkembangan\w*|kabar\w*|sa?mp(?:a|e)i?\s+mana|udah\s+sampe|sudah\s+sampai|diproses|ditindak\s*lanjuti|tindak\s*lanjut\w*|update\w*|status\w*|direspon\w*|dibalas|ditanggapi|any news|been (?:looked|handled)|looked at)\b/i;
+/** ... unless it asks how to do something ("cara lihat laporan penjualan"). */
+const HOW_TO = /\b(?:cara\w*|how (?:to|do|can))\b/i;
+
+/** "kelanjutan laporan akun saya", "laporan sy minggu lalu udah sampe mana": their report's status, asked in words. */
+export const asksAboutOwnReport = (text: string): boolean => OWN_REPORT.test(text) && PROGRESS.test(text) && !HOW_TO.test(text);
+
 /** At the number question: the customer does not have it. */
 export const saysNumberLost = (text: string): boolean => LOST.test(text);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactIn, explanationIn, lostReportNumber, pickedFrom, saysNumberLost } from '../../dialogs/inquiry.js';
+import { asksAboutOwnReport, contactIn, explanationIn, lostReportNumber, pickedFrom, saysNumberLost } from '../../dialogs/inquiry.js';
 import type { FoundTicket } from '../../dialogs/conversationContext.js';
 
 /** The pure readers behind a status look-up without the number (issue 14, items 4 and 5). */
@@ -30,6 +30,16 @@ describe('lostReportNumber', () => {
     expect(saysNumberLost('lupa')).toBe(true);
     expect(saysNumberLost('gatau')).toBe(true);
     expect(saysNumberLost('ITSM-20261124-00001')).toBe(false);
+  });
+});
+
+describe('asksAboutOwnReport', () => {
+  it.each(['kelanjutan laporan akun saya', 'gimana progres aduan saya kemarin', 'min laporan saya minggu lalu udah sampe mana ya', 'keluhan sy kemarin udah ada kabar?', 'any news on my complaint?'])('"%s" asks for their report\'s status', (text) => {
+    expect(asksAboutOwnReport(text)).toBe(true);
+  });
+
+  it.each(['status pesanan saya belum berubah', 'laporan penjualan toko saya tidak muncul statusnya', 'cara lihat status laporan gimana', 'mau lapor akun diretas', 'saldo refund belum masuk'])('"%s" does not', (text) => {
+    expect(asksAboutOwnReport(text)).toBe(false);
   });
 });
 
