@@ -115,3 +115,13 @@ describe('a request for a person inside a problem told (issue 14)', () => {
     expect(await understanding.understand(text, menu)).toEqual({ kind: 'officer' });
   });
 });
+
+describe('words that are never part of a value (issue 14)', () => {
+  it('a chat particle after a corrected city is left out ("solo deng")', async () => {
+    expect(await understanding.understand('eh kotanya solo deng', { kind: 'field', field: 'phone' })).toEqual({ kind: 'fields', fields: { city: 'solo' } });
+  });
+
+  it('a refund told in English at the menu is no name and city', async () => {
+    expect(await understanding.understand('my refund never arrived in my ICONCash balance', menu)).toEqual({ kind: 'answer' });
+  });
+});
