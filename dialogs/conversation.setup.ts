@@ -9,7 +9,7 @@ import { URGENT_TYPES, oneTapType, groupFromText, newComplaint, typeFromText, ty
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { restartForm, stepBack, takeFields } from './formEdits.js';
-import { keepProvinceAskCity, provinceNamed, regionOf, regionReply, settlePlaces } from './placeCheck.js';
+import { contradictsCity, keepProvinceAskCity, provinceNamed, regionOf, regionReply, settlePlaces } from './placeCheck.js';
 import { isMenu, type MenuItem } from './menu.js';
 import { formOpen, promptFor, welcomeReply } from './prompts.js';
 import {
@@ -624,7 +624,9 @@ export const conversationSetup = setup({
     takeFields: enqueueActions(({ context, event, enqueue }) => {
       const taken = takeFields(draftOf(context), fieldsOf(event));
       enqueue.assign({ application: taken.draft });
-      for (const [field, value] of Object.entries(taken.changed) as Array<[FieldKey, string]>) enqueue.emit({ type: 'reply', reply: correctedReply(field, value) });
+      for (const [field, value] of Object.entries(taken.changed) as Array<[FieldKey, string]>) {
+        if (!contradictsCity(taken.draft.fields, field, value)) enqueue.emit({ type: 'reply', reply: correctedReply(field, value) });
+      }
       if (Object.keys(taken.stored).length > 0) enqueue.emit({ type: 'reply', reply: understoodReply(taken.stored) });
     }),
     /** "eh salah, emailnya …": the field changes and the customer is told; "ubah email": that question again. */
@@ -646,7 +648,7 @@ export const conversationSetup = setup({
         // A guess waiting for its "ya" on another field stays waiting.
         const keepsPending = draft.pending !== null && draft.current !== field;
         enqueue.assign({ application: { ...draft, fields: { ...draft.fields, [field]: outcome.value }, pending: keepsPending ? draft.pending : null } });
-        enqueue.emit({ type: 'reply', reply: correctedReply(field, outcome.value) });
+        if (!contradictsCity(draft.fields, field, outcome.value)) enqueue.emit({ type: 'reply', reply: correctedReply(field, outcome.value) });
       } else if (outcome.kind === 'confirm') {
         enqueue.assign({ application: { ...draft, current: field, pending: { value: outcome.value, typed: outcome.typed } } });
       } else {

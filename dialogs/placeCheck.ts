@@ -43,6 +43,14 @@ export function settlePlaces(draft: ApplicationDraft): PlacesSettled {
   return { draft: { ...draft, current: 'province', pending: { value: cityProvince, typed: province, about: 'mismatch' }, placesChecked: pair } };
 }
 
+/**
+ * A province given that disagrees with the city: the mismatch question that follows names it,
+ * so "Provinsi diubah menjadi …" first would only contradict it.
+ */
+export function contradictsCity(fields: ApplicationDraft['fields'], field: string, value: string): boolean {
+  return field === 'province' && fields.city !== undefined && provinceOfCity(fields.city) !== undefined && placesAgree(fields.city, value) === 'disagree';
+}
+
 /** "Kota Yogyakarta is in DI Yogyakarta, not Nusa Tenggara Timur. Which is right?" */
 export function mismatchReply(draft: ApplicationDraft): Reply {
   const cityProvince = draft.pending?.value ?? '';
