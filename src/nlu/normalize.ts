@@ -171,7 +171,7 @@ export const SLANG: Readonly<Record<string, string>> = {
   dijupuk: 'diambil', metu: 'keluar', benten: 'beda', bedo: 'beda', ngirim: 'kirim',
   je: '', mbok: '', neng: 'di', ning: 'di', ing: 'di', lan: 'dan', seko: 'dari', soko: 'dari',
   saking: 'dari', cairke: 'cairkan', dicairke: 'dicairkan', ngahapus: 'hapus', ngagentos: 'ganti',
-  gentos: 'ganti', ngirimkeun: 'kirim', dikirimkeun: 'dikirim',
+  gentos: 'ganti', robih: 'ubah', dirobih: 'diubah', ngarobih: 'ubah', ngirimkeun: 'kirim', dikirimkeun: 'dikirim',
   // Sundanese
   parantos: 'sudah', atos: 'sudah', acan: 'belum', sanes: 'bukan', naon: 'apa', naha: 'kenapa',
   kunaon: 'kenapa', nuhun: 'terimakasih', kamari: 'kemarin', ayeuna: 'sekarang', namung: 'tapi',
