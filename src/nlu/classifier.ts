@@ -49,12 +49,15 @@ export interface ClassifierOptions {
   readonly tfidf: TfidfOptions;
   /** Whether an intent's single keyword inside a problem told gives way to a service type (`keywordOnlyIntent`). */
   readonly keywordRule: boolean;
+  /** Whether a long message is read clause by clause too (`rankWithClauses`). */
+  readonly clauses: boolean;
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   nlpjsWeight: 0.5,
   tfidf: DEFAULT_TFIDF_OPTIONS,
   keywordRule: true,
+  clauses: true,
 };
 
 /**
@@ -79,6 +82,17 @@ const REST_MIN_WORDS = 4;
 const REST_TYPE_CONFIDENCE = 0.6;
 /** Possessive endings dropped before a word is looked up among the keywords ("laporannya" is "laporan"). */
 const POSSESSIVE = /(?:nya|ku|mu)$/;
+
+/** Fewest normalised words for a message to be read clause by clause too (`rankWithClauses`). */
+const LONG_MIN_WORDS = 14;
+/** Fewest normalised words for a sentence or a tail to count as a clause. */
+const CLAUSE_MIN_WORDS = 3;
+/** Share of the most telling clause in a long message's ranking (the whole message gets the rest). */
+const CLAUSE_WEIGHT = 0.5;
+/** How sure of a service type the most telling clause must be to count. */
+const CLAUSE_MIN_CONFIDENCE = 0.4;
+/** Words after which the problem of a story is usually told (normalised forms). */
+const CONTRAST: ReadonlySet<string> = new Set(['tapi', 'tetapi', 'namun', 'padahal', 'sayangnya', 'ternyata']);
 
 /** Label returned for a message with no words left after normalisation (emoji only, digits only). */
 const EMPTY_MESSAGE_LABEL = 'intent:out_of_scope';
@@ -115,7 +129,7 @@ export class MarketplaceClassifier {
   async classify(text: string): Promise<Classification> {
     const normalized = normalizeText(text);
     if (normalized === '') return { label: EMPTY_MESSAGE_LABEL, confidence: 0, alternatives: [] };
-    const ranked = await this.keywordOnlyIntent(normalized, await this.rank(normalized));
+    const ranked = await this.keywordOnlyIntent(normalized, await this.rankWithClauses(text, normalized));
     const [best, ...rest] = ranked;
     if (!best) return { label: EMPTY_MESSAGE_LABEL, confidence: 0, alternatives: [] };
     return { ...best, alternatives: rest.slice(0, MAX_ALTERNATIVES) };
@@ -147,6 +161,35 @@ export class MarketplaceClassifier {
     const others = restRanked.filter((r) => r.label !== type.label && r.label !== best.label);
     const intentConfidence = Math.max(Math.min(best.confidence, type.confidence), others[0]?.confidence ?? 0);
     return [type, { label: best.label, confidence: intentConfidence }, ...others];
+  }
+
+  /**
+   * A long message (LONG_MIN_WORDS or more) is often a story whose problem is told in one
+   * sentence, after a greeting, an introduction or a preamble ("Dengan hormat, …", "jadi gini
+   * ceritanya …"), or after the last "tapi": the whole message and its most telling part (the
+   * clause, see `clauses`, whose best service type is the surest) are averaged, CLAUSE_WEIGHT for
+   * the clause. Shorter messages, and those with no such part, are ranked whole.
+   */
+  private async rankWithClauses(text: string, normalized: string): Promise<LabelScore[]> {
+    const whole = await this.rank(normalized);
+    if (!this.options.clauses || normalized.split(' ').length < LONG_MIN_WORDS) return whole;
+    let best: LabelScore[] | undefined;
+    let bestConfidence = 0;
+    for (const clause of clauses(text)) {
+      if (clause === normalized) continue;
+      const ranked = await this.rank(clause);
+      const top = ranked[0];
+      if (top === undefined || !top.label.startsWith('type:') || top.confidence <= bestConfidence) continue;
+      best = ranked;
+      bestConfidence = top.confidence;
+    }
+    if (best === undefined || bestConfidence < CLAUSE_MIN_CONFIDENCE) return whole;
+    const combined = new Map<string, number>();
+    for (const r of whole) combined.set(r.label, (1 - CLAUSE_WEIGHT) * r.confidence);
+    for (const r of best) combined.set(r.label, (combined.get(r.label) ?? 0) + CLAUSE_WEIGHT * r.confidence);
+    return [...combined]
+      .map(([label, p]) => ({ label, confidence: clamp01(p) }))
+      .sort((a, b) => b.confidence - a.confidence || a.label.localeCompare(b.label));
   }
 
   /** Every label with its ensemble probability, best first (ties broken by label). */
@@ -192,6 +235,26 @@ function intentKeywords(examples: ReadonlyArray<{ text: string; label: string }>
     }
   }
   return keywords;
+}
+
+/**
+ * The parts of a message that may tell its problem on their own, normalised: each sentence (split
+ * on . ! ? ; and line breaks) of CLAUSE_MIN_WORDS words or more, and what follows the last
+ * contrastive word ("tapi", "namun", "padahal") of the whole message.
+ */
+export function clauses(text: string): string[] {
+  const out = new Set<string>();
+  for (const sentence of text.split(/[.!?;\n]+/)) {
+    const n = normalizeText(sentence);
+    if (n.split(' ').length >= CLAUSE_MIN_WORDS) out.add(n);
+  }
+  const words = normalizeText(text).split(' ');
+  let last = -1;
+  words.forEach((w, i) => {
+    if (CONTRAST.has(w)) last = i;
+  });
+  if (last >= 0 && words.length - last - 1 >= CLAUSE_MIN_WORDS) out.add(words.slice(last + 1).join(' '));
+  return [...out];
 }
 
 function clamp01(x: number): number {

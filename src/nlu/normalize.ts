@@ -57,6 +57,13 @@ const PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['wilujeng enjing', 'selamat pagi'],
   ['wilujeng siang', 'selamat siang'],
   ['teu acan', 'belum'],
+  ['nyuwun sewu', 'permisi'],
+  ['nyuwun pangapunten', 'maaf'],
+  ['matur nuwun', 'terimakasih'],
+  ['matur suwun', 'terimakasih'],
+  ['hatur nuhun', 'terimakasih'],
+  ['kados pundi', 'bagaimana'],
+  ['kumaha carana', 'bagaimana cara'],
 ];
 
 /**
@@ -143,6 +150,51 @@ export const SLANG: Readonly<Record<string, string>> = {
   duite: 'uang', artos: 'uang', punten: 'permisi', sampurasun: 'salam', meser: 'beli', tuku: 'beli',
   mayar: 'bayar', nganggo: 'pakai', wae: '', mawon: 'saja', nggih: '', hilap: 'lupa', kelalen: 'lupa',
   lali: 'lupa', lebet: 'masuk', mlebu: 'masuk', pesenane: 'pesanan',
+  // Javanese (ngoko and krama): the function words and verbs of a problem told
+  iso: 'bisa', isa: 'bisa', saget: 'bisa', ra: 'tidak', wes: 'sudah', uwes: 'sudah', mpun: 'sudah',
+  urung: 'belum', rung: 'belum', nanging: 'tapi', ananging: 'tapi', tapine: 'tapi', mbayar: 'bayar',
+  dibayari: 'dibayar', tumbas: 'beli', numbas: 'beli', ditumbas: 'dibeli', dituku: 'dibeli', nuku: 'beli',
+  dodol: 'jual', adol: 'jual', didol: 'dijual', bakul: 'penjual', duitku: 'uang saya',
+  arep: 'mau', ajeng: 'mau', panjenengan: 'anda', sampeyan: 'anda',
+  opo: 'apa', nopo: 'apa', menapa: 'apa', ngopo: 'kenapa', kenopo: 'kenapa', pripun: 'bagaimana',
+  kepriye: 'bagaimana', nyuwun: 'mohon', tulung: 'tolong', tulungi: 'tolong', ngapunten: 'maaf',
+  suwun: 'terimakasih', maturnuwun: 'terimakasih', iki: 'ini', niki: 'ini', kuwi: 'itu', niku: 'itu',
+  iku: 'itu', kae: 'itu', wingi: 'kemarin', saiki: 'sekarang', sakniki: 'sekarang', saniki: 'sekarang',
+  dino: 'hari', dinten: 'hari', tekan: 'sampai', dugi: 'sampai', teko: 'datang', rawuh: 'datang',
+  isih: 'masih', esih: 'masih', tasih: 'masih', taksih: 'masih', wonten: 'ada', ono: 'ada', onten: 'ada',
+  enten: 'ada', karo: 'dengan', kalih: 'dengan', kanggo: 'untuk', kagem: 'untuk', nggo: 'untuk',
+  mergo: 'karena', merga: 'karena', amargi: 'karena', sing: 'yang', ingkang: 'yang', nek: 'kalau',
+  yen: 'kalau', menawi: 'kalau', ugi: 'juga', uga: 'juga', dadi: 'jadi', dados: 'jadi', kabeh: 'semua',
+  sedoyo: 'semua', akeh: 'banyak', kathah: 'banyak', pinten: 'berapa', piro: 'berapa', gawe: 'buat',
+  ndamel: 'buat', bukak: 'buka', mbukak: 'buka', dibukak: 'dibuka', ngganti: 'ganti', busak: 'hapus',
+  mbusak: 'hapus', dibusak: 'dihapus', ical: 'hilang', kelangan: 'kehilangan', jupuk: 'ambil',
+  dijupuk: 'diambil', metu: 'keluar', benten: 'beda', bedo: 'beda', ngirim: 'kirim',
+  je: '', mbok: '', neng: 'di', ning: 'di', ing: 'di', lan: 'dan', seko: 'dari', soko: 'dari',
+  saking: 'dari', cairke: 'cairkan', dicairke: 'dicairkan', ngahapus: 'hapus', ngagentos: 'ganti',
+  gentos: 'ganti', robih: 'ubah', dirobih: 'diubah', ngarobih: 'ubah', ngirimkeun: 'kirim', dikirimkeun: 'dikirim',
+  // Sundanese
+  parantos: 'sudah', atos: 'sudah', acan: 'belum', sanes: 'bukan', naon: 'apa', naha: 'kenapa',
+  kunaon: 'kenapa', nuhun: 'terimakasih', kamari: 'kemarin', ayeuna: 'sekarang', namung: 'tapi',
+  pisan: 'banget', ngagaleuh: 'beli', galeuh: 'beli', sumping: 'datang', asup: 'masuk', kaluar: 'keluar',
+  leungit: 'hilang', ieu: 'ini', eta: 'itu', sareng: 'dengan', nembe: 'baru', teh: '', mah: '', atuh: '',
+  euy: '', mangga: 'silakan',
+  // Betawi
+  udeh: 'sudah', ude: 'sudah', kaga: 'tidak', aje: 'saja', ape: 'apa', kenape: 'kenapa',
+  gimane: 'bagaimana', pegimane: 'bagaimana', nyang: 'yang', ampe: 'sampai', mao: 'mau', kite: 'kita',
+  doang: 'saja', ntar: 'nanti', entar: 'nanti', kudu: 'harus', kelar: 'selesai', lu: 'anda', lo: 'anda',
+  elu: 'anda', elo: 'anda',
+  // English words of the problems told in English (more)
+  arrived: 'sampai', came: 'datang', sent: 'dikirim', shipped: 'dikirim', delivered: 'sampai',
+  purchase: 'beli', bought: 'beli', card: 'kartu', activate: 'aktifkan', activation: 'aktivasi',
+  talk: 'bicara', speak: 'bicara', staff: 'petugas', report: 'laporan', complaint: 'komplain',
+  ticket: 'tiket', price: 'harga', appear: 'muncul', appears: 'muncul', visible: 'terlihat',
+  search: 'pencarian', personal: 'pribadi', stolen: 'dicuri', someone: 'orang', number: 'nomor',
+  used: 'dipakai', already: 'sudah', registered: 'terdaftar', linked: 'terhubung', verified: 'diverifikasi',
+  verify: 'verifikasi', verification: 'verifikasi', closed: 'ditutup', deleted: 'dihapus',
+  package: 'paket', parcel: 'paket', courier: 'kurir', earnings: 'pendapatan', revenue: 'pendapatan',
+  but: 'tapi', and: 'dan', with: 'dengan', from: 'dari', for: 'untuk', after: 'setelah', since: 'sejak',
+  day: 'hari', days: 'hari', ago: 'lalu', week: 'minggu', this: 'ini', that: 'itu', it: '', was: '',
+  are: '', be: '', processing: 'diproses', forgotten: 'lupa', reset: 'atur ulang',
   // colloquial "-in" verbs (Jakarta style) -> standard forms
   aktifin: 'aktifkan', daftarin: 'daftarkan', hapusin: 'hapus', sambungin: 'sambungkan',
   balikin: 'kembalikan', benerin: 'perbaiki', gantiin: 'ganti', cariin: 'cari', bukain: 'buka',
@@ -150,6 +202,27 @@ export const SLANG: Readonly<Record<string, string>> = {
   bantuin: 'bantu', urusin: 'urus', tanyain: 'tanya', cekin: 'cek', dibatalin: 'dibatalkan',
   batalin: 'batalkan', dimasukin: 'dimasukkan', didaftarin: 'didaftarkan', dihapusin: 'dihapus',
 };
+
+/**
+ * The Javanese possessive ("barange", "tokone", "saldone", "akunipun") and the Sundanese one
+ * ("barangna", "tokona") of the nouns a problem is told with: the bare noun, like "-nya".
+ */
+const REGIONAL_POSSESSIVE: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'akun', 'toko', 'barang', 'saldo', 'produk', 'pesanan', 'pesenan', 'alamat', 'email', 'password',
+    'dana', 'transaksi', 'pembayaran', 'bayaran', 'kiriman', 'paket', 'status', 'refund', 'tagihan',
+    'iconcash', 'nomor', 'nomer', 'data', 'voucher', 'harga', 'rego', 'foto', 'invoice', 'resi', 'aplikasi',
+    'rekening', 'pendapatan', 'kurir', 'biodata', 'nama',
+  ].flatMap((noun) => {
+    const base = SLANG[noun] ?? noun;
+    const vowel = /[aiueo]$/.test(noun);
+    return [
+      [vowel ? `${noun}ne` : `${noun}e`, base],
+      [`${noun}ipun`, base],
+      [`${noun}na`, base],
+    ];
+  }),
+);
 
 /**
  * Switching off is not switching on: "nonaktifkan", "menonaktifkan", "de-aktivasi" become one
@@ -185,7 +258,7 @@ export function normalizeText(text: string): string {
       continue;
     }
     const word = laughter(collapseRepeats(raw));
-    const mapped = DEACTIVATION.test(word) ? 'deaktivasi' : (SLANG[word] ?? word);
+    const mapped = DEACTIVATION.test(word) ? 'deaktivasi' : (SLANG[word] ?? REGIONAL_POSSESSIVE[word] ?? word);
     if (mapped !== '') words.push(...mapped.split(' '));
   }
   return words.join(' ');

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIFIER_OPTIONS, MarketplaceClassifier, type Classification } from '../../src/nlu/classifier.js';
+import { DEFAULT_CLASSIFIER_OPTIONS, MarketplaceClassifier, clauses, type Classification } from '../../src/nlu/classifier.js';
 import { ALL_LABELS, loadEvalSet } from '../../src/nlu/corpus.js';
 import { evaluate } from '../../src/nlu/evaluate.js';
 
@@ -165,5 +165,40 @@ describe('an intent won on one keyword gives way to the problem told', () => {
     ['laporan saya soal refund kemarin gimana kelanjutannya', 'intent:status_inquiry'],
   ])('keeps %s -> %s (the intent words are most of the message)', async (text, expected) => {
     expect((await classifier.classify(text)).label).toBe(expected);
+  });
+});
+
+describe('a long message is read clause by clause too', () => {
+  let wholeOnly: MarketplaceClassifier;
+
+  beforeAll(async () => {
+    wholeOnly = await MarketplaceClassifier.train(undefined, { ...DEFAULT_CLASSIFIER_OPTIONS, clauses: false });
+  });
+
+  it('splits a story into its sentences of three words or more, and the part after the last "tapi"', () => {
+    const story =
+      'Assalamualaikum. Jadi gini ceritanya, minggu lalu saya beli token buat ibu! ' +
+      'Uang sudah keluar dari rekening, tapi pembayarannya belum dikonfirmasi sampai sekarang.';
+    expect(clauses(story)).toEqual([
+      'jadi gini ceritanya minggu lalu saya beli token buat',
+      'uang sudah keluar dari rekening tapi pembayarannya belum dikonfirmasi sampai sekarang',
+      'pembayarannya belum dikonfirmasi sampai sekarang',
+    ]);
+    expect(clauses('halo. ok')).toEqual([]);
+  });
+
+  it('classifies a long Javanese story by the problem told at its end', async () => {
+    const story = 'mas, aku wis tuku barang neng marketplace tapi barange durung teko lan ora iso dilacak';
+    const result = await classifier.classify(story);
+    expectWellFormed(result);
+    expect(result.label).toBe('type:36');
+    const whole = await wholeOnly.classify(story);
+    expect(whole.label).not.toBe('type:36');
+  });
+
+  it('leaves a short message as the whole message ranks it', async () => {
+    for (const text of ['udeh bayar tapi kagak masuk', 'nyuwun sewu, akun kulo diblokir', 'punten, abdi hoyong daftar toko']) {
+      expect(await classifier.classify(text)).toEqual(await wholeOnly.classify(text));
+    }
   });
 });

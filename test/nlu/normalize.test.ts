@@ -14,6 +14,12 @@ describe('normalizeText', () => {
     ['bayar pakai cc / credit card', 'bayar pakai kartukredit kartukredit'],
     ['mohon NON-AKTIFKAN user', 'mohon deaktivasi user'],
     ['Café résumé', 'cafe resume'],
+    // Javanese (krama and ngoko), Sundanese and Betawi words become their Indonesian forms
+    ['nyuwun sewu, kulo sampun mbayar nanging durung dikonfirmasi', 'permisi saya sudah bayar tapi belum dikonfirmasi'],
+    ['aku wis tuku tapi ora iso dilacak', 'saya sudah beli tapi tidak bisa dilacak'],
+    ['punten, abdi parantos mayar tapi teu acan asup', 'permisi saya sudah bayar tapi belum masuk'],
+    ['gue udeh bayar tapi kagak masuk', 'saya sudah bayar tapi tidak masuk'],
+    ['I already paid but the item never arrived', 'saya sudah bayar tapi barang tidak sampai'],
   ])('%s -> %s', (input, expected) => {
     expect(normalizeText(input)).toBe(expected);
   });
