@@ -94,6 +94,19 @@ const CLAUSE_MIN_CONFIDENCE = 0.4;
 /** Words after which the problem of a story is usually told (normalised forms). */
 const CONTRAST: ReadonlySet<string> = new Set(['tapi', 'tetapi', 'namun', 'padahal', 'sayangnya', 'ternyata']);
 
+/**
+ * Other online shops and ride-hailing apps (normalised forms: "shopee" is "shope"). A message that
+ * names one and none of ANCHOR_WORDS is about that platform, not the PLN Mobile Marketplace
+ * ("barang dari shopee salah kirim"), however much it reads like a catalogued problem.
+ * E-wallets and telcos are not here: their bills and top-ups are Marketplace products (type:37).
+ */
+const OTHER_PLATFORMS: ReadonlySet<string> = new Set([
+  'tokopedia', 'tokped', 'shope', 'lazada', 'bukalapak', 'blibli', 'tiktok', 'gojek', 'grab', 'zalora', 'jdid',
+]);
+/** Words that tie a message to the PLN Mobile Marketplace despite another platform's name. */
+const ANCHOR_WORDS: ReadonlySet<string> = new Set(['pln', 'plnmobile', 'marketplace', 'iconcash']);
+const OUT_OF_SCOPE_LABEL = 'intent:out_of_scope';
+
 /** Label returned for a message with no words left after normalisation (emoji only, digits only). */
 const EMPTY_MESSAGE_LABEL = 'intent:out_of_scope';
 const MAX_ALTERNATIVES = 4;
@@ -129,7 +142,10 @@ export class MarketplaceClassifier {
   async classify(text: string): Promise<Classification> {
     const normalized = normalizeText(text);
     if (normalized === '') return { label: EMPTY_MESSAGE_LABEL, confidence: 0, alternatives: [] };
-    const ranked = await this.keywordOnlyIntent(normalized, await this.rankWithClauses(text, normalized));
+    const ranked = otherPlatform(
+      normalized,
+      await this.keywordOnlyIntent(normalized, await this.rankWithClauses(text, normalized)),
+    );
     const [best, ...rest] = ranked;
     if (!best) return { label: EMPTY_MESSAGE_LABEL, confidence: 0, alternatives: [] };
     return { ...best, alternatives: rest.slice(0, MAX_ALTERNATIVES) };
@@ -208,6 +224,19 @@ export class MarketplaceClassifier {
       .map(([label, p]) => ({ label, confidence: clamp01(p) }))
       .sort((a, b) => b.confidence - a.confidence || a.label.localeCompare(b.label));
   }
+}
+
+/**
+ * A message that names another platform (OTHER_PLATFORMS) and nothing of the Marketplace
+ * (ANCHOR_WORDS) is out of scope: `intent:out_of_scope` comes first, with the best confidence,
+ * and the rest keep their order. Otherwise `ranked` unchanged.
+ */
+export function otherPlatform(normalized: string, ranked: LabelScore[]): LabelScore[] {
+  const words = normalized.split(' ');
+  if (!words.some((w) => OTHER_PLATFORMS.has(w)) || words.some((w) => ANCHOR_WORDS.has(w))) return ranked;
+  const best = ranked[0];
+  if (best === undefined || best.label === OUT_OF_SCOPE_LABEL) return ranked;
+  return [{ label: OUT_OF_SCOPE_LABEL, confidence: best.confidence }, ...ranked.filter((r) => r.label !== OUT_OF_SCOPE_LABEL)];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIFIER_OPTIONS, MarketplaceClassifier, clauses, type Classification } from '../../src/nlu/classifier.js';
+import { DEFAULT_CLASSIFIER_OPTIONS, MarketplaceClassifier, clauses, otherPlatform, type Classification } from '../../src/nlu/classifier.js';
 import { ALL_LABELS, loadEvalSet } from '../../src/nlu/corpus.js';
 import { evaluate } from '../../src/nlu/evaluate.js';
 
@@ -200,5 +200,53 @@ describe('a long message is read clause by clause too', () => {
     for (const text of ['udeh bayar tapi kagak masuk', 'nyuwun sewu, akun kulo diblokir', 'punten, abdi hoyong daftar toko']) {
       expect(await classifier.classify(text)).toEqual(await wholeOnly.classify(text));
     }
+  });
+});
+
+describe('neighbouring service types are told apart by their distinguishing detail', () => {
+  it.each([
+    // 31: paid, but the payment itself is not confirmed; 32: payment confirmed, order status stuck
+    ['sy sdh bayar kak tp statusnya msh menunggu pembayaran', 'type:31'],
+    ['udah dibayar lunas kok pesanannya masih belum dibayar di aplikasi', 'type:31'],
+    ['pembayaran udh sukses tp status pesanan ga berubah2, masih diproses', 'type:32'],
+    ['paketnya sudah sampai tapi di aplikasi belum selesai statusnya', 'type:32'],
+    ['bayar lewat transfer bank gagal trs', 'type:26'],
+    // 27 cannot buy / 28 order status not visible
+    ['ga bisa beli apa2 di marketplace, tombol beli ga respon', 'type:27'],
+    ['status pesanan ga keliatan sama sekali', 'type:28'],
+    // 33 wrong goods / 36 shipment not trackable
+    ['yang dikirim ukurannya salah, saya pesen XL dapetnya M', 'type:33'],
+    ['resinya ga bisa dilacak di web kurir', 'type:36'],
+    // 06 / 24 / 40 ICONCash
+    ['cara bikin akun iconcash', 'type:06'],
+    ['gagal bayar pake iconcash', 'type:24'],
+    ['iconcash ku blm nyambung ke marketplace', 'type:40'],
+    // 20 / 21 / 22 products
+    ['mau nambah produk baru gagal', 'type:20'],
+    ['ga bisa ubah harga produk di toko', 'type:21'],
+    ['produk ga bisa dihapus', 'type:22'],
+    // 03 / 04 vendor invoicing portal
+    ['akun vip belum aktif', 'type:03'],
+    ['daftar sso buat invoicing portal gimana', 'type:04'],
+    // other platforms and non-Marketplace services are out of scope; their bills paid here are not
+    ['min saya pesen di shopee barangnya ga dateng', 'intent:out_of_scope'],
+    ['orderan tokopedia saya salah kirim', 'intent:out_of_scope'],
+    ['akun lazada saya diblokir', 'intent:out_of_scope'],
+    ['listrik mati dari jam 5 sore', 'intent:out_of_scope'],
+    ['sinyal telkomsel jelek banget', 'intent:out_of_scope'],
+    ['isi saldo shopeepay di marketplace pln gagal', 'type:37'],
+  ])('%s -> %s', async (text, label) => {
+    expect((await classifier.classify(text)).label).toBe(label);
+  });
+
+  it('puts out_of_scope first for another platform named without the Marketplace, and only then', () => {
+    const ranked = [
+      { label: 'type:33', confidence: 0.9 },
+      { label: 'intent:out_of_scope', confidence: 0.05 },
+    ];
+    expect(otherPlatform('barang dari shope salah kirim', ranked).map((r) => r.label)).toEqual(['intent:out_of_scope', 'type:33']);
+    expect(otherPlatform('barang dari shope salah kirim', ranked)[0]?.confidence).toBe(0.9);
+    expect(otherPlatform('di tokopedia bisa kok di marketplace pln barang salah kirim', ranked)).toBe(ranked);
+    expect(otherPlatform('barang salah kirim', ranked)).toBe(ranked);
   });
 });
