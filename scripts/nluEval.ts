@@ -8,6 +8,7 @@
  *   nlu/challenge.id.jsonl  harder, longer messages (reported, not gated)
  *   nlu/dev2.id.jsonl       a development check set, written in other phrasing habits than the corpus
  *   nlu/eval2.id.jsonl      a blind set written by someone else: its messages are never listed
+ *   nlu/eval3.id.jsonl      a second blind set (written after eval2 had been read): never listed
  * and always a stratified 5-fold cross-validation on the corpus (with its wrong one-taps).
  *
  * Then the understanding step (src/nlu/understanding): its acts on nlu/acts.dev.jsonl (the
@@ -66,6 +67,7 @@ const EXTRA_SETS: ReadonlyArray<{ file: string; title: string; listMessages: boo
   { file: 'challenge.id.jsonl', title: 'challenge set nlu/challenge.id.jsonl (harder; not gated)', listMessages: true },
   { file: 'dev2.id.jsonl', title: 'development check set nlu/dev2.id.jsonl (other phrasing habits; not gated)', listMessages: true },
   { file: 'eval2.id.jsonl', title: 'blind evaluation set nlu/eval2.id.jsonl (messages not listed)', listMessages: false },
+  { file: 'eval3.id.jsonl', title: 'second blind evaluation set nlu/eval3.id.jsonl (messages not listed; scored once, never tuned on)', listMessages: false },
 ];
 
 /** What the menu would propose for a one-tap confirmation, as a label, or null. */

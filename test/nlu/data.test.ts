@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ALL_LABELS,
@@ -7,6 +9,7 @@ import {
   corpusExamples,
   loadCorpus,
   loadEvalSet,
+  nluDataDir,
 } from '../../src/nlu/corpus.js';
 import { normalizeText } from '../../src/nlu/normalize.js';
 import { closeness, isNearDuplicate, nearDuplicateFinder } from '../../src/nlu/similarity.js';
@@ -90,5 +93,18 @@ describe('near-duplicate check', () => {
   it('does not flag different messages on the same topic', () => {
     expect(isNearDuplicate('ga bisa bayar pake iconcash', 'saldo iconcash cukup tapi pembayaran ditolak')).toBe(false);
     expect(closeness('halo', 'halo').editRatio).toBe(1);
+  });
+});
+
+describe('the other evaluation sets (nlu/*.id.jsonl)', () => {
+  const sets = ['challenge', 'dev2', 'eval2', 'eval3'].map((name) => path.join(nluDataDir(), `${name}.id.jsonl`)).filter((file) => fs.existsSync(file));
+
+  it.each(sets)('%s: known labels only, no message that normalises to nothing', (file) => {
+    const set = loadEvalSet(file);
+    expect(set.length).toBeGreaterThan(50);
+    for (const { text, label } of set) {
+      expect(ALL_LABELS, `${path.basename(file)}: ${label}`).toContain(label);
+      expect(normalizeText(text)).not.toBe('');
+    }
   });
 });
