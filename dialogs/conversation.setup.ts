@@ -30,7 +30,7 @@ import {
   understoodReply,
 } from './repair.js';
 import type { Reply } from './reply.js';
-import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, TicketQuery } from './conversationContext.js';
+import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, Inquiry, TicketQuery } from './conversationContext.js';
 import { draftOf, ownsTicket } from './ticketInputs.js';
 import { contactIn, contactNotFoundReply, explanationIn, pickedFrom, provesOwnership, saysNumberLost, lostReportNumber, asksAboutOwnReport } from './inquiry.js';
 
@@ -94,6 +94,9 @@ function sameQuestion(before: OpenQuestion | undefined, after: OpenQuestion): bo
   if (before.kind === 'field' && after.kind === 'field') return before.field === after.field;
   return (before.kind === 'field' && pending(after)) || (pending(before) && after.kind === 'field') || (pending(before) && pending(after));
 }
+
+/** A status look-up with nothing known yet; `more` fills in what is. */
+const newInquiry = (more: Partial<Inquiry> = {}): Inquiry => ({ number: null, ticket: null, refileKey: null, refileText: null, said: null, ...more });
 
 /** Phone-and-email pairs that may miss before an officer takes over the search for a report. */
 export const MAX_LOOKUP_MISSES = 3;
@@ -212,13 +215,8 @@ export const conversationSetup = setup({
       const region = regionOf(answerText(context, event) ?? '');
       return region !== null && region === context.application?.regionAsked;
     },
-    /** "papua" again after Papua's provinces were offered: the province named Papua (no loop on the island). */
-    repeatsRegionProvince: ({ context, event }) => {
-      const outcome = outcomeOf(context, event);
-      if (outcome?.kind !== 'invalid' || outcome.error !== 'region') return false;
-      const region = regionOf(answerText(context, event) ?? '');
-      return region !== null && region === context.application?.regionAsked && provinceNamed(region);
-    },
+    /** The region offered is also a province's name ("papua"): named again, that province is meant. */
+    regionAskedIsProvince: ({ context }) => provinceNamed(context.application?.regionAsked ?? ''),
     /** The form's city and province disagree: which one is right? (see placeCheck.ts) */
     placesMismatch: ({ context }) => context.application?.pending?.about === 'mismatch',
     /** At that question, "tidak", or the province given typed again: the province stays, the city is asked. */
@@ -496,31 +494,25 @@ export const conversationSetup = setup({
     rememberEarlier: assign({ earlier: ({ event }) => ticketsOf(event).find((t) => t.applicant.name && t.applicant.phone && t.applicant.email) ?? null }),
     /** A number at the menu or in the look-up: what else the message says may explain a follow-up. */
     startInquiry: assign({
-      inquiry: ({ context, event }) => ({
-        number: findTicketNumber(userText(event)),
-        ticket: null,
-        refileKey: null,
-        refileText: null,
-        said: userText(event),
-        ...(context.inquiry?.found ? { found: context.inquiry.found } : {}),
-      }),
+      inquiry: ({ context, event }) =>
+        newInquiry({ number: findTicketNumber(userText(event)), said: userText(event), ...(context.inquiry?.found ? { found: context.inquiry.found } : {}) }),
     }),
     /** "cek status" (said: null) or a status question in words (said: the words, kept for a follow-up). */
     startOwnInquiry: assign({
-      inquiry: ({ context }, fromText?: boolean) => ({ number: null, ticket: null, refileKey: null, refileText: null, said: fromText ? context.lastText : null }),
+      inquiry: ({ context }, fromText?: boolean) => newInquiry({ said: fromText ? context.lastText : null }),
       unplaced: () => 0,
     }),
     setInquiryTicket: assign({
       inquiry: ({ context, event }) => {
         const ticket = ticketsOf(event)[0] ?? null;
-        const kept = context.inquiry ?? { said: null };
+        const kept = context.inquiry ?? newInquiry();
         return { ...kept, number: ticket?.number ?? null, ticket, refileKey: context.inquiry?.refileKey ?? null, refileText: null };
       },
     }),
     /** Several reports of theirs: numbers and status, to pick one from (each proven theirs). */
     setFound: assign({
       inquiry: ({ context, event }) => ({
-        ...(context.inquiry ?? { number: null, ticket: null, refileKey: null, refileText: null }),
+        ...(context.inquiry ?? newInquiry()),
         found: ticketsOf(event).map((t) => ({ number: t.number, status: t.status, ...(t.filedAt ? { filedAt: t.filedAt } : {}) })),
       }),
     }),

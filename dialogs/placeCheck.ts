@@ -39,7 +39,7 @@ export function settlePlaces(draft: ApplicationDraft): PlacesSettled {
     return { draft };
   }
   const pair = `${city}|${province}`;
-  if (cityProvince === undefined || placesAgree(city, province) !== 'disagree' || draft.placesChecked === pair) return { draft };
+  if (cityProvince === undefined || !placesDisagree(city, province) || draft.placesChecked === pair) return { draft };
   return { draft: { ...draft, current: 'province', pending: { value: cityProvince, typed: province, about: 'mismatch' }, placesChecked: pair } };
 }
 
@@ -48,7 +48,12 @@ export function settlePlaces(draft: ApplicationDraft): PlacesSettled {
  * so "Provinsi diubah menjadi …" first would only contradict it.
  */
 export function contradictsCity(fields: ApplicationDraft['fields'], field: string, value: string): boolean {
-  return field === 'province' && fields.city !== undefined && provinceOfCity(fields.city) !== undefined && placesAgree(fields.city, value) === 'disagree';
+  return field === 'province' && fields.city !== undefined && placesDisagree(fields.city, value);
+}
+
+/** A city of the data set that lies in another province than the one given. */
+function placesDisagree(city: string, province: string): boolean {
+  return provinceOfCity(city) !== undefined && placesAgree(city, province) === 'disagree';
 }
 
 /** "Kota Yogyakarta is in DI Yogyakarta, not Nusa Tenggara Timur. Which is right?" */

@@ -52,7 +52,7 @@ export const formState = conversationSetup.createStateConfig({
           // "jawa" at the province question: not wrong, only not precise enough; its provinces are
           // offered. The same region typed again counts as a try (no loop: an officer is offered in
           // the end), except that a region that is also a province's name ("papua") is that province.
-          { guard: 'repeatsRegionProvince', actions: 'storeRegionProvince', target: 'advance' },
+          { guard: and(['answerIsRegion', 'repeatsRegion', 'regionAskedIsProvince']), actions: 'storeRegionProvince', target: 'advance' },
           { guard: and(['answerIsRegion', 'repeatsRegion', 'tooManyMisses']), actions: ['countMiss', 'sayRegion', 'offerOfficer'] },
           { guard: and(['answerIsRegion', 'repeatsRegion']), actions: ['countMiss', 'sayRegion'] },
           { guard: 'answerIsRegion', actions: ['rememberRegion', 'sayRegion'] },
