@@ -26,6 +26,7 @@ import { openSqlite } from '../src/storage/sqlite.js';
 import { OutboxQueue } from '../src/tickets/outboxQueue.js';
 import { createTicketStores } from '../src/tickets/ticketStores.js';
 import { TicketService } from '../src/tickets/ticketService.js';
+import { sqliteDatabase, postgresDatabase } from '../src/storage/database.js';
 
 const USAGE = `Usage:
   npm run dead-letters                 lists the dead outbound sends and ticket outbox entries
@@ -119,7 +120,7 @@ async function retry(parts: Parts, id: string): Promise<void> {
 async function open(config: AppConfig): Promise<Parts> {
   const pool = config.postgres ? openPostgres(config.postgres.url, { max: 2, applicationName: 'pln123-dead-letters' }) : undefined;
   const db = pool ? undefined : openSqlite(config.dataDir);
-  const backend = pool ? ({ kind: 'postgres', pool } as const) : ({ kind: 'sqlite', db: db! } as const);
+  const backend = pool ? postgresDatabase(pool) : sqliteDatabase(db!);
   // The pseudonyms printed are the ones in the service's logs: same key.
   usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, backend));
   const stores = createTicketStores(backend);

@@ -8,7 +8,7 @@
  * runs take turns and apply each file once. Exits 1 (printing why) when DATABASE_URL is unset, the
  * database cannot be reached, a file fails, or an applied file was changed.
  */
-import { migrate } from '../src/storage/postgres/migrate.js';
+import { migratePostgres as migrate } from '../src/storage/migrate.js';
 import { openPostgres } from '../src/storage/postgres/pool.js';
 
 const url = process.env.DATABASE_URL;

@@ -31,7 +31,7 @@ import { metricsRouter } from './observability/metricsRouter.js';
 import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
 import type { JobCounts } from './storage/redis/queueTypes.js';
 import { openRedisParts } from './storage/redis/redisParts.js';
-import { migrate } from './storage/postgres/migrate.js';
+import { migratePostgres as migrate } from './storage/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';
 import { PgConversationStore } from './storage/postgres/pgConversationStore.js';
 import { PgWebhookInbox } from './storage/postgres/pgWebhookInbox.js';
@@ -48,6 +48,7 @@ import { MarketplaceClassifier } from './nlu/classifier.js';
 import { createUnderstanding, type OpenQuestion } from './nlu/understanding/index.js';
 import { resolvePseudonymKey } from './storage/pseudonymKey.js';
 import { openSqlite } from './storage/sqlite.js';
+import { postgresDatabase, sqliteDatabase, type Database } from './storage/database.js';
 import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
@@ -96,7 +97,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         onError: (err) => log.warn({ err: err.message }, 'postgres: idle connection error'),
       })
     : undefined;
-  const backend = pool ? ({ kind: 'postgres', pool } as const) : ({ kind: 'sqlite', db } as const);
+  const backend: Database = pool ? postgresDatabase(pool) : sqliteDatabase(db);
   const redis = config.redis ? openRedisParts(config.redis, log) : undefined;
   // With REDIS_URL, Meta replies and the ticket outbox's retries go through BullMQ queues (workers
   // on every instance, dead letters kept: npm run dead-letters); without, they run in-process.

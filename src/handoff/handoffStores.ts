@@ -1,5 +1,4 @@
-import type { PgPool } from '../storage/postgres/pool.js';
-import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { Database } from '../storage/database.js';
 import { SqliteHandoffStore, type HandoffStore } from './handoffStore.js';
 import { OfficerStore, SqliteOfficerRepository } from './officerStore.js';
 import { PgHandoffStore } from './pgHandoffStore.js';
@@ -8,7 +7,7 @@ import { PgSessionRepository } from './pgSessionRepository.js';
 import { SessionStore, SqliteSessionRepository, type SessionStoreOptions } from './sessionStore.js';
 
 /** Where the officers' queue, transcripts, accounts and console sessions are kept. */
-export type HandoffBackend = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: PgPool };
+export type HandoffBackend = Database;
 
 /** The stores of the officers' side, on one database. */
 export interface HandoffStores {
@@ -34,8 +33,8 @@ export function createHandoffStores(backend: HandoffBackend, options: { sessions
     };
   }
   return {
-    handoffs: new SqliteHandoffStore(backend.db),
-    officers: new OfficerStore(new SqliteOfficerRepository(backend.db)),
-    sessions: new SessionStore(new SqliteSessionRepository(backend.db), options.sessions),
+    handoffs: new SqliteHandoffStore(backend.sqlite),
+    officers: new OfficerStore(new SqliteOfficerRepository(backend.sqlite)),
+    sessions: new SessionStore(new SqliteSessionRepository(backend.sqlite), options.sessions),
   };
 }

@@ -2,14 +2,13 @@ import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { PgPool } from '../storage/postgres/pool.js';
-import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { Database } from '../storage/database.js';
 
 /**
  * Where the counters live: the shared Redis when there is one (every instance sees every
  * attempt at once), else the database (PostgreSQL, shared too; or SQLite, kept across restarts).
  */
-export type ThrottleBackend = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: PgPool } | { kind: 'redis'; client: Redis; prefix: string };
+export type ThrottleBackend = Database | { kind: 'redis'; client: Redis; prefix: string };
 
 /** Which limit refused an attempt (logged; the client is only told how long to wait). */
 export type ThrottleLimit = 'address' | 'account_address' | 'account';
@@ -141,7 +140,7 @@ export function createSignInThrottle(backend: ThrottleBackend, options: SignInTh
     },
     async purgeExpired() {
       try {
-        if (backend.kind === 'sqlite') backend.db.prepare(`DELETE FROM ${THROTTLE_TABLE} WHERE expire < ?`).run(Date.now());
+        if (backend.kind === 'sqlite') backend.sqlite.prepare(`DELETE FROM ${THROTTLE_TABLE} WHERE expire < ?`).run(Date.now());
         if (backend.kind === 'postgres') await backend.pool.query(`DELETE FROM ${THROTTLE_TABLE} WHERE expire < $1`, [Date.now()]);
       } catch (err) {
         options.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'sign-in throttle: expired counters not purged');
@@ -213,12 +212,8 @@ function storeFactory(backend: ThrottleBackend): (name: string, opts: LimiterOpt
       return (name, opts) =>
         new RateLimiterPostgres({ storeClient: backend.pool, storeType: 'pool', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix: name, ...opts });
     case 'sqlite':
-      backend.db.exec(`
-        CREATE TABLE IF NOT EXISTS ${THROTTLE_TABLE} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER);
-        CREATE INDEX IF NOT EXISTS ${THROTTLE_TABLE}_expire ON ${THROTTLE_TABLE} (expire);
-      `);
       return (name, opts) =>
-        new RateLimiterSQLite({ storeClient: backend.db, storeType: 'better-sqlite3', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix: name, ...opts });
+        new RateLimiterSQLite({ storeClient: backend.sqlite, storeType: 'better-sqlite3', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix: name, ...opts });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { HandoffReason } from '../../dialogs/events.js';
+import type { TranscriptEntry } from '../core/transcript.js';
 
-export type { HandoffReason };
+export type { HandoffReason, TranscriptEntry };
 export type HandoffStatus = 'waiting' | 'active' | 'closed';
 
 /** One stay of a conversation with the officers: waiting in the queue, held by an officer, closed. */
@@ -21,18 +22,6 @@ export interface Handoff {
   ticket: { itsmNumber: string; apktNumber: string } | null;
 }
 
-/** One line of a conversation's transcript, as the console shows it (always as text, never HTML). */
-export interface TranscriptEntry {
-  id: number;
-  conversationKey: string;
-  at: string;
-  from: 'customer' | 'bot' | 'agent';
-  text: string;
-  /** The officer who wrote it, for `agent` lines. */
-  officer: string | null;
-  /** File name of a photo the customer sent (shown by the console as an image, from our own store). */
-  attachment: string | null;
-}
 
 /** What the console shows of a conversation besides the transcript. */
 export interface HandoffSummary extends Handoff {

@@ -3,12 +3,11 @@ import { SqliteConversationReferenceStore, type ConversationReferenceStore } fro
 import { PgContactWindowStore } from './postgres/pgContactWindowStore.js';
 import { PgConversationReferenceStore } from './postgres/pgConversationReferenceStore.js';
 import { PgSendLedger } from './postgres/pgSendLedger.js';
-import type { PgPool } from './postgres/pool.js';
 import { SqliteSendLedger, type SendLedger } from './sendLedger.js';
-import type { SqliteDatabase } from './sqlite.js';
+import type { Database } from './database.js';
 
 /** Where the channels' bookkeeping is kept. */
-export type ChannelBackend = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: PgPool };
+export type ChannelBackend = Database;
 
 /** The channels' bookkeeping, on one database. */
 export interface ChannelStores {
@@ -37,8 +36,8 @@ export function createChannelStores(backend: ChannelBackend, options: { windows?
     };
   }
   return {
-    windows: new SqliteContactWindowStore(backend.db, options.windows),
-    references: new SqliteConversationReferenceStore(backend.db),
-    sends: new SqliteSendLedger(backend.db),
+    windows: new SqliteContactWindowStore(backend.sqlite, options.windows),
+    references: new SqliteConversationReferenceStore(backend.sqlite),
+    sends: new SqliteSendLedger(backend.sqlite),
   };
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { PSEUDONYM_KEY_MIN_BYTES } from '../log.js';
-import type { PgPool } from './postgres/pool.js';
+import type { Database } from './database.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /** Where the deployment's log-pseudonym key is kept when the configuration names none. */
-export type PseudonymKeyBackend = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: PgPool };
+export type PseudonymKeyBackend = Database;
 
 const NAME = 'log_pseudonym_key';
 
@@ -21,9 +21,9 @@ export async function resolvePseudonymKey(configured: string | undefined, backen
   const fresh = randomBytes(PSEUDONYM_KEY_MIN_BYTES).toString('base64url');
   // Insert-if-absent then read: two instances starting at once both end with the first one's key.
   if (backend.kind === 'sqlite') {
-    ensureSecretsTable(backend.db);
-    backend.db.prepare('INSERT OR IGNORE INTO service_secrets (name, value, created_at) VALUES (?, ?, ?)').run(NAME, fresh, new Date().toISOString());
-    const row = backend.db.prepare<[string], { value: string }>('SELECT value FROM service_secrets WHERE name = ?').get(NAME);
+    ensureSecretsTable(backend.sqlite);
+    backend.sqlite.prepare('INSERT OR IGNORE INTO service_secrets (name, value, created_at) VALUES (?, ?, ?)').run(NAME, fresh, new Date().toISOString());
+    const row = backend.sqlite.prepare<[string], { value: string }>('SELECT value FROM service_secrets WHERE name = ?').get(NAME);
     return Buffer.from(row?.value ?? fresh, 'base64url');
   }
   // Two statements: the SELECT's snapshot is taken after the INSERT has waited for a racing one.

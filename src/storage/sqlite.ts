@@ -9,8 +9,8 @@ export type SqliteDatabase = Database.Database;
  *
  * WAL lets readers (the ticket API, health checks) run while a turn writes; `synchronous=NORMAL`
  * is the usual pairing with WAL and still survives a process crash (only an OS crash can lose the
- * last transactions). Each store creates its own tables through `ensureSchema`, so a module owns
- * its schema next to its queries.
+ * last transactions). The schema comes from migrations/sqlite, applied by `sqliteDatabase`
+ * (src/storage/database.ts), which is how the stores get the connection.
  *
  * @example const db = openSqlite('./data'); // ./data/pln123.sqlite
  */

@@ -1,5 +1,4 @@
-import type { PgPool } from '../storage/postgres/pool.js';
-import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { Database } from '../storage/database.js';
 import { EmbeddedTicketing } from './embeddedTicketing.js';
 import { SqliteOutboxStore, type OutboxStore } from './outboxStore.js';
 import { PgOutboxStore } from './pgOutboxStore.js';
@@ -8,7 +7,7 @@ import type { TicketingOptions } from './ticketRecords.js';
 import type { TicketingPort } from './ticketingPort.js';
 
 /** Where the tickets and the ticket outbox are kept. */
-export type TicketBackend = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: PgPool };
+export type TicketBackend = Database;
 
 /** The two halves `TicketService` needs, on one database. */
 export interface TicketStores {
@@ -30,5 +29,5 @@ export function createTicketStores(backend: TicketBackend, opts: TicketingOption
   if (backend.kind === 'postgres') {
     return { port: new PgTicketing(backend.pool, opts), outbox: new PgOutboxStore(backend.pool) };
   }
-  return { port: new EmbeddedTicketing(backend.db, opts), outbox: new SqliteOutboxStore(backend.db) };
+  return { port: new EmbeddedTicketing(backend.sqlite, opts), outbox: new SqliteOutboxStore(backend.sqlite) };
 }

@@ -1,3 +1,7 @@
+import type { PhotoRef } from '../core/transcript.js';
+
+export type { PhotoRef };
+
 /** The data the SOP asks from a seller applicant (section 1b), already validated and normalised. */
 export interface ApplicantData {
   name: string;
@@ -10,15 +14,6 @@ export interface ApplicantData {
   email: string;
 }
 
-/** Metadata of a stored, normalised photo (see src/media). */
-export interface PhotoRef {
-  sha256: string;
-  bytes: number;
-  width: number;
-  height: number;
-  mimeType: string;
-  fileName: string;
-}
 
 /** The ITSM classification of a ticket: Call Type / Service Family / Service Group / Service Type. */
 export interface Classification {

@@ -10,6 +10,7 @@ import { createSignInThrottle, type SignInThrottle } from '../../src/handoff/sig
 import { applyTrustProxy, type TrustProxy } from '../../src/http/trustProxy.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 
 export const PASSWORD = 'kopi-tubruk-2026';
 
@@ -34,7 +35,7 @@ export interface AuthAppOptions {
 /** A fresh SQLite database with cso.andi, for one app or shared by several. */
 export async function officerStores(sessionNow?: () => number) {
   const db = openSqlite(tempDir());
-  const stores = createHandoffStores({ kind: 'sqlite', db }, { sessions: sessionNow ? { now: sessionNow } : {} });
+  const stores = createHandoffStores(sqliteDatabase(db), { sessions: sessionNow ? { now: sessionNow } : {} });
   await stores.officers.create({ username: 'cso.andi', displayName: 'Andi Saputra', password: PASSWORD });
   return { db, ...stores };
 }
@@ -47,7 +48,7 @@ export async function officerStores(sessionNow?: () => number) {
 export async function startAuthApp(opts: AuthAppOptions = {}) {
   const own = opts.stores ? undefined : await officerStores(opts.sessionNow);
   const { officers, sessions } = opts.stores ?? own!;
-  const throttle = opts.throttle ?? createSignInThrottle({ kind: 'sqlite', db: own?.db ?? openSqlite(tempDir()) });
+  const throttle = opts.throttle ?? createSignInThrottle(sqliteDatabase(own?.db ?? openSqlite(tempDir())));
   const warnings: { obj: object; msg: string }[] = [];
   const auth = createAgentAuth({
     officers,

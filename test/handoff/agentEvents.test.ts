@@ -9,6 +9,7 @@ import type { HandoffDesk } from '../../src/handoff/handoffDesk.js';
 import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { createSignInThrottle } from '../../src/handoff/signInThrottle.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 
 const PASSWORD = 'kopi-tubruk-2026';
 const servers: Server[] = [];
@@ -21,10 +22,10 @@ afterEach(async () => {
 /** The console's event stream with a fast ping, signed in as cso.andi. */
 async function start() {
   const db = openSqlite(':memory:');
-  const stores = createHandoffStores({ kind: 'sqlite', db });
+  const stores = createHandoffStores(sqliteDatabase(db));
   await stores.officers.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
   const errors: unknown[] = [];
-  const auth = createAgentAuth({ officers: stores.officers, sessions: stores.sessions, throttle: createSignInThrottle({ kind: 'sqlite', db }) });
+  const auth = createAgentAuth({ officers: stores.officers, sessions: stores.sessions, throttle: createSignInThrottle(sqliteDatabase(db)) });
   const app = express();
   app.use(
     createAgentRouter({

@@ -3,6 +3,7 @@ import type { SessionStoreOptions } from '../../src/handoff/sessionStore.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import type { TestSchema } from '../storage/pgTestSchema.js';
+import { sqliteDatabase, postgresDatabase } from '../../src/storage/database.js';
 
 /**
  * One database for the handoff-side contract suites. `connect` opens stores on it with their own
@@ -29,14 +30,14 @@ export function sqliteHarness(dir: string): HandoffBackendHarness {
     const db = openSqlite(dir);
     open.push(db);
     // Makes the tables, as the service does at start-up.
-    createHandoffStores({ kind: 'sqlite', db });
+    createHandoffStores(sqliteDatabase(db));
     return db;
   };
   return {
     async connect(options = {}) {
       const db = openSqlite(dir);
       open.push(db);
-      return createHandoffStores({ kind: 'sqlite', db }, options);
+      return createHandoffStores(sqliteDatabase(db), options);
     },
     async reset() {
       const db = admin();
@@ -65,7 +66,7 @@ export function postgresHarness(schema: TestSchema): HandoffBackendHarness {
     async connect(options = {}) {
       const pool = schema.pool({ max: 4 });
       pools.push(pool);
-      return createHandoffStores({ kind: 'postgres', pool }, options);
+      return createHandoffStores(postgresDatabase(pool), options);
     },
     async reset() {
       await admin().query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);

@@ -4,6 +4,7 @@ import { openSqlite } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
 import { runScript, type ScriptRun } from '../support/runScript.js';
+import { sqliteDatabase, postgresDatabase } from '../../src/storage/database.js';
 
 /** `npm run officer -- ...` as an operator runs it, stdin piped; on SQLite under `dataDir` unless `databaseUrl` is given. */
 function officer(dataDir: string, args: string[], stdin = '', databaseUrl?: string): Promise<ScriptRun> {
@@ -27,7 +28,7 @@ describe('scripts/officer.ts', () => {
     expect(listed.stdout).toMatch(/^cso\.andi\s+Andi Saputra$/m);
 
     const db = openSqlite(dir);
-    const { officers: store, sessions } = createHandoffStores({ kind: 'sqlite', db });
+    const { officers: store, sessions } = createHandoffStores(sqliteDatabase(db));
     expect(await store.verify('cso.andi', 'kopi-tubruk 2026')).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     const session = await sessions.create('cso.andi');
 
@@ -94,7 +95,7 @@ describe.skipIf(!DATABASE_URL)('scripts/officer.ts on PostgreSQL (DATABASE_URL)'
     expect((await officer(dir, ['list'], '', url)).stdout).toMatch(/^cso\.andi\s+Andi Saputra$/m);
 
     const pool = migrated.pool({ max: 2 });
-    const { officers, sessions } = createHandoffStores({ kind: 'postgres', pool });
+    const { officers, sessions } = createHandoffStores(postgresDatabase(pool));
     expect(await officers.verify('cso.andi', 'kopi-tubruk 2026')).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     const session = await sessions.create('cso.andi');
     const changed = await officer(dir, ['passwd', 'cso.andi'], 'teh-manis-hangat\n', url);

@@ -7,6 +7,7 @@ import { tempDir } from '../dialogs/harness.js';
 import { deleteKeys, REDIS_URL, uniquePrefix, warnIfSkipped as warnIfNoRedis } from '../redis/redisTestEnv.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped as warnIfNoPostgres, type TestSchema } from '../storage/pgTestSchema.js';
 import { closeAuthApps, officerStores, PASSWORD, retryAfterOf, startAuthApp } from './agentAuthApp.js';
+import { sqliteDatabase, postgresDatabase } from '../../src/storage/database.js';
 
 /**
  * The throttle counts where every instance sees it: two console instances (each its own
@@ -67,7 +68,7 @@ describe.skipIf(!DATABASE_URL)('on PostgreSQL', () => {
   it('holds across two instances, and purges expired counters', async () => {
     const stores = await officerStores();
     const pools = [schema.pool({ max: 2 }), schema.pool({ max: 2 })];
-    const throttles = pools.map((pool) => createSignInThrottle({ kind: 'postgres', pool }));
+    const throttles = pools.map((pool) => createSignInThrottle(postgresDatabase(pool)));
     const apps = await Promise.all(throttles.map((throttle) => startAuthApp({ stores, throttle })));
     await failOverAll(apps);
     const { rows } = await pools[0]!.query<{ key: string }>('SELECT key FROM sign_in_throttle');
@@ -84,11 +85,11 @@ describe('on SQLite', () => {
     const dir = tempDir();
     const stores = await officerStores();
     const before = openSqlite(dir);
-    const first = await startAuthApp({ stores, throttle: createSignInThrottle({ kind: 'sqlite', db: before }) });
+    const first = await startAuthApp({ stores, throttle: createSignInThrottle(sqliteDatabase(before)) });
     for (let i = 0; i < SIGN_IN_LIMITS.accountAddress.failures; i++) expect((await first.login('cso.andi', `wrong-${i}`)).status).toBe(401);
     await closeAuthApps();
     before.close();
-    const after = await startAuthApp({ stores, throttle: createSignInThrottle({ kind: 'sqlite', db: openSqlite(dir) }) });
+    const after = await startAuthApp({ stores, throttle: createSignInThrottle(sqliteDatabase(openSqlite(dir))) });
     await retryAfterOf(await after.login('cso.andi', PASSWORD));
   });
 });
@@ -97,7 +98,7 @@ describe('when the store fails', () => {
   it('keeps counting in memory, says so once, and lets the officer in', async () => {
     const db = openSqlite(tempDir());
     const warnings: string[] = [];
-    const throttle: SignInThrottle = createSignInThrottle({ kind: 'sqlite', db }, { log: { warn: (_obj, msg) => warnings.push(msg) } });
+    const throttle: SignInThrottle = createSignInThrottle(sqliteDatabase(db), { log: { warn: (_obj, msg) => warnings.push(msg) } });
     db.close();
     const app = await startAuthApp({ throttle });
     expect((await app.login('cso.andi', PASSWORD)).status).toBe(200);

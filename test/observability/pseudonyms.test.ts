@@ -11,6 +11,7 @@ import { META, metaEnv, startFakeGraph, tempDataDir } from '../support/metaServi
 import { wa, whatsAppWebhook } from '../support/metaWebhooks.js';
 import { startServiceChild, stopAllChildren } from '../support/serviceChild.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
+import { sqliteDatabase, postgresDatabase } from '../../src/storage/database.js';
 
 const PHONE = '6281234567890';
 const sha256Prefix = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 12);
@@ -32,13 +33,13 @@ describe('log pseudonyms', () => {
     const dir = tempDataDir();
     try {
       const first = openSqlite(dir);
-      const key = await resolvePseudonymKey(undefined, { kind: 'sqlite', db: first });
+      const key = await resolvePseudonymKey(undefined, sqliteDatabase(first));
       first.close();
       expect(key.length).toBeGreaterThanOrEqual(32);
       const again = openSqlite(dir);
-      expect((await resolvePseudonymKey(undefined, { kind: 'sqlite', db: again })).equals(key)).toBe(true);
+      expect((await resolvePseudonymKey(undefined, sqliteDatabase(again))).equals(key)).toBe(true);
       const configured = 'a-configured-key-of-at-least-32-characters';
-      expect((await resolvePseudonymKey(configured, { kind: 'sqlite', db: again })).toString('utf8')).toBe(configured);
+      expect((await resolvePseudonymKey(configured, sqliteDatabase(again))).toString('utf8')).toBe(configured);
       again.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -57,7 +58,7 @@ describe('log pseudonyms', () => {
 
     it('every instance gets the same key, also when they start at the same moment', async () => {
       const instances = Array.from({ length: 6 }, () => schema.pool({ max: 1 }));
-      const keys = await Promise.all(instances.map((pool) => resolvePseudonymKey(undefined, { kind: 'postgres', pool })));
+      const keys = await Promise.all(instances.map((pool) => resolvePseudonymKey(undefined, postgresDatabase(pool))));
       expect(new Set(keys.map((k) => k.toString('hex'))).size).toBe(1);
       expect(keys[0]!.length).toBeGreaterThanOrEqual(32);
     });

@@ -7,6 +7,7 @@ import { TicketService } from '../../src/tickets/ticketService.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
 import { makeRequest } from '../tickets/fixtures.js';
 import { valueOf } from './scrape.js';
+import { postgresDatabase } from '../../src/storage/database.js';
 
 describe('Metrics with an async queue-depth reader', () => {
   it('reads the depths once per scrape, for both gauges', async () => {
@@ -75,7 +76,7 @@ describe.skipIf(!DATABASE_URL)('queueDepthsFrom on PostgreSQL stores', () => {
 
   it('exports the outbox and handoff depths read from PostgreSQL at scrape time', async () => {
     const pool = schema.pool({ max: 2 });
-    const { port, outbox } = createTicketStores({ kind: 'postgres', pool });
+    const { port, outbox } = createTicketStores(postgresDatabase(pool));
     const tickets = new TicketService({ outbox, port });
     const handoffs = new PgHandoffStore(pool);
     const metrics = new Metrics({ queueDepths: queueDepthsFrom({ outboxPending: () => tickets.pendingCount(), handoffCounts: () => handoffs.countOpen() }) });

@@ -3,6 +3,7 @@ import type { ContactWindowStoreOptions } from '../../src/storage/contactWindowS
 import type { PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import type { TestSchema } from './pgTestSchema.js';
+import { sqliteDatabase, postgresDatabase } from '../../src/storage/database.js';
 
 /**
  * One database for the channel-store contract suites. `connect` opens both stores with their own
@@ -22,7 +23,7 @@ export function sqliteChannelHarness(dir: string): ChannelStoresHarness {
     async connect(options = {}) {
       const db = openSqlite(dir);
       open.push(db);
-      return createChannelStores({ kind: 'sqlite', db }, options);
+      return createChannelStores(sqliteDatabase(db), options);
     },
     async disconnectAll() {
       for (const db of open.splice(0)) db.close();
@@ -37,7 +38,7 @@ export function postgresChannelHarness(schema: TestSchema): ChannelStoresHarness
     async connect(options = {}) {
       const pool = schema.pool({ max: 4 });
       pools.push(pool);
-      return createChannelStores({ kind: 'postgres', pool }, options);
+      return createChannelStores(postgresDatabase(pool), options);
     },
     async disconnectAll() {
       const ending = pools;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, migrate, readMigrations } from '../../src/storage/postgres/migrate.js';
+import { defaultMigrationsDir, migratePostgres as migrate, readMigrations } from '../../src/storage/migrate.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from './pgTestSchema.js';
 
 const ALL = [

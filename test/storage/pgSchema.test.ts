@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandoffStores } from '../../src/handoff/handoffStores.js';
-import { createSignInThrottle } from '../../src/handoff/signInThrottle.js';
-import { SqliteWebhookInbox } from '../../src/channels/meta/webhookInbox.js';
-import { createChannelStores } from '../../src/storage/channelStores.js';
+import { migrateSqlite } from '../../src/storage/migrate.js';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
-import { ensureSecretsTable } from '../../src/storage/pseudonymKey.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
-import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
-import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
-import { TicketService } from '../../src/tickets/ticketService.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from './pgTestSchema.js';
 
-/** Every table the SQLite stores create, made the way the service makes them. */
+
+/** Every table of the SQLite database, made the way the service makes it (migrations/sqlite). */
 function sqliteWithEveryStore(): SqliteDatabase {
   const db = openSqlite(':memory:');
-  new SqliteConversationStore(db);
-  const port = new EmbeddedTicketing(db);
-  new TicketService({ db, port });
-  createHandoffStores({ kind: 'sqlite', db });
-  createSignInThrottle({ kind: 'sqlite', db });
-  createChannelStores({ kind: 'sqlite', db });
-  new SqliteWebhookInbox(db);
-  ensureSecretsTable(db);
+  migrateSqlite(db);
   return db;
 }
 
@@ -53,10 +40,10 @@ async function pgColumns(pool: PgPool): Promise<Record<string, Record<string, { 
 }
 
 /**
- * Tables only PostgreSQL has: the migrations applied, and the day's ticket counters (numbering
- * across instances in one statement; one SQLite process numbers inside its write transaction).
+ * Tables only PostgreSQL has: the day's ticket counters (numbering across instances in one
+ * statement; one SQLite process numbers inside its write transaction).
  */
-const PG_ONLY = ['schema_migrations', 'ticket_counters'];
+const PG_ONLY = ['ticket_counters'];
 
 /** The PostgreSQL types an SQLite column may become: same values, proper type. */
 const COMPATIBLE: Record<string, string[]> = {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { migrate } from '../../src/storage/postgres/migrate.js';
+import { migratePostgres as migrate } from '../../src/storage/migrate.js';
 import { openPostgres, type PgPool, type PostgresOptions } from '../../src/storage/postgres/pool.js';
 
 /** The PostgreSQL the tests use; unset, the PostgreSQL tests are skipped (and say so). */

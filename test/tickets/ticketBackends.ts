@@ -6,6 +6,7 @@ import type { TicketingPort } from '../../src/tickets/ticketingPort.js';
 import type { NewTicketReply, TicketContact, TicketRequest } from '../../src/tickets/types.js';
 import { describeOnBothDatabases } from '../storage/bothDatabases.js';
 import type { TestSchema } from '../storage/pgTestSchema.js';
+import { sqliteDatabase, postgresDatabase } from '../../src/storage/database.js';
 
 export type TicketTable = 'itsm_tickets' | 'apkt_records' | 'ticket_replies' | 'ticket_outbox';
 const TABLES: readonly TicketTable[] = ['ticket_replies', 'apkt_records', 'itsm_tickets', 'ticket_outbox'];
@@ -35,7 +36,7 @@ export function sqliteTicketHarness(dir: string): TicketBackendHarness {
     if (!adminDb) {
       adminDb = openSqlite(dir);
       // Makes the tables, as the service does at start-up.
-      createTicketStores({ kind: 'sqlite', db: adminDb });
+      createTicketStores(sqliteDatabase(adminDb));
     }
     return adminDb;
   };
@@ -45,7 +46,7 @@ export function sqliteTicketHarness(dir: string): TicketBackendHarness {
       admin();
       const db = openSqlite(dir);
       open.push(db);
-      return createTicketStores({ kind: 'sqlite', db }, opts);
+      return createTicketStores(sqliteDatabase(db), opts);
     },
     async reset() {
       const db = admin();
@@ -76,7 +77,7 @@ export function postgresTicketHarness(schema: TestSchema): TicketBackendHarness 
     async connect(opts = {}) {
       const pool = schema.pool({ max: 4 });
       pools.push(pool);
-      return createTicketStores({ kind: 'postgres', pool }, opts);
+      return createTicketStores(postgresDatabase(pool), opts);
     },
     async reset() {
       await admin().query(`TRUNCATE ${TABLES.join(', ')}, ticket_counters RESTART IDENTITY`);
