@@ -31,7 +31,7 @@ import { metricsRouter } from './observability/metricsRouter.js';
 import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
 import type { JobCounts } from './storage/redis/queueTypes.js';
 import { openRedisParts } from './storage/redis/redisParts.js';
-import { migratePostgres as migrate } from './storage/migrate.js';
+import { migratePostgres } from './storage/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';
 import { PgConversationStore } from './storage/postgres/pgConversationStore.js';
 import { PgWebhookInbox } from './storage/postgres/pgWebhookInbox.js';
@@ -321,7 +321,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await Promise.all([classifierReady, understandingReady]);
       log.info({ ms: Date.now() - trainStarted }, 'classifier ready');
       if (pool && config.postgres?.migrateOnStart) {
-        const migrated = await migrate(pool);
+        const migrated = await migratePostgres(pool);
         if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
       }
       // Before anything is logged about a user: the deployment's key, the same on every instance.

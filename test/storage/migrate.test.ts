@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, migratePostgres as migrate, readMigrations } from '../../src/storage/migrate.js';
+import { defaultMigrationsDir, migratePostgres as migrate, migrateSqlite, readMigrations } from '../../src/storage/migrate.js';
+import { openSqlite } from '../../src/storage/sqlite.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from './pgTestSchema.js';
 
 const ALL = [
@@ -48,6 +49,72 @@ describe('readMigrations', () => {
     const lf = readMigrations(scratchDir({ '001_a.sql': 'SELECT 1;\nSELECT 2;\n' }));
     const crlf = readMigrations(scratchDir({ '001_a.sql': 'SELECT 1;\r\nSELECT 2;\r\n' }));
     expect(crlf[0]?.checksum).toBe(lf[0]?.checksum);
+  });
+});
+
+describe('migrateSqlite', () => {
+  const sqliteFile = () => openSqlite(scratchDir({}));
+  const versions = (db: ReturnType<typeof openSqlite>) => db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+
+  it('applies the project baseline once, then nothing', () => {
+    const db = sqliteFile();
+    const files = readMigrations(defaultMigrationsDir('sqlite'));
+    expect(migrateSqlite(db)).toEqual({ applied: files.map((f) => ({ version: f.version, name: f.name })), unknown: [] });
+    expect(migrateSqlite(db)).toEqual({ applied: [], unknown: [] });
+    db.close();
+  });
+
+  it('refuses a changed applied file and a new file numbered below an applied one, applying nothing', () => {
+    const dir = scratchDir({ '001_a.sql': 'CREATE TABLE a (id INTEGER);', '003_c.sql': 'CREATE TABLE c (id INTEGER);' });
+    const db = sqliteFile();
+    migrateSqlite(db, dir);
+    fs.writeFileSync(path.join(dir, '002_b.sql'), 'CREATE TABLE b (id INTEGER);');
+    expect(() => migrateSqlite(db, dir)).toThrow(/002_b\.sql is numbered below version 3/);
+    fs.rmSync(path.join(dir, '002_b.sql'));
+    fs.appendFileSync(path.join(dir, '001_a.sql'), '\nALTER TABLE a ADD COLUMN note TEXT;');
+    expect(() => migrateSqlite(db, dir)).toThrow(/001_a\.sql was changed after it was applied/);
+    expect(versions(db)).toEqual([{ version: 1 }, { version: 3 }]);
+    db.close();
+  });
+
+  it('rolls back a failing run whole: neither the failed file nor the ones before it in the run are kept', () => {
+    const dir = scratchDir({ '001_ok.sql': 'CREATE TABLE one (id INTEGER);', '002_broken.sql': 'CREATE TABLE two (id INTEGER); SELECT no_such_function();' });
+    const db = sqliteFile();
+    expect(() => migrateSqlite(db, dir)).toThrow(/migration 002_broken\.sql failed: .*no_such_function/);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('one', 'two', 'schema_migrations')").all()).toEqual([]);
+    fs.writeFileSync(path.join(dir, '002_broken.sql'), 'CREATE TABLE two (id INTEGER);');
+    expect(migrateSqlite(db, dir).applied.map((m) => m.version)).toEqual([1, 2]);
+    db.close();
+  });
+
+  it('lets a second process opening the same file find nothing left to do', () => {
+    const dataDir = scratchDir({});
+    const first = openSqlite(dataDir);
+    const second = openSqlite(dataDir);
+    expect(migrateSqlite(first).applied.length).toBeGreaterThan(0);
+    expect(migrateSqlite(second).applied).toEqual([]);
+    first.close();
+    second.close();
+  });
+
+  it('adds the columns an unversioned file from an older release lacks, keeping its rows', () => {
+    const db = sqliteFile();
+    // processed_messages and ticket_outbox as the first releases made them (no replies, notice, dead_at).
+    db.exec(`
+      CREATE TABLE processed_messages (message_id TEXT PRIMARY KEY, processed_at INTEGER NOT NULL);
+      INSERT INTO processed_messages VALUES ('wamid.1', 1);
+      CREATE TABLE ticket_outbox (
+        idempotency_key TEXT PRIMARY KEY, request_json TEXT NOT NULL, itsm_number TEXT, apkt_number TEXT,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'itsm_filed', 'done')),
+        attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+      );
+    `);
+    migrateSqlite(db);
+    const columns = (table: string) => db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((c) => c.name);
+    expect(columns('processed_messages')).toContain('replies');
+    expect(columns('ticket_outbox')).toEqual(expect.arrayContaining(['notice', 'dead_at']));
+    expect(db.prepare('SELECT message_id, replies FROM processed_messages').all()).toEqual([{ message_id: 'wamid.1', replies: null }]);
+    db.close();
   });
 });
 

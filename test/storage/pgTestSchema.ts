@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { migratePostgres as migrate } from '../../src/storage/migrate.js';
+import { migratePostgres } from '../../src/storage/migrate.js';
 import { openPostgres, type PgPool, type PostgresOptions } from '../../src/storage/postgres/pool.js';
 
 /** The PostgreSQL the tests use; unset, the PostgreSQL tests are skipped (and say so). */
@@ -42,7 +42,7 @@ export async function createTestSchema(url: string, opts: { migrated?: boolean }
   };
   if (opts.migrated) {
     const pool = schema.pool({ max: 1 });
-    await migrate(pool);
+    await migratePostgres(pool);
     await pool.end();
   }
   return schema;
