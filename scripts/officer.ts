@@ -17,12 +17,10 @@
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config.js';
-import { OfficerError, OfficerStore, PASSWORD_MIN, SqliteOfficerRepository } from '../src/handoff/officerStore.js';
-import { PgOfficerRepository } from '../src/handoff/pgOfficerRepository.js';
-import { PgSessionRepository } from '../src/handoff/pgSessionRepository.js';
-import { SessionStore, SqliteSessionRepository } from '../src/handoff/sessionStore.js';
+import { createHandoffStores, type HandoffStores } from '../src/handoff/handoffStores.js';
+import { OfficerError, PASSWORD_MIN } from '../src/handoff/officerStore.js';
+import { openSqliteDatabase, postgresDatabase } from '../src/storage/database.js';
 import { openPostgres } from '../src/storage/postgres/pool.js';
-import { openSqlite } from '../src/storage/sqlite.js';
 
 const USAGE = `Usage:
   npm run officer -- add <username> --name "Display Name"
@@ -83,17 +81,16 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** The accounts in PostgreSQL when DATABASE_URL is set (shared by every instance), else in SQLite under DATA_DIR. */
-function openStores(): { officers: OfficerStore; sessions: SessionStore; close(): Promise<void> } {
+function openStores(): HandoffStores & { close(): Promise<void> } {
   const url = process.env.DATABASE_URL;
-  if (url) {
-    const pool = openPostgres(url, { max: 2, applicationName: 'pln123-officer' });
-    return { officers: new OfficerStore(new PgOfficerRepository(pool)), sessions: new SessionStore(new PgSessionRepository(pool)), close: () => pool.end() };
-  }
-  const db = openSqlite(loadConfig().dataDir);
+  const pool = url ? openPostgres(url, { max: 2, applicationName: 'pln123-officer' }) : undefined;
+  const database = pool ? postgresDatabase(pool) : openSqliteDatabase(loadConfig().dataDir);
   return {
-    officers: new OfficerStore(new SqliteOfficerRepository(db)),
-    sessions: new SessionStore(new SqliteSessionRepository(db)),
-    close: async () => void db.close(),
+    ...createHandoffStores(database),
+    async close() {
+      await database.db.destroy();
+      await pool?.end();
+    },
   };
 }
 

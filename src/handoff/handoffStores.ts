@@ -1,10 +1,8 @@
 import type { Database } from '../storage/database.js';
 import { SqliteHandoffStore, type HandoffStore } from './handoffStore.js';
-import { OfficerStore, SqliteOfficerRepository } from './officerStore.js';
+import { OfficerStore } from './officerStore.js';
 import { PgHandoffStore } from './pgHandoffStore.js';
-import { PgOfficerRepository } from './pgOfficerRepository.js';
-import { PgSessionRepository } from './pgSessionRepository.js';
-import { SessionStore, SqliteSessionRepository, type SessionStoreOptions } from './sessionStore.js';
+import { SessionStore, type SessionStoreOptions } from './sessionStore.js';
 
 /** Where the officers' queue, transcripts, accounts and console sessions are kept. */
 export type HandoffBackend = Database;
@@ -28,13 +26,13 @@ export function createHandoffStores(backend: HandoffBackend, options: { sessions
   if (backend.kind === 'postgres') {
     return {
       handoffs: new PgHandoffStore(backend.pool),
-      officers: new OfficerStore(new PgOfficerRepository(backend.pool)),
-      sessions: new SessionStore(new PgSessionRepository(backend.pool), options.sessions),
+      officers: new OfficerStore(backend.db),
+      sessions: new SessionStore(backend.db, options.sessions),
     };
   }
   return {
     handoffs: new SqliteHandoffStore(backend.sqlite),
-    officers: new OfficerStore(new SqliteOfficerRepository(backend.sqlite)),
-    sessions: new SessionStore(new SqliteSessionRepository(backend.sqlite), options.sessions),
+    officers: new OfficerStore(backend.db),
+    sessions: new SessionStore(backend.db, options.sessions),
   };
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../storage/schema.js';
 
 /** An officer (agent) account as the console and the queue see it; never carries the password hash. */
 export interface Officer {
@@ -37,44 +38,20 @@ const PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
-/** An account as its repository keeps it; only OfficerStore sees the hash. */
-export interface OfficerRecord {
-  username: string;
-  displayName: string;
-  passwordHash: string;
-}
-
-/**
- * Where OfficerStore keeps its rows: plain reads and writes of already-validated values, so the
- * rules and the hashing live once, in OfficerStore. Usernames arrive normalized (trimmed,
- * lower-case). Implemented for SQLite (SqliteOfficerRepository) and PostgreSQL (PgOfficerRepository).
- */
-export interface OfficerRepository {
-  /** The account, or null; a disabled one only with `includeDisabled`. */
-  find(username: string, includeDisabled: boolean): Promise<OfficerRecord | null>;
-  /** Adds an account; false (nothing written) when the username is taken, by a disabled account too. */
-  insert(record: OfficerRecord, createdAt: string): Promise<boolean>;
-  /** Replaces the hash; false when there is no such account. */
-  setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
-  /** Deletes an account; false when there was none. */
-  remove(username: string): Promise<boolean>;
-  /** The enabled accounts, by username (byte order). */
-  listEnabled(): Promise<OfficerRecord[]>;
-}
-
-const toOfficer = (r: OfficerRecord): Officer => ({ username: r.username, displayName: r.displayName });
+const toOfficer = (r: { username: string; display_name: string }): Officer => ({ username: r.username, displayName: r.display_name });
 
 /** Trimmed and lower-cased, as stored; sign-in accepts any case. */
 const normalizeUsername = (username: string): string => username.trim().toLowerCase();
 
 /**
- * The officers who may sign in to the agent console. Passwords are kept only as salted scrypt
- * hashes, computed off the event loop (libuv's thread pool) so a login never stalls the bot. A
- * disabled account (the `disabled` column, set by hand) keeps its name taken but cannot sign in
- * and is neither listed nor found. The rows live behind an OfficerRepository (SQLite or PostgreSQL).
+ * The officers who may sign in to the agent console, in the `officers` table (SQLite, or
+ * PostgreSQL shared by every instance). Passwords are kept only as salted scrypt hashes, computed
+ * off the event loop (libuv's thread pool) so a login never stalls the bot. A disabled account (the
+ * `disabled` column, set by hand) keeps its name taken but cannot sign in and is neither listed nor
+ * found.
  */
 export class OfficerStore {
-  constructor(private readonly repo: OfficerRepository) {
+  constructor(private readonly db: Kysely<Schema>) {
     // Made now rather than on the first unknown name, whose answer would otherwise take twice as long.
     void dummyHash();
   }
@@ -90,10 +67,15 @@ export class OfficerStore {
       throw new OfficerError('invalidDisplayName', `Invalid display name: use 1 to ${DISPLAY_NAME_MAX} characters.`);
     }
     checkPassword(input.password);
-    if (await this.repo.find(username, true)) throw exists(username);
+    if (await this.find(username, true)) throw exists(username);
     const passwordHash = await hashPassword(input.password);
     // Another process may have added the same name while we were hashing: the insert says so.
-    if (!(await this.repo.insert({ username, displayName, passwordHash }, now.toISOString()))) throw exists(username);
+    const { numInsertedOrUpdatedRows } = await this.db
+      .insertInto('officers')
+      .values({ username, display_name: displayName, password_hash: passwordHash, created_at: now.toISOString() })
+      .onConflict((oc) => oc.column('username').doNothing())
+      .executeTakeFirst();
+    if (!numInsertedOrUpdatedRows) throw exists(username);
     return { username, displayName };
   }
 
@@ -101,24 +83,29 @@ export class OfficerStore {
   async setPassword(username: string, password: string): Promise<void> {
     checkPassword(password);
     const name = normalizeUsername(username);
-    if (!(await this.repo.find(name, true))) throw notFound(name);
-    const hash = await hashPassword(password);
-    if (!(await this.repo.setPasswordHash(name, hash))) throw notFound(name);
+    if (!(await this.find(name, true))) throw notFound(name);
+    const password_hash = await hashPassword(password);
+    const { numUpdatedRows } = await this.db.updateTable('officers').set({ password_hash }).where('username', '=', name).executeTakeFirst();
+    if (!numUpdatedRows) throw notFound(name);
   }
 
   /** Deletes an account; false when there was none. */
-  remove(username: string): Promise<boolean> {
-    return this.repo.remove(normalizeUsername(username));
+  async remove(username: string): Promise<boolean> {
+    const { numDeletedRows } = await this.db.deleteFrom('officers').where('username', '=', normalizeUsername(username)).executeTakeFirst();
+    return numDeletedRows > 0n;
   }
 
   /** The enabled accounts, by username. */
   async list(): Promise<Officer[]> {
-    return (await this.repo.listEnabled()).map(toOfficer);
+    const rows = await this.db.selectFrom('officers').select(['username', 'display_name']).where('disabled', '=', false).execute();
+    // Byte order, as SQLite sorts, whatever PostgreSQL's locale: the few rows are sorted here
+    // rather than under a collation each database names differently.
+    return rows.sort((a, b) => (a.username < b.username ? -1 : 1)).map(toOfficer);
   }
 
   /** An enabled account, or null. */
   async get(username: string): Promise<Officer | null> {
-    const row = await this.repo.find(normalizeUsername(username), false);
+    const row = await this.find(normalizeUsername(username), false);
     return row ? toOfficer(row) : null;
   }
 
@@ -128,64 +115,18 @@ export class OfficerStore {
    */
   async verify(username: string, password: string): Promise<Officer | null> {
     const name = normalizeUsername(username);
-    const row = USERNAME_PATTERN.test(name) && password.length <= PASSWORD_MAX ? await this.repo.find(name, false) : null;
+    const row = USERNAME_PATTERN.test(name) && password.length <= PASSWORD_MAX ? await this.find(name, false) : null;
     if (!row) {
       await verifyPassword(password.slice(0, PASSWORD_MAX), await dummyHash());
       return null;
     }
-    return (await verifyPassword(password, row.passwordHash)) ? toOfficer(row) : null;
-  }
-}
-
-/** A row of the table as both databases return it. */
-export interface OfficerRow {
-  username: string;
-  display_name: string;
-  password_hash: string;
-}
-
-export const officerFromRow = (r: OfficerRow): OfficerRecord => ({ username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
-
-/** The `officers` table in SQLite (the default). Queries are synchronous; the methods are async for the interface. */
-export class SqliteOfficerRepository implements OfficerRepository {
-  constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS officers (
-        username TEXT PRIMARY KEY,
-        display_name TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        disabled INTEGER NOT NULL DEFAULT 0
-      );
-    `);
+    return (await verifyPassword(password, row.password_hash)) ? toOfficer(row) : null;
   }
 
-  async find(username: string, includeDisabled: boolean): Promise<OfficerRecord | null> {
-    const sql = includeDisabled ? 'SELECT * FROM officers WHERE username = ?' : 'SELECT * FROM officers WHERE username = ? AND disabled = 0';
-    const row = this.db.prepare<[string], OfficerRow>(sql).get(username);
-    return row ? officerFromRow(row) : null;
-  }
-
-  async insert(record: OfficerRecord, createdAt: string): Promise<boolean> {
-    try {
-      this.db.prepare('INSERT INTO officers (username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)').run(record.username, record.displayName, record.passwordHash, createdAt);
-      return true;
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
-      throw err;
-    }
-  }
-
-  async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
-    return this.db.prepare('UPDATE officers SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes > 0;
-  }
-
-  async remove(username: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM officers WHERE username = ?').run(username).changes > 0;
-  }
-
-  async listEnabled(): Promise<OfficerRecord[]> {
-    return this.db.prepare<[], OfficerRow>('SELECT * FROM officers WHERE disabled = 0 ORDER BY username').all().map(officerFromRow);
+  /** The account of a normalized username, or null; a disabled one only with `includeDisabled`. */
+  private async find(username: string, includeDisabled: boolean) {
+    const row = await this.db.selectFrom('officers').select(['username', 'display_name', 'password_hash', 'disabled']).where('username', '=', username).executeTakeFirst();
+    return row && (includeDisabled || !row.disabled) ? row : null;
   }
 }
 

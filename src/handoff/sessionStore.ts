@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { SqliteDatabase } from '../storage/sqlite.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../storage/schema.js';
 
 /** How long an agent-console session lives; both limits apply. */
 export interface SessionStoreOptions {
@@ -23,33 +24,6 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Cookie tokens are 43 characters; anything much longer is not ours and is not worth hashing. */
 const TOKEN_MAX_LENGTH = 128;
 
-/** A session as its repository keeps it; times in epoch milliseconds. */
-export interface SessionRecord {
-  /** SHA-256 (hex) of the cookie token. */
-  id: string;
-  username: string;
-  csrfToken: string;
-  createdAt: number;
-  lastSeen: number;
-}
-
-/**
- * Where SessionStore keeps its rows: plain reads and writes, so token handling and the expiry
- * rules live once, in SessionStore. Implemented for SQLite (SqliteSessionRepository) and
- * PostgreSQL (PgSessionRepository).
- */
-export interface SessionRepository {
-  insert(record: SessionRecord): Promise<void>;
-  find(id: string): Promise<SessionRecord | null>;
-  /** Moves last_seen forward (never back). */
-  touch(id: string, lastSeen: number): Promise<void>;
-  delete(id: string): Promise<void>;
-  /** Deletes every session of `username`; returns how many. */
-  deleteAllOf(username: string): Promise<number>;
-  /** Deletes the sessions last seen at or before `idleBefore` or created at or before `createdBefore`; returns how many. */
-  deleteExpired(idleBefore: number, createdBefore: number): Promise<number>;
-}
-
 const newToken = () => crypto.randomBytes(32).toString('base64url');
 /** Only this digest is stored, so a copy of the database does not hand out live sessions. */
 const sessionId = (token: string) => crypto.createHash('sha256').update(token, 'utf8').digest('hex');
@@ -57,8 +31,9 @@ const sessionId = (token: string) => crypto.createHash('sha256').update(token, '
 /**
  * Signed-in officers' sessions, in the database so they survive a restart and are shared by every
  * process on it (every instance, with PostgreSQL). The cookie carries a random 256-bit token; the
- * table keys on its SHA-256. Expired rows are deleted whenever a session is created or an expired
- * one is presented, so the table needs no separate sweeper.
+ * `agent_sessions` table keys on its SHA-256 (times in epoch milliseconds). Expired rows are
+ * deleted whenever a session is created or an expired one is presented, so the table needs no
+ * separate sweeper.
  */
 export class SessionStore {
   private readonly idleMs: number;
@@ -66,7 +41,7 @@ export class SessionStore {
   private readonly now: () => number;
 
   constructor(
-    private readonly repo: SessionRepository,
+    private readonly db: Kysely<Schema>,
     options: SessionStoreOptions = {},
   ) {
     this.idleMs = options.idleTimeoutMs ?? 8 * 60 * 60 * 1000;
@@ -77,10 +52,12 @@ export class SessionStore {
   /** Starts a session; `token` goes in the cookie and is not kept anywhere. */
   async create(username: string): Promise<{ token: string; csrfToken: string }> {
     const now = this.now();
-    await this.repo.deleteExpired(now - this.idleMs, now - this.lifetimeMs);
+    await this.db.deleteFrom('agent_sessions')
+      .where((eb) => eb.or([eb('last_seen', '<=', now - this.idleMs), eb('created_at', '<=', now - this.lifetimeMs)]))
+      .execute();
     const token = newToken();
     const csrfToken = newToken();
-    await this.repo.insert({ id: sessionId(token), username, csrfToken, createdAt: now, lastSeen: now });
+    await this.db.insertInto('agent_sessions').values({ id: sessionId(token), username, csrf_token: csrfToken, created_at: now, last_seen: now }).execute();
     return { token, csrfToken };
   }
 
@@ -88,77 +65,29 @@ export class SessionStore {
   async get(token: string): Promise<AgentSession | null> {
     if (token.length === 0 || token.length > TOKEN_MAX_LENGTH) return null;
     const id = sessionId(token);
-    const row = await this.repo.find(id);
+    const row = await this.db.selectFrom('agent_sessions').select(['username', 'csrf_token', 'created_at', 'last_seen']).where('id', '=', id).executeTakeFirst();
     if (!row) return null;
     const now = this.now();
-    if (now - row.lastSeen >= this.idleMs || now - row.createdAt >= this.lifetimeMs) {
-      await this.repo.delete(id);
+    if (now - row.last_seen >= this.idleMs || now - row.created_at >= this.lifetimeMs) {
+      await this.db.deleteFrom('agent_sessions').where('id', '=', id).execute();
       return null;
     }
-    if (now - row.lastSeen >= TOUCH_INTERVAL_MS) await this.repo.touch(id, now);
-    return { username: row.username, csrfToken: row.csrfToken };
+    if (now - row.last_seen >= TOUCH_INTERVAL_MS) {
+      // Never backwards: another instance may have recorded a later use meanwhile.
+      await this.db.updateTable('agent_sessions').set({ last_seen: now }).where('id', '=', id).where('last_seen', '<', now).execute();
+    }
+    return { username: row.username, csrfToken: row.csrf_token };
   }
 
   /** Ends one session (sign-out); unknown tokens are ignored. */
   async destroy(token: string): Promise<void> {
     if (token.length === 0 || token.length > TOKEN_MAX_LENGTH) return;
-    await this.repo.delete(sessionId(token));
+    await this.db.deleteFrom('agent_sessions').where('id', '=', sessionId(token)).execute();
   }
 
   /** Ends every session of an officer (password changed, account removed); returns how many. */
-  destroyAllOf(username: string): Promise<number> {
-    return this.repo.deleteAllOf(username);
-  }
-}
-
-/** A row of the table as both databases return it. */
-export interface SessionRow {
-  id: string;
-  username: string;
-  csrf_token: string;
-  created_at: number;
-  last_seen: number;
-}
-
-export const sessionFromRow = (r: SessionRow): SessionRecord => ({ id: r.id, username: r.username, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeen: r.last_seen });
-
-/** The `agent_sessions` table in SQLite (the default). Queries are synchronous; the methods are async for the interface. */
-export class SqliteSessionRepository implements SessionRepository {
-  constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS agent_sessions (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL,
-        csrf_token TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        last_seen INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS agent_sessions_username ON agent_sessions (username);
-    `);
-  }
-
-  async insert(r: SessionRecord): Promise<void> {
-    this.db.prepare('INSERT INTO agent_sessions (id, username, csrf_token, created_at, last_seen) VALUES (?, ?, ?, ?, ?)').run(r.id, r.username, r.csrfToken, r.createdAt, r.lastSeen);
-  }
-
-  async find(id: string): Promise<SessionRecord | null> {
-    const row = this.db.prepare<[string], SessionRow>('SELECT * FROM agent_sessions WHERE id = ?').get(id);
-    return row ? sessionFromRow(row) : null;
-  }
-
-  async touch(id: string, lastSeen: number): Promise<void> {
-    this.db.prepare('UPDATE agent_sessions SET last_seen = ? WHERE id = ? AND last_seen < ?').run(lastSeen, id, lastSeen);
-  }
-
-  async delete(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM agent_sessions WHERE id = ?').run(id);
-  }
-
-  async deleteAllOf(username: string): Promise<number> {
-    return this.db.prepare('DELETE FROM agent_sessions WHERE username = ?').run(username).changes;
-  }
-
-  async deleteExpired(idleBefore: number, createdBefore: number): Promise<number> {
-    return this.db.prepare('DELETE FROM agent_sessions WHERE last_seen <= ? OR created_at <= ?').run(idleBefore, createdBefore).changes;
+  async destroyAllOf(username: string): Promise<number> {
+    const { numDeletedRows } = await this.db.deleteFrom('agent_sessions').where('username', '=', username).executeTakeFirst();
+    return Number(numDeletedRows);
   }
 }

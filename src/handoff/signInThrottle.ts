@@ -139,9 +139,9 @@ export function createSignInThrottle(backend: ThrottleBackend, options: SignInTh
       };
     },
     async purgeExpired() {
+      if (backend.kind === 'redis') return;
       try {
-        if (backend.kind === 'sqlite') backend.sqlite.prepare(`DELETE FROM ${THROTTLE_TABLE} WHERE expire < ?`).run(Date.now());
-        if (backend.kind === 'postgres') await backend.pool.query(`DELETE FROM ${THROTTLE_TABLE} WHERE expire < $1`, [Date.now()]);
+        await backend.db.deleteFrom(THROTTLE_TABLE).where('expire', '<', Date.now()).execute();
       } catch (err) {
         options.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'sign-in throttle: expired counters not purged');
       }
@@ -207,8 +207,8 @@ function storeFactory(backend: ThrottleBackend): (name: string, opts: LimiterOpt
       // rather than wait for a command that the fail-fast client would refuse anyway.
       return (name, opts) => new RateLimiterRedis({ storeClient: backend.client, keyPrefix: `${backend.prefix}signin:${name}`, rejectIfRedisNotReady: true, ...opts });
     case 'postgres':
-      // The table comes from migrations/postgres (010_sign_in_throttle.sql); expired rows are
-      // purged by purgeExpired, not by the library's own timer.
+      // The table comes from the migrations (PostgreSQL: 011_sign_in_throttle.sql); expired rows
+      // are purged by purgeExpired, not by the library's own timer.
       return (name, opts) =>
         new RateLimiterPostgres({ storeClient: backend.pool, storeType: 'pool', tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: false, keyPrefix: name, ...opts });
     case 'sqlite':

@@ -8,9 +8,8 @@ import type { OfficerStore } from '../../src/handoff/officerStore.js';
 import type { SessionStore } from '../../src/handoff/sessionStore.js';
 import { createSignInThrottle, type SignInThrottle } from '../../src/handoff/signInThrottle.js';
 import { applyTrustProxy, type TrustProxy } from '../../src/http/trustProxy.js';
-import { openSqlite } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
-import { sqliteDatabase } from '../../src/storage/database.js';
+import { openSqliteDatabase } from '../../src/storage/database.js';
 
 export const PASSWORD = 'kopi-tubruk-2026';
 
@@ -34,10 +33,10 @@ export interface AuthAppOptions {
 
 /** A fresh SQLite database with cso.andi, for one app or shared by several. */
 export async function officerStores(sessionNow?: () => number) {
-  const db = openSqlite(tempDir());
-  const stores = createHandoffStores(sqliteDatabase(db), { sessions: sessionNow ? { now: sessionNow } : {} });
+  const database = openSqliteDatabase(tempDir());
+  const stores = createHandoffStores(database, { sessions: sessionNow ? { now: sessionNow } : {} });
   await stores.officers.create({ username: 'cso.andi', displayName: 'Andi Saputra', password: PASSWORD });
-  return { db, ...stores };
+  return { database, ...stores };
 }
 
 /**
@@ -48,7 +47,7 @@ export async function officerStores(sessionNow?: () => number) {
 export async function startAuthApp(opts: AuthAppOptions = {}) {
   const own = opts.stores ? undefined : await officerStores(opts.sessionNow);
   const { officers, sessions } = opts.stores ?? own!;
-  const throttle = opts.throttle ?? createSignInThrottle(sqliteDatabase(own?.db ?? openSqlite(tempDir())));
+  const throttle = opts.throttle ?? createSignInThrottle(own?.database ?? openSqliteDatabase(tempDir()));
   const warnings: { obj: object; msg: string }[] = [];
   const auth = createAgentAuth({
     officers,

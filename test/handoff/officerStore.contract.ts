@@ -16,8 +16,8 @@ const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
 };
 
 /**
- * The behaviour of the officer accounts on every database: the rules and the hashing are shared
- * (OfficerStore), the rows are per database (OfficerRepository). Each test starts from no accounts.
+ * The behaviour of the officer accounts on every database: one OfficerStore, on SQLite and on
+ * PostgreSQL. Each test starts from no accounts.
  */
 export function describeOfficerStore(name: string, harness: () => HandoffBackendHarness): void {
   describe(`OfficerStore contract: ${name}`, () => {

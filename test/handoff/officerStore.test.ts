@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OfficerError, OfficerStore, SqliteOfficerRepository } from '../../src/handoff/officerStore.js';
+import { OfficerError, OfficerStore } from '../../src/handoff/officerStore.js';
+import { openSqliteDatabase, sqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { tempDir } from '../dialogs/harness.js';
 
@@ -19,7 +20,7 @@ const hashes = (db: SqliteDatabase) => db.prepare<[], { username: string; passwo
 
 describe('OfficerStore on SQLite', () => {
   it('creates an account and verifies only the right password', async () => {
-    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(tempDir())));
+    const store = new OfficerStore(openSqliteDatabase(tempDir()).db);
     expect(await store.create({ username: '  CSO.Andi ', displayName: ' Andi Saputra ', password: PASSWORD })).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     expect(await store.verify('cso.andi', PASSWORD)).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
     expect(await store.verify('CSO.ANDI', PASSWORD)).toEqual({ username: 'cso.andi', displayName: 'Andi Saputra' });
@@ -29,7 +30,7 @@ describe('OfficerStore on SQLite', () => {
   });
 
   it('answers null for unknown or malformed usernames', async () => {
-    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
+    const store = new OfficerStore(openSqliteDatabase(':memory:').db);
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     expect(await store.verify('cso.budi', PASSWORD)).toBeNull();
     expect(await store.verify('x', PASSWORD)).toBeNull();
@@ -38,7 +39,7 @@ describe('OfficerStore on SQLite', () => {
   });
 
   it('enforces the username, display name and password rules', async () => {
-    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
+    const store = new OfficerStore(openSqliteDatabase(':memory:').db);
     const create = (username: string, password = PASSWORD, displayName = 'Someone') => codeOf(store.create({ username, displayName, password }));
     for (const bad of ['ab', '.andi', '-andi', 'andi saputra', 'andi@pln', 'a'.repeat(33), '', 'ändi']) {
       expect(await create(bad), bad).toBe('invalidUsername');
@@ -55,7 +56,7 @@ describe('OfficerStore on SQLite', () => {
   });
 
   it('changes a password', async () => {
-    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
+    const store = new OfficerStore(openSqliteDatabase(':memory:').db);
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     await store.setPassword('CSO.Andi', 'teh-manis-hangat');
     expect(await store.verify('cso.andi', PASSWORD)).toBeNull();
@@ -65,7 +66,7 @@ describe('OfficerStore on SQLite', () => {
   });
 
   it('lists and removes accounts', async () => {
-    const store = new OfficerStore(new SqliteOfficerRepository(openSqlite(':memory:')));
+    const store = new OfficerStore(openSqliteDatabase(':memory:').db);
     await store.create({ username: 'cso.budi', displayName: 'Budi', password: PASSWORD });
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     expect(await store.list()).toEqual([
@@ -80,7 +81,7 @@ describe('OfficerStore on SQLite', () => {
 
   it('stores salted scrypt hashes, never the password', async () => {
     const db = openSqlite(':memory:');
-    const store = new OfficerStore(new SqliteOfficerRepository(db));
+    const store = new OfficerStore(sqliteDatabase(db).db);
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     await store.create({ username: 'cso.budi', displayName: 'Budi', password: PASSWORD });
     const [a, b] = hashes(db);
@@ -94,7 +95,7 @@ describe('OfficerStore on SQLite', () => {
 
   it('refuses sign-in to a disabled account', async () => {
     const db = openSqlite(':memory:');
-    const store = new OfficerStore(new SqliteOfficerRepository(db));
+    const store = new OfficerStore(sqliteDatabase(db).db);
     await store.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
     db.prepare("UPDATE officers SET disabled = 1 WHERE username = 'cso.andi'").run();
     expect(await store.verify('cso.andi', PASSWORD)).toBeNull();

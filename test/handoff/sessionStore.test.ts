@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SessionStore, SqliteSessionRepository, type SessionStoreOptions } from '../../src/handoff/sessionStore.js';
+import { SessionStore, type SessionStoreOptions } from '../../src/handoff/sessionStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 
 const HOUR = 60 * 60 * 1000;
-const sessionStore = (db: SqliteDatabase, options: SessionStoreOptions = {}) => new SessionStore(new SqliteSessionRepository(db), options);
+const sessionStore = (db: SqliteDatabase, options: SessionStoreOptions = {}) => new SessionStore(sqliteDatabase(db).db, options);
 
 describe('SessionStore on SQLite', () => {
   it('stores only a hash of the token', async () => {

@@ -92,6 +92,17 @@ describe('on SQLite', () => {
     const after = await startAuthApp({ stores, throttle: createSignInThrottle(sqliteDatabase(openSqlite(dir))) });
     await retryAfterOf(await after.login('cso.andi', PASSWORD));
   });
+
+  it('purges expired counters', async () => {
+    const db = openSqlite(tempDir());
+    const throttle = createSignInThrottle(sqliteDatabase(db));
+    expect((await throttle.admit('cso.andi', '127.0.0.1')).allowed).toBe(true);
+    const count = () => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sign_in_throttle').get()?.n;
+    expect(count()).toBeGreaterThan(0);
+    db.prepare('UPDATE sign_in_throttle SET expire = 1').run();
+    await throttle.purgeExpired();
+    expect(count()).toBe(0);
+  });
 });
 
 describe('when the store fails', () => {
