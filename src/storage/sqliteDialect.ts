@@ -28,6 +28,12 @@ import type { SqliteDatabase } from './sqlite.js';
  * so a batch lasts microseconds unless a body awaits something else (which it must not: it would
  * hold every other writer, as a held transaction does on any database). A read asked for while a
  * batch is open waits for the batch to end, so no one reads what is not committed yet.
+ *
+ * One writer bypasses Kysely: rate-limiter-flexible's SQLite store (sign-in throttle) writes on the
+ * same connection synchronously. A write of it that happens while a batch is open becomes part of
+ * that batch's transaction (committed with it; undone only if the transaction body running at
+ * that moment fails). A second connection would not help: its write would wait on the batch's
+ * lock while blocking the event loop the batch needs to finish.
  */
 export class SqliteGroupCommitDialect implements Dialect {
   constructor(private readonly db: SqliteDatabase) {}
