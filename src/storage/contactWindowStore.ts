@@ -81,7 +81,7 @@ export class ContactWindowStore {
     this.options.onFailure?.(failure);
   }
 
-  /** The user's failures, oldest first (diagnostics and tests: what officers and metrics were told). */
+  /** The user's failures, oldest first. */
   async failures(channel: string, userId: string): Promise<DeliveryFailure[]> {
     const rows = await this.db
       .selectFrom('delivery_failures')

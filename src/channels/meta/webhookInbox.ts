@@ -77,7 +77,7 @@ export class DatabaseWebhookInbox implements WebhookInbox {
   async purge(retentionMs: number, now = Date.now()): Promise<number> {
     const { numDeletedRows } = await this.database.db
       .deleteFrom('webhook_inbox')
-      .where('done_at', '<', now - retentionMs) // not done: NULL, never less
+      .where('done_at', '<', now - retentionMs) // (a message not done has NULL: never less)
       .executeTakeFirst();
     return Number(numDeletedRows);
   }
