@@ -6,6 +6,7 @@ import { postgresDatabase, sqliteDatabase } from '../../../src/storage/database.
 import type { PgPool } from '../../../src/storage/postgres/pool.js';
 import { openSqlite, type SqliteDatabase } from '../../../src/storage/sqlite.js';
 import { describeOnBothDatabases } from '../../storage/bothDatabases.js';
+import type { TestSchema } from '../../storage/pgTestSchema.js';
 
 const T0 = Date.parse('2026-11-24T01:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -29,7 +30,7 @@ const harnesses = {
       disconnectAll: async () => open.splice(0).forEach((db) => db.close()),
     };
   },
-  postgres: (schema: { pool(opts: { max: number }): PgPool }) => {
+  postgres: (schema: TestSchema) => {
     const pools: PgPool[] = [];
     return {
       connect: () => new DatabaseWebhookInbox(postgresDatabase(pools[pools.push(schema.pool({ max: 2 })) - 1]!)),
