@@ -34,8 +34,8 @@ import { openRedisParts } from './storage/redis/redisParts.js';
 import { migratePostgres } from './storage/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';
 import { PgConversationStore } from './storage/postgres/pgConversationStore.js';
-import { PgWebhookInbox } from './storage/postgres/pgWebhookInbox.js';
-import { SqliteWebhookInbox } from './channels/meta/webhookInbox.js';
+import { DatabaseWebhookInbox } from './channels/meta/webhookInbox.js';
+import { REDELIVERY_RETENTION_MS } from './core/retention.js';
 import { createTicketStores } from './tickets/ticketStores.js';
 import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, usePseudonymKey, type Logger } from './log.js';
@@ -202,7 +202,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   });
   const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
   // Meta's messages are written here before their 200 and marked done after their turn.
-  const dbInbox = pool ? new PgWebhookInbox(pool) : new SqliteWebhookInbox(db);
+  const dbInbox = new DatabaseWebhookInbox(backend);
   // With Redis, a redelivery another instance already took is answered without the database.
   const inbox = redis ? new GatedWebhookInbox(dbInbox, { dedupe: redis.dedupe, log, onDuplicate: (channel) => metrics.redeliveryDropped(channel) }) : dbInbox;
   const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox, ledger });
@@ -299,7 +299,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       let recovered = 0;
       for (const channel of handles) recovered += channel.recover(pending);
       if (recovered) log.warn({ recovered }, 'webhook inbox: processing messages acknowledged before a crash');
-      await inbox.purge(8 * 24 * 60 * 60 * 1000);
+      await inbox.purge(REDELIVERY_RETENTION_MS);
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'webhook inbox: recovery failed; will retry');
     }

@@ -1,13 +1,7 @@
-import { SqliteContactWindowStore, type ContactWindowStore, type ContactWindowStoreOptions } from './contactWindowStore.js';
-import { SqliteConversationReferenceStore, type ConversationReferenceStore } from './conversationReferenceStore.js';
-import { PgContactWindowStore } from './postgres/pgContactWindowStore.js';
-import { PgConversationReferenceStore } from './postgres/pgConversationReferenceStore.js';
-import { PgSendLedger } from './postgres/pgSendLedger.js';
-import { SqliteSendLedger, type SendLedger } from './sendLedger.js';
+import { ContactWindowStore, type ContactWindowStoreOptions } from './contactWindowStore.js';
+import { ConversationReferenceStore } from './conversationReferenceStore.js';
 import type { Database } from './database.js';
-
-/** Where the channels' bookkeeping is kept. */
-export type ChannelBackend = Database;
+import { SendLedger } from './sendLedger.js';
 
 /** The channels' bookkeeping, on one database. */
 export interface ChannelStores {
@@ -20,24 +14,12 @@ export interface ChannelStores {
 }
 
 /**
- * The contact-window and conversation-reference stores and the send ledger on SQLite (one process; creates its
- * tables) or on PostgreSQL (shared by every instance; the tables come from migrations/postgres,
- * so run `migrate(pool)` first).
+ * The contact-window and conversation-reference stores and the send ledger on the service's
+ * database (on PostgreSQL shared by every instance).
  *
  * @example
- *   const { windows, references } = createChannelStores(pool ? { kind: 'postgres', pool } : { kind: 'sqlite', db }, { windows: { onFailure } });
+ *   const { windows, references } = createChannelStores(database, { windows: { onFailure } });
  */
-export function createChannelStores(backend: ChannelBackend, options: { windows?: ContactWindowStoreOptions } = {}): ChannelStores {
-  if (backend.kind === 'postgres') {
-    return {
-      windows: new PgContactWindowStore(backend.pool, options.windows),
-      references: new PgConversationReferenceStore(backend.pool),
-      sends: new PgSendLedger(backend.pool),
-    };
-  }
-  return {
-    windows: new SqliteContactWindowStore(backend.sqlite, options.windows),
-    references: new SqliteConversationReferenceStore(backend.sqlite),
-    sends: new SqliteSendLedger(backend.sqlite),
-  };
+export function createChannelStores(database: Database, options: { windows?: ContactWindowStoreOptions } = {}): ChannelStores {
+  return { windows: new ContactWindowStore(database.db, options.windows), references: new ConversationReferenceStore(database.db), sends: new SendLedger(database.db) };
 }

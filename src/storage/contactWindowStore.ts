@@ -1,4 +1,5 @@
-import type { SqliteDatabase } from './sqlite.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from './schema.js';
 
 /**
  * A reply that could not be delivered and will not be retried (shown to officers, counted in
@@ -17,101 +18,78 @@ export interface ContactWindowStoreOptions {
   onFailure?: (failure: Omit<DeliveryFailure, 'at'>) => void;
 }
 
+/** Longest `detail` kept. */
+const FAILURE_DETAIL_MAX = 500;
+
+/**
+ * Text as the stores keep it: without NUL characters, which PostgreSQL text cannot hold. Applied
+ * to keys too, so the stores read the same whichever database keeps them.
+ */
+export const storedText = (text: string): string => text.replaceAll('\u0000', '');
+
 /**
  * When each user last wrote (the start of Meta's 24-hour customer-service window), and the
  * replies that could not be delivered. On PostgreSQL it is shared by every instance, so an
  * instance that did not receive the customer's last message still knows whether the window is
  * open.
  */
-export interface ContactWindowStore {
-  /** Records an inbound message's time (epoch ms); a late, older one never moves the window back. */
-  touch(channel: string, userId: string, at: number): Promise<void>;
-  /** When the user last wrote (epoch ms), or null when they never did. */
-  lastInbound(channel: string, userId: string): Promise<number | null>;
-  /** Records an undeliverable reply (its detail cut to 500 characters), then tells `onFailure`. */
-  recordFailure(failure: Omit<DeliveryFailure, 'at'>, at?: Date): Promise<void>;
-  /** The user's failures, oldest first. */
-  failures(channel: string, userId: string): Promise<DeliveryFailure[]>;
-}
-
-/** Longest `detail` kept. */
-export const FAILURE_DETAIL_MAX = 500;
-
-/**
- * Text as both stores keep it: without NUL characters, which PostgreSQL text cannot hold. Both
- * apply it (to keys too), so the stores read the same whichever database keeps them.
- */
-export const storedText = (text: string): string => text.replaceAll('\u0000', '');
-
-/** A failure's detail as stored: without NUL characters, at most FAILURE_DETAIL_MAX characters. */
-export const storedDetail = (detail: string): string => storedText(detail).slice(0, FAILURE_DETAIL_MAX);
-
-interface FailureRow {
-  channel: string;
-  user_id: string;
-  reason: DeliveryFailure['reason'];
-  detail: string;
-  at: string;
-}
-
-export const toDeliveryFailure = (r: FailureRow): DeliveryFailure => ({ channel: r.channel, userId: r.user_id, reason: r.reason, detail: r.detail, at: r.at });
-
-/**
- * The windows and failures in SQLite (the default, one process), next to the conversation state.
- * The queries are synchronous (better-sqlite3); the methods are async to share the interface.
- */
-export class SqliteContactWindowStore implements ContactWindowStore {
-  private readonly upsert;
-  private readonly select;
-  private readonly insertFailure;
-  private readonly selectFailures;
-
+export class ContactWindowStore {
   constructor(
-    db: SqliteDatabase,
+    private readonly db: Kysely<Schema>,
     private readonly options: ContactWindowStoreOptions = {},
-  ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS contact_windows (
-        channel TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        last_inbound_at INTEGER NOT NULL,
-        PRIMARY KEY (channel, user_id)
-      );
-      CREATE TABLE IF NOT EXISTS delivery_failures (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        channel TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        detail TEXT NOT NULL,
-        at TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS delivery_failures_user ON delivery_failures (channel, user_id);
-    `);
-    this.upsert = db.prepare(
-      `INSERT INTO contact_windows (channel, user_id, last_inbound_at) VALUES (?, ?, ?)
-       ON CONFLICT (channel, user_id) DO UPDATE SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
-    );
-    this.select = db.prepare<[string, string], { last_inbound_at: number }>('SELECT last_inbound_at FROM contact_windows WHERE channel = ? AND user_id = ?');
-    this.insertFailure = db.prepare('INSERT INTO delivery_failures (channel, user_id, reason, detail, at) VALUES (?, ?, ?, ?, ?)');
-    this.selectFailures = db.prepare<[string, string], FailureRow>(
-      'SELECT channel, user_id, reason, detail, at FROM delivery_failures WHERE channel = ? AND user_id = ? ORDER BY id',
-    );
-  }
+  ) {}
 
+  /** Records an inbound message's time (epoch ms); a late, older one never moves the window back. */
   async touch(channel: string, userId: string, at: number): Promise<void> {
-    this.upsert.run(storedText(channel), storedText(userId), Math.floor(at));
+    // The WHERE on the update keeps the newest time in one statement, even against a concurrent
+    // touch by another instance (GREATEST and MAX would be one spelling per database).
+    await this.db
+      .insertInto('contact_windows')
+      .values({ channel: storedText(channel), user_id: storedText(userId), last_inbound_at: Math.floor(at) })
+      .onConflict((oc) =>
+        oc
+          .columns(['channel', 'user_id'])
+          .doUpdateSet({ last_inbound_at: (eb) => eb.ref('excluded.last_inbound_at') })
+          .where('contact_windows.last_inbound_at', '<', (eb) => eb.ref('excluded.last_inbound_at')),
+      )
+      .execute();
   }
 
+  /** When the user last wrote (epoch ms), or null when they never did. */
   async lastInbound(channel: string, userId: string): Promise<number | null> {
-    return this.select.get(storedText(channel), storedText(userId))?.last_inbound_at ?? null;
+    const row = await this.db
+      .selectFrom('contact_windows')
+      .select('last_inbound_at')
+      .where('channel', '=', storedText(channel))
+      .where('user_id', '=', storedText(userId))
+      .executeTakeFirst();
+    return row?.last_inbound_at ?? null;
   }
 
+  /** Records an undeliverable reply (its detail without NUL characters, cut to 500), then tells `onFailure`. */
   async recordFailure(failure: Omit<DeliveryFailure, 'at'>, at = new Date()): Promise<void> {
-    this.insertFailure.run(storedText(failure.channel), storedText(failure.userId), failure.reason, storedDetail(failure.detail), at.toISOString());
+    await this.db
+      .insertInto('delivery_failures')
+      .values({
+        channel: storedText(failure.channel),
+        user_id: storedText(failure.userId),
+        reason: failure.reason,
+        detail: storedText(failure.detail).slice(0, FAILURE_DETAIL_MAX),
+        at: at.toISOString(),
+      })
+      .execute();
     this.options.onFailure?.(failure);
   }
 
+  /** The user's failures, oldest first. */
   async failures(channel: string, userId: string): Promise<DeliveryFailure[]> {
-    return this.selectFailures.all(storedText(channel), storedText(userId)).map(toDeliveryFailure);
+    const rows = await this.db
+      .selectFrom('delivery_failures')
+      .select(['channel', 'user_id', 'reason', 'detail', 'at'])
+      .where('channel', '=', storedText(channel))
+      .where('user_id', '=', storedText(userId))
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ channel: r.channel, userId: r.user_id, reason: r.reason as DeliveryFailure['reason'], detail: r.detail, at: r.at }));
   }
 }

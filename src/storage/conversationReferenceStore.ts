@@ -1,6 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
+import type { Kysely } from 'kysely';
 import { storedText } from './contactWindowStore.js';
-import type { SqliteDatabase } from './sqlite.js';
+import { fromJson, type Schema } from './schema.js';
 
 /**
  * Where a Bot Framework conversation can be reached outside a turn (its service URL, bot and
@@ -8,49 +9,25 @@ import type { SqliteDatabase } from './sqlite.js';
  * can be sent proactively. Meta channels need none: the user id is the address. On PostgreSQL it
  * is shared by every instance, so any of them can send to a conversation another one served.
  */
-export interface ConversationReferenceStore {
+export class ConversationReferenceStore {
+  constructor(private readonly db: Kysely<Schema>) {}
+
   /** Stores (or replaces) the conversation's reference. */
-  save(conversationKey: string, reference: Partial<ConversationReference>): Promise<void>;
-  /** The latest reference saved for the conversation, or null. */
-  get(conversationKey: string): Promise<Partial<ConversationReference> | null>;
-}
-
-/**
- * A reference as stored (JSON text): its strings without NUL characters, which PostgreSQL cannot
- * hold in text and refuses to read out of json. Both stores apply it, so they read the same.
- */
-export const referenceJson = (reference: Partial<ConversationReference>): string =>
-  JSON.stringify(reference, (_key, value: unknown) => (typeof value === 'string' ? storedText(value) : value));
-
-/**
- * The references in SQLite (the default, one process). The queries are synchronous
- * (better-sqlite3); the methods are async to share the interface.
- */
-export class SqliteConversationReferenceStore implements ConversationReferenceStore {
-  private readonly upsert;
-  private readonly select;
-
-  constructor(db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS conversation_references (
-        conversation_key TEXT PRIMARY KEY,
-        reference TEXT NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-    `);
-    this.upsert = db.prepare(
-      `INSERT INTO conversation_references (conversation_key, reference, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (conversation_key) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
-    );
-    this.select = db.prepare<[string], { reference: string }>('SELECT reference FROM conversation_references WHERE conversation_key = ?');
-  }
-
   async save(conversationKey: string, reference: Partial<ConversationReference>): Promise<void> {
-    this.upsert.run(storedText(conversationKey), referenceJson(reference), Date.now());
+    // Its strings without NUL characters: PostgreSQL cannot hold them in text nor read them out of json.
+    const json = JSON.stringify(reference, (_key, value: unknown) => (typeof value === 'string' ? storedText(value) : value));
+    await this.db
+      .insertInto('conversation_references')
+      .values({ conversation_key: storedText(conversationKey), reference: json, updated_at: Date.now() })
+      .onConflict((oc) =>
+        oc.column('conversation_key').doUpdateSet((eb) => ({ reference: eb.ref('excluded.reference'), updated_at: eb.ref('excluded.updated_at') })),
+      )
+      .execute();
   }
 
+  /** The latest reference saved for the conversation, or null. */
   async get(conversationKey: string): Promise<Partial<ConversationReference> | null> {
-    const row = this.select.get(storedText(conversationKey));
-    return row ? (JSON.parse(row.reference) as Partial<ConversationReference>) : null;
+    const row = await this.db.selectFrom('conversation_references').select('reference').where('conversation_key', '=', storedText(conversationKey)).executeTakeFirst();
+    return row ? fromJson<Partial<ConversationReference>>(row.reference) : null;
   }
 }

@@ -6,8 +6,8 @@ import type { WhatsAppTemplate } from '../../src/channels/whatsapp/whatsAppChann
 import { t } from '../../src/i18n/messages.js';
 import type { MailMessage, Mailer } from '../../src/notify/mailer.js';
 import { TicketNotifier, type NotifierChannel, type TicketNotifierOptions } from '../../src/notify/ticketNotifier.js';
-import { SqliteContactWindowStore } from '../../src/storage/contactWindowStore.js';
-import { openSqlite } from '../../src/storage/sqlite.js';
+import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
+import { openSqliteDatabase } from '../../src/storage/database.js';
 import type { TicketReply, TicketView } from '../../src/tickets/types.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -51,7 +51,7 @@ function ticket(overrides: Partial<TicketView> = {}): TicketView {
 
 /** Everything the notifier touches, faked at the edges: a real MetaAdapter over a recording outbound. */
 function setup(opts: { template?: boolean; mailer?: 'ok' | 'fail' | 'none'; sendError?: GraphApiError; templateError?: GraphApiError; locale?: 'id' | 'en' } = {}) {
-  const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
+  const windows = new ContactWindowStore(openSqliteDatabase(':memory:').db);
   const sent: Array<{ channel: MetaChannel; userId: string; reply: OutboundReply }> = [];
   const templates: Array<{ userId: string; template: WhatsAppTemplate }> = [];
   const mails: MailMessage[] = [];

@@ -15,7 +15,8 @@ import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { metricsRouter } from '../../src/observability/metricsRouter.js';
 import { sqliteQueueDepths } from '../../src/observability/queueDepths.js';
-import { SqliteContactWindowStore } from '../../src/storage/contactWindowStore.js';
+import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
+import { openSqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
 import { FakeServices, testUnderstanding } from '../dialogs/harness.js';
@@ -57,7 +58,7 @@ beforeAll(async () => {
     handoffs: new HandoffGate({ store: handoffs, bus: new LocalHandoffBus(), hours: WorkingHours.parse('always', 'Asia/Jakarta'), metrics }),
   });
   const bot = new PlnBot({ engine, log, defaultLocale: 'id', metrics });
-  const windows = new SqliteContactWindowStore(db, { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) });
+  const windows = new ContactWindowStore(openSqliteDatabase(':memory:').db, { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) });
   const meta: MetaConfig = {
     verifyToken: 'metrics-verify-token',
     graphBaseUrl: graph.url,

@@ -1,4 +1,5 @@
-import type { SqliteDatabase } from '../../storage/sqlite.js';
+import { sql } from 'kysely';
+import type { Database } from '../../storage/database.js';
 import type { InboundMessage } from './types.js';
 
 /**
@@ -30,41 +31,54 @@ export async function admit(inbox: WebhookInbox, messages: InboundMessage[]): Pr
   return messages;
 }
 
-/** The inbox in the service's SQLite database (one instance). */
-export class SqliteWebhookInbox implements WebhookInbox {
-  constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS webhook_inbox (
-        channel     TEXT NOT NULL,
-        message_id  TEXT NOT NULL,
-        message     TEXT NOT NULL,
-        received_at INTEGER NOT NULL,
-        done_at     INTEGER,
-        PRIMARY KEY (channel, message_id)
-      );
-      CREATE INDEX IF NOT EXISTS webhook_inbox_pending ON webhook_inbox (received_at) WHERE done_at IS NULL;
-    `);
-  }
+/**
+ * The inbox in the service's database (on PostgreSQL shared by every instance). `record` is one
+ * statement for the whole batch: the webhook's 200 waits for it.
+ */
+export class DatabaseWebhookInbox implements WebhookInbox {
+  constructor(private readonly database: Database) {}
 
   async record(messages: InboundMessage[], now = Date.now()): Promise<void> {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO webhook_inbox (channel, message_id, message, received_at) VALUES (?, ?, ?, ?)');
-    this.db.transaction(() => {
-      for (const m of messages) insert.run(m.channel, m.messageId, JSON.stringify(m), now);
-    })();
+    if (messages.length === 0) return;
+    await this.database.db
+      .insertInto('webhook_inbox')
+      .values(messages.map((m) => ({ channel: m.channel, message_id: m.messageId, message: JSON.stringify(m), received_at: now })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   async done(message: Pick<InboundMessage, 'channel' | 'messageId'>, now = Date.now()): Promise<void> {
-    this.db.prepare('UPDATE webhook_inbox SET done_at = ? WHERE channel = ? AND message_id = ? AND done_at IS NULL').run(now, message.channel, message.messageId);
+    await this.database.db
+      .updateTable('webhook_inbox')
+      .set({ done_at: now })
+      .where('channel', '=', message.channel)
+      .where('message_id', '=', message.messageId)
+      .where('done_at', 'is', null)
+      .execute();
   }
 
   async pending(olderThanMs: number, limit = 500, now = Date.now()): Promise<InboundMessage[]> {
-    return this.db
-      .prepare<[number, number], { message: string }>('SELECT message FROM webhook_inbox WHERE done_at IS NULL AND received_at <= ? ORDER BY received_at, rowid LIMIT ?')
-      .all(now - olderThanMs, limit)
-      .map((r) => JSON.parse(r.message) as InboundMessage);
+    const rows = await this.database.db
+      .selectFrom('webhook_inbox')
+      .select('message')
+      .where('done_at', 'is', null)
+      .where('received_at', '<=', now - olderThanMs)
+      .orderBy('received_at')
+      // One webhook's messages share received_at: SQLite's rowid keeps them in arrival order;
+      // PostgreSQL has no such column, so there they go by key.
+      .$if(this.database.kind === 'sqlite', (q) => q.orderBy(sql`rowid`))
+      .orderBy('channel')
+      .orderBy('message_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => JSON.parse(r.message) as InboundMessage);
   }
 
   async purge(retentionMs: number, now = Date.now()): Promise<number> {
-    return this.db.prepare('DELETE FROM webhook_inbox WHERE done_at IS NOT NULL AND done_at < ?').run(now - retentionMs).changes;
+    const { numDeletedRows } = await this.database.db
+      .deleteFrom('webhook_inbox')
+      .where('done_at', '<', now - retentionMs) // (a message not done has NULL: never less)
+      .executeTakeFirst();
+    return Number(numDeletedRows);
   }
 }

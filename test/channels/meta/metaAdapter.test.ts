@@ -4,9 +4,9 @@ import { entryPointOf, type EntryPoint } from '../../../src/bot/entryPoint.js';
 import { MetaAdapter, WindowClosedError, type ChannelOutbound } from '../../../src/channels/meta/metaAdapter.js';
 import { GraphApiError } from '../../../src/channels/meta/graphErrors.js';
 import type { InboundMessage, OutboundReply } from '../../../src/channels/meta/types.js';
-import { SqliteContactWindowStore } from '../../../src/storage/contactWindowStore.js';
-import { SqliteSendLedger } from '../../../src/storage/sendLedger.js';
-import { openSqlite } from '../../../src/storage/sqlite.js';
+import { ContactWindowStore } from '../../../src/storage/contactWindowStore.js';
+import { openSqliteDatabase } from '../../../src/storage/database.js';
+import { SendLedger } from '../../../src/storage/sendLedger.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -21,7 +21,7 @@ function setup(channel: 'whatsapp' | 'messenger', failWith?: GraphApiError) {
     },
   };
   let now = Date.parse('2026-11-24T10:00:00Z');
-  const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
+  const windows = new ContactWindowStore(openSqliteDatabase(':memory:').db);
   const adapter = new MetaAdapter({ channel, outbound, windows, fetchMedia: async () => Buffer.alloc(0), now: () => now });
   return { adapter, sent, windows, advance: (ms: number) => (now += ms), now: () => now };
 }
@@ -100,7 +100,7 @@ describe('MetaAdapter', () => {
 
   it('knows the window another adapter on the same store opened (another instance)', async () => {
     const { adapter: a, now } = setup('whatsapp');
-    const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
+    const windows = new ContactWindowStore(openSqliteDatabase(':memory:').db);
     const sent: string[] = [];
     const outbound: ChannelOutbound = { supportsHumanAgentTag: false, send: async (_userId, reply) => [String(sent.push(reply.text))] };
     const first = new MetaAdapter({ channel: 'whatsapp', outbound, windows, fetchMedia: async () => Buffer.alloc(0), now });
@@ -118,7 +118,7 @@ describe('MetaAdapter', () => {
 
   it('throws the send\'s own error when the failure cannot be recorded, and reports that', async () => {
     const reported: unknown[] = [];
-    const windows = new SqliteContactWindowStore(openSqlite(':memory:'));
+    const windows = new ContactWindowStore(openSqliteDatabase(':memory:').db);
     windows.recordFailure = async () => {
       throw new Error('database unreachable');
     };
@@ -140,8 +140,8 @@ describe('MetaAdapter', () => {
   });
 
   it('sends again, for a turn recovered after a crash, only the replies that never left, or that Graph refused for now', async () => {
-    const db = openSqlite(':memory:');
-    const windows = new SqliteContactWindowStore(db);
+    const { db } = openSqliteDatabase(':memory:');
+    const windows = new ContactWindowStore(db);
     const at = Date.parse('2026-11-24T10:00:00Z');
     const replies = ['Terima kasih', 'Nama usaha?', 'Kota?', 'Provinsi?'];
     const turn = async (adapter: MetaAdapter, recovered: boolean) =>
@@ -159,7 +159,7 @@ describe('MetaAdapter', () => {
         return ['wamid.OUT'];
       },
     };
-    const killed = new MetaAdapter({ channel: 'whatsapp', outbound: dying, windows, ledger: new SqliteSendLedger(db), fetchMedia: async () => Buffer.alloc(0), now: () => at });
+    const killed = new MetaAdapter({ channel: 'whatsapp', outbound: dying, windows, ledger: new SendLedger(db), fetchMedia: async () => Buffer.alloc(0), now: () => at });
     expect(await turn(killed, false)).toBeInstanceOf(GraphApiError);
     expect(firstTries).toEqual(replies.slice(0, 2));
     // (A refused reply ends its turn's batch: send the rest of the turn as a recovered one would.)
@@ -173,7 +173,7 @@ describe('MetaAdapter', () => {
     // committed replies are handed over again.
     const sent: string[] = [];
     const working: ChannelOutbound = { supportsHumanAgentTag: false, send: async (_userId, reply) => [String(sent.push(reply.text))] };
-    const restarted = new MetaAdapter({ channel: 'whatsapp', outbound: working, windows, ledger: new SqliteSendLedger(db), fetchMedia: async () => Buffer.alloc(0), now: () => at });
+    const restarted = new MetaAdapter({ channel: 'whatsapp', outbound: working, windows, ledger: new SendLedger(db), fetchMedia: async () => Buffer.alloc(0), now: () => at });
     await turn(restarted, true);
     // Reply 0 was sent and reply 2 may have been (its call was under way): neither goes again.
     expect(sent).toEqual([replies[1], replies[3]]);
