@@ -2,18 +2,17 @@ import type { DeliveryOutcome, OutboundMessenger } from '../core/outbound.js';
 import { t, type Locale } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
 import { displayPhone } from '../phone.js';
-import type { OutboxEntry } from '../tickets/outboxStore.js';
+import type { OutboxEntry } from '../tickets/ticketService.js';
 import type { TicketReply, TicketView } from '../tickets/types.js';
 import type { Mailer } from './mailer.js';
 import { errorSummary } from './outboundMessenger.js';
 
-/** What became of the notice in the conversation (see DeliveryOutcome; `template`: WhatsApp outside the window). */
-export type ChannelOutcome = DeliveryOutcome;
 /** `skipped`: no SMTP_URL, or the ticket has no email. */
 export type EmailOutcome = 'sent' | 'skipped' | 'failed';
 
 export interface NotificationResult {
-  channel: ChannelOutcome;
+  /** What became of the notice in the conversation (`template`: WhatsApp outside the window). */
+  channel: DeliveryOutcome;
   email: EmailOutcome;
 }
 
