@@ -31,7 +31,7 @@ import {
 } from './repair.js';
 import type { Reply } from './reply.js';
 import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, Inquiry, TicketQuery } from './conversationContext.js';
-import { draftOf, ownsTicket } from './ticketInputs.js';
+import { doneKey, draftOf, ownsTicket } from './ticketInputs.js';
 import { contactIn, contactNotFoundReply, explanationIn, pickedFrom, provesOwnership, saysNumberLost, lostReportNumber, asksAboutOwnReport } from './inquiry.js';
 
 export type * from './conversationContext.js';
@@ -429,7 +429,7 @@ export const conversationSetup = setup({
       return {
         type: 'reply' as const,
         reply: {
-          key: draft.kind === 'complaint' ? 'complaint.done' : 'seller.done',
+          key: doneKey(draft.kind),
           vars: { number: context.lastTicket?.itsmNumber ?? '', phone: displayPhone(draft.fields.phone ?? ''), email: draft.fields.email ?? '' },
         },
       };
@@ -452,7 +452,7 @@ export const conversationSetup = setup({
       return {
         type: 'reply' as const,
         reply: {
-          key: 'status.refiled',
+          key: doneKey('refile'),
           vars: { number: context.lastTicket?.itsmNumber ?? '', previous: context.inquiry?.ticket?.number ?? '', phone: displayPhone(a?.phone ?? ''), email: a?.email ?? '' },
         },
       };

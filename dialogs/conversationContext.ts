@@ -113,6 +113,8 @@ export interface FileTicketInput {
   description: string | null;
   previousNumber: string | null;
   priority: 'normal' | 'urgent';
+  /** Message key of the answer that gives the number (see doneKey): sent later if the ITSM is down. */
+  notice: string;
 }
 
 /**

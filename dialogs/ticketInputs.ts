@@ -30,6 +30,14 @@ export function ownsTicket(context: ConversationContext, ticket: DialogTicket): 
   return Boolean(context.profile?.phone && context.profile.phone === ticket.applicant.phone);
 }
 
+/**
+ * The answer that gives the new number: at once when the ticket is filed, or in a message later
+ * when the ITSM was down (the request carries the key, so nothing below decides it again).
+ */
+export function doneKey(kind: FileTicketInput['kind']): string {
+  return kind === 'refile' ? 'status.refiled' : kind === 'complaint' ? 'complaint.done' : 'seller.done';
+}
+
 /** The ticketing actor's input for the form being submitted. */
 export function fileInputOf(context: ConversationContext): FileTicketInput {
   const draft = draftOf(context);
@@ -46,6 +54,7 @@ export function fileInputOf(context: ConversationContext): FileTicketInput {
     description: complaint?.description ?? null,
     previousNumber: null,
     priority: URGENT_TYPES.includes(complaint?.catalogNumber ?? 0) ? 'urgent' : 'normal',
+    notice: doneKey(draft.kind),
   };
 }
 
@@ -66,5 +75,6 @@ export function refileInputOf(context: ConversationContext): FileTicketInput {
     description: inquiry.refileText,
     previousNumber: ticket.number,
     priority: URGENT_TYPES.includes(ticket.catalogNumber ?? 0) ? 'urgent' : 'normal',
+    notice: doneKey('refile'),
   };
 }

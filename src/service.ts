@@ -16,7 +16,6 @@ import { createAgentAuth } from './handoff/agentAuth.js';
 import { createAgentRouter } from './handoff/agentRouter.js';
 import { createSignInThrottle } from './handoff/signInThrottle.js';
 import { createConsolePageRouter } from './handoff/consolePage.js';
-import { ChannelSender } from './handoff/conversationSender.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
 import { HandoffDesk } from './handoff/handoffDesk.js';
 import { HandoffGate } from './handoff/handoffGate.js';
@@ -43,7 +42,8 @@ import { PhotoPipeline } from './media/index.js';
 import { PhotoStore } from './media/photoStore.js';
 import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
-import { TicketNotifier } from './notify/ticketNotifier.js';
+import { ChannelMessenger } from './notify/outboundMessenger.js';
+import { notifyFiled, TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
 import { createUnderstanding, type OpenQuestion } from './nlu/understanding/index.js';
 import { resolvePseudonymKey } from './storage/pseudonymKey.js';
@@ -52,7 +52,6 @@ import { postgresDatabase, sqliteDatabase, type Database } from './storage/datab
 import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
 import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
-import { notifyFiled } from './tickets/filedNotice.js';
 import { OutboxQueue } from './tickets/outboxQueue.js';
 import { OutboxRetrier } from './tickets/outboxRetrier.js';
 import { TicketService } from './tickets/ticketService.js';
@@ -213,23 +212,25 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   }
   for (const handle of Object.values(channels)) sendQueue?.attach(handle.adapter);
   const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
-  const notifier = new TicketNotifier({
-    channels: { ...channels, ...(whatsapp ? { whatsapp } : {}) },
-    windows,
-    mailer,
-    whatsappTemplate: config.notify.whatsappTemplate,
-    defaultLocale: config.defaultLocale,
-    localeOf: async (ticket) => (await engine.peek(`${ticket.channel}:${ticket.conversationId}`))?.context.locale,
-    log,
-  });
   const botFrameworkAdapter = createBotFrameworkAdapter(config.botFramework);
-  // Messages outside a customer's turn: officers' replies, the bot resuming, late ticket numbers.
-  const sender = new ChannelSender({
-    meta: channels,
+  // Messages outside a customer's turn, all one way out: officers' replies, the bot resuming, late
+  // ticket numbers, support-team replies.
+  const messenger = new ChannelMessenger({
+    meta: { ...channels, ...(whatsapp ? { whatsapp } : {}) },
     botFramework: { adapter: botFrameworkAdapter, appId: config.botFramework.appId ?? '', references },
+    windows,
+    whatsappTemplate: config.notify.whatsappTemplate,
     log,
   });
-  const notifyLate = (entry: Parameters<typeof notifyFiled>[0]) => notifyFiled(entry, { engine, sender, defaultLocale: config.defaultLocale, log });
+  const localeOf = async (conversationKey: string) => (await engine.peek(conversationKey))?.context.locale;
+  const notifier = new TicketNotifier({
+    messenger,
+    mailer,
+    defaultLocale: config.defaultLocale,
+    localeOf: (ticket) => localeOf(`${ticket.channel}:${ticket.conversationId}`),
+    log,
+  });
+  const notifyLate = (entry: Parameters<typeof notifyFiled>[0]) => notifyFiled(entry, { messenger, localeOf, defaultLocale: config.defaultLocale, log });
   // With the queue it only sweeps (slower) for what Redis lost; without, it files and retries.
   const retrier = new OutboxRetrier({
     tickets,
@@ -242,7 +243,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const desk = new HandoffDesk({
     store: handoffStore,
     engine,
-    sender,
+    messenger,
     tickets,
     bus: handoffBus,
     officerName: async (username) => (await officers.get(username))?.displayName ?? null,

@@ -81,6 +81,7 @@ export async function ticketRequestOf(input: FileTicketInput, services: Pick<Dia
     previousNumber: input.previousNumber,
     description: input.description,
     priority: input.priority,
+    notice: input.notice,
   };
 }
 

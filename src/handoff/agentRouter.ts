@@ -6,6 +6,7 @@ import type { AgentAuth, AgentLocals } from './agentAuth.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { DeskResult, HandoffDesk } from './handoffDesk.js';
 import type { SessionStore } from './sessionStore.js';
+import type { HandoffEvent } from './types.js';
 
 export interface AgentRouterOptions {
   auth: AgentAuth;
@@ -44,6 +45,7 @@ const STATUS: Record<string, number> = { not_found: 404, already_taken: 409, not
  */
 export function createAgentRouter(options: AgentRouterOptions): Router {
   const { auth, desk, bus } = options;
+  const follow = consoleFeed(bus, desk, options.onError);
   const router = express.Router();
   const json = jsonBody('16kb');
   const change = [auth.requireSession, auth.requireCsrf, json];
@@ -138,16 +140,13 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n\n');
-    const write = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     // One chain per stream, so the events reach the console in the order they happened.
     let chain = Promise.resolve();
-    const unsubscribe = bus.subscribe((event) => {
-      chain = chain
-        .then(async () => {
-          if (event.type === 'transcript') write('transcript', event.entry);
-          else write('handoff', await desk.summary(event.handoff));
-        })
-        .catch((err: unknown) => options.onError(err));
+    const unsubscribe = follow((message) => {
+      chain = chain.then(async () => {
+        const text = await message;
+        if (text !== null && !res.writableEnded) res.write(text);
+      });
     });
     // A signed-out or expired session stops receiving at the next ping. A store that cannot say
     // ends the stream too (reported): the console reconnects, and the sign-in check runs again.
@@ -179,6 +178,38 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
   });
 
   return router;
+}
+
+/**
+ * One subscription to the bus for all open streams: each event becomes its stream message once
+ * (a handoff's summary costs about six queries) and every console gets that same message, however
+ * many are open. A summary that fails is reported once and that event skipped.
+ */
+function consoleFeed(bus: HandoffBus, desk: Pick<HandoffDesk, 'summary'>, onError: (err: unknown) => void) {
+  const streams = new Set<(message: Promise<string | null>) => void>();
+  let unsubscribe: (() => void) | null = null;
+  const messageOf = async (event: HandoffEvent): Promise<string | null> => {
+    try {
+      const [name, data] = event.type === 'transcript' ? ['transcript', event.entry] : ['handoff', await desk.summary(event.handoff)];
+      return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    } catch (err) {
+      onError(err);
+      return null;
+    }
+  };
+  return (stream: (message: Promise<string | null>) => void): (() => void) => {
+    streams.add(stream);
+    unsubscribe ??= bus.subscribe((event) => {
+      const message = messageOf(event);
+      for (const each of streams) each(message);
+    });
+    return () => {
+      streams.delete(stream);
+      if (streams.size > 0) return;
+      unsubscribe?.();
+      unsubscribe = null;
+    };
+  };
 }
 
 function idOf(req: Request): number | null {

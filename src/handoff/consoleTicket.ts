@@ -1,5 +1,6 @@
 import type { ConversationContext, FileTicketInput } from '../../dialogs/conversation.machine.js';
 import { URGENT_TYPES } from '../../dialogs/complaint.js';
+import { doneKey } from '../../dialogs/ticketInputs.js';
 import { emailAsTyped, parseField, type FieldKey } from '../../dialogs/fields/index.js';
 import { ticketRequestOf } from '../bot/dialogServices.js';
 import { catalogEntry } from '../tickets/catalog.js';
@@ -62,6 +63,7 @@ export async function fileFromConsole(
     description: input.description?.trim() || context?.complaint?.description || null,
     previousNumber: null,
     priority: catalogNumber !== null && URGENT_TYPES.includes(catalogNumber) ? 'urgent' : 'normal',
+    notice: doneKey(input.kind),
   };
   const request = await ticketRequestOf(fileInput, deps);
   return { ok: true, value: await deps.tickets.file(request) };

@@ -5,10 +5,10 @@ import type { Reply } from '../../dialogs/reply.js';
 import type { ConversationRef, DialogEngine } from '../bot/dialogEngine.js';
 import { toActivity } from '../bot/plnBot.js';
 import { renderReply } from '../bot/renderReply.js';
+import type { DeliveryOutcome, OutboundMessenger } from '../core/outbound.js';
 import type { Locale } from '../i18n/messages.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { FiledTicket } from '../tickets/types.js';
-import type { ConversationSender, DeliveryOutcome } from './conversationSender.js';
 import type { HandoffBus } from './handoffBus.js';
 import { recordBotLines } from './handoffGate.js';
 import type { HandoffStore } from './handoffStore.js';
@@ -20,7 +20,8 @@ import type { Handoff, HandoffSummary, TranscriptEntry } from './types.js';
 export interface HandoffDeskOptions {
   store: HandoffStore;
   engine: Pick<DialogEngine, 'control' | 'exclusive' | 'peek'>;
-  sender: ConversationSender;
+  /** Officers' replies and the bot's own words outside a turn. */
+  messenger: OutboundMessenger;
   tickets: TicketService;
   bus: HandoffBus;
   /** Display names of officers, for the console (null when the account is gone). */
@@ -57,7 +58,7 @@ export class HandoffDesk {
     const context = await this.contextOf(handoff);
     return summarize(handoff, context, {
       store: this.options.store,
-      sender: this.options.sender,
+      messenger: this.options.messenger,
       officerName: this.options.officerName,
       guess: this.options.guess,
       now: this.now(),
@@ -93,11 +94,11 @@ export class HandoffDesk {
   async reply(id: number, officer: Officer, text: string): Promise<DeskResult<{ entry: TranscriptEntry; delivery: DeliveryOutcome }>> {
     const handoff = await this.held(id, officer);
     if (!handoff.ok) return handoff;
-    const { store, bus, sender } = this.options;
+    const { store, bus, messenger } = this.options;
     const entry = await store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username }, this.now());
     bus.publish({ type: 'transcript', entry });
     const locale = await this.localeOf(handoff.value);
-    const delivery = await sender.send(handoff.value, [{ type: 'message', text, locale }], { byOfficer: true });
+    const delivery = await messenger.send(handoff.value, { activities: [{ type: 'message', text, locale }], byOfficer: true });
     return { ok: true, value: { entry, delivery } };
   }
 
@@ -158,7 +159,7 @@ export class HandoffDesk {
   private async send(handoff: Handoff, replies: Reply[], locale: Locale): Promise<DeliveryOutcome | null> {
     if (replies.length === 0) return null;
     const activities: Array<Partial<Activity>> = replies.map((r) => ({ ...toActivity(renderReply(r, locale)), locale }));
-    return this.options.sender.send(handoff, activities, { byOfficer: false });
+    return this.options.messenger.send(handoff, { activities, byOfficer: false });
   }
 
   private async publish(handoff: Handoff): Promise<HandoffSummary> {

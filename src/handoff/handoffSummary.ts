@@ -1,7 +1,7 @@
 import type { ConversationContext } from '../../dialogs/conversation.machine.js';
+import type { OutboundMessenger } from '../core/outbound.js';
 import { catalogEntry, SELLER_REGISTRATION } from '../tickets/catalog.js';
 import type { PhotoRef } from '../tickets/types.js';
-import type { ConversationSender } from './conversationSender.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { Handoff, HandoffSummary } from './types.js';
 
@@ -10,7 +10,7 @@ export type Guesser = (text: string) => Promise<string | null>;
 
 export interface SummaryDeps {
   store: Pick<HandoffStore, 'position' | 'latestPhoto'>;
-  sender: Pick<ConversationSender, 'windowOpen'>;
+  messenger: Pick<OutboundMessenger, 'windowOpen'>;
   /** Display name of an officer (null when the account is gone). */
   officerName: (username: string) => Promise<string | null>;
   guess?: Guesser;
@@ -28,7 +28,7 @@ export async function summarize(handoff: Handoff, context: ConversationContext |
     deps.store.latestPhoto(handoff.conversationKey, handoff.requestedAt),
     deps.store.position(handoff),
     handoff.officer ? deps.officerName(handoff.officer) : null,
-    deps.sender.windowOpen(handoff, true),
+    deps.messenger.windowOpen(handoff, true),
   ]);
   const photo: PhotoRef | null = latest ?? draft?.photo ?? null;
   const catalogNumber = complaint?.catalogNumber ?? complaint?.candidates[0] ?? null;

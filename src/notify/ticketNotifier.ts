@@ -1,28 +1,18 @@
-import { deliveryFailureReason, GraphApiError } from '../channels/meta/graphErrors.js';
-import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
-import type { MetaChannel } from '../channels/meta/types.js';
-import type { WhatsAppTemplate } from '../channels/whatsapp/whatsAppChannel.js';
+import type { DeliveryOutcome, OutboundMessenger } from '../core/outbound.js';
 import { t, type Locale } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
-import type { ContactWindowStore, DeliveryFailure } from '../storage/contactWindowStore.js';
+import { displayPhone } from '../phone.js';
+import type { OutboxEntry } from '../tickets/ticketService.js';
 import type { TicketReply, TicketView } from '../tickets/types.js';
 import type { Mailer } from './mailer.js';
+import { errorSummary } from './outboundMessenger.js';
 
-/**
- * What happened in the conversation's channel:
- * - `sent`: a free-text message inside the 24-hour window;
- * - `template`: outside it on WhatsApp, the approved template naming the ticket number;
- * - `windowClosed`: outside it and nothing may be sent (Messenger/Instagram, or WhatsApp without a
- *   configured template): recorded in `delivery_failures`;
- * - `unsupported`: a Bot Framework channel (no stored conversation reference yet): recorded;
- * - `failed`: the channel is off or Meta refused the send: recorded (and logged).
- */
-export type ChannelOutcome = 'sent' | 'template' | 'windowClosed' | 'unsupported' | 'failed';
 /** `skipped`: no SMTP_URL, or the ticket has no email. */
 export type EmailOutcome = 'sent' | 'skipped' | 'failed';
 
 export interface NotificationResult {
-  channel: ChannelOutcome;
+  /** What became of the notice in the conversation (`template`: WhatsApp outside the window). */
+  channel: DeliveryOutcome;
   email: EmailOutcome;
 }
 
@@ -32,27 +22,16 @@ export interface NotificationRecord extends NotificationResult {
   at: string;
 }
 
-/** What the notifier needs of a Meta channel; WhatsApp also sends templates. */
-export interface NotifierChannel {
-  adapter: Pick<MetaAdapter, 'windowOpen' | 'continueConversation'>;
-  sendTemplate?: (userId: string, template: WhatsAppTemplate) => Promise<string>;
-}
-
 export interface TicketNotifierOptions {
-  /** The Meta channels that are on (a channel missing here is off). */
-  channels: Partial<Record<MetaChannel, NotifierChannel>>;
-  windows: Pick<ContactWindowStore, 'recordFailure'>;
+  messenger: Pick<OutboundMessenger, 'send'>;
   /** Undefined: no email (SMTP_URL unset). */
   mailer?: Mailer;
-  /** Approved WhatsApp template for outside the 24-hour window; its one body parameter is the ITSM number. */
-  whatsappTemplate?: { name: string; language: string };
   /** Language of the ticket's conversation, if known; else `defaultLocale`. */
   localeOf?: (ticket: TicketView) => Promise<Locale | undefined> | Locale | undefined;
   defaultLocale?: Locale;
   log: Pick<Logger, 'info' | 'warn'>;
 }
 
-const META_CHANNELS: ReadonlySet<string> = new Set<MetaChannel>(['whatsapp', 'messenger', 'instagram']);
 const RECENT_MAX = 100;
 
 /**
@@ -107,7 +86,14 @@ export class TicketNotifier {
     const locale = await this.localeFor(ticket);
     const vars = { number: ticket.number, status: reply.status ?? ticket.status, text: reply.text };
     const [channel, email] = await Promise.all([
-      this.toChannel(ticket, t(locale, 'followup.supportReply', vars), locale).catch((err: unknown) => this.unexpected('channel', ticket, err)),
+      this.options.messenger
+        .send(ticket, {
+          activities: [{ type: 'message', text: t(locale, 'followup.supportReply', vars), locale }],
+          byOfficer: false,
+          // Outside the window on WhatsApp the template names the ticket, whose reply they can then ask for.
+          notice: { why: 'support reply notice', templateParameters: [ticket.number] },
+        })
+        .catch((err: unknown) => this.unexpected('channel', ticket, err)),
       this.toEmail(ticket, locale, vars).catch((err: unknown) => this.unexpected('email', ticket, err)),
     ]);
     const result: NotificationResult = { channel, email };
@@ -126,63 +112,6 @@ export class TicketNotifier {
     }
   }
 
-  private async toChannel(ticket: TicketView, text: string, locale: Locale): Promise<ChannelOutcome> {
-    const name = ticket.channel;
-    const userId = ticket.conversationId;
-    if (!META_CHANNELS.has(name)) {
-      await this.record(name, userId, 'permanent', 'support reply notice not sent: no conversation reference is stored for this channel');
-      return 'unsupported';
-    }
-    const channel = this.options.channels[name as MetaChannel];
-    if (!channel) {
-      await this.record(name, userId, 'permanent', 'support reply notice not sent: the channel is not configured');
-      this.options.log.warn({ ticket: ticket.number, channel: name }, 'support reply notice: channel is off');
-      return 'failed';
-    }
-    if (await channel.adapter.windowOpen(userId)) {
-      try {
-        await channel.adapter.continueConversation(metaReference(name as MetaChannel, userId), async (ctx) => {
-          await ctx.sendActivity({ type: 'message', text, locale });
-        });
-        return 'sent';
-      } catch (err) {
-        // The adapter has recorded the failure already. A window that closed meanwhile (or that
-        // Meta says is closed, 131047) is handled as outside it: on WhatsApp the template.
-        if (!isWindowClosed(err)) {
-          this.options.log.warn({ ticket: ticket.number, channel: name, err: errorSummary(err) }, 'support reply notice failed');
-          return 'failed';
-        }
-        return this.outsideWindow(name as MetaChannel, channel, ticket, true);
-      }
-    }
-    return this.outsideWindow(name as MetaChannel, channel, ticket, false);
-  }
-
-  /** Only an approved template may reach a WhatsApp user now; nothing may reach a Messenger/Instagram user. */
-  private async outsideWindow(name: MetaChannel, channel: NotifierChannel, ticket: TicketView, recorded: boolean): Promise<ChannelOutcome> {
-    const userId = ticket.conversationId;
-    const template = this.options.whatsappTemplate;
-    if (name === 'whatsapp' && template && channel.sendTemplate) {
-      try {
-        await channel.sendTemplate(userId, { name: template.name, language: template.language, bodyParameters: [ticket.number] });
-        return 'template';
-      } catch (err) {
-        const reason: DeliveryFailure['reason'] = err instanceof GraphApiError ? deliveryFailureReason(err) : 'permanent';
-        await this.record(name, userId, reason, `support reply template not sent: ${err instanceof Error ? err.message : String(err)}`);
-        this.options.log.warn({ ticket: ticket.number, channel: name, err: errorSummary(err) }, 'support reply template failed');
-        return 'failed';
-      }
-    }
-    if (!recorded) {
-      const detail =
-        name === 'whatsapp'
-          ? 'support reply notice not sent: outside the 24-hour window and no WHATSAPP_REPLY_TEMPLATE is configured'
-          : 'support reply notice not sent: outside the 24-hour window (the human-agent tag is for an officer\'s own words only)';
-      await this.record(name, userId, 'windowClosed', detail);
-    }
-    return 'windowClosed';
-  }
-
   private async toEmail(ticket: TicketView, locale: Locale, vars: { number: string; status: string; text: string }): Promise<EmailOutcome> {
     const address = ticket.applicant.email?.trim();
     if (!this.options.mailer || !address) return 'skipped';
@@ -199,43 +128,36 @@ export class TicketNotifier {
     }
   }
 
-  private async record(channel: string, userId: string, reason: DeliveryFailure['reason'], detail: string): Promise<void> {
-    try {
-      await this.options.windows.recordFailure({ channel, userId, reason, detail: redact(detail) });
-    } catch (err) {
-      this.options.log.warn({ channel, err: errorSummary(err) }, 'delivery failure not recorded');
-    }
-  }
-
   private unexpected(part: 'channel' | 'email', ticket: TicketView, err: unknown): 'failed' {
     this.options.log.warn({ ticket: ticket.number, part, err: errorSummary(err) }, 'support reply notice failed unexpectedly');
     return 'failed';
   }
 }
 
-function isWindowClosed(err: unknown): boolean {
-  return err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed');
-}
-
-const EMAIL_RE = /[^\s@<>"]+@[^\s@<>"]+/g;
-/** Phone-like digit runs, but not the digits inside ticket numbers such as ITSM-20261124-00001. */
-const PHONE_RE = /(?<![\w-])\+?\d[\d\s-]{7,}\d/g;
-
-/** Mail servers and Graph errors may echo the address or number: mask both. */
-function redact(text: string): string {
-  return text.replace(EMAIL_RE, '[redacted-email]').replace(PHONE_RE, '[redacted-phone]');
-}
-
-/** Code-like fields and a masked message, never the error object itself (it may hold the envelope). */
-function errorSummary(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: redact(String(err)).slice(0, 300) };
-  const e = err as Error & { code?: unknown; responseCode?: unknown; command?: unknown; kind?: unknown };
-  return {
-    name: e.name,
-    message: redact(e.message).slice(0, 300),
-    ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: e.code } : {}),
-    ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
-    ...(typeof e.command === 'string' ? { command: e.command } : {}),
-    ...(typeof e.kind === 'string' ? { kind: e.kind } : {}),
-  };
+/**
+ * Sends the applicant the number of a request that was recorded while the ITSM was down, in the
+ * words the dialog chose when it filed (`request.notice`), on the conversation's channel; or, when
+ * the request was given up (dead), that it could not be recorded and an officer will contact them.
+ * `retry` when the channel failed for a reason that may pass; `failed` when it cannot reach them
+ * (e.g. Meta's 24-hour window closed; recorded).
+ */
+export async function notifyFiled(
+  entry: OutboxEntry,
+  deps: { messenger: Pick<OutboundMessenger, 'send'>; localeOf: (conversationKey: string) => Promise<Locale | undefined>; defaultLocale: Locale; log: Pick<Logger, 'info' | 'warn'> },
+): Promise<'sent' | 'failed' | 'retry'> {
+  const req = entry.request;
+  const key = `${req.channel}:${req.conversationId}`;
+  const locale = (await deps.localeOf(key)) ?? deps.defaultLocale;
+  const vars = { number: entry.itsmNumber ?? '', previous: req.previousNumber ?? '', phone: displayPhone(req.applicant.phone), email: req.applicant.email };
+  // A request given up (refused by the ITSM, or out of attempts) is not left unanswered. One queued
+  // by a version before the dialog chose the key gets the plain "received with number".
+  const filed = entry.state === 'done';
+  const messageKey = filed ? (req.notice ?? 'complaint.done') : 'filing.givenUp';
+  const outcome = await deps.messenger.send(req, { activities: [{ type: 'message', text: t(locale, messageKey, vars), locale }], byOfficer: false });
+  deps.log.info(
+    { ticket: entry.itsmNumber, channel: req.channel, conversation: pseudonym(key), delivery: outcome },
+    filed ? 'late ticket number notified' : 'applicant told their request could not be recorded',
+  );
+  if (outcome === 'sent') return 'sent';
+  return outcome === 'failed' ? 'retry' : 'failed';
 }

@@ -15,7 +15,7 @@ export interface OutboxQueueOptions {
   /** BullMQ key prefix (no trailing colon). */
   prefix: string;
   tickets: Pick<TicketService, 'advance' | 'entry' | 'markDead' | 'claimNotices' | 'noticeDone'>;
-  /** Sends an applicant the number of a request filed late (see filedNotice.ts). */
+  /** Sends an applicant the number of a request filed late (see notifyFiled in src/notify/ticketNotifier.ts). */
   notify: (entry: OutboxEntry) => Promise<'sent' | 'failed' | 'retry'>;
   /** Tries per job, the first included. */
   attempts: number;

@@ -46,6 +46,11 @@ export interface TicketRequest {
   previousNumber: string | null;
   description: string | null;
   priority: TicketPriority;
+  /**
+   * Message key of the answer that gives the number, chosen by the dialog: sent later in a message
+   * when the ITSM was down at filing. Absent in requests queued before the dialog chose it.
+   */
+  notice?: string;
 }
 
 export interface FiledTicket {

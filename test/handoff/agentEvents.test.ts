@@ -10,6 +10,7 @@ import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import { createSignInThrottle } from '../../src/handoff/signInThrottle.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { sqliteDatabase } from '../../src/storage/database.js';
+import type { Handoff, HandoffSummary } from '../../src/handoff/types.js';
 
 const PASSWORD = 'kopi-tubruk-2026';
 const servers: Server[] = [];
@@ -20,18 +21,19 @@ afterEach(async () => {
 });
 
 /** The console's event stream with a fast ping, signed in as cso.andi. */
-async function start() {
+async function start(desk: Pick<HandoffDesk, 'summary'> = {} as HandoffDesk) {
   const db = openSqlite(':memory:');
   const stores = createHandoffStores(sqliteDatabase(db));
   await stores.officers.create({ username: 'cso.andi', displayName: 'Andi', password: PASSWORD });
   const errors: unknown[] = [];
   const auth = createAgentAuth({ officers: stores.officers, sessions: stores.sessions, throttle: createSignInThrottle(sqliteDatabase(db)) });
   const app = express();
+  const bus = new LocalHandoffBus();
   app.use(
     createAgentRouter({
       auth,
-      desk: {} as HandoffDesk,
-      bus: new LocalHandoffBus(),
+      desk: desk as HandoffDesk,
+      bus,
       sessions: stores.sessions,
       photoPath: () => {
         throw new Error('no photos here');
@@ -52,7 +54,23 @@ async function start() {
     expect(res.status).toBe(200);
     return res.text();
   };
-  return { stores, errors, readAll, cookie, base };
+  /** Opens a stream and reads it until `until` has arrived; `received()` is everything so far. */
+  const open = async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${base}/agent/api/events`, { headers: { cookie }, signal: abort.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const until = async (part: string) => {
+      while (!text.includes(part)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${part}`);
+        text += new TextDecoder().decode(value);
+      }
+      return text;
+    };
+    return { until, close: () => abort.abort() };
+  };
+  return { stores, errors, readAll, cookie, base, bus, open };
 }
 
 describe('the console event stream', () => {
@@ -83,6 +101,24 @@ describe('the console event stream', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('computes a handoff summary once per event, however many consoles are open', async () => {
+    const handoff = { id: 7, conversationKey: 'whatsapp:628111', channel: 'whatsapp', conversationId: '628111', status: 'waiting' } as Handoff;
+    const desk = { summary: vi.fn(async (h: Handoff) => ({ ...h, position: 1 }) as unknown as HandoffSummary) };
+    const { bus, open } = await start(desk);
+    const streams = await Promise.all([open(), open(), open()]);
+    await Promise.all(streams.map((s) => s.until('retry: 3000')));
+    bus.publish({ type: 'handoff', handoff });
+    bus.publish({ type: 'handoff', handoff: { ...handoff, status: 'active' } });
+    const received = await Promise.all(streams.map((s) => s.until('"status":"active"')));
+    for (const text of received) {
+      expect(text.match(/event: handoff/g)).toHaveLength(2);
+      // In the order they happened.
+      expect(text.indexOf('"status":"waiting"')).toBeLessThan(text.indexOf('"status":"active"'));
+    }
+    expect(desk.summary).toHaveBeenCalledTimes(2);
+    streams.forEach((s) => s.close());
   });
 
   it('answers 500 JSON, not a stream, when the store fails at the sign-in check', async () => {

@@ -5,7 +5,8 @@ import type { MetaChannel, OutboundReply } from '../../src/channels/meta/types.j
 import type { WhatsAppTemplate } from '../../src/channels/whatsapp/whatsAppChannel.js';
 import { t } from '../../src/i18n/messages.js';
 import type { MailMessage, Mailer } from '../../src/notify/mailer.js';
-import { TicketNotifier, type NotifierChannel, type TicketNotifierOptions } from '../../src/notify/ticketNotifier.js';
+import { ChannelMessenger, type MessengerChannel } from '../../src/notify/outboundMessenger.js';
+import { TicketNotifier, type TicketNotifierOptions } from '../../src/notify/ticketNotifier.js';
 import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqliteDatabase } from '../../src/storage/database.js';
 import type { TicketReply, TicketView } from '../../src/tickets/types.js';
@@ -56,7 +57,7 @@ function setup(opts: { template?: boolean; mailer?: 'ok' | 'fail' | 'none'; send
   const templates: Array<{ userId: string; template: WhatsAppTemplate }> = [];
   const mails: MailMessage[] = [];
   const logs: string[] = [];
-  const channel = (name: MetaChannel): NotifierChannel => {
+  const channel = (name: MetaChannel): MessengerChannel => {
     const outbound: ChannelOutbound = {
       supportsHumanAgentTag: name !== 'whatsapp',
       async send(userId, r) {
@@ -86,16 +87,21 @@ function setup(opts: { template?: boolean; mailer?: 'ok' | 'fail' | 'none'; send
     },
     close() {},
   };
-  const options: TicketNotifierOptions = {
-    channels: { whatsapp: channel('whatsapp'), messenger: channel('messenger') },
+  const log = {
+    info: (...args: unknown[]) => void logs.push(JSON.stringify(args)),
+    warn: (...args: unknown[]) => void logs.push(JSON.stringify(args)),
+  } as unknown as TicketNotifierOptions['log'];
+  const messenger = new ChannelMessenger({
+    meta: { whatsapp: channel('whatsapp'), messenger: channel('messenger') },
     windows,
-    ...(opts.mailer === 'none' ? {} : { mailer }),
     ...(opts.template ? { whatsappTemplate: { name: 'pln123_ticket_update', language: 'id' } } : {}),
+    log,
+  });
+  const options: TicketNotifierOptions = {
+    messenger,
+    ...(opts.mailer === 'none' ? {} : { mailer }),
     ...(opts.locale ? { localeOf: () => opts.locale } : {}),
-    log: {
-      info: (...args: unknown[]) => void logs.push(JSON.stringify(args)),
-      warn: (...args: unknown[]) => void logs.push(JSON.stringify(args)),
-    } as unknown as TicketNotifierOptions['log'],
+    log,
   };
   const notifier = new TicketNotifier(options);
   const inWindow = (channel: MetaChannel, userId: string, hoursAgo: number) => windows.touch(channel, userId, NOW - hoursAgo * HOUR);
