@@ -1,7 +1,6 @@
 import type { Database } from '../storage/database.js';
-import { SqliteHandoffStore, type HandoffStore } from './handoffStore.js';
+import { HandoffStore } from './handoffStore.js';
 import { OfficerStore, SqliteOfficerRepository } from './officerStore.js';
-import { PgHandoffStore } from './pgHandoffStore.js';
 import { PgOfficerRepository } from './pgOfficerRepository.js';
 import { PgSessionRepository } from './pgSessionRepository.js';
 import { SessionStore, SqliteSessionRepository, type SessionStoreOptions } from './sessionStore.js';
@@ -27,13 +26,13 @@ export interface HandoffStores {
 export function createHandoffStores(backend: HandoffBackend, options: { sessions?: SessionStoreOptions } = {}): HandoffStores {
   if (backend.kind === 'postgres') {
     return {
-      handoffs: new PgHandoffStore(backend.pool),
+      handoffs: new HandoffStore(backend),
       officers: new OfficerStore(new PgOfficerRepository(backend.pool)),
       sessions: new SessionStore(new PgSessionRepository(backend.pool), options.sessions),
     };
   }
   return {
-    handoffs: new SqliteHandoffStore(backend.sqlite),
+    handoffs: new HandoffStore(backend),
     officers: new OfficerStore(new SqliteOfficerRepository(backend.sqlite)),
     sessions: new SessionStore(new SqliteSessionRepository(backend.sqlite), options.sessions),
   };

@@ -9,7 +9,7 @@ import type { MetaConfig } from '../../src/config.js';
 import { createWhatsAppChannel, type WhatsAppChannelHandle } from '../../src/channels/whatsapp/whatsAppChannel.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -17,7 +17,8 @@ import { metricsRouter } from '../../src/observability/metricsRouter.js';
 import { sqliteQueueDepths } from '../../src/observability/queueDepths.js';
 import { SqliteContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
-import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
+import { ConversationStore } from '../../src/storage/conversationStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { FakeServices, testUnderstanding } from '../dialogs/harness.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
@@ -45,12 +46,13 @@ let url = '';
 beforeAll(async () => {
   graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0' });
   db = openSqlite(':memory:');
-  const handoffs = new SqliteHandoffStore(db);
+  const database = sqliteDatabase(db);
+  const handoffs = new HandoffStore(database);
   // The ticket module owns this table; only the column the gauge reads matters here.
   db.exec("CREATE TABLE IF NOT EXISTS ticket_outbox (idempotency_key TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending')");
   metrics = new Metrics({ queueDepths: sqliteQueueDepths(db) });
   const engine = new DialogEngine({
-    store: new SqliteConversationStore(db),
+    store: new ConversationStore(database),
     machine: new FakeServices().machine(),
     defaultLocale: 'id',
     understanding: testUnderstanding,
