@@ -48,8 +48,6 @@ beforeAll(async () => {
   db = openSqlite(':memory:');
   const database = sqliteDatabase(db);
   const handoffs = new HandoffStore(database);
-  // The ticket module owns this table; only the column the gauge reads matters here.
-  db.exec("CREATE TABLE IF NOT EXISTS ticket_outbox (idempotency_key TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending')");
   metrics = new Metrics({ queueDepths: sqliteQueueDepths(db) });
   const engine = new DialogEngine({
     store: new ConversationStore(database),
@@ -127,7 +125,11 @@ describe('metrics through the real parts', () => {
   it('counts a handoff opened once, and reads the queue depths from the tables at scrape time', async () => {
     await say('6281400000102', 'petugas');
     await say('6281400000102', 'petugas');
-    db.prepare("INSERT INTO ticket_outbox (idempotency_key, state) VALUES ('k1', 'pending'), ('k2', 'itsm_filed'), ('k3', 'done')").run();
+    // The ticket module owns this table; only the state the gauge reads matters here.
+    const at = '2026-11-24T01:00:00.000Z';
+    for (const [key, state] of [['k1', 'pending'], ['k2', 'itsm_filed'], ['k3', 'done']]) {
+      db.prepare("INSERT INTO ticket_outbox (idempotency_key, request_json, state, created_at, updated_at) VALUES (?, '{}', ?, ?, ?)").run(key, state, at, at);
+    }
 
     const text = await scrape();
     expect(valueOf(text, 'pln_handoffs_opened_total', { reason: 'asked' })).toBe(1);
