@@ -32,7 +32,6 @@ import type { JobCounts } from './storage/redis/queueTypes.js';
 import { openRedisParts } from './storage/redis/redisParts.js';
 import { migratePostgres } from './storage/migrate.js';
 import { openPostgres } from './storage/postgres/pool.js';
-import { PgConversationStore } from './storage/postgres/pgConversationStore.js';
 import { DatabaseWebhookInbox } from './channels/meta/webhookInbox.js';
 import { REDELIVERY_RETENTION_MS } from './core/retention.js';
 import { createTicketStores } from './tickets/ticketStores.js';
@@ -48,9 +47,9 @@ import { MarketplaceClassifier } from './nlu/classifier.js';
 import { createUnderstanding, type OpenQuestion } from './nlu/understanding/index.js';
 import { resolvePseudonymKey } from './storage/pseudonymKey.js';
 import { openSqlite } from './storage/sqlite.js';
+import { ConversationStore } from './storage/conversationStore.js';
 import { postgresDatabase, sqliteDatabase, type Database } from './storage/database.js';
 import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
-import { SqliteConversationStore } from './storage/sqliteConversationStore.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
 import { OutboxQueue } from './tickets/outboxQueue.js';
 import { OutboxRetrier } from './tickets/outboxRetrier.js';
@@ -167,7 +166,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   // conversation the engine leaves the dialog alone (the bot cannot talk over the officer).
   const handoffBus = redis?.bus ?? new LocalHandoffBus();
   const engine = new DialogEngine({
-    store: pool ? new PgConversationStore(pool) : new SqliteConversationStore(db),
+    store: new ConversationStore(backend),
     ...(redis ? { lock: redis.lock } : {}),
     // A turn answers within its budget: a photo that has not arrived a little before it is spent
     // is asked for again, anything else still under way by then fails the turn (the apology).

@@ -8,8 +8,7 @@ import type { HandoffControlEvent, HandoffReason, SenderProfile, TurnEvent } fro
 import { eventFromAct } from '../../dialogs/toEvent.js';
 import type { OpenQuestion, Understanding } from '../nlu/understanding/types.js';
 import type { Reply } from '../../dialogs/reply.js';
-import type { TranscriptInput } from '../handoff/transcriptWrites.js';
-import type { TranscriptEntry } from '../handoff/types.js';
+import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnWrite } from '../storage/conversationStore.js';
 import { LOCALES } from '../i18n/messages.js';
 import { KeyedQueue } from './keyedQueue.js';
@@ -146,7 +145,7 @@ export class DialogEngine {
     if (input.messageId && (await store.wasProcessed(input.messageId))) {
       const earlier = input.recovered ? await store.repliesOf(input.messageId) : null;
       const locale = earlier && isLocale(earlier.locale) ? earlier.locale : defaultLocale;
-      return { ...duplicate(locale), replies: earlier?.replies ?? [] };
+      return { ...duplicate(locale), replies: (earlier?.replies ?? []) as Reply[] };
     }
     // Loaded once per turn: the locale for the transcript and the state to step come from it.
     const snapshot = restorable(await store.load(input.conversationKey));

@@ -5,10 +5,9 @@ import { renderReply } from '../bot/renderReply.js';
 import { t, type Locale } from '../i18n/messages.js';
 import type { PhotoPipeline } from '../media/index.js';
 import type { HandoffMetrics } from '../observability/metrics.js';
-import type { PhotoRef } from '../tickets/types.js';
+import type { PhotoRef, TranscriptInput } from '../core/transcript.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
-import type { TranscriptInput } from './transcriptWrites.js';
 import type { HandoffReason, TranscriptEntry } from './types.js';
 import type { WorkingHours } from './workingHours.js';
 

@@ -1,7 +1,6 @@
 import type { Database } from '../storage/database.js';
-import { SqliteHandoffStore, type HandoffStore } from './handoffStore.js';
+import { HandoffStore } from './handoffStore.js';
 import { OfficerStore } from './officerStore.js';
-import { PgHandoffStore } from './pgHandoffStore.js';
 import { SessionStore, type SessionStoreOptions } from './sessionStore.js';
 
 /** Where the officers' queue, transcripts, accounts and console sessions are kept. */
@@ -15,23 +14,15 @@ export interface HandoffStores {
 }
 
 /**
- * The handoff, officer and session stores on SQLite (one process; creates its tables) or on
- * PostgreSQL (shared by every instance; the tables come from migrations/postgres, so run
- * `migrate(pool)` first).
+ * The handoff, officer and session stores on the service's database (SQLite, or PostgreSQL shared
+ * by every instance: its tables come from migrations/postgres, so run `npm run migrate` first).
  *
  * @example
- *   const { handoffs, officers, sessions } = createHandoffStores(pool ? { kind: 'postgres', pool } : { kind: 'sqlite', db });
+ *   const { handoffs, officers, sessions } = createHandoffStores(openSqliteDatabase(dataDir));
  */
 export function createHandoffStores(backend: HandoffBackend, options: { sessions?: SessionStoreOptions } = {}): HandoffStores {
-  if (backend.kind === 'postgres') {
-    return {
-      handoffs: new PgHandoffStore(backend.pool),
-      officers: new OfficerStore(backend.db),
-      sessions: new SessionStore(backend.db, options.sessions),
-    };
-  }
   return {
-    handoffs: new SqliteHandoffStore(backend.sqlite),
+    handoffs: new HandoffStore(backend),
     officers: new OfficerStore(backend.db),
     sessions: new SessionStore(backend.db, options.sessions),
   };

@@ -1,6 +1,9 @@
-import type { Reply } from '../../dialogs/reply.js';
-import type { TranscriptInput } from '../handoff/transcriptWrites.js';
-import type { TranscriptEntry } from '../handoff/types.js';
+import type { Kysely } from 'kysely';
+import { REDELIVERY_RETENTION_MS } from '../core/retention.js';
+import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
+import type { Database } from './database.js';
+import { fromJson, type Schema } from './schema.js';
+import { appendTranscript } from './transcript.js';
 
 /** A conversation's persisted dialog state: the XState snapshot and the machine version it belongs to. */
 export interface StoredConversation {
@@ -9,7 +12,7 @@ export interface StoredConversation {
 }
 
 /**
- * What `saveTurn` did: `duplicate` when its message id was already recorded (another instance
+ * What `commitTurn` did: `duplicate` when its message id was already recorded (another instance
  * handled the same redelivered message meanwhile). Nothing was written then: the first turn's
  * state stands, and the caller should drop this turn's replies as it does for `wasProcessed`.
  */
@@ -30,14 +33,14 @@ export interface TurnWrite {
   replies?: StoredReplies;
 }
 
-/** A turn's replies as the dialog made them (message keys and values) and the language to render them in. */
+/**
+ * A turn's replies as the dialog made them (message keys and values) and the language to render
+ * them in. Opaque here (JSON): the dialog layer, above this one, knows their type.
+ */
 export interface StoredReplies {
   locale: string;
-  replies: Reply[];
+  replies: unknown[];
 }
-
-/** The turn's replies as the stores keep them with its message id: JSON, or null when it said nothing. */
-export const repliesJson = (turn: TurnWrite): string | null => (turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null);
 
 export interface TurnCommit {
   outcome: SaveTurnOutcome;
@@ -45,29 +48,103 @@ export interface TurnCommit {
   transcript: TranscriptEntry[];
 }
 
+export interface ConversationStoreOptions {
+  /** Clock in epoch milliseconds, for tests. */
+  now?: () => number;
+  /** Purge old processed ids after every this many commits (default 1000). */
+  purgeEvery?: number;
+  /** Told when a background purge fails (the next one retries); must not throw. */
+  onPurgeError?: (err: Error) => void;
+}
+
 /**
- * Where conversation state lives between turns (SQLite by default; PostgreSQL for scale-out).
- * `saveTurn` stores the new state and records the message id as processed in one step, so a
- * message redelivered by the channel (even after a restart) is recognised and dropped.
+ * Where conversation state lives between turns, on SQLite (one process) or PostgreSQL (shared by
+ * every instance). A turn's state is stored with its message id recorded as processed, in one
+ * step, so a message redelivered by the channel (even after a restart, even to another instance)
+ * is recognised and dropped.
  */
-export interface ConversationStore {
-  load(conversationKey: string): Promise<StoredConversation | null>;
-  wasProcessed(messageId: string): Promise<boolean>;
-  /**
-   * Records the message id, stores the state and appends the transcript lines in one transaction
-   * (one commit per turn). The id goes in first: when it was already recorded (another instance
-   * handled the same redelivered message meanwhile), nothing is written and the outcome is
-   * `duplicate`.
-   */
-  commitTurn(turn: TurnWrite): Promise<TurnCommit>;
+export class ConversationStore {
+  private readonly db: Kysely<Schema>;
+  private readonly now: () => number;
+  private readonly purgeEvery: number;
+  private readonly onPurgeError: (err: Error) => void;
+  private saves = 0;
+  private purging: Promise<void> | null = null;
+
+  constructor(database: Database, opts: ConversationStoreOptions = {}) {
+    this.db = database.db;
+    this.now = opts.now ?? Date.now;
+    this.purgeEvery = opts.purgeEvery ?? 1000;
+    this.onPurgeError = opts.onPurgeError ?? (() => undefined);
+  }
+
+  async load(conversationKey: string): Promise<StoredConversation | null> {
+    const row = await this.db.selectFrom('conversations').select(['machine_version', 'snapshot']).where('conversation_key', '=', conversationKey).executeTakeFirst();
+    return row ? { machineVersion: row.machine_version, snapshot: fromJson(row.snapshot) } : null;
+  }
+
+  async wasProcessed(messageId: string): Promise<boolean> {
+    return (await this.db.selectFrom('processed_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst()) !== undefined;
+  }
+
   /**
    * The replies committed with a message's turn, or null (none kept, or the message unknown). For a
    * message processed again after a crash between the commit and the send: its replies are sent
    * then, not lost.
    */
-  repliesOf(messageId: string): Promise<StoredReplies | null>;
-  /** `commitTurn` without transcript lines: stores the state and records `messageId` atomically. */
-  saveTurn(conversationKey: string, state: StoredConversation, messageId: string | null): Promise<SaveTurnOutcome>;
-  /** `commitTurn` with neither state nor lines: records a message as processed; may be repeated. */
-  markProcessed(messageId: string): Promise<void>;
+  async repliesOf(messageId: string): Promise<StoredReplies | null> {
+    const row = await this.db.selectFrom('processed_messages').select('replies').where('message_id', '=', messageId).executeTakeFirst();
+    return row?.replies ? fromJson<StoredReplies>(row.replies) : null;
+  }
+
+  /**
+   * Records the message id, stores the state and appends the transcript lines in one transaction
+   * (one commit per turn). The id goes in first: when it was already recorded (another instance
+   * handled the same redelivered message meanwhile; on PostgreSQL the insert waits for that
+   * instance's uncommitted key, then finds it taken), nothing is written and the outcome is
+   * `duplicate`.
+   */
+  async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
+    const now = this.now();
+    const committed = await this.db.transaction().execute(async (trx): Promise<TurnCommit> => {
+      if (turn.messageId) {
+        const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
+        const inserted = await trx
+          .insertInto('processed_messages')
+          .values({ message_id: turn.messageId, processed_at: now, replies })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows === 0n) return { outcome: 'duplicate', transcript: [] };
+      }
+      if (turn.state) {
+        await trx
+          .insertInto('conversations')
+          .values({ conversation_key: turn.conversationKey, machine_version: turn.state.machineVersion, snapshot: JSON.stringify(turn.state.snapshot), updated_at: now })
+          .onConflict((oc) =>
+            oc.column('conversation_key').doUpdateSet((eb) => ({
+              machine_version: eb.ref('excluded.machine_version'),
+              snapshot: eb.ref('excluded.snapshot'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+      return { outcome: 'saved', transcript: await appendTranscript(trx, turn.transcript ?? [], turn.at ?? new Date(now)) };
+    });
+    if (++this.saves % this.purgeEvery === 0) this.purgeProcessed();
+    return committed;
+  }
+
+  /** Deletes processed ids past the retention: off the turn's path (the turn is committed whatever it does), one purge at a time. */
+  private purgeProcessed(): void {
+    this.purging ??= this.db
+      .deleteFrom('processed_messages')
+      .where('processed_at', '<', this.now() - REDELIVERY_RETENTION_MS)
+      .execute()
+      .then(
+        () => undefined,
+        (err: Error) => this.onPurgeError(err),
+      )
+      .finally(() => (this.purging = null));
+  }
 }

@@ -6,16 +6,16 @@ import { DialogEngine, TurnFailed } from '../../src/bot/dialogEngine.js';
 import { renderReply } from '../../src/bot/renderReply.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { t } from '../../src/i18n/messages.js';
-import type { TurnCommit, TurnWrite } from '../../src/storage/conversationStore.js';
+import { ConversationStore, type TurnCommit, type TurnWrite } from '../../src/storage/conversationStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
-import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
 import { FakeServices, testUnderstanding } from './harness.js';
 
 /** A conversation store whose next `failCommits` commits throw, as a database hiccup would. */
-class FlakyStore extends SqliteConversationStore {
+class FlakyStore extends ConversationStore {
   failCommits = 0;
   override async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
     if (this.failCommits > 0) {
@@ -31,7 +31,7 @@ class FlakyStore extends SqliteConversationStore {
  * applies nothing, but the officers still read what the customer wrote and the apology they got.
  */
 function setUp() {
-  const db = openSqlite(':memory:');
+  const db = sqliteDatabase(openSqlite(':memory:'));
   const services = new FakeServices();
   let classifyHangs = false;
   const machine = services.machine().provide({
@@ -43,7 +43,7 @@ function setUp() {
     },
   });
   const store = new FlakyStore(db);
-  const handoffs = new SqliteHandoffStore(db);
+  const handoffs = new HandoffStore(db);
   const engine = new DialogEngine({
     store,
     machine,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { t } from '../../src/i18n/messages.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
@@ -166,7 +167,7 @@ describe('working hours', () => {
   });
 
   it('tells a customer who asks on Friday night when officers are back, and that the form can go on', async () => {
-    const store = new SqliteHandoffStore(openSqlite(':memory:'));
+    const store = new HandoffStore(sqliteDatabase(openSqlite(':memory:')));
     const gate = new HandoffGate({ store, bus: new LocalHandoffBus(), hours, now: () => new Date('2026-11-27T14:30:00Z') });
     const { replies } = await gate.open({ conversationKey: 'whatsapp:1', channel: 'whatsapp', conversationId: '1' }, { reason: 'asked', formInProgress: true }, 'id');
     expect(replies.map((r) => t('id', r.key, r.vars))).toEqual([

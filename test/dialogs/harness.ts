@@ -15,11 +15,12 @@ import type { Understanding } from '../../src/nlu/understanding/types.js';
 import { nonAnswers } from '../support/answersOnly.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { SqliteHandoffStore, type HandoffStore } from '../../src/handoff/handoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { renderReply } from '../../src/bot/renderReply.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
-import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
+import { ConversationStore } from '../../src/storage/conversationStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import type { FiledTicket, PhotoRef } from '../../src/tickets/types.js';
 import { toE164 } from '../../src/phone.js';
 
@@ -134,9 +135,10 @@ export class Conversation {
     readonly channel = 'emulator',
     readonly conversationId = 'conv-1',
   ) {
-    this.handoffs = new SqliteHandoffStore(db);
+    const database = sqliteDatabase(db);
+    this.handoffs = new HandoffStore(database);
     this.engine = new DialogEngine({
-      store: new SqliteConversationStore(db),
+      store: new ConversationStore(database),
       machine: services.machine(),
       defaultLocale: 'id',
       understanding: testUnderstanding,

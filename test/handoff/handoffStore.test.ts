@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 
 const conv = (n: number) => ({ conversationKey: `whatsapp:62812000000${n}`, channel: 'whatsapp', conversationId: `62812000000${n}`, reason: 'asked' as const });
 
-describe('SqliteHandoffStore', () => {
+describe('HandoffStore on SQLite', () => {
   it('queues a conversation once, however often the customer asks', async () => {
-    const store = new SqliteHandoffStore(openSqlite(':memory:'));
+    const store = new HandoffStore(sqliteDatabase(openSqlite(':memory:')));
     const first = await store.open(conv(1));
     const again = await store.open(conv(1));
     expect(first.created).toBe(true);
@@ -16,7 +17,7 @@ describe('SqliteHandoffStore', () => {
   });
 
   it('gives queue positions in request order', async () => {
-    const store = new SqliteHandoffStore(openSqlite(':memory:'));
+    const store = new HandoffStore(sqliteDatabase(openSqlite(':memory:')));
     const t = Date.parse('2026-11-24T08:00:00Z');
     const a = (await store.open(conv(1), new Date(t))).handoff;
     const b = (await store.open(conv(2), new Date(t + 1000))).handoff;
@@ -28,7 +29,7 @@ describe('SqliteHandoffStore', () => {
   });
 
   it('lets only one officer take a conversation, and only that officer end it', async () => {
-    const store = new SqliteHandoffStore(openSqlite(':memory:'));
+    const store = new HandoffStore(sqliteDatabase(openSqlite(':memory:')));
     const h = (await store.open(conv(1))).handoff;
     expect((await store.take(h.id, 'cso.andi'))?.officer).toBe('cso.andi');
     expect(await store.take(h.id, 'cso.budi')).toBeNull();
@@ -40,7 +41,7 @@ describe('SqliteHandoffStore', () => {
   });
 
   it('keeps the transcript in order, text as given', async () => {
-    const store = new SqliteHandoffStore(openSqlite(':memory:'));
+    const store = new HandoffStore(sqliteDatabase(openSqlite(':memory:')));
     const key = conv(1).conversationKey;
     await store.append({ conversationKey: key, from: 'customer', text: '<script>alert(1)</script>', officer: null });
     await store.append({ conversationKey: key, from: 'agent', text: 'Halo, saya petugas', officer: 'cso.andi' });
@@ -51,7 +52,7 @@ describe('SqliteHandoffStore', () => {
   });
 });
 
-describe('SqliteHandoffStore on a database from before tickets and photos', () => {
+describe('HandoffStore on SQLite on a database from before tickets and photos', () => {
   it('adds the missing columns and keeps the rows', async () => {
     const db = openSqlite(':memory:');
     db.exec(`
@@ -61,7 +62,7 @@ describe('SqliteHandoffStore on a database from before tickets and photos', () =
       INSERT INTO handoffs (conversation_key, channel, conversation_id, status, reason, requested_at) VALUES ('whatsapp:628120000001', 'whatsapp', '628120000001', 'waiting', 'asked', '2026-11-24T08:00:00.000Z');
       INSERT INTO transcript (conversation_key, at, sender, text) VALUES ('whatsapp:628120000001', '2026-11-24T08:00:00.000Z', 'customer', 'petugas');
     `);
-    const store = new SqliteHandoffStore(db);
+    const store = new HandoffStore(sqliteDatabase(db));
     const open = await store.openOf('whatsapp:628120000001');
     expect(open).toMatchObject({ status: 'waiting', ticket: null });
     await store.recordTicket(open!.id, { itsmNumber: 'ITSM-20261124-00001', apktNumber: 'APKT-20261124-00001' });

@@ -9,7 +9,7 @@ import type { MetaConfig } from '../../src/config.js';
 import { createWhatsAppChannel, type WhatsAppChannelHandle } from '../../src/channels/whatsapp/whatsAppChannel.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
-import { SqliteHandoffStore } from '../../src/handoff/handoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
 import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -18,7 +18,8 @@ import { sqliteQueueDepths } from '../../src/observability/queueDepths.js';
 import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
-import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
+import { ConversationStore } from '../../src/storage/conversationStore.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { FakeServices, testUnderstanding } from '../dialogs/harness.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
@@ -46,12 +47,11 @@ let url = '';
 beforeAll(async () => {
   graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0' });
   db = openSqlite(':memory:');
-  const handoffs = new SqliteHandoffStore(db);
-  // The ticket module owns this table; only the column the gauge reads matters here.
-  db.exec("CREATE TABLE IF NOT EXISTS ticket_outbox (idempotency_key TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending')");
+  const database = sqliteDatabase(db);
+  const handoffs = new HandoffStore(database);
   metrics = new Metrics({ queueDepths: sqliteQueueDepths(db) });
   const engine = new DialogEngine({
-    store: new SqliteConversationStore(db),
+    store: new ConversationStore(database),
     machine: new FakeServices().machine(),
     defaultLocale: 'id',
     understanding: testUnderstanding,
@@ -126,7 +126,11 @@ describe('metrics through the real parts', () => {
   it('counts a handoff opened once, and reads the queue depths from the tables at scrape time', async () => {
     await say('6281400000102', 'petugas');
     await say('6281400000102', 'petugas');
-    db.prepare("INSERT INTO ticket_outbox (idempotency_key, state) VALUES ('k1', 'pending'), ('k2', 'itsm_filed'), ('k3', 'done')").run();
+    // The ticket module owns this table; only the state the gauge reads matters here.
+    const at = '2026-11-24T01:00:00.000Z';
+    for (const [key, state] of [['k1', 'pending'], ['k2', 'itsm_filed'], ['k3', 'done']]) {
+      db.prepare("INSERT INTO ticket_outbox (idempotency_key, request_json, state, created_at, updated_at) VALUES (?, '{}', ?, ?, ?)").run(key, state, at, at);
+    }
 
     const text = await scrape();
     expect(valueOf(text, 'pln_handoffs_opened_total', { reason: 'asked' })).toBe(1);

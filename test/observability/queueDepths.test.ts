@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgHandoffStore } from '../../src/handoff/pgHandoffStore.js';
+import { HandoffStore } from '../../src/handoff/handoffStore.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { queueDepthsFrom } from '../../src/observability/queueDepths.js';
 import { createTicketStores } from '../../src/tickets/ticketStores.js';
@@ -78,7 +78,7 @@ describe.skipIf(!DATABASE_URL)('queueDepthsFrom on PostgreSQL stores', () => {
     const pool = schema.pool({ max: 2 });
     const { port, outbox } = createTicketStores(postgresDatabase(pool));
     const tickets = new TicketService({ outbox, port });
-    const handoffs = new PgHandoffStore(pool);
+    const handoffs = new HandoffStore(postgresDatabase(pool));
     const metrics = new Metrics({ queueDepths: queueDepthsFrom({ outboxPending: () => tickets.pendingCount(), handoffCounts: () => handoffs.countOpen() }) });
 
     let text = await metrics.scrape();

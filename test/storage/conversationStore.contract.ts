@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TranscriptEntry } from '../../src/handoff/types.js';
+import type { TranscriptEntry } from '../../src/core/transcript.js';
 import type { ConversationStore, StoredConversation } from '../../src/storage/conversationStore.js';
 
 export interface StoreHandle {
@@ -31,6 +31,15 @@ function snapshotOf(step: string, extra: Record<string, unknown> = {}): Record<s
     },
   };
 }
+
+/** A turn with state only (no transcript lines, no replies); its outcome. */
+const saveTurn = async (store: ConversationStore, conversationKey: string, state: StoredConversation, messageId: string | null) =>
+  (await store.commitTurn({ conversationKey, state, messageId })).outcome;
+
+/** A turn with neither state nor lines: records a message as processed (a message held for the officer). */
+const markProcessed = async (store: ConversationStore, messageId: string) => {
+  await store.commitTurn({ conversationKey: '', state: null, messageId });
+};
 
 /**
  * The behaviour every ConversationStore must have, run against each implementation. `makeStore`
@@ -134,16 +143,16 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       const store = await newStore();
       const k = key();
       const state: StoredConversation = { machineVersion: 7, snapshot: snapshotOf('askName') };
-      expect(await store.saveTurn(k, state, messageId(k))).toBe('saved');
+      expect(await saveTurn(store, k, state, messageId(k))).toBe('saved');
       expect(await store.load(k)).toEqual(state);
     });
 
     it('replaces the state and the machine version on the next turn, per conversation', async () => {
       const store = await newStore();
       const [a, b] = [key(), key()];
-      await store.saveTurn(a, { machineVersion: 1, snapshot: snapshotOf('askName') }, messageId(a));
-      await store.saveTurn(b, { machineVersion: 1, snapshot: snapshotOf('askCity') }, messageId(b));
-      await store.saveTurn(a, { machineVersion: 2, snapshot: snapshotOf('confirm') }, messageId(a));
+      await saveTurn(store, a, { machineVersion: 1, snapshot: snapshotOf('askName') }, messageId(a));
+      await saveTurn(store, b, { machineVersion: 1, snapshot: snapshotOf('askCity') }, messageId(b));
+      await saveTurn(store, a, { machineVersion: 2, snapshot: snapshotOf('confirm') }, messageId(a));
       expect(await store.load(a)).toEqual({ machineVersion: 2, snapshot: snapshotOf('confirm') });
       expect(await store.load(b)).toEqual({ machineVersion: 1, snapshot: snapshotOf('askCity') });
     });
@@ -153,7 +162,7 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       const k = key();
       const awkward = ['nul\u0000inside', 'cut emoji \ud83d', 'lone low \ude00 surrogate', 'emoji 😀👍🏽', 'مرحبا', 'quote " back\\slash \n\t', '\u2028\u2029'];
       const state = { machineVersion: 1, snapshot: snapshotOf('askDescription', { lastText: awkward, [awkward[0] ?? '']: 'as a key' }) };
-      expect(await store.saveTurn(k, state, messageId(k))).toBe('saved');
+      expect(await saveTurn(store, k, state, messageId(k))).toBe('saved');
       expect(JSON.stringify(await store.load(k))).toBe(JSON.stringify(state));
     });
 
@@ -162,21 +171,21 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       const k = key();
       const id = messageId(k);
       expect(await store.wasProcessed(id)).toBe(false);
-      await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('askName') }, id);
+      await saveTurn(store, k, { machineVersion: 1, snapshot: snapshotOf('askName') }, id);
       expect(await store.wasProcessed(id)).toBe(true);
 
       // Officer-side events (taken over, handed back) carry no message id.
-      expect(await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('withOfficer') }, null)).toBe('saved');
-      expect(await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('resumed') }, null)).toBe('saved');
+      expect(await saveTurn(store, k, { machineVersion: 1, snapshot: snapshotOf('withOfficer') }, null)).toBe('saved');
+      expect(await saveTurn(store, k, { machineVersion: 1, snapshot: snapshotOf('resumed') }, null)).toBe('saved');
       expect(await store.load(k)).toEqual({ machineVersion: 1, snapshot: snapshotOf('resumed') });
     });
 
-    it('markProcessed records a message without touching the state, and may be repeated', async () => {
+    it('records a held message without touching the state, and may be repeated', async () => {
       const store = await newStore();
       const k = key();
       const id = messageId(k);
-      await store.markProcessed(id);
-      await store.markProcessed(id);
+      await markProcessed(store, id);
+      await markProcessed(store, id);
       expect(await store.wasProcessed(id)).toBe(true);
       expect(await store.load(k)).toBeNull();
     });
@@ -185,8 +194,8 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       const first = await open();
       const k = key();
       const [turn, held] = [messageId(k), messageId(k)];
-      await first.store.saveTurn(k, { machineVersion: 3, snapshot: snapshotOf('askCity') }, turn);
-      await first.store.markProcessed(held);
+      await saveTurn(first.store, k, { machineVersion: 3, snapshot: snapshotOf('askCity') }, turn);
+      await markProcessed(first.store, held);
       await close(first);
 
       const second = await newStore();
@@ -199,15 +208,15 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       const store = await newStore();
       const k = key();
       const id = messageId(k);
-      expect(await store.saveTurn(k, { machineVersion: 1, snapshot: snapshotOf('first') }, id)).toBe('saved');
-      expect(await store.saveTurn(k, { machineVersion: 2, snapshot: snapshotOf('second') }, id)).toBe('duplicate');
+      expect(await saveTurn(store, k, { machineVersion: 1, snapshot: snapshotOf('first') }, id)).toBe('saved');
+      expect(await saveTurn(store, k, { machineVersion: 2, snapshot: snapshotOf('second') }, id)).toBe('duplicate');
       expect(await store.load(k)).toEqual({ machineVersion: 1, snapshot: snapshotOf('first') });
 
       // Handed to the officer by one instance, then stepped by another: the bot's state is not written.
       const other = key();
       const held = messageId(other);
-      await store.markProcessed(held);
-      expect(await store.saveTurn(other, { machineVersion: 1, snapshot: snapshotOf('askName') }, held)).toBe('duplicate');
+      await markProcessed(store, held);
+      expect(await saveTurn(store, other, { machineVersion: 1, snapshot: snapshotOf('askName') }, held)).toBe('duplicate');
       expect(await store.load(other)).toBeNull();
     });
 
@@ -218,7 +227,7 @@ export function describeConversationStore(name: string, makeStore: () => Promise
         const id = messageId(k);
         const stateA = { machineVersion: 1, snapshot: snapshotOf('byA') };
         const stateB = { machineVersion: 1, snapshot: snapshotOf('byB') };
-        const outcomes = await Promise.all([a.saveTurn(k, stateA, id), b.saveTurn(k, stateB, id)]);
+        const outcomes = await Promise.all([saveTurn(a, k, stateA, id), saveTurn(b, k, stateB, id)]);
         expect([...outcomes].sort()).toEqual(['duplicate', 'saved']);
         expect(await a.load(k)).toEqual(outcomes[0] === 'saved' ? stateA : stateB);
       }
@@ -229,7 +238,7 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       const k = key();
       const transcript = Array.from({ length: 5000 }, (_, i) => ({ i, from: i % 2 ? 'bot' : 'customer', text: `pesan nomor ${i} 😀` }));
       const state = { machineVersion: 1, snapshot: snapshotOf('big', { transcript, blob: 'x'.repeat(2 * 1024 * 1024) }) };
-      expect(await store.saveTurn(k, state, messageId(k))).toBe('saved');
+      expect(await saveTurn(store, k, state, messageId(k))).toBe('saved');
       expect(await store.load(k)).toEqual(state);
     });
 
@@ -239,7 +248,7 @@ export function describeConversationStore(name: string, makeStore: () => Promise
         const k = key();
         return { k, id: messageId(k), state: { machineVersion: 1, snapshot: snapshotOf(`step${i}`, { i }) } };
       });
-      const outcomes = await Promise.all(turns.map((t, i) => (i % 2 ? a : b).saveTurn(t.k, t.state, t.id)));
+      const outcomes = await Promise.all(turns.map((t, i) => saveTurn(i % 2 ? a : b, t.k, t.state, t.id)));
       expect(outcomes.every((o) => o === 'saved')).toBe(true);
       for (const t of turns) {
         expect(await a.load(t.k)).toEqual(t.state);
