@@ -14,10 +14,12 @@ import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { metricsRouter } from '../../src/observability/metricsRouter.js';
-import { sqliteQueueDepths } from '../../src/observability/queueDepths.js';
+import { queueDepthsFrom } from '../../src/observability/queueDepths.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
 import { SqliteContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { SqliteConversationStore } from '../../src/storage/sqliteConversationStore.js';
+import { SqlOutboxStore } from '../../src/tickets/outboxStore.js';
 import { FakeServices, testUnderstanding } from '../dialogs/harness.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
@@ -45,10 +47,9 @@ let url = '';
 beforeAll(async () => {
   graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0' });
   db = openSqlite(':memory:');
+  const outbox = new SqlOutboxStore(sqliteDatabase(db).db);
   const handoffs = new SqliteHandoffStore(db);
-  // The ticket module owns this table; only the column the gauge reads matters here.
-  db.exec("CREATE TABLE IF NOT EXISTS ticket_outbox (idempotency_key TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending')");
-  metrics = new Metrics({ queueDepths: sqliteQueueDepths(db) });
+  metrics = new Metrics({ queueDepths: queueDepthsFrom({ outboxPending: () => outbox.pendingCount(), handoffCounts: () => handoffs.countOpen() }) });
   const engine = new DialogEngine({
     store: new SqliteConversationStore(db),
     machine: new FakeServices().machine(),
@@ -125,7 +126,7 @@ describe('metrics through the real parts', () => {
   it('counts a handoff opened once, and reads the queue depths from the tables at scrape time', async () => {
     await say('6281400000102', 'petugas');
     await say('6281400000102', 'petugas');
-    db.prepare("INSERT INTO ticket_outbox (idempotency_key, state) VALUES ('k1', 'pending'), ('k2', 'itsm_filed'), ('k3', 'done')").run();
+    db.prepare("INSERT INTO ticket_outbox (idempotency_key, request_json, state, created_at, updated_at) VALUES ('k1', '{}', 'pending', '', ''), ('k2', '{}', 'itsm_filed', '', ''), ('k3', '{}', 'done', '', '')").run();
 
     const text = await scrape();
     expect(valueOf(text, 'pln_handoffs_opened_total', { reason: 'asked' })).toBe(1);
