@@ -102,6 +102,16 @@ const oldestFirst =
     compare(at(a) ?? '', at(b) ?? '') || compare(a.idempotency_key, b.idempotency_key);
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+type OutboxUpdate = UpdateQueryBuilder<Schema, 'ticket_outbox', 'ticket_outbox', UpdateResult>;
+type OutboxCount = SelectQueryBuilder<Schema, 'ticket_outbox', { n: number | string }>;
+
+/**
+ * The notices to send: the number of a request filed since the applicant was told to wait, or the
+ * news that a request they were told to wait for was given up (dead), or the number of one filed
+ * after all since they were told so.
+ */
+const CLAIMABLE_NOTICE = sql<SqlBool>`(notice = 'wanted' AND (state = 'done' OR dead_at IS NOT NULL)) OR (notice = 'givenUp' AND state = 'done')`;
+
 /**
  * The outbox on either database. Every write is one statement whose WHERE guard makes a second
  * instance's identical write a no-op; claiming notices is one `UPDATE … RETURNING`, so a row is
@@ -194,13 +204,3 @@ export class SqlOutboxStore implements OutboxStore {
     return Number(row?.n ?? 0);
   }
 }
-
-type OutboxUpdate = UpdateQueryBuilder<Schema, 'ticket_outbox', 'ticket_outbox', UpdateResult>;
-type OutboxCount = SelectQueryBuilder<Schema, 'ticket_outbox', { n: number | string }>;
-
-/**
- * The notices to send: the number of a request filed since the applicant was told to wait, or the
- * news that a request they were told to wait for was given up (dead), or the number of one filed
- * after all since they were told so.
- */
-const CLAIMABLE_NOTICE = sql<SqlBool>`(notice = 'wanted' AND (state = 'done' OR dead_at IS NOT NULL)) OR (notice = 'givenUp' AND state = 'done')`;

@@ -331,10 +331,10 @@ describe('SqlTicketing on SQLite across processes', () => {
     const { fileURLToPath } = await import('node:url');
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    // Create the schema first so the children do not race on CREATE TABLE.
+    // Migrate first so the children do not race on CREATE TABLE.
     const db = openSqlite(dir);
     cleanups.push(() => db.close());
-    new TicketService({ db: on(db), port: new SqlTicketing(on(db)) });
+    on(db);
 
     const worker = fileURLToPath(new URL('./fileWorker.ts', import.meta.url));
     const run = (prefix: string) =>
