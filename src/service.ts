@@ -27,7 +27,7 @@ import { createApp } from './http/app.js';
 import { describeTrustProxy } from './http/trustProxy.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './observability/metricsRouter.js';
-import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';
+import { queueDepthsFrom, queueGaugesFrom } from './observability/queueDepths.js';
 import type { JobCounts } from './storage/redis/queueTypes.js';
 import { openRedisParts } from './storage/redis/redisParts.js';
 import { migratePostgres } from './storage/migrate.js';
@@ -115,9 +115,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
   const ticketStores = createTicketStores(backend, remote ? { remote } : {});
   const metrics = new Metrics({
-    queueDepths: pool
-      ? queueDepthsFrom({ outboxPending: () => ticketStores.outbox.pendingCount(), handoffCounts: () => handoffStore.countOpen() })
-      : sqliteQueueDepths(db),
+    queueDepths: queueDepthsFrom({ outboxPending: () => ticketStores.outbox.pendingCount(), handoffCounts: () => handoffStore.countOpen() }),
     onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: queue depths not read'),
     queues: queueGaugesFrom({
       outboxDead: () => ticketStores.outbox.deadCount(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RemoteTicketing } from './embeddedTicketing.js';
+import type { RemoteTicketing } from './sqlTicketing.js';
 import type { TicketRequest } from './types.js';
 
 export interface ItsmHttpOptions {

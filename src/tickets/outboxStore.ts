@@ -1,4 +1,5 @@
-import type { SqliteDatabase } from '../storage/sqlite.js';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool, type UpdateObject, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { fromJson, type Schema } from '../storage/schema.js';
 import type { TicketRequest } from './types.js';
 
 export type OutboxState = 'pending' | 'itsm_filed' | 'done';
@@ -24,7 +25,6 @@ export interface OutboxEntry {
   updatedAt: string;
 }
 
-/** Where a notice ends: reached the applicant, cannot reach them, or back to `wanted` for a later try. */
 /**
  * Where a notice stands: `wanted` (to send), `sending` (claimed), `sent` (the number reached the
  * applicant), `failed` (cannot reach them), `givenUp` (they were told the request could not be
@@ -38,7 +38,7 @@ export type NoticeOutcome = 'sent' | 'failed' | 'wanted' | 'givenUp';
  * on one database can drive the same rows: the guards (`itsm_number IS NULL`, `notice = 'wanted'`)
  * make a second writer a no-op instead of an overwrite. `at` values are ISO 8601 strings.
  *
- * Implementations: `SqliteOutboxStore` (below), `PgOutboxStore` (./pgOutboxStore.ts).
+ * Implemented once for both databases: `SqlOutboxStore` (below).
  */
 export interface OutboxStore {
   /** Persists the request as `pending`, unless its idempotency key is there already (the first request wins). */
@@ -74,172 +74,133 @@ export interface OutboxStore {
   noticeDone(idempotencyKey: string, outcome: NoticeOutcome): Promise<void>;
 }
 
-/** The row as both databases return it (PostgreSQL parses `request_json`, SQLite keeps the text). */
-export interface OutboxRow {
-  idempotency_key: string;
-  request_json: string | TicketRequest;
-  itsm_number: string | null;
-  apkt_number: string | null;
-  state: OutboxState;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-  notice?: string | null;
-  dead_at?: string | null;
-}
+type OutboxRow = Selectable<Schema['ticket_outbox']>;
 
-export function toOutboxEntry(row: OutboxRow): OutboxEntry {
+function toOutboxEntry(row: OutboxRow): OutboxEntry {
   return {
     idempotencyKey: row.idempotency_key,
-    notice: row.notice ?? null,
-    request: typeof row.request_json === 'string' ? (JSON.parse(row.request_json) as TicketRequest) : row.request_json,
+    notice: row.notice,
+    request: fromJson<TicketRequest>(row.request_json),
     itsmNumber: row.itsm_number,
     apktNumber: row.apkt_number,
     state: row.state,
     attempts: row.attempts,
     lastError: row.last_error,
-    deadAt: row.dead_at ?? null,
+    deadAt: row.dead_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 /**
- * The notices to send (the same condition in both stores): the number of a request filed since the
- * applicant was told to wait, or the news that a request they were told to wait for was given up
- * (dead), or the number of one filed after all since they were told so.
+ * Oldest first by `at`, ties by key, sorted here: SQLite compares text bytewise, PostgreSQL by the
+ * database's collation (and the claim's UPDATE … RETURNING has no order on either).
  */
-export const CLAIMABLE_NOTICE = "(notice = 'wanted' AND (state = 'done' OR dead_at IS NOT NULL)) OR (notice = 'givenUp' AND state = 'done')";
+const oldestFirst =
+  <T extends { idempotency_key: string }>(at: (row: T) => string | null) =>
+  (a: T, b: T) =>
+    compare(at(a) ?? '', at(b) ?? '') || compare(a.idempotency_key, b.idempotency_key);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ticket_outbox (
-  idempotency_key TEXT PRIMARY KEY,
-  request_json    TEXT NOT NULL,
-  itsm_number     TEXT,
-  apkt_number     TEXT,
-  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'itsm_filed', 'done')),
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  last_error      TEXT,
-  created_at      TEXT NOT NULL,
-  updated_at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ticket_outbox_not_done ON ticket_outbox (state, created_at) WHERE state <> 'done';
-`;
+type OutboxUpdate = UpdateQueryBuilder<Schema, 'ticket_outbox', 'ticket_outbox', UpdateResult>;
+type OutboxCount = SelectQueryBuilder<Schema, 'ticket_outbox', { n: number | string }>;
 
 /**
- * The outbox in the bot's SQLite database (creates its table, and adds the `notice` and `dead_at`
- * columns to a database from before them). better-sqlite3 is synchronous: each method does its work before
- * returning its (already settled) promise.
+ * The notices to send: the number of a request filed since the applicant was told to wait, or the
+ * news that a request they were told to wait for was given up (dead), or the number of one filed
+ * after all since they were told so.
  */
-export class SqliteOutboxStore implements OutboxStore {
-  constructor(private readonly db: SqliteDatabase) {
-    this.db.exec(SCHEMA);
-    const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ticket_outbox')").all();
-    if (!columns.some((c) => c.name === 'notice')) this.db.exec('ALTER TABLE ticket_outbox ADD COLUMN notice TEXT');
-    if (!columns.some((c) => c.name === 'dead_at')) this.db.exec('ALTER TABLE ticket_outbox ADD COLUMN dead_at TEXT');
-  }
+const CLAIMABLE_NOTICE = sql<SqlBool>`(notice = 'wanted' AND (state = 'done' OR dead_at IS NOT NULL)) OR (notice = 'givenUp' AND state = 'done')`;
+
+/**
+ * The outbox on either database. Every write is one statement whose WHERE guard makes a second
+ * instance's identical write a no-op; claiming notices is one `UPDATE … RETURNING`, so a row is
+ * handed to exactly one claimer.
+ */
+export class SqlOutboxStore implements OutboxStore {
+  constructor(private readonly db: Kysely<Schema>) {}
 
   async add(request: TicketRequest, at: string): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO ticket_outbox (idempotency_key, request_json, state, attempts, created_at, updated_at)
-         VALUES (?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(request.idempotencyKey, JSON.stringify(request), at, at);
+    await this.db
+      .insertInto('ticket_outbox')
+      .values({ idempotency_key: request.idempotencyKey, request_json: JSON.stringify(request), state: 'pending', attempts: 0, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
   }
 
   async get(idempotencyKey: string): Promise<OutboxEntry | null> {
-    const row = this.row(idempotencyKey);
+    const row = await this.db.selectFrom('ticket_outbox').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
     return row ? toOutboxEntry(row) : null;
   }
 
   async notDoneKeys(): Promise<string[]> {
-    return this.db
-      .prepare<[], { idempotency_key: string }>(
-        `SELECT idempotency_key FROM ticket_outbox WHERE state <> 'done' AND dead_at IS NULL ORDER BY created_at, idempotency_key`,
-      )
-      .all()
-      .map((r) => r.idempotency_key);
+    const rows = await this.db.selectFrom('ticket_outbox').select(['idempotency_key', 'created_at']).where('state', '<>', 'done').where('dead_at', 'is', null).execute();
+    return rows.sort(oldestFirst((r) => r.created_at)).map((r) => r.idempotency_key);
   }
 
   async pendingCount(): Promise<number> {
-    return this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM ticket_outbox WHERE state <> 'done' AND dead_at IS NULL").get()?.n ?? 0;
+    return this.count((q) => q.where('state', '<>', 'done').where('dead_at', 'is', null));
   }
 
   async markDead(idempotencyKey: string, at: string): Promise<void> {
-    this.db
-      .prepare("UPDATE ticket_outbox SET dead_at = ?, updated_at = ? WHERE idempotency_key = ? AND state <> 'done' AND dead_at IS NULL")
-      .run(at, at, idempotencyKey);
+    await this.update(idempotencyKey, { dead_at: at, updated_at: at }, (q) => q.where('state', '<>', 'done').where('dead_at', 'is', null));
   }
 
   async revive(idempotencyKey: string, at: string): Promise<boolean> {
-    return (
-      this.db.prepare('UPDATE ticket_outbox SET dead_at = NULL, attempts = 0, updated_at = ? WHERE idempotency_key = ? AND dead_at IS NOT NULL').run(at, idempotencyKey)
-        .changes > 0
-    );
+    return (await this.update(idempotencyKey, { dead_at: null, attempts: 0, updated_at: at }, (q) => q.where('dead_at', 'is not', null))) > 0;
   }
 
   async deadEntries(): Promise<OutboxEntry[]> {
-    return this.db
-      .prepare<[], OutboxRow>('SELECT * FROM ticket_outbox WHERE dead_at IS NOT NULL ORDER BY dead_at, idempotency_key')
-      .all()
-      .map(toOutboxEntry);
+    const rows = await this.db.selectFrom('ticket_outbox').selectAll().where('dead_at', 'is not', null).execute();
+    return rows.sort(oldestFirst((r) => r.dead_at)).map(toOutboxEntry);
   }
 
   async deadCount(): Promise<number> {
-    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM ticket_outbox WHERE dead_at IS NOT NULL').get()?.n ?? 0;
+    return this.count((q) => q.where('dead_at', 'is not', null));
   }
 
   async attemptStarted(idempotencyKey: string, at: string): Promise<void> {
-    this.db.prepare('UPDATE ticket_outbox SET attempts = attempts + 1, updated_at = ? WHERE idempotency_key = ?').run(at, idempotencyKey);
+    await this.update(idempotencyKey, { attempts: sql<number>`attempts + 1`, updated_at: at });
   }
 
   async itsmFiled(idempotencyKey: string, itsmNumber: string, at: string): Promise<void> {
-    this.db
-      .prepare(`UPDATE ticket_outbox SET itsm_number = ?, state = 'itsm_filed', updated_at = ? WHERE idempotency_key = ? AND itsm_number IS NULL`)
-      .run(itsmNumber, at, idempotencyKey);
+    await this.update(idempotencyKey, { itsm_number: itsmNumber, state: 'itsm_filed', updated_at: at }, (q) => q.where('itsm_number', 'is', null));
   }
 
   async apktFiled(idempotencyKey: string, apktNumber: string, at: string): Promise<void> {
-    this.db
-      .prepare(
-        `UPDATE ticket_outbox SET apkt_number = ?, state = 'done', last_error = NULL, dead_at = NULL, updated_at = ? WHERE idempotency_key = ? AND apkt_number IS NULL`,
-      )
-      .run(apktNumber, at, idempotencyKey);
+    const done = { apkt_number: apktNumber, state: 'done', last_error: null, dead_at: null, updated_at: at } as const;
+    await this.update(idempotencyKey, done, (q) => q.where('apkt_number', 'is', null));
   }
 
   async markDone(idempotencyKey: string, at: string): Promise<void> {
-    this.db.prepare(`UPDATE ticket_outbox SET state = 'done', last_error = NULL, dead_at = NULL, updated_at = ? WHERE idempotency_key = ?`).run(at, idempotencyKey);
+    await this.update(idempotencyKey, { state: 'done', last_error: null, dead_at: null, updated_at: at });
   }
 
   async recordError(idempotencyKey: string, message: string, at: string): Promise<void> {
-    this.db.prepare('UPDATE ticket_outbox SET last_error = ?, updated_at = ? WHERE idempotency_key = ?').run(message, at, idempotencyKey);
+    await this.update(idempotencyKey, { last_error: message, updated_at: at });
   }
 
   async wantNotice(idempotencyKey: string): Promise<void> {
-    this.db.prepare("UPDATE ticket_outbox SET notice = 'wanted' WHERE idempotency_key = ? AND notice IS NULL").run(idempotencyKey);
+    await this.update(idempotencyKey, { notice: 'wanted' }, (q) => q.where('notice', 'is', null));
   }
 
-  /** Each row claimed by its own conditional UPDATE, so two processes on the file never both get it. */
   async claimNotices(): Promise<OutboxEntry[]> {
-    const keys = this.db
-      .prepare<[], { idempotency_key: string }>(`SELECT idempotency_key FROM ticket_outbox WHERE ${CLAIMABLE_NOTICE} ORDER BY created_at`)
-      .all();
-    const claimed: OutboxEntry[] = [];
-    for (const { idempotency_key: key } of keys) {
-      const info = this.db.prepare(`UPDATE ticket_outbox SET notice = 'sending' WHERE idempotency_key = ? AND (${CLAIMABLE_NOTICE})`).run(key);
-      const row = info.changes > 0 ? this.row(key) : undefined;
-      if (row) claimed.push(toOutboxEntry(row));
-    }
-    return claimed;
+    const rows = await this.db.updateTable('ticket_outbox').set({ notice: 'sending' }).where(CLAIMABLE_NOTICE).returningAll().execute();
+    return rows.sort(oldestFirst((r) => r.created_at)).map(toOutboxEntry);
   }
 
   async noticeDone(idempotencyKey: string, outcome: NoticeOutcome): Promise<void> {
-    this.db.prepare('UPDATE ticket_outbox SET notice = ? WHERE idempotency_key = ?').run(outcome, idempotencyKey);
+    await this.update(idempotencyKey, { notice: outcome });
   }
 
-  private row(key: string): OutboxRow | undefined {
-    return this.db.prepare<[string], OutboxRow>('SELECT * FROM ticket_outbox WHERE idempotency_key = ?').get(key);
+  /** Sets `values` on the key's row where `guard` holds; how many rows changed (0 or 1). */
+  private async update(idempotencyKey: string, values: UpdateObject<Schema, 'ticket_outbox'>, guard: (q: OutboxUpdate) => OutboxUpdate = (q) => q): Promise<number> {
+    const result = await guard(this.db.updateTable('ticket_outbox').set(values).where('idempotency_key', '=', idempotencyKey)).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  private async count(filter: (q: OutboxCount) => OutboxCount): Promise<number> {
+    const row = await filter(this.db.selectFrom('ticket_outbox').select((eb) => eb.fn.countAll<number | string>().as('n'))).executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 }

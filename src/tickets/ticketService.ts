@@ -1,6 +1,6 @@
 import { toE164 } from '../phone.js';
-import type { SqliteDatabase } from '../storage/sqlite.js';
-import { SqliteOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
+import type { Database } from '../storage/database.js';
+import { SqlOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
 import type { TicketingPort } from './ticketingPort.js';
 import {
   REPLY_AUTHOR_MAX,
@@ -45,10 +45,10 @@ interface TicketServiceCommon {
 }
 
 /**
- * Where the outbox is kept: an `OutboxStore` (SQLite or PostgreSQL, see `createTicketStores`), or
- * for short a SQLite database, on which a `SqliteOutboxStore` is opened.
+ * Where the outbox is kept: an `OutboxStore` (see `createTicketStores`), or for short the database
+ * it is opened on.
  */
-export type TicketServiceOptions = TicketServiceCommon & ({ outbox: OutboxStore; db?: never } | { db: SqliteDatabase; outbox?: never });
+export type TicketServiceOptions = TicketServiceCommon & ({ outbox: OutboxStore; db?: never } | { db: Database; outbox?: never });
 
 const MAX_KEY_LENGTH = 200;
 const MAX_ERROR_LENGTH = 500;
@@ -77,7 +77,7 @@ export class TicketService {
   private readonly inFlight = new Map<string, Promise<FiledTicket>>();
 
   constructor(opts: TicketServiceOptions) {
-    this.outbox = opts.outbox ?? new SqliteOutboxStore(opts.db);
+    this.outbox = opts.outbox ?? new SqlOutboxStore(opts.db.db);
     this.port = opts.port;
     this.logger = opts.logger;
     this.now = opts.now ?? (() => new Date());

@@ -1,8 +1,8 @@
 import type { NewTicketReply, TicketContact, TicketRequest, TicketView } from './types.js';
 
 /**
- * The boundary between the bot and the ticketing systems (ITSM and APKT). Today the embedded
- * SQLite adapter implements it (`EmbeddedTicketing`); an HTTP adapter for the real ITSM/APKT can
+ * The boundary between the bot and the ticketing systems (ITSM and APKT). Today the records in
+ * the service's database implement it (`SqlTicketing`); an HTTP adapter for the real ITSM/APKT can
  * replace it without touching the bot, as long as it keeps the idempotency contracts below —
  * `TicketService` relies on them to retry safely after a crash.
  */

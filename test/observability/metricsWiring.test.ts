@@ -14,12 +14,12 @@ import { WorkingHours } from '../../src/handoff/workingHours.js';
 import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { metricsRouter } from '../../src/observability/metricsRouter.js';
-import { sqliteQueueDepths } from '../../src/observability/queueDepths.js';
+import { queueDepthsFrom } from '../../src/observability/queueDepths.js';
 import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
-import { openSqliteDatabase } from '../../src/storage/database.js';
+import { openSqliteDatabase, sqliteDatabase } from '../../src/storage/database.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
-import { sqliteDatabase } from '../../src/storage/database.js';
+import { SqlOutboxStore } from '../../src/tickets/outboxStore.js';
 import { FakeServices, testUnderstanding } from '../dialogs/harness.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
@@ -48,8 +48,9 @@ beforeAll(async () => {
   graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0' });
   db = openSqlite(':memory:');
   const database = sqliteDatabase(db);
+  const outbox = new SqlOutboxStore(database.db);
   const handoffs = new HandoffStore(database);
-  metrics = new Metrics({ queueDepths: sqliteQueueDepths(db) });
+  metrics = new Metrics({ queueDepths: queueDepthsFrom({ outboxPending: () => outbox.pendingCount(), handoffCounts: () => handoffs.countOpen() }) });
   const engine = new DialogEngine({
     store: new ConversationStore(database),
     machine: new FakeServices().machine(),

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findTickets } from '../../src/bot/dialogServices.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
-import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
+import { SqlTicketing } from '../../src/tickets/sqlTicketing.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
 import { fixedClock, makeRequest } from './fixtures.js';
 
@@ -16,7 +17,8 @@ async function setup() {
   const db = openSqlite(':memory:');
   cleanups.push(() => db.close());
   const clock = fixedClock('2026-11-24T03:00:00.000Z');
-  const service = new TicketService({ db, port: new EmbeddedTicketing(db, { now: clock.now }), now: clock.now });
+  const database = sqliteDatabase(db);
+  const service = new TicketService({ db: database, port: new SqlTicketing(database, { now: clock.now }), now: clock.now });
   const first = await service.file(makeRequest({ idempotencyKey: 'k1', conversationId: 'chat-old' }));
   clock.set('2026-11-26T03:00:00.000Z');
   const second = await service.file(makeRequest({ idempotencyKey: 'k2', channel: 'messenger', conversationId: 'psid-9' }));

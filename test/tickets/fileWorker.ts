@@ -4,14 +4,16 @@
  * Run with `node --import tsx test/tickets/fileWorker.ts <dir> <prefix> <count>`.
  */
 import { openSqlite } from '../../src/storage/sqlite.js';
-import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
+import { SqlTicketing } from '../../src/tickets/sqlTicketing.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
 import { makeRequest } from './fixtures.js';
 
 const [dir, prefix, countArg] = process.argv.slice(2);
 if (!dir || !prefix || !countArg) throw new Error('usage: fileWorker <dir> <prefix> <count>');
 const db = openSqlite(dir);
-const service = new TicketService({ db, port: new EmbeddedTicketing(db) });
+const database = sqliteDatabase(db);
+const service = new TicketService({ db: database, port: new SqlTicketing(database) });
 const out: string[] = [];
 for (let i = 0; i < Number(countArg); i++) {
   out.push((await service.file(makeRequest({ idempotencyKey: `${prefix}-${i}` }))).itsmNumber);

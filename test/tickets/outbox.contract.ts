@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TicketService } from '../../src/tickets/ticketService.js';
-import type { TicketingOptions } from '../../src/tickets/ticketRecords.js';
+import type { TicketingOptions } from '../../src/tickets/sqlTicketing.js';
 import { FaultyPort, type TicketBackendHarness } from './ticketBackends.js';
 import { fixedClock, makeRequest } from './fixtures.js';
 
 /**
- * The ticket outbox behind TicketService (SqliteOutboxStore, PgOutboxStore), from the same tests:
+ * The ticket outbox behind TicketService (SqlOutboxStore, on SQLite and on PostgreSQL), from the same tests:
  * enqueueing, the filing steps, crash repair by a new instance, late-number notices claimed once
  * across instances, and the pending count. Each test starts from empty tables; every
  * `instance()` is a new connection or pool on the one database, with its own TicketService.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgPool } from '../../src/storage/postgres/pool.js';
-import { PgTicketing } from '../../src/tickets/pgTicketing.js';
+import { postgresDatabase } from '../../src/storage/database.js';
+import { SqlTicketing } from '../../src/tickets/sqlTicketing.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from '../storage/pgTestSchema.js';
 import { fixedClock, makeRequest } from './fixtures.js';
 
@@ -21,7 +22,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL ticket numbering', () => {
 
   it("refuses a filing once the day's 99,999 numbers are used, and numbers the next day from 00001", async () => {
     const clock = fixedClock('2026-11-24T03:00:00Z');
-    const port = new PgTicketing(pool, { now: clock.now });
+    const port = new SqlTicketing(postgresDatabase(pool), { now: clock.now });
     await pool.query("INSERT INTO ticket_counters (prefix, day, seq) VALUES ('ITSM', '20261124', 99998)");
     expect(await port.createServiceRequest(makeRequest({ idempotencyKey: 'last' }))).toEqual({ number: 'ITSM-20261124-99999' });
     await expect(port.createServiceRequest(makeRequest({ idempotencyKey: 'one-too-many' }))).rejects.toThrow(/ITSM numbering exhausted for 20261124/);

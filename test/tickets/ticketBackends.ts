@@ -1,6 +1,6 @@
 import type { PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
-import type { TicketingOptions } from '../../src/tickets/ticketRecords.js';
+import type { TicketingOptions } from '../../src/tickets/sqlTicketing.js';
 import { createTicketStores, type TicketStores } from '../../src/tickets/ticketStores.js';
 import type { TicketingPort } from '../../src/tickets/ticketingPort.js';
 import type { NewTicketReply, TicketContact, TicketRequest } from '../../src/tickets/types.js';
@@ -35,8 +35,8 @@ export function sqliteTicketHarness(dir: string): TicketBackendHarness {
   const admin = (): SqliteDatabase => {
     if (!adminDb) {
       adminDb = openSqlite(dir);
-      // Makes the tables, as the service does at start-up.
-      createTicketStores(sqliteDatabase(adminDb));
+      // Makes the tables (migrations), as the service does at start-up.
+      sqliteDatabase(adminDb);
     }
     return adminDb;
   };

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite.js';
-import { EmbeddedTicketing } from '../../src/tickets/embeddedTicketing.js';
+import { sqliteDatabase } from '../../src/storage/database.js';
+import { SqlTicketing } from '../../src/tickets/sqlTicketing.js';
 import { toE164 } from '../../src/phone.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
 import { fixedClock, makeRequest, tempDir } from './fixtures.js';
@@ -15,7 +16,8 @@ function setup(start = '2026-11-24T03:00:00.000Z') {
   const db = openSqlite(':memory:');
   cleanups.push(() => db.close());
   const clock = fixedClock(start);
-  const service = new TicketService({ db, port: new EmbeddedTicketing(db, { now: clock.now }), now: clock.now });
+  const database = sqliteDatabase(db);
+  const service = new TicketService({ db: database, port: new SqlTicketing(database, { now: clock.now }), now: clock.now });
   return { db, clock, service };
 }
 
@@ -222,7 +224,8 @@ describe('schema migration', () => {
     const clock = fixedClock('2026-11-20T05:00:00.000Z');
     const open = (): { db: SqliteDatabase; service: TicketService } => {
       const db = openSqlite(dir);
-      return { db, service: new TicketService({ db, port: new EmbeddedTicketing(db, { now: clock.now }), now: clock.now }) };
+      const database = sqliteDatabase(db);
+      return { db, service: new TicketService({ db: database, port: new SqlTicketing(database, { now: clock.now }), now: clock.now }) };
     };
     const { db, service } = open();
     const columns = (db.prepare("SELECT name, dflt_value FROM pragma_table_info('itsm_tickets')").all() as Array<{ name: string; dflt_value: string | null }>).map((c) => [c.name, c.dflt_value]);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import type { SqliteDatabase } from '../../src/storage/sqlite.js';
-import { EmbeddedTicketing, jakartaDay } from '../../src/tickets/embeddedTicketing.js';
+import { sqliteDatabase, type Database } from '../../src/storage/database.js';
+import { jakartaDay, SqlTicketing } from '../../src/tickets/sqlTicketing.js';
 import { TicketService } from '../../src/tickets/ticketService.js';
 import type { TicketingPort } from '../../src/tickets/ticketingPort.js';
 import type { NewTicketReply, TicketContact, TicketRequest } from '../../src/tickets/types.js';
@@ -18,14 +19,20 @@ function memoryDb(): SqliteDatabase {
   return db;
 }
 
+const databases = new WeakMap<SqliteDatabase, Database>();
+/** The connection's one Database (its group commit must be the connection's only writer), shared by port and service. */
+function on(db: SqliteDatabase): Database {
+  return databases.get(db) ?? databases.set(db, sqliteDatabase(db)).get(db)!;
+}
+
 function count(db: SqliteDatabase, table: string): number {
   return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 function setup(opts: { clock?: () => Date } = {}) {
   const db = memoryDb();
-  const port = new EmbeddedTicketing(db, opts.clock ? { now: opts.clock } : {});
-  const service = new TicketService({ db, port });
+  const port = new SqlTicketing(on(db), opts.clock ? { now: opts.clock } : {});
+  const service = new TicketService({ db: on(db), port });
   return { db, port, service };
 }
 
@@ -145,9 +152,9 @@ describe('TicketService.file', () => {
 
   it('shares one filing between concurrent calls with the same key', async () => {
     const db = memoryDb();
-    const inner = new EmbeddedTicketing(db);
+    const inner = new SqlTicketing(on(db));
     const port = new CrashingPort(inner, {});
-    const service = new TicketService({ db, port });
+    const service = new TicketService({ db: on(db), port });
     const results = await Promise.all(Array.from({ length: 10 }, () => service.file(makeRequest())));
     for (const r of results) expect(r).toEqual(results[0]);
     expect(port.calls).toEqual({ itsm: 1, apkt: 1 });
@@ -161,8 +168,8 @@ describe('TicketService.file', () => {
     const db1 = openSqlite(dir);
     const db2 = openSqlite(dir);
     cleanups.push(() => db1.close(), () => db2.close());
-    const s1 = new TicketService({ db: db1, port: new EmbeddedTicketing(db1) });
-    const s2 = new TicketService({ db: db2, port: new EmbeddedTicketing(db2) });
+    const s1 = new TicketService({ db: on(db1), port: new SqlTicketing(on(db1)) });
+    const s2 = new TicketService({ db: on(db2), port: new SqlTicketing(on(db2)) });
     const [a, b] = await Promise.all([s1.file(makeRequest()), s2.file(makeRequest())]);
     expect(a).toEqual(b);
     expect(count(db1, 'itsm_tickets')).toBe(1);
@@ -176,7 +183,7 @@ describe('TicketService.file', () => {
 
     // Process 1: the ITSM ticket is written, then the process "dies" before APKT.
     const db1 = openSqlite(dir);
-    const port1 = new CrashingPort(new EmbeddedTicketing(db1), { apkt: 0 });
+    const port1 = new CrashingPort(new SqlTicketing(on(db1)), { apkt: 0 });
     const failing: TicketingPort = {
       createServiceRequest: (r) => port1.createServiceRequest(r),
       createApktRecord: () => Promise.reject(new Error('APKT unreachable')),
@@ -185,7 +192,7 @@ describe('TicketService.file', () => {
       ticketsOf: (c, id) => port1.ticketsOf(c, id),
       ticketsOfContact: (c) => port1.ticketsOfContact(c),
     };
-    const s1 = new TicketService({ db: db1, port: failing });
+    const s1 = new TicketService({ db: on(db1), port: failing });
     await expect(s1.file(req)).rejects.toThrow('APKT unreachable');
     const pending = await s1.entry(req.idempotencyKey);
     expect(pending).toMatchObject({ state: 'itsm_filed', attempts: 1, apktNumber: null });
@@ -198,7 +205,7 @@ describe('TicketService.file', () => {
     // Process 2: a new service over the same file drains the outbox at start-up.
     const db2 = openSqlite(dir);
     cleanups.push(() => db2.close());
-    const s2 = new TicketService({ db: db2, port: new EmbeddedTicketing(db2) });
+    const s2 = new TicketService({ db: on(db2), port: new SqlTicketing(on(db2)) });
     expect(await s2.drainPending()).toEqual({ completed: 1, failed: 0 });
     const done = await s2.entry(req.idempotencyKey);
     expect(done).toMatchObject({ state: 'done', attempts: 2, lastError: null, itsmNumber: pending?.itsmNumber });
@@ -216,7 +223,7 @@ describe('TicketService.file', () => {
     cleanups.push(cleanup);
     const req = makeRequest();
     const db1 = openSqlite(dir);
-    const s1 = new TicketService({ db: db1, port: new CrashingPort(new EmbeddedTicketing(db1), { itsm: 1 }) });
+    const s1 = new TicketService({ db: on(db1), port: new CrashingPort(new SqlTicketing(on(db1)), { itsm: 1 }) });
     const err = await s1.file(req).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     const pending = await s1.entry(req.idempotencyKey);
@@ -229,7 +236,7 @@ describe('TicketService.file', () => {
 
     const db2 = openSqlite(dir);
     cleanups.push(() => db2.close());
-    const s2 = new TicketService({ db: db2, port: new EmbeddedTicketing(db2) });
+    const s2 = new TicketService({ db: on(db2), port: new SqlTicketing(on(db2)) });
     // The next file() with the same key (not only drainPending) completes it.
     const filed = await s2.file(req);
     expect(filed.itsmNumber).toMatch(/-00001$/);
@@ -239,7 +246,7 @@ describe('TicketService.file', () => {
 
   it('propagates port errors, records them, and lets drainPending retry', async () => {
     const db = memoryDb();
-    const inner = new EmbeddedTicketing(db);
+    const inner = new SqlTicketing(on(db));
     let down = true;
     const flaky: TicketingPort = {
       createServiceRequest: (r) => (down ? Promise.reject(new Error('ITSM 503')) : inner.createServiceRequest(r)),
@@ -249,7 +256,7 @@ describe('TicketService.file', () => {
       ticketsOf: (c, id) => inner.ticketsOf(c, id),
       ticketsOfContact: (c) => inner.ticketsOfContact(c),
     };
-    const service = new TicketService({ db, port: flaky });
+    const service = new TicketService({ db: on(db), port: flaky });
     await expect(service.file(makeRequest({ idempotencyKey: 'k1' }))).rejects.toThrow('ITSM 503');
     await expect(service.file(makeRequest({ idempotencyKey: 'k2' }))).rejects.toThrow('ITSM 503');
     expect(await service.drainPending()).toEqual({ completed: 0, failed: 2 });
@@ -267,7 +274,7 @@ describe('TicketService.file', () => {
   });
 });
 
-describe('EmbeddedTicketing numbering', () => {
+describe('SqlTicketing numbering on SQLite', () => {
   it('uses the Asia/Jakarta date', () => {
     expect(jakartaDay(new Date('2026-11-24T16:59:59Z'))).toBe('20261124');
     expect(jakartaDay(new Date('2026-11-24T17:00:00Z'))).toBe('20261125');
@@ -303,7 +310,7 @@ describe('EmbeddedTicketing numbering', () => {
     // Two connections to one file, as two processes would have.
     const dbs = [openSqlite(dir), openSqlite(dir)];
     cleanups.push(() => dbs.forEach((d) => d.close()));
-    const services = dbs.map((db) => new TicketService({ db, port: new EmbeddedTicketing(db, { now: clock.now }) }));
+    const services = dbs.map((db) => new TicketService({ db: on(db), port: new SqlTicketing(on(db), { now: clock.now }) }));
     const filed = await Promise.all(
       Array.from({ length: 50 }, (_, i) => services[i % 2]!.file(makeRequest({ idempotencyKey: `key-${i}` }))),
     );
@@ -318,16 +325,16 @@ describe('EmbeddedTicketing numbering', () => {
   });
 });
 
-describe('EmbeddedTicketing across processes', () => {
+describe('SqlTicketing on SQLite across processes', () => {
   it('separate processes on one file never share a number nor file a shared key twice', async () => {
     const { execFile } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    // Create the schema first so the children do not race on CREATE TABLE.
+    // Migrate first so the children do not race on CREATE TABLE.
     const db = openSqlite(dir);
     cleanups.push(() => db.close());
-    new TicketService({ db, port: new EmbeddedTicketing(db) });
+    on(db);
 
     const worker = fileURLToPath(new URL('./fileWorker.ts', import.meta.url));
     const run = (prefix: string) =>

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RemoteTicketing } from '../../src/tickets/ticketRecords.js';
+import type { RemoteTicketing } from '../../src/tickets/sqlTicketing.js';
 import type { TicketingPort } from '../../src/tickets/ticketingPort.js';
 import type { TicketRequest } from '../../src/tickets/types.js';
 import type { TicketBackendHarness } from './ticketBackends.js';
@@ -8,8 +8,8 @@ import { fixedClock, makeRequest } from './fixtures.js';
 const pad = (n: number) => String(n).padStart(5, '0');
 
 /**
- * The behaviour every TicketingPort on a database must have (EmbeddedTicketing on SQLite,
- * PgTicketing on PostgreSQL), from the same tests. Each test starts from empty tables; two
+ * The behaviour the TicketingPort must have on either database (SqlTicketing on SQLite and on
+ * PostgreSQL), from the same tests. Each test starts from empty tables; two
  * `connect()`s are two instances of the service on one database.
  */
 export function describeTicketingPort(name: string, harness: () => TicketBackendHarness): void {
