@@ -3,19 +3,16 @@ import type { AppConfig } from './config.js';
 import { DialogEngine } from './bot/dialogEngine.js';
 import { provideDialogServices } from './bot/dialogServices.js';
 import { PlnBot } from './bot/plnBot.js';
-import { createBotFrameworkAdapter } from './channels/botframework.js';
 import { accessNotice } from './channels/botFrameworkAccess.js';
-import { createMessengerChannel } from './channels/messenger/messengerChannel.js';
 import type { MetaChannelHandle } from './channels/meta/metaChannel.js';
+import type { MetaSendQueue } from './channels/meta/sendQueue.js';
 import type { MetaChannel } from './channels/meta/types.js';
-import { MetaSendQueue } from './channels/meta/sendQueue.js';
-import { GatedWebhookInbox } from './channels/meta/webhookGate.js';
-import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
-import type { ContactWindowStore } from './storage/contactWindowStore.js';
-import { createAgentAuth } from './handoff/agentAuth.js';
-import { createAgentRouter } from './handoff/agentRouter.js';
+import { buildChannels } from './composition/channels.js';
+import { buildHttp } from './composition/http.js';
+import { buildQueues } from './composition/queues.js';
+import { buildStorage } from './composition/storage.js';
+import { later } from './core/later.js';
 import { createSignInThrottle } from './handoff/signInThrottle.js';
-import { createConsolePageRouter } from './handoff/consolePage.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
 import { HandoffDesk } from './handoff/handoffDesk.js';
 import { HandoffGate } from './handoff/handoffGate.js';
@@ -23,37 +20,24 @@ import type { HandoffStore } from './handoff/handoffStore.js';
 import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
 import type { OfficerStore } from './handoff/officerStore.js';
-import { createApp } from './http/app.js';
 import { describeTrustProxy } from './http/trustProxy.js';
-import { Metrics } from './observability/metrics.js';
-import { metricsRouter } from './observability/metricsRouter.js';
-import { queueDepthsFrom, queueGaugesFrom } from './observability/queueDepths.js';
-import type { JobCounts } from './storage/redis/queueTypes.js';
-import { openRedisParts } from './storage/redis/redisParts.js';
-import { migratePostgres } from './storage/migrate.js';
-import { openPostgres } from './storage/postgres/pool.js';
-import { DatabaseWebhookInbox } from './channels/meta/webhookInbox.js';
-import { REDELIVERY_RETENTION_MS } from './core/retention.js';
-import { createTicketStores } from './tickets/ticketStores.js';
-import { createTicketsRouter } from './http/ticketsRouter.js';
 import { createLogger, usePseudonymKey, type Logger } from './log.js';
 import { PhotoPipeline } from './media/index.js';
-import { PhotoStore } from './media/photoStore.js';
-import { createChannelStores } from './storage/channelStores.js';
 import { createSmtpMailer } from './notify/mailer.js';
-import { ChannelMessenger } from './notify/outboundMessenger.js';
 import { notifyFiled, TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
 import { createUnderstanding, type OpenQuestion } from './nlu/understanding/index.js';
-import { resolvePseudonymKey } from './storage/pseudonymKey.js';
-import { openSqlite } from './storage/sqlite.js';
+import { Metrics } from './observability/metrics.js';
+import { queueDepthsFrom, queueGaugesFrom } from './observability/queueDepths.js';
+import { createChannelStores } from './storage/channelStores.js';
+import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { ConversationStore } from './storage/conversationStore.js';
-import { postgresDatabase, sqliteDatabase, type Database } from './storage/database.js';
-import { SqliteCheckpointer } from './storage/sqliteCheckpointer.js';
+import { resolvePseudonymKey } from './storage/pseudonymKey.js';
 import { ItsmHttpClient } from './tickets/itsmHttp.js';
-import { OutboxQueue } from './tickets/outboxQueue.js';
+import type { OutboxQueue, OutboxQueueOptions } from './tickets/outboxQueue.js';
 import { OutboxRetrier } from './tickets/outboxRetrier.js';
 import { TicketService } from './tickets/ticketService.js';
+import { createTicketStores } from './tickets/ticketStores.js';
 
 export interface Service {
   /** Listens on config.port (0 = any free port); resolves with the bound port. */
@@ -77,72 +61,41 @@ export interface Service {
 }
 
 /**
- * The composition root: builds every part from the config and wires them together. `main.ts`
- * runs it; tests build it in-process on port 0 with a temporary DATA_DIR.
+ * The composition root: builds every part from the config and wires them together, in the order
+ * they depend on each other (storage, stores, tickets, queues, the dialog engine, channels,
+ * officers, HTTP; the builders are in src/compose/). `main.ts` runs it; tests build it in-process
+ * on port 0 with a temporary DATA_DIR.
  */
 export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {
-  const db = openSqlite(config.dataDir);
-  // The write-ahead log is checkpointed off the event loop (a turn never waits for a disk sync).
-  const checkpointer = db.memory
-    ? null
-    : new SqliteCheckpointer(db, { onError: (message) => log.warn({ err: message }, 'SQLite background checkpoint failed; the service connection checkpoints by itself') });
-  // DATABASE_URL moves the shared state (conversations, tickets and outbox, handoffs, officers) to
-  // PostgreSQL so several instances serve one workload; SQLite under DATA_DIR is the default.
-  const pool = config.postgres
-    ? openPostgres(config.postgres.url, {
-        max: config.postgres.poolSize,
-        applicationName: 'pln123-bot',
-        onError: (err) => log.warn({ err: err.message }, 'postgres: idle connection error'),
-      })
-    : undefined;
-  const backend: Database = pool ? postgresDatabase(pool) : sqliteDatabase(db);
-  const redis = config.redis ? openRedisParts(config.redis, log) : undefined;
-  // With REDIS_URL, Meta replies and the ticket outbox's retries go through BullMQ queues (workers
-  // on every instance, dead letters kept: npm run dead-letters); without, they run in-process.
-  const queuePrefix = config.redis?.prefix.replace(/:+$/, '') ?? '';
-  const sendQueue = config.redis
-    ? new MetaSendQueue({
-        connection: config.redis.url,
-        prefix: queuePrefix,
-        attempts: config.redis.sends.maxAttempts,
-        backoffMs: config.redis.sends.baseDelayMs,
-        maxBackoffMs: config.redis.sends.maxDelayMs,
-        log,
-        onFallback: (channel) => metrics.sendFallback(channel),
-      })
-    : undefined;
-  const { handoffs: handoffStore, officers, sessions } = createHandoffStores(backend);
+  const storage = buildStorage(config, log);
+  const { database, redis } = storage;
+  const handoffStores = createHandoffStores(database);
+  const { handoffs: handoffStore, officers } = handoffStores;
   const remote = config.tickets.remote ? new ItsmHttpClient(config.tickets.remote) : undefined;
-  const ticketStores = createTicketStores(backend, remote ? { remote } : {});
+  const ticketStores = createTicketStores(database, remote ? { remote } : {});
   const metrics = new Metrics({
     queueDepths: queueDepthsFrom({ outboxPending: () => ticketStores.outbox.pendingCount(), handoffCounts: () => handoffStore.countOpen() }),
     onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: queue depths not read'),
-    queues: queueGaugesFrom({
-      outboxDead: () => ticketStores.outbox.deadCount(),
-      ...(sendQueue ? { sends: sendQueue } : {}),
-      ...(config.redis ? { outbox: { counts: (): Promise<JobCounts> => outboxQueue?.counts() ?? Promise.reject(new Error('no outbox queue yet')) } } : {}),
-    }),
   });
+  // The two cycles of the wiring, closed below once both ends exist (see src/core/later.ts).
+  const outboxQueueLater = later<OutboxQueue | undefined>('the outbox queue');
+  const notifyLate = later<OutboxQueueOptions['notify']>('the late-number notice');
   const tickets = new TicketService({
     ...ticketStores,
     logger: { warn: (message, meta) => log.warn(meta ?? {}, message) },
     maxAttempts: config.tickets.retry.maxAttempts,
     // Redis away: the retrier's sweep files it from the database instead.
-    ...(config.redis ? { onPending: (key: string) => void outboxQueue?.enqueue(key).catch(() => undefined) } : {}),
+    ...(config.redis ? { onPending: (key: string) => void outboxQueueLater.get()?.enqueue(key).catch(() => undefined) } : {}),
   });
-  const retry = config.tickets.retry;
-  const outboxQueue: OutboxQueue | undefined = config.redis
-    ? new OutboxQueue({
-        connection: config.redis.url,
-        prefix: queuePrefix,
-        tickets,
-        notify: (entry): Promise<'sent' | 'failed' | 'retry'> => notifyLate(entry),
-        attempts: retry.maxAttempts,
-        backoffMs: retry.baseDelayMs,
-        maxBackoffMs: retry.maxDelayMs,
-        log,
-      })
-    : undefined;
+  const queues = buildQueues(config, { log, metrics, tickets, notifyLate });
+  outboxQueueLater.set(queues.outbox);
+  metrics.watchQueues(
+    queueGaugesFrom({
+      outboxDead: () => ticketStores.outbox.deadCount(),
+      ...(queues.sends ? { sends: queues.sends } : {}),
+      ...(queues.outbox ? { outbox: queues.outbox } : {}),
+    }),
+  );
   const photos = new PhotoPipeline({
     dir: config.photos.dir,
     limits: { maxBytes: config.photos.maxBytes, maxInputPixels: config.photos.maxPixels },
@@ -164,7 +117,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   // conversation the engine leaves the dialog alone (the bot cannot talk over the officer).
   const handoffBus = redis?.bus ?? new LocalHandoffBus();
   const engine = new DialogEngine({
-    store: new ConversationStore(backend),
+    store: new ConversationStore(database),
     ...(redis ? { lock: redis.lock } : {}),
     // A turn answers within its budget: a photo that has not arrived a little before it is spent
     // is asked for again, anything else still under way by then fails the turn (the apology).
@@ -183,12 +136,12 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   });
   // Shared like the rest: any instance can send an officer's reply or a late notice within the
   // window (and to the Bot Framework address) that another instance's inbound message recorded.
-  const { windows, references, sends: ledger } = createChannelStores(backend, { windows: { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) } });
+  const channelStores = createChannelStores(database, { windows: { onFailure: (f) => metrics.deliveryFailed(f.channel, f.reason) } });
   const bot = new PlnBot({
     engine,
     log,
     defaultLocale: config.defaultLocale,
-    references,
+    references: channelStores.references,
     metrics,
     transcriptOf: (key) => handoffStore.transcript(key, 50),
     positionOf: async (id) => {
@@ -196,29 +149,9 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       return handoff ? handoffStore.position(handoff) : null;
     },
   });
-  const channels: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
-  // Meta's messages are written here before their 200 and marked done after their turn.
-  const dbInbox = new DatabaseWebhookInbox(backend);
-  // With Redis, a redelivery another instance already took is answered without the database.
-  const inbox = redis ? new GatedWebhookInbox(dbInbox, { dedupe: redis.dedupe, log, onDuplicate: (channel) => metrics.redeliveryDropped(channel) }) : dbInbox;
-  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox, ledger });
-  if (whatsapp) channels.whatsapp = whatsapp;
-  for (const channel of ['messenger', 'instagram'] as const) {
-    const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics, inbox, ledger });
-    if (handle) channels[channel] = handle;
-  }
-  for (const handle of Object.values(channels)) sendQueue?.attach(handle.adapter);
+  const channels = buildChannels(config, { bot, stores: channelStores, storage, sendQueue: queues.sends, metrics, log });
+  const { messenger } = channels;
   const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
-  const botFrameworkAdapter = createBotFrameworkAdapter(config.botFramework);
-  // Messages outside a customer's turn, all one way out: officers' replies, the bot resuming, late
-  // ticket numbers, support-team replies.
-  const messenger = new ChannelMessenger({
-    meta: { ...channels, ...(whatsapp ? { whatsapp } : {}) },
-    botFramework: { adapter: botFrameworkAdapter, appId: config.botFramework.appId ?? '', references },
-    windows,
-    whatsappTemplate: config.notify.whatsappTemplate,
-    log,
-  });
   const localeOf = async (conversationKey: string) => (await engine.peek(conversationKey))?.context.locale;
   const notifier = new TicketNotifier({
     messenger,
@@ -227,14 +160,16 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     localeOf: (ticket) => localeOf(`${ticket.channel}:${ticket.conversationId}`),
     log,
   });
-  const notifyLate = (entry: Parameters<typeof notifyFiled>[0]) => notifyFiled(entry, { messenger, localeOf, defaultLocale: config.defaultLocale, log });
+  notifyLate.set((entry) => notifyFiled(entry, { messenger, localeOf, defaultLocale: config.defaultLocale, log }));
   // With the queue it only sweeps (slower) for what Redis lost; without, it files and retries.
+  const retry = config.tickets.retry;
+  const outboxQueue = queues.outbox;
   const retrier = new OutboxRetrier({
     tickets,
     baseDelayMs: retry.baseDelayMs,
     maxDelayMs: retry.maxDelayMs,
     log,
-    notify: notifyLate,
+    notify: notifyLate.get(),
     ...(outboxQueue ? { requeue: (keys: string[]) => outboxQueue.requeue(keys), idleDelayMs: retry.sweepMs } : {}),
   });
   const desk = new HandoffDesk({
@@ -254,79 +189,44 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   });
   // Sign-in attempts are counted where every instance sees them: Redis when there is one, else the
   // database (which also keeps them across a restart).
-  const throttle = createSignInThrottle(redis && config.redis ? { kind: 'redis', client: redis.commands, prefix: config.redis.prefix } : backend, { log });
-  const auth = createAgentAuth({ officers, sessions, throttle, secureCookies: config.officers.secureCookies, log });
-  const photoStore = new PhotoStore(config.photos.dir);
-  let ready = false;
-  const app = createApp({
-    adapter: botFrameworkAdapter,
+  const throttle = createSignInThrottle(redis && config.redis ? { kind: 'redis', client: redis.commands, prefix: config.redis.prefix } : database, { log });
+  let started = false;
+  const app = buildHttp(config, {
     bot,
-    routers: [
-      metricsRouter(metrics, { token: config.metricsToken }),
-      createConsolePageRouter({ defaultLocale: config.defaultLocale }),
-      createAgentRouter({
-        auth,
-        desk,
-        bus: handoffBus,
-        sessions,
-        photoPath: (file) => photoStore.pathOf(file),
-        onError: (err) => log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'agent api failed'),
-      }),
-      ...Object.values(channels).map((c) => c.router),
-      createTicketsRouter({
-        tickets,
-        token: config.tickets.apiToken,
-        onError: (err) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'ticket api failed'),
-        onReply: (ticket, reply) => void notifier.enqueue(ticket, reply),
-      }),
-    ],
-    trustProxy: config.trustProxy,
-    ready: () => ready && db.open,
-    // A Redis outage degrades (turns ordered per instance) but does not take the instance out.
-    readiness: (): Record<string, string> => (redis ? { redis: redis.health.degraded ? 'degraded' : redis.health.ready ? 'ready' : 'connecting' } : {}),
+    channels,
+    storage,
+    handoff: { ...handoffStores, desk, bus: handoffBus, throttle },
+    tickets,
+    notifier,
+    metrics,
+    started: () => started,
     log,
   });
   let server: Server | undefined;
   let inboxSweep: NodeJS.Timeout | undefined;
   let throttleSweep: NodeJS.Timeout | undefined;
-  const recoverInbox = async (olderThanMs: number) => {
-    try {
-      // One read of the inbox for every channel; each takes its own messages.
-      const handles = Object.values(channels);
-      const pending = handles.length > 0 ? await inbox.pending(olderThanMs) : [];
-      let recovered = 0;
-      for (const channel of handles) recovered += channel.recover(pending);
-      if (recovered) log.warn({ recovered }, 'webhook inbox: processing messages acknowledged before a crash');
-      await inbox.purge(REDELIVERY_RETENTION_MS);
-    } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'webhook inbox: recovery failed; will retry');
-    }
-  };
 
   return {
     log,
     tickets,
     engine,
-    channels,
-    windows,
+    channels: channels.meta,
+    windows: channelStores.windows,
     notifier,
     handoffs: { store: handoffStore, desk, officers },
     outbox: retrier,
     metrics,
-    queues: { ...(sendQueue ? { sends: sendQueue } : {}), ...(outboxQueue ? { outbox: outboxQueue } : {}) },
+    queues: { ...(queues.sends ? { sends: queues.sends } : {}), ...(outboxQueue ? { outbox: outboxQueue } : {}) },
     async start() {
       const trainStarted = Date.now();
       await Promise.all([classifierReady, understandingReady]);
       log.info({ ms: Date.now() - trainStarted }, 'classifier ready');
-      if (pool && config.postgres?.migrateOnStart) {
-        const migrated = await migratePostgres(pool);
-        if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
-      }
+      await storage.migrate();
       // Before anything is logged about a user: the deployment's key, the same on every instance.
-      usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, backend));
+      usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, database));
       if (redis) await redis.ready();
       // Not ready yet (Redis away): replies are sent inline and the sweep files, until it is back.
-      await Promise.all([sendQueue?.waitReady(5_000), outboxQueue?.waitReady(5_000)].map((ready) => ready?.catch(() => undefined)));
+      await queues.waitReady();
       // Applications confirmed before a crash and not yet filed are filed now, once. A remote ITSM
       // may be down: then the retrier files them in the background and start-up does not wait.
       if (!remote) {
@@ -337,8 +237,8 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       // Messages an earlier run acknowledged but did not finish (crash, kill) are processed now, and
       // a periodic sweep picks up what another, crashed instance left. One that another live
       // instance is still working on is recognised by its id and dropped.
-      await recoverInbox(0);
-      inboxSweep = setInterval(() => void recoverInbox(60_000), 30_000);
+      await channels.recoverInbox(0);
+      inboxSweep = setInterval(() => void channels.recoverInbox(60_000), 30_000);
       inboxSweep.unref();
       throttleSweep = setInterval(() => void throttle.purgeExpired(), 10 * 60_000);
       throttleSweep.unref();
@@ -348,35 +248,31 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         listening.once('listening', resolve);
         listening.once('error', reject);
       });
-      ready = true;
+      started = true;
       const address = listening.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       // Whose X-Forwarded-For decides the address sign-ins are throttled by, so it is said once here.
-      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels), trustProxy: describeTrustProxy(config.trustProxy) }, 'PLN 123 Marketplace bot listening');
-      const access = accessNotice(botFrameworkAdapter.access);
-      log[access.level]({ botFramework: botFrameworkAdapter.access }, access.message);
+      log.info({ port, dataDir: config.dataDir, metaChannels: Object.keys(channels.meta), trustProxy: describeTrustProxy(config.trustProxy) }, 'PLN 123 Marketplace bot listening');
+      const access = accessNotice(channels.botFramework.access);
+      log[access.level]({ botFramework: channels.botFramework.access }, access.message);
       return port;
     },
     async stop() {
-      ready = false;
+      started = false;
       // Stop accepting first, so nothing is acknowledged that would then be processed against a
       // closed database; then let acknowledged messages finish; then close.
       const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
-      await Promise.all(Object.values(channels).map((c) => c.idle()));
+      await channels.idle();
       await notifier.idle();
       await retrier.stop();
-      await outboxQueue?.close();
-      await sendQueue?.close();
+      await queues.close();
       if (inboxSweep) clearInterval(inboxSweep);
       if (throttleSweep) clearInterval(throttleSweep);
       mailer?.close();
       server?.closeAllConnections();
       await closed;
-      await checkpointer?.stop();
-      db.close();
-      await redis?.close();
-      await pool?.end();
+      await storage.close();
     },
   };
 }

@@ -109,6 +109,7 @@ export class Metrics {
   private readonly deliveryFailures: Counter<'channel' | 'reason'>;
   private readonly sendFallbacks: Counter<'channel'>;
   private readonly redeliveriesDropped: Counter<'channel'>;
+  private readonly onError: ((err: unknown) => void) | undefined;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -160,38 +161,8 @@ export class Metrics {
     for (const reason of HANDOFF_REASONS) this.handoffsOpened.inc({ reason }, 0);
 
     const { queueDepths, onError, queues } = options;
-    if (queues) {
-      let reading: Promise<QueueGauges | null> | null = null;
-      const read = (): Promise<QueueGauges | null> => {
-        reading ??= queues()
-          .catch((err: unknown) => {
-            onError?.(err);
-            return null;
-          })
-          .finally(() => (reading = null));
-        return reading;
-      };
-      new Gauge({
-        name: 'pln_dead_letters',
-        help: 'Jobs given up on and kept for an operator (npm run dead-letters), by queue, read at scrape time.',
-        labelNames: ['queue'],
-        registers,
-        async collect() {
-          const gauges = await read();
-          for (const queue of QUEUE_LABELS) this.set({ queue }, gauges?.deadLetters[queue] ?? Number.NaN);
-        },
-      });
-      new Gauge({
-        name: 'pln_queue_jobs',
-        help: 'BullMQ jobs by queue and state (REDIS_URL), read at scrape time.',
-        labelNames: ['queue', 'state'],
-        registers,
-        async collect() {
-          const gauges = await read();
-          for (const queue of QUEUE_LABELS) for (const state of JOB_STATES) this.set({ queue, state }, gauges?.jobs[queue]?.[state] ?? Number.NaN);
-        },
-      });
-    }
+    this.onError = onError;
+    if (queues) this.watchQueues(queues);
     if (queueDepths) {
       // prom-client collects every metric of a scrape at once: the two gauges share one read.
       let reading: Promise<QueueDepths | null> | null = null;
@@ -220,6 +191,44 @@ export class Metrics {
       });
     }
   }
+  /**
+   * Adds the queue gauges (dead letters, BullMQ jobs), read at scrape time from `queues`. Separate
+   * from the constructor because the queues are built after the metrics they report to.
+   */
+  watchQueues(queues: () => Promise<QueueGauges>): void {
+    const registers = [this.registry];
+    let reading: Promise<QueueGauges | null> | null = null;
+    const read = (): Promise<QueueGauges | null> => {
+      reading ??= queues()
+        .catch((err: unknown) => {
+          this.onError?.(err);
+          return null;
+        })
+        .finally(() => (reading = null));
+      return reading;
+    };
+    new Gauge({
+      name: 'pln_dead_letters',
+      help: 'Jobs given up on and kept for an operator (npm run dead-letters), by queue, read at scrape time.',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        const gauges = await read();
+        for (const queue of QUEUE_LABELS) this.set({ queue }, gauges?.deadLetters[queue] ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'pln_queue_jobs',
+      help: 'BullMQ jobs by queue and state (REDIS_URL), read at scrape time.',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        const gauges = await read();
+        for (const queue of QUEUE_LABELS) for (const state of JOB_STATES) this.set({ queue, state }, gauges?.jobs[queue]?.[state] ?? Number.NaN);
+      },
+    });
+  }
+
 
   /** One message turn: its outcome and how long it took, in seconds. */
   turn(channel: string, outcome: TurnOutcome, seconds: number): void {
