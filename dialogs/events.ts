@@ -1,4 +1,4 @@
-import type { Act } from '../src/nlu/understanding/types.js';
+import type { Act } from './understanding.js';
 import type { FiledTicket } from '../src/tickets/types.js';
 
 /** Where a photo comes from; the photo pipeline (src/media) fetches and checks it. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { WorkingHours } from './handoff/workingHours.js';
+import { WorkingHours } from './core/workingHours.js';
 import { exactOrigin } from './media/urlPolicy.js';
 import { parseTrustProxy, type TrustProxy } from './http/trustProxy.js';
 

@@ -68,7 +68,7 @@ export class PlnBot {
     const activity = context.activity;
     // The door the message came in by is the adapter's word, not the activity's: a Bot Framework
     // client chooses its channel id and conversation id, so its conversations are kept apart from
-    // every Meta conversation (dialogs/conversationChannel.ts), and what a Meta adapter vouches for
+    // every Meta conversation (src/core/conversationChannel.ts), and what a Meta adapter vouches for
     // (photo download, sender's number, recovery) is never taken from a Bot Framework activity.
     const entry = entryPointOf(context);
     const botFramework = entry.kind === 'botFramework';

@@ -10,7 +10,7 @@ import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { TranscriptInput } from './transcriptWrites.js';
 import type { HandoffReason, TranscriptEntry } from './types.js';
-import type { WorkingHours } from './workingHours.js';
+import type { WorkingHours } from '../core/workingHours.js';
 
 export interface HandoffGateOptions {
   store: HandoffStore;

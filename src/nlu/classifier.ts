@@ -26,7 +26,7 @@ import { TICKET_TOKEN, normalizeText } from './normalize.js';
 import { NlpjsModel } from './nlpjs.js';
 import { DEFAULT_TFIDF_OPTIONS, TfidfModel, type TfidfOptions } from './tfidf.js';
 
-export { extractTicketNumbers } from './ticketNumbers.js';
+export { extractTicketNumbers } from '../core/ticketNumbers.js';
 export type { Corpus } from './corpus.js';
 
 /** A label with its confidence, 0..1. */

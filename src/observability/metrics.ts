@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { channelIdOf, isBotFrameworkChannel } from '../../dialogs/conversationChannel.js';
+import { channelIdOf, isBotFrameworkChannel } from '../core/conversationChannel.js';
 import type { GraphErrorKind } from '../channels/meta/graphErrors.js';
 import type { HandoffReason } from '../handoff/types.js';
 import type { DeliveryFailure } from '../storage/contactWindowStore.js';
