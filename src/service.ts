@@ -25,7 +25,7 @@ import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
 import type { OfficerStore } from './handoff/officerStore.js';
 import { createApp } from './http/app.js';
-import { describeTrustProxy } from './http/trustProxy.js';
+import { describeTrustProxy } from './core/trustProxy.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRouter } from './http/metricsRouter.js';
 import { queueDepthsFrom, queueGaugesFrom, sqliteQueueDepths } from './observability/queueDepths.js';

@@ -8,8 +8,7 @@ import type { HandoffControlEvent, HandoffReason, SenderProfile, TurnEvent } fro
 import { eventFromAct } from '../../dialogs/toEvent.js';
 import type { OpenQuestion, Understanding } from '../../dialogs/understanding.js';
 import type { Reply } from '../../dialogs/reply.js';
-import type { TranscriptInput } from '../handoff/transcriptWrites.js';
-import type { TranscriptEntry } from '../handoff/types.js';
+import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnWrite } from '../storage/conversationStore.js';
 import { LOCALES } from '../i18n/messages.js';
 import { KeyedQueue } from '../core/keyedQueue.js';

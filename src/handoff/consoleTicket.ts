@@ -2,7 +2,7 @@ import type { ConversationContext, FileTicketInput } from '../../dialogs/convers
 import { URGENT_TYPES } from '../../dialogs/complaint.js';
 import { emailAsTyped, parseField, type FieldKey } from '../../dialogs/fields/index.js';
 import { ticketRequestOf } from '../bot/dialogServices.js';
-import { catalogEntry } from '../tickets/catalog.js';
+import { catalogEntry } from '../../dialogs/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { ApplicantData, FiledTicket } from '../tickets/types.js';
 import type { HandoffStore } from './handoffStore.js';

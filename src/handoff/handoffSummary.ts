@@ -1,5 +1,5 @@
 import type { ConversationContext } from '../../dialogs/conversation.machine.js';
-import { catalogEntry, SELLER_REGISTRATION } from '../tickets/catalog.js';
+import { catalogEntry, SELLER_REGISTRATION } from '../../dialogs/catalog.js';
 import type { PhotoRef } from '../tickets/types.js';
 import type { ConversationSender } from './conversationSender.js';
 import type { HandoffStore } from './handoffStore.js';

@@ -1,6 +1,6 @@
 /**
  * Classifies a customer's message to PLN 123 about the PLN Mobile Marketplace into one of the 40
- * catalogue service types (`type:01` … `type:40`, src/tickets/catalog.ts) or a conversational
+ * catalogue service types (`type:01` … `type:40`, dialogs/catalog.ts) or a conversational
  * intent (`intent:register_seller`, `intent:status_inquiry`, `intent:ask_human`,
  * `intent:promo_info`, `intent:greeting`, `intent:out_of_scope`).
  *
