@@ -11,6 +11,7 @@ import type { HandoffStore } from './handoffStore.js';
 import type { TranscriptInput } from './transcriptWrites.js';
 import type { HandoffReason, TranscriptEntry } from './types.js';
 import type { WorkingHours } from '../core/workingHours.js';
+import type { DateClock } from '../core/clock.js';
 
 export interface HandoffGateOptions {
   store: HandoffStore;
@@ -18,7 +19,7 @@ export interface HandoffGateOptions {
   hours: WorkingHours;
   /** Stores photos a customer sends while an officer holds the conversation, for the officer to see. */
   photos?: Pick<PhotoPipeline, 'ingest'>;
-  now?: () => Date;
+  now?: DateClock;
   /** Counts the handoffs opened (a repeated request for an open one is not counted). */
   metrics?: HandoffMetrics;
 }
