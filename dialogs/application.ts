@@ -1,6 +1,6 @@
 import { displayPhone } from '../src/phone.js';
 import type { PhotoRef } from '../src/tickets/types.js';
-import { channelIdOf } from './conversationChannel.js';
+import { channelIdOf } from '../src/core/conversationChannel.js';
 import type { SenderProfile } from './events.js';
 import { FIELD_KEYS, type FieldKey } from './fields/index.js';
 import type { Choice, Reply, SummaryLine } from './reply.js';

@@ -1,4 +1,4 @@
-import { CATALOG, CATALOG_GROUPS, catalogEntry } from '../src/tickets/catalog.js';
+import { CATALOG, CATALOG_GROUPS, catalogEntry } from './catalog.js';
 import type { Choice, Reply } from './reply.js';
 
 /** What the classifier said about a message (src/nlu), as the dialog needs it. */

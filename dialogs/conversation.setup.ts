@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import type { Act, OpenQuestion } from '../src/nlu/understanding/types.js';
+import type { Act, OpenQuestion } from './understanding.js';
 import type { PhotoRef } from '../src/tickets/types.js';
 import { FORM_FIELDS, MAX_ATTEMPTS, displayPhone, newDraft, nextOpenStep, photoOptionalFor } from './application.js';
 import { looksEnglish } from '../src/nlu/understanding/language.js';

@@ -1,4 +1,4 @@
-import type { OpenQuestion, QuestionTopic } from '../src/nlu/understanding/types.js';
+import type { OpenQuestion, QuestionTopic } from './understanding.js';
 import type { ApplicantData, FiledTicket, PhotoRef } from '../src/tickets/types.js';
 import type { ApplicationDraft, FormKind } from './application.js';
 import type { ComplaintDraft } from './complaint.js';

@@ -1,5 +1,6 @@
-import type { Act } from '../src/nlu/understanding/types.js';
+import type { Act } from './understanding.js';
 import type { FiledTicket } from '../src/tickets/types.js';
+import type { HandoffReason } from '../src/core/handoffReason.js';
 
 /** Where a photo comes from; the photo pipeline (src/media) fetches and checks it. */
 export type PhotoInput =
@@ -52,5 +53,4 @@ export interface TextInput {
 /** What a turn starts from: a text still to be understood, or an event the machine takes as it is. */
 export type TurnEvent = TextInput | DialogEvent;
 
-/** Why a conversation goes to the officers' queue. */
-export type HandoffReason = 'asked' | 'stuck' | 'urgent' | 'unplaced';
+export type { HandoffReason };

@@ -1,4 +1,4 @@
-import { TICKET_NUMBER_PATTERN, extractTicketNumbers } from '../src/nlu/ticketNumbers.js';
+import { TICKET_NUMBER_PATTERN, extractTicketNumbers } from '../src/core/ticketNumbers.js';
 import { readIndonesianPhone } from '../src/phone.js';
 import { displayPhone } from './application.js';
 import type { DialogTicket, FoundTicket, Inquiry } from './conversationContext.js';

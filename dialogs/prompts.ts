@@ -1,4 +1,4 @@
-import type { OpenQuestion } from '../src/nlu/understanding/types.js';
+import type { OpenQuestion } from './understanding.js';
 import { askReply, chooseFieldReply, displayPhone, photoOptionalFor, summaryReply } from './application.js';
 import { browseReply, chooseTypeReply, confirmTypeReply, groupsReply, typeLabel } from './complaint.js';
 import type { ConversationContext } from './conversationContext.js';

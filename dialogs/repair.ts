@@ -1,4 +1,4 @@
-import type { QuestionTopic } from '../src/nlu/understanding/types.js';
+import type { QuestionTopic } from './understanding.js';
 import { displayPhone } from './application.js';
 import type { ConversationContext } from './conversationContext.js';
 import type { FieldKey } from './fields/index.js';

@@ -1,4 +1,4 @@
-import type { Act } from '../src/nlu/understanding/types.js';
+import type { Act } from './understanding.js';
 import { MAX_ATTEMPTS } from './application.js';
 import type { ConversationContext } from './conversationContext.js';
 import type { DialogEvent, TextInput } from './events.js';

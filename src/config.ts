@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { WorkingHours } from './handoff/workingHours.js';
-import { exactOrigin } from './media/urlPolicy.js';
-import { parseTrustProxy, type TrustProxy } from './http/trustProxy.js';
+import { WorkingHours } from './core/workingHours.js';
+import { exactOrigin } from './core/origin.js';
+import { parseTrustProxy, type TrustProxy } from './core/trustProxy.js';
 
 /**
  * The service's settings, read once from the environment and validated here: this is the only

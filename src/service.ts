@@ -20,7 +20,7 @@ import type { HandoffStore } from './handoff/handoffStore.js';
 import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
 import type { OfficerStore } from './handoff/officerStore.js';
-import { describeTrustProxy } from './http/trustProxy.js';
+import { describeTrustProxy } from './core/trustProxy.js';
 import { createLogger, usePseudonymKey, type Logger } from './log.js';
 import { PhotoPipeline } from './media/index.js';
 import { createSmtpMailer } from './notify/mailer.js';

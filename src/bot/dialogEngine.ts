@@ -6,13 +6,13 @@ import {
 } from '../../dialogs/conversation.machine.js';
 import type { HandoffControlEvent, HandoffReason, SenderProfile, TurnEvent } from '../../dialogs/events.js';
 import { eventFromAct } from '../../dialogs/toEvent.js';
-import type { OpenQuestion, Understanding } from '../nlu/understanding/types.js';
+import type { OpenQuestion, Understanding } from '../../dialogs/understanding.js';
 import type { Reply } from '../../dialogs/reply.js';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { ConversationStore, SaveTurnOutcome, StoredConversation, TurnWrite } from '../storage/conversationStore.js';
 import { LOCALES } from '../i18n/messages.js';
-import { KeyedQueue } from './keyedQueue.js';
-import type { TurnLock } from './turnLock.js';
+import { KeyedQueue } from '../core/keyedQueue.js';
+import type { TurnLock } from '../storage/redis/turnLock.js';
 
 export interface TurnInput {
   /** Unique per conversation across channels, e.g. "whatsapp:6281234567890". */

@@ -7,7 +7,7 @@ import type { PhotoInput } from '../../dialogs/events.js';
 import { PhotoError, type PhotoPipeline } from '../media/index.js';
 import type { MarketplaceClassifier } from '../nlu/classifier.js';
 import { toE164 } from '../phone.js';
-import { SELLER_REGISTRATION, catalogClassification, catalogEntry } from '../tickets/catalog.js';
+import { SELLER_REGISTRATION, catalogClassification, catalogEntry } from '../../dialogs/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { Classification, PhotoRef, TicketRequest, TicketView } from '../tickets/types.js';
 

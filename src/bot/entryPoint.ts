@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { botFrameworkChannel } from '../../dialogs/conversationChannel.js';
+import { botFrameworkChannel } from '../core/conversationChannel.js';
 import type { PhotoInput, SenderProfile } from '../../dialogs/events.js';
 
 /**
@@ -43,7 +43,7 @@ export function entryPointOf(context: TurnContext): EntryPoint {
   return (context.turnState.get(ENTRY_POINT) as EntryPoint | undefined) ?? BOT_FRAMEWORK;
 }
 
-/** The conversation's channel as stored with it (see dialogs/conversationChannel.ts). */
+/** The conversation's channel as stored with it (see src/core/conversationChannel.ts). */
 export function conversationChannelOf(entry: EntryPoint, channelId: string): string {
   return entry.kind === 'meta' ? entry.channel : botFrameworkChannel(channelId);
 }

@@ -2,7 +2,7 @@ import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbu
 import type { Locale } from '../../dialogs/conversation.machine.js';
 import type { Reply } from '../../dialogs/reply.js';
 import { handoffInitiation } from '../handoff/handoffEvents.js';
-import type { TranscriptEntry } from '../handoff/types.js';
+import type { TranscriptEntry } from '../core/transcript.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { TurnMetrics, TurnOutcome } from '../observability/metrics.js';
 import { activityToEvent, senderProfileOf } from './activityToEvent.js';
@@ -68,7 +68,7 @@ export class PlnBot {
     const activity = context.activity;
     // The door the message came in by is the adapter's word, not the activity's: a Bot Framework
     // client chooses its channel id and conversation id, so its conversations are kept apart from
-    // every Meta conversation (dialogs/conversationChannel.ts), and what a Meta adapter vouches for
+    // every Meta conversation (src/core/conversationChannel.ts), and what a Meta adapter vouches for
     // (photo download, sender's number, recovery) is never taken from a Bot Framework activity.
     const entry = entryPointOf(context);
     const botFramework = entry.kind === 'botFramework';

@@ -10,7 +10,7 @@ import { createWhatsAppChannel } from '../channels/whatsapp/whatsAppChannel.js';
 import type { AppConfig } from '../config.js';
 import { REDELIVERY_RETENTION_MS } from '../core/retention.js';
 import type { Logger } from '../log.js';
-import { ChannelMessenger } from '../notify/outboundMessenger.js';
+import { ChannelMessenger } from '../channels/outboundMessenger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ChannelStores } from '../storage/channelStores.js';
 import type { StorageParts } from './storage.js';

@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { PhotoStore } from '../media/photoStore.js';
 import type { TicketNotifier } from '../notify/ticketNotifier.js';
 import type { Metrics } from '../observability/metrics.js';
-import { metricsRouter } from '../observability/metricsRouter.js';
+import { metricsRouter } from '../http/metricsRouter.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { ChannelParts } from './channels.js';
 import type { StorageParts } from './storage.js';

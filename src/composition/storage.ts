@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { postgresDatabase, sqliteDatabase, type Database } from '../storage/database.js';
 import { migratePostgres } from '../storage/migrate.js';
 import { openPostgres } from '../storage/postgres/pool.js';
-import { openRedisParts, type RedisParts } from '../storage/redis/redisParts.js';
+import { openRedisParts, type RedisParts } from './redisParts.js';
 import { openSqlite } from '../storage/sqlite.js';
 import { SqliteCheckpointer } from '../storage/sqliteCheckpointer.js';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { jsonBody } from '../http/jsonBody.js';
+import { jsonBody } from '../core/jsonBody.js';
 import type { Officer, OfficerStore } from './officerStore.js';
 import type { SessionStore } from './sessionStore.js';
 import type { SignInThrottle } from './signInThrottle.js';

@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { jsonBody } from '../http/jsonBody.js';
-import { CATALOG } from '../tickets/catalog.js';
+import { jsonBody } from '../core/jsonBody.js';
+import { CATALOG } from '../../dialogs/catalog.js';
 import type { AgentAuth, AgentLocals } from './agentAuth.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { DeskResult, HandoffDesk } from './handoffDesk.js';

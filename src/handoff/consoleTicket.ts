@@ -3,7 +3,7 @@ import { URGENT_TYPES } from '../../dialogs/complaint.js';
 import { doneKey } from '../../dialogs/ticketInputs.js';
 import { emailAsTyped, parseField, type FieldKey } from '../../dialogs/fields/index.js';
 import { ticketRequestOf } from '../bot/dialogServices.js';
-import { catalogEntry } from '../tickets/catalog.js';
+import { catalogEntry } from '../../dialogs/catalog.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { ApplicantData, FiledTicket } from '../tickets/types.js';
 import type { HandoffStore } from './handoffStore.js';

@@ -9,7 +9,8 @@ import type { PhotoRef, TranscriptInput } from '../core/transcript.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { HandoffReason, TranscriptEntry } from './types.js';
-import type { WorkingHours } from './workingHours.js';
+import type { WorkingHours } from '../core/workingHours.js';
+import type { DateClock } from '../core/clock.js';
 
 export interface HandoffGateOptions {
   store: HandoffStore;
@@ -17,7 +18,7 @@ export interface HandoffGateOptions {
   hours: WorkingHours;
   /** Stores photos a customer sends while an officer holds the conversation, for the officer to see. */
   photos?: Pick<PhotoPipeline, 'ingest'>;
-  now?: () => Date;
+  now?: DateClock;
   /** Counts the handoffs opened (a repeated request for an open one is not counted). */
   metrics?: HandoffMetrics;
 }

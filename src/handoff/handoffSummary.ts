@@ -1,6 +1,6 @@
 import type { ConversationContext } from '../../dialogs/conversation.machine.js';
 import type { OutboundMessenger } from '../core/outbound.js';
-import { catalogEntry, SELLER_REGISTRATION } from '../tickets/catalog.js';
+import { catalogEntry, SELLER_REGISTRATION } from '../../dialogs/catalog.js';
 import type { PhotoRef } from '../tickets/types.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { Handoff, HandoffSummary } from './types.js';

@@ -3,8 +3,8 @@ import type { Activity } from 'botbuilder';
 import type { PlnBot } from '../bot/plnBot.js';
 import { incomingActivitySchema, type BotFrameworkAdapter } from '../channels/botframework.js';
 import type { Logger } from '../log.js';
-import { jsonBody } from './jsonBody.js';
-import { applyTrustProxy, type TrustProxy } from './trustProxy.js';
+import { jsonBody } from '../core/jsonBody.js';
+import { applyTrustProxy, type TrustProxy } from '../core/trustProxy.js';
 
 export interface AppDeps {
   adapter: BotFrameworkAdapter;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { TicketService } from '../tickets/ticketService.js';
 import { REPLY_AUTHOR_MAX, REPLY_STATUS_MAX, REPLY_TEXT_MAX, type TicketReply, type TicketView } from '../tickets/types.js';
 import { bearerChecker } from './bearerToken.js';
-import { jsonBody } from './jsonBody.js';
+import { jsonBody } from '../core/jsonBody.js';
 
 export interface TicketsRouterOptions {
   tickets: Pick<TicketService, 'get' | 'addReply'>;

@@ -17,4 +17,5 @@ export { normalizePhoto } from './normalizePhoto.js';
 export { PhotoStore } from './photoStore.js';
 export { PhotoPipeline, DEFAULT_FETCH_TIMEOUT_MS, type PhotoPipelineOptions } from './photoPipeline.js';
 export { benchmarkNormalize, makeBenchmarkJpeg } from './benchmarkNormalize.js';
-export { addressRange, exactOrigin, isPublicAddress } from './urlPolicy.js';
+export { addressRange, isPublicAddress } from './urlPolicy.js';
+export { exactOrigin } from '../core/origin.js';

@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { exactOrigin } from '../core/origin.js';
 import { PhotoError } from './photoTypes.js';
 
 /**
@@ -60,15 +61,6 @@ export function addressRange(address: string): string {
 /** Whether an address is on the public internet (not private, loopback, link-local, reserved, ...). */
 export function isPublicAddress(address: string): boolean {
   return addressRange(address) === 'unicast';
-}
-
-/** `scheme://host[:port]` of an http(s) origin as written in configuration, or null when it is not exactly one. */
-export function exactOrigin(text: string): string | null {
-  if (!URL.canParse(text)) return null;
-  const url = new URL(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password || url.search || url.hash || url.pathname !== '/') return null;
-  return url.origin;
 }
 
 /** The exact origins fetched whatever their addresses (only what configuration names); throws on a non-origin. */

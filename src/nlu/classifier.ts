@@ -1,6 +1,6 @@
 /**
  * Classifies a customer's message to PLN 123 about the PLN Mobile Marketplace into one of the 40
- * catalogue service types (`type:01` … `type:40`, src/tickets/catalog.ts) or a conversational
+ * catalogue service types (`type:01` … `type:40`, dialogs/catalog.ts) or a conversational
  * intent (`intent:register_seller`, `intent:status_inquiry`, `intent:ask_human`,
  * `intent:promo_info`, `intent:greeting`, `intent:out_of_scope`).
  *
@@ -26,7 +26,7 @@ import { TICKET_TOKEN, normalizeText } from './normalize.js';
 import { NlpjsModel } from './nlpjs.js';
 import { DEFAULT_TFIDF_OPTIONS, TfidfModel, type TfidfOptions } from './tfidf.js';
 
-export { extractTicketNumbers } from './ticketNumbers.js';
+export { extractTicketNumbers } from '../core/ticketNumbers.js';
 export type { Corpus } from './corpus.js';
 
 /** A label with its confidence, 0..1. */

@@ -1,13 +1,13 @@
 /**
  * The classifier's labels and its data files (`nlu/corpus.id.json`, `nlu/eval.id.jsonl` at the
  * repository root). Labels: `type:01` … `type:40` for the 40 catalogue service types
- * (src/tickets/catalog.ts) and `intent:<name>` for the conversational intents.
+ * (dialogs/catalog.ts) and `intent:<name>` for the conversational intents.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CATALOG, catalogEntry, type CatalogEntry } from '../tickets/catalog.js';
+import { CATALOG, catalogEntry, type CatalogEntry } from '../../dialogs/catalog.js';
 
 /** The conversational intents, besides the 40 service types. */
 export const INTENTS = [

@@ -7,7 +7,7 @@
 import { labelFamily, type Corpus, type LabelledText } from './corpus.js';
 import { MarketplaceClassifier, type Classification, type ClassifierOptions } from './classifier.js';
 import { sameAct, type LabelledTurn } from './understanding/dataset.js';
-import type { Act, ActKind, Understanding } from './understanding/types.js';
+import type { Act, ActKind, Understanding } from '../../dialogs/understanding.js';
 
 /** Counts and rates for one slice of the evaluation set. */
 export interface AccuracySlice {

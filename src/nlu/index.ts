@@ -14,7 +14,7 @@ export {
   type ClassifierOptions,
   type LabelScore,
 } from './classifier.js';
-export { extractTicketNumbers } from './ticketNumbers.js';
+export { extractTicketNumbers } from '../core/ticketNumbers.js';
 export { normalizeText, tokenize } from './normalize.js';
 export {
   ALL_LABELS,

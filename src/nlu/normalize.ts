@@ -6,7 +6,7 @@
  *
  * @example normalizeText('Min, udh bayar tp blm masuk!!! 😭') // 'sudah bayar tapi belum masuk'
  */
-import { TICKET_NUMBER_PATTERN } from './ticketNumbers.js';
+import { TICKET_NUMBER_PATTERN } from '../core/ticketNumbers.js';
 
 /** The token a ticket number becomes, so "cek ITSM-20261124-00001" and "cek itsm 2026..." look alike. */
 export const TICKET_TOKEN = 'nomortiket';

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { channelIdOf, isBotFrameworkChannel } from '../../dialogs/conversationChannel.js';
-import type { GraphErrorKind } from '../channels/meta/graphErrors.js';
-import type { HandoffReason } from '../handoff/types.js';
+import { channelIdOf, isBotFrameworkChannel } from '../core/conversationChannel.js';
+import type { GraphErrorKind } from '../core/graphErrorKind.js';
+import type { HandoffReason } from '../core/handoffReason.js';
 import type { DeliveryFailure } from '../storage/contactWindowStore.js';
 
 /** How a message turn ended (see PlnBot.onTurn). */

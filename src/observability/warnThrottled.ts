@@ -1,8 +1,10 @@
+import type { Clock } from '../core/clock.js';
+
 /** What `warnThrottled` writes with: the logger's `warn`, and a clock for tests. */
 export interface ThrottleOptions {
   /** At most one line per key in this many milliseconds (default one minute). */
   intervalMs?: number;
-  now?: () => number;
+  now?: Clock;
 }
 
 /**

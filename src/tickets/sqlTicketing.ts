@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../storage/database.js';
 import { fromJson, type Schema } from '../storage/schema.js';
-import { APKT_CLASSIFICATION } from './catalog.js';
+import { APKT_CLASSIFICATION } from './apkt.js';
 import type { TicketingPort } from './ticketingPort.js';
 import type { ApplicantData, NewTicketReply, PhotoRef, TicketContact, TicketPriority, TicketRequest, TicketView } from './types.js';
 

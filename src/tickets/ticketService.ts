@@ -1,3 +1,4 @@
+import type { DateClock } from '../core/clock.js';
 import { toE164 } from '../phone.js';
 import type { Database } from '../storage/database.js';
 import { SqlOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
@@ -31,7 +32,7 @@ interface TicketServiceCommon {
   port: TicketingPort;
   logger?: TicketServiceLogger;
   /** Clock for the outbox timestamps (tests). Defaults to the system clock. */
-  now?: () => Date;
+  now?: DateClock;
   /**
    * Attempts (the first included) after which a request still failing is marked dead instead of
    * being retried again; unlimited when not given. A refusal (`retryable: false`) is dead at once.
@@ -70,7 +71,7 @@ export class TicketService {
   private readonly outbox: OutboxStore;
   private readonly port: TicketingPort;
   private readonly logger: TicketServiceLogger | undefined;
-  private readonly now: () => Date;
+  private readonly now: DateClock;
   private readonly maxAttempts: number;
   private readonly onPending: ((idempotencyKey: string) => void) | undefined;
   /** One in-flight advance per key in this process: concurrent duplicate confirmations share it. */

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { ConversationContext } from '../../dialogs/conversation.machine.js';
 import { displayPhone } from '../../dialogs/application.js';
 import { t, type Locale } from '../../src/i18n/messages.js';
-import type { Understanding } from '../../src/nlu/understanding/types.js';
+import type { Understanding } from '../../dialogs/understanding.js';
 import type { TicketView } from '../../src/tickets/types.js';
 import { nonAnswers } from '../support/answersOnly.js';
 import { BotClient } from '../http/botClient.js';

@@ -1,7 +1,7 @@
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/messages.js';
-import { catalogEntry } from '../../src/tickets/catalog.js';
+import { catalogEntry } from '../../dialogs/catalog.js';
 import { Conversation, FakeServices } from './harness.js';
 
 const q = (field: string) => t('id', `fields.${field}.question`);

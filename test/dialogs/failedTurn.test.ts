@@ -7,7 +7,7 @@ import { renderReply } from '../../src/bot/renderReply.js';
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
 import { HandoffStore } from '../../src/handoff/handoffStore.js';
-import { WorkingHours } from '../../src/handoff/workingHours.js';
+import { WorkingHours } from '../../src/core/workingHours.js';
 import { t } from '../../src/i18n/messages.js';
 import { ConversationStore, type TurnCommit, type TurnWrite } from '../../src/storage/conversationStore.js';
 import { sqliteDatabase } from '../../src/storage/database.js';

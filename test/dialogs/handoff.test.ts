@@ -3,7 +3,7 @@ import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
 import { HandoffStore } from '../../src/handoff/handoffStore.js';
 import { sqliteDatabase } from '../../src/storage/database.js';
-import { WorkingHours } from '../../src/handoff/workingHours.js';
+import { WorkingHours } from '../../src/core/workingHours.js';
 import { t } from '../../src/i18n/messages.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { Conversation, FakeServices, fillForm, testUnderstanding } from './harness.js';

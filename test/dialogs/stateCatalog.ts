@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OpenQuestion } from '../../src/nlu/understanding/types.js';
+import type { OpenQuestion } from '../../dialogs/understanding.js';
 import { ANSWERS, Conversation, FakeServices } from './harness.js';
 
 /** One step of the way to a state: a text, the product photo, or a change of the fakes. */

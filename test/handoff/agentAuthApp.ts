@@ -7,7 +7,7 @@ import { createHandoffStores } from '../../src/handoff/handoffStores.js';
 import type { OfficerStore } from '../../src/handoff/officerStore.js';
 import type { SessionStore } from '../../src/handoff/sessionStore.js';
 import { createSignInThrottle, type SignInThrottle } from '../../src/handoff/signInThrottle.js';
-import { applyTrustProxy, type TrustProxy } from '../../src/http/trustProxy.js';
+import { applyTrustProxy, type TrustProxy } from '../../src/core/trustProxy.js';
 import { tempDir } from '../dialogs/harness.js';
 import { openSqliteDatabase } from '../../src/storage/database.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, nestedDeeperThan, parseJson, JsonTooDeepError } from '../../src/http/jsonBody.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan, parseJson, JsonTooDeepError } from '../../src/core/jsonBody.js';
 
 const deeperThan = (text: string, max = MAX_JSON_DEPTH) => nestedDeeperThan(Buffer.from(text, 'utf8'), max);
 const arrays = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { describeTrustProxy } from '../../src/http/trustProxy.js';
+import { describeTrustProxy } from '../../src/core/trustProxy.js';
 
 /** TRUST_PROXY: off unless set, a hop count or proxy addresses, and never "trust everyone". */
 describe('TRUST_PROXY', () => {

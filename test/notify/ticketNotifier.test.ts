@@ -5,7 +5,7 @@ import type { MetaChannel, OutboundReply } from '../../src/channels/meta/types.j
 import type { WhatsAppTemplate } from '../../src/channels/whatsapp/whatsAppChannel.js';
 import { t } from '../../src/i18n/messages.js';
 import type { MailMessage, Mailer } from '../../src/notify/mailer.js';
-import { ChannelMessenger, type MessengerChannel } from '../../src/notify/outboundMessenger.js';
+import { ChannelMessenger, type MessengerChannel } from '../../src/channels/outboundMessenger.js';
 import { TicketNotifier, type TicketNotifierOptions } from '../../src/notify/ticketNotifier.js';
 import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqliteDatabase } from '../../src/storage/database.js';

@@ -5,7 +5,7 @@ import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nonLoopbackAddress } from '../support/hostAddress.js';
 import { Metrics, type QueueDepths } from '../../src/observability/metrics.js';
-import { metricsRouter } from '../../src/observability/metricsRouter.js';
+import { metricsRouter } from '../../src/http/metricsRouter.js';
 import { labelValues, parseExposition, valueOf } from './scrape.js';
 
 describe('Metrics', () => {

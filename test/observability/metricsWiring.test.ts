@@ -10,10 +10,10 @@ import { createWhatsAppChannel, type WhatsAppChannelHandle } from '../../src/cha
 import { LocalHandoffBus } from '../../src/handoff/handoffBus.js';
 import { HandoffGate } from '../../src/handoff/handoffGate.js';
 import { HandoffStore } from '../../src/handoff/handoffStore.js';
-import { WorkingHours } from '../../src/handoff/workingHours.js';
+import { WorkingHours } from '../../src/core/workingHours.js';
 import { createLogger } from '../../src/log.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { metricsRouter } from '../../src/observability/metricsRouter.js';
+import { metricsRouter } from '../../src/http/metricsRouter.js';
 import { queueDepthsFrom } from '../../src/observability/queueDepths.js';
 import { ContactWindowStore } from '../../src/storage/contactWindowStore.js';
 import { openSqliteDatabase, sqliteDatabase } from '../../src/storage/database.js';

@@ -1,4 +1,4 @@
-import type { FieldName, Understanding } from '../../src/nlu/understanding/types.js';
+import type { FieldName, Understanding } from '../../dialogs/understanding.js';
 import type { ApplicantData } from '../../src/tickets/types.js';
 
 const FIELDS: FieldName[] = ['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email'];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SELLER_REGISTRATION } from '../../src/tickets/catalog.js';
+import { SELLER_REGISTRATION } from '../../dialogs/catalog.js';
 import type { TicketRequest } from '../../src/tickets/types.js';
 
 export function makeRequest(overrides: Partial<TicketRequest> = {}): TicketRequest {

@@ -8,7 +8,7 @@ import {
 } from 'botbuilder';
 import type { SenderProfile } from '../../../dialogs/events.js';
 import { enterTurn, type MetaEntry } from '../../bot/entryPoint.js';
-import { KeyedQueue } from '../../bot/keyedQueue.js';
+import { KeyedQueue } from '../../core/keyedQueue.js';
 import { pseudonym, type Logger } from '../../log.js';
 import type { ContactWindowStore, DeliveryFailure } from '../../storage/contactWindowStore.js';
 import type { SendLedger, SendOutcome } from '../../storage/sendLedger.js';

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { PlnBot } from '../../bot/plnBot.js';
-import { KeyedQueue } from '../../bot/keyedQueue.js';
+import { KeyedQueue } from '../../core/keyedQueue.js';
 import { pseudonym, type Logger } from '../../log.js';
 import type { WebhookMetrics } from '../../observability/metrics.js';
 import type { ContactWindowStore } from '../../storage/contactWindowStore.js';

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
-import { JsonTooDeepError, parseJson, TOO_DEEP } from '../../http/jsonBody.js';
+import { JsonTooDeepError, parseJson, TOO_DEEP } from '../../core/jsonBody.js';
 import { pseudonym, type Logger } from '../../log.js';
 import type { WebhookMetrics } from '../../observability/metrics.js';
 import { warnThrottled } from '../../observability/warnThrottled.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MarketplaceClassifier, type Classification } from '../classifier.js';
 import { loadCorpus, nluDataDir, type Corpus } from '../corpus.js';
-import type { QuestionTopic } from './types.js';
+import type { QuestionTopic } from '../../../dialogs/understanding.js';
 
 export const QUESTION_TOPICS: readonly QuestionTopic[] = ['fee', 'duration', 'verification', 'followUp', 'requirements', 'dataUse', 'other'];
 

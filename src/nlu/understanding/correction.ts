@@ -12,7 +12,7 @@ import { previousField } from './forms.js';
 import type { Lexicon } from './lexicon.js';
 import { matchProvince } from '../../../dialogs/fields/province.js';
 import { findSequence, plainWords, wordSpans, type WordSpan } from './text.js';
-import type { Act, FieldName, OpenQuestion } from './types.js';
+import type { Act, FieldName, OpenQuestion } from '../../../dialogs/understanding.js';
 
 export interface CorrectionWords {
   readonly cues: ReadonlyArray<readonly string[]>;

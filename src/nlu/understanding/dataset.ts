@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { Act, OpenQuestion } from './types.js';
+import type { Act, OpenQuestion } from '../../../dialogs/understanding.js';
 
 const fieldName = z.enum(['name', 'businessName', 'productType', 'city', 'province', 'phone', 'email']);
 const topic = z.enum(['fee', 'duration', 'verification', 'followUp', 'requirements', 'dataUse', 'other']);

@@ -19,7 +19,7 @@ import { foldForMatch } from '../../../dialogs/fields/text.js';
 import type { Entity } from './entities.js';
 import type { Lexicon } from './lexicon.js';
 import { plainWords } from './text.js';
-import type { FieldName, OpenQuestion } from './types.js';
+import type { FieldName, OpenQuestion } from '../../../dialogs/understanding.js';
 
 export type Fields = Partial<Record<FieldName, string>>;
 

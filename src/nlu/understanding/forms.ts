@@ -7,7 +7,7 @@
 import { FIELD_KEYS } from '../../../dialogs/fields/types.js';
 import type { FormCategory, Lexicon } from './lexicon.js';
 import type { Message } from './text.js';
-import type { Act, FieldName, NavigationTarget, OpenQuestion } from './types.js';
+import type { Act, FieldName, NavigationTarget, OpenQuestion } from '../../../dialogs/understanding.js';
 
 /**
  * The act of a whole-message form, or undefined when the message is not one. Phrases are

@@ -9,4 +9,4 @@
  */
 export { createUnderstanding, type MarketplaceLabeller, type UnderstandingDeps } from './understand.js';
 export { looksEnglish } from './language.js';
-export type * from './types.js';
+export type * from '../../../dialogs/understanding.js';

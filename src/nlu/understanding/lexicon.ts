@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { nluDataDir } from '../corpus.js';
-import type { FieldName, NavigationTarget } from './types.js';
+import type { FieldName, NavigationTarget } from '../../../dialogs/understanding.js';
 
 /** What a whole-message phrase is. */
 export type FormCategory =

@@ -11,7 +11,7 @@
  * // { kind: 'question', topic: 'fee' }
  */
 import type { Classification } from '../classifier.js';
-import { extractTicketNumbers } from '../ticketNumbers.js';
+import { extractTicketNumbers } from '../../core/ticketNumbers.js';
 import { namesOption } from './choice.js';
 import { trainActClassifier, topicOf, type ActClassifier } from './classifier.js';
 import { readCorrection, correctionWords } from './correction.js';
@@ -22,7 +22,7 @@ import { leadingDecision, readForm, readLanguageRequest } from './forms.js';
 import { buildLexicon, loadLexiconFile, type Lexicon } from './lexicon.js';
 import { asksForOfficer, asksForOfficerInClause, officerWords } from './officer.js';
 import { canonicalWords, findSequence, phraseKey, plainWords, prepare, type Message } from './text.js';
-import type { Act, OpenQuestion, Understanding } from './types.js';
+import type { Act, OpenQuestion, Understanding } from '../../../dialogs/understanding.js';
 import { isGibberish } from './unusable.js';
 
 /** Anything that classifies a message into the Marketplace labels (`type:NN`, `intent:*`). */

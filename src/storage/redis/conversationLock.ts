@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { KeyedQueue } from '../../bot/keyedQueue.js';
+import { KeyedQueue } from '../../core/keyedQueue.js';
 import { pseudonym, type Logger } from '../../log.js';
 import { LockTimeoutError, RedisUnavailableError, asUnavailable } from './errors.js';
 

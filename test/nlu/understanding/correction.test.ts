@@ -4,7 +4,7 @@ import { EntityRecogniser } from '../../../src/nlu/understanding/entities.js';
 import { fieldWords } from '../../../src/nlu/understanding/fields.js';
 import { buildLexicon, loadLexiconFile } from '../../../src/nlu/understanding/lexicon.js';
 import { phraseKey, prepare } from '../../../src/nlu/understanding/text.js';
-import type { Act, OpenQuestion } from '../../../src/nlu/understanding/types.js';
+import type { Act, OpenQuestion } from '../../../dialogs/understanding.js';
 
 const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
 let recogniser: EntityRecogniser;

@@ -4,7 +4,7 @@ import { cleanValue, fieldWords, readFields, type Fields } from '../../../src/nl
 import { readForm } from '../../../src/nlu/understanding/forms.js';
 import { buildLexicon, loadLexiconFile } from '../../../src/nlu/understanding/lexicon.js';
 import { phraseKey, prepare } from '../../../src/nlu/understanding/text.js';
-import type { FieldName, OpenQuestion } from '../../../src/nlu/understanding/types.js';
+import type { FieldName, OpenQuestion } from '../../../dialogs/understanding.js';
 
 const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
 const words = fieldWords(lexicon);

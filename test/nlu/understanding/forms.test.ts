@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { leadingDecision, previousField, readForm, readLanguageRequest } from '../../../src/nlu/understanding/forms.js';
 import { buildLexicon, loadLexiconFile } from '../../../src/nlu/understanding/lexicon.js';
 import { phraseKey, prepare } from '../../../src/nlu/understanding/text.js';
-import type { Act, OpenQuestion } from '../../../src/nlu/understanding/types.js';
+import type { Act, OpenQuestion } from '../../../dialogs/understanding.js';
 
 const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
 const menu: OpenQuestion = { kind: 'menu' };

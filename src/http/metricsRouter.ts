@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
-import type { Metrics } from './metrics.js';
-import { bearerChecker } from '../http/bearerToken.js';
-import { isLoopbackAddress } from '../http/loopback.js';
+import type { Metrics } from '../observability/metrics.js';
+import { bearerChecker } from './bearerToken.js';
+import { isLoopbackAddress } from './loopback.js';
 
 export interface MetricsRouterOptions {
   /**

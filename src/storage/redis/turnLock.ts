@@ -1,5 +1,5 @@
-import { RedisUnavailableError } from '../storage/redis/errors.js';
-import { KeyedQueue } from './keyedQueue.js';
+import { RedisUnavailableError } from './errors.js';
+import { KeyedQueue } from '../../core/keyedQueue.js';
 
 /** Runs one conversation's turns one at a time (see DialogEngine). */
 export interface TurnLock {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  APKT_CLASSIFICATION,
   CATALOG,
   CATALOG_GROUPS,
   CATALOG_SERVICE_FAMILY,
   SELLER_REGISTRATION,
   catalogClassification,
   catalogEntry,
-} from '../../src/tickets/catalog.js';
+} from '../../dialogs/catalog.js';
+import { APKT_CLASSIFICATION } from '../../src/tickets/apkt.js';
 
 describe('Marketplace ITSM catalogue', () => {
   it('has 40 entries numbered 1..40 contiguously', () => {

@@ -1,4 +1,4 @@
-import type { Classification } from './types.js';
+import type { Classification } from '../src/tickets/types.js';
 
 /**
  * The ITSM catalogue for the PLN Mobile Marketplace, transcribed verbatim from the SOP of
@@ -120,20 +120,4 @@ export const SELLER_REGISTRATION: Classification = Object.freeze({
   serviceGroup: '12. REGISTRASI PLN MOBILE - MA',
   serviceType: '07. Melakukan Registrasi Toko Marketplace',
   catalogNumber: 7,
-});
-
-/**
- * SOP section 1e: how the case is recorded in APKT, closed at CC123. `category` is the
- * "Gangguan / Keluhan" field (a complaint, not an outage).
- */
-export const APKT_CATEGORY = 'Keluhan';
-export const APKT_COMPLAINT_TYPE = 'Informasi';
-export const APKT_SUB_TYPE = 'Umum';
-export const APKT_STATUS_CLOSED = 'Closed - CC123';
-
-export const APKT_CLASSIFICATION = Object.freeze({
-  category: APKT_CATEGORY,
-  complaintType: APKT_COMPLAINT_TYPE,
-  subType: APKT_SUB_TYPE,
-  status: APKT_STATUS_CLOSED,
 });

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { DegradingTurnLock, type TurnLock } from '../../bot/turnLock.js';
-import { RedisHandoffBus } from '../../handoff/redisHandoffBus.js';
-import type { Logger } from '../../log.js';
-import { openRedis, RedisHealth } from './connection.js';
-import { RedisConversationLock } from './conversationLock.js';
-import { RedisDedupe } from './dedupe.js';
+import { DegradingTurnLock, type TurnLock } from '../storage/redis/turnLock.js';
+import { RedisHandoffBus } from '../handoff/redisHandoffBus.js';
+import type { Logger } from '../log.js';
+import { openRedis, RedisHealth } from '../storage/redis/connection.js';
+import { RedisConversationLock } from '../storage/redis/conversationLock.js';
+import { RedisDedupe } from '../storage/redis/dedupe.js';
 
 export interface RedisParts {
   /** Orders each conversation's turns across instances (per instance only while Redis is down). */

@@ -1,8 +1,8 @@
 import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
-import { deliveryFailureReason, GraphApiError } from '../channels/meta/graphErrors.js';
-import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
-import type { MetaChannel } from '../channels/meta/types.js';
-import type { WhatsAppTemplate } from '../channels/whatsapp/whatsAppChannel.js';
+import { deliveryFailureReason, GraphApiError } from './meta/graphErrors.js';
+import { metaReference, WindowClosedError, type MetaAdapter } from './meta/metaAdapter.js';
+import type { MetaChannel } from './meta/types.js';
+import type { WhatsAppTemplate } from './whatsapp/whatsAppChannel.js';
 import type { ConversationTarget, DeliveryOutcome, OutboundMessage, OutboundMessenger } from '../core/outbound.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { ContactWindowStore, DeliveryFailure } from '../storage/contactWindowStore.js';
