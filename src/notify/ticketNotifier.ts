@@ -2,6 +2,7 @@ import { deliveryFailureReason, GraphApiError } from '../channels/meta/graphErro
 import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
 import type { MetaChannel } from '../channels/meta/types.js';
 import type { WhatsAppTemplate } from '../channels/whatsapp/whatsAppChannel.js';
+import { errorSummary, redact } from '../core/redact.js';
 import { t, type Locale } from '../i18n/messages.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { ContactWindowStore, DeliveryFailure } from '../storage/contactWindowStore.js';
@@ -215,27 +216,4 @@ export class TicketNotifier {
 
 function isWindowClosed(err: unknown): boolean {
   return err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed');
-}
-
-const EMAIL_RE = /[^\s@<>"]+@[^\s@<>"]+/g;
-/** Phone-like digit runs, but not the digits inside ticket numbers such as ITSM-20261124-00001. */
-const PHONE_RE = /(?<![\w-])\+?\d[\d\s-]{7,}\d/g;
-
-/** Mail servers and Graph errors may echo the address or number: mask both. */
-function redact(text: string): string {
-  return text.replace(EMAIL_RE, '[redacted-email]').replace(PHONE_RE, '[redacted-phone]');
-}
-
-/** Code-like fields and a masked message, never the error object itself (it may hold the envelope). */
-function errorSummary(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: redact(String(err)).slice(0, 300) };
-  const e = err as Error & { code?: unknown; responseCode?: unknown; command?: unknown; kind?: unknown };
-  return {
-    name: e.name,
-    message: redact(e.message).slice(0, 300),
-    ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: e.code } : {}),
-    ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
-    ...(typeof e.command === 'string' ? { command: e.command } : {}),
-    ...(typeof e.kind === 'string' ? { kind: e.kind } : {}),
-  };
 }
