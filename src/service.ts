@@ -11,6 +11,7 @@ import type { MetaChannel } from './channels/meta/types.js';
 import { MetaSendQueue } from './channels/meta/sendQueue.js';
 import { GatedWebhookInbox } from './channels/meta/webhookGate.js';
 import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
+import { REDELIVERY_RETENTION_MS } from './core/retention.js';
 import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createAgentAuth } from './handoff/agentAuth.js';
 import { createAgentRouter } from './handoff/agentRouter.js';
@@ -299,7 +300,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       let recovered = 0;
       for (const channel of handles) recovered += channel.recover(pending);
       if (recovered) log.warn({ recovered }, 'webhook inbox: processing messages acknowledged before a crash');
-      await inbox.purge(8 * 24 * 60 * 60 * 1000);
+      await inbox.purge(REDELIVERY_RETENTION_MS);
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'webhook inbox: recovery failed; will retry');
     }

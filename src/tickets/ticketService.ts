@@ -63,9 +63,9 @@ const MAX_ERROR_LENGTH = 500;
  * advancing the same key (both draining, or a retry racing a duplicate confirmation) get the
  * same numbers from the port and record them once.
  *
- * Queue-ready: `enqueue()` only persists the request and `advance()` holds all of the step logic,
- * so a BullMQ worker (job = idempotency key) or an HTTP ITSM adapter behind the port can drive the
- * same outbox later.
+ * `enqueue()` only persists the request and `advance()` holds all of the step logic, so the
+ * outbox is driven the same way by `file()`, by the OutboxRetrier's sweeps and, with REDIS_URL, by
+ * the BullMQ queue's workers (outboxQueue.ts, job = idempotency key).
  */
 export class TicketService {
   private readonly outbox: OutboxStore;
