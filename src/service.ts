@@ -11,6 +11,7 @@ import type { MetaChannel } from './channels/meta/types.js';
 import { MetaSendQueue } from './channels/meta/sendQueue.js';
 import { GatedWebhookInbox } from './channels/meta/webhookGate.js';
 import { createWhatsAppChannel } from './channels/whatsapp/whatsAppChannel.js';
+import { errorSummary } from './core/redact.js';
 import { REDELIVERY_RETENTION_MS } from './core/retention.js';
 import type { ContactWindowStore } from './storage/contactWindowStore.js';
 import { createAgentAuth } from './handoff/agentAuth.js';
@@ -273,7 +274,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
         bus: handoffBus,
         sessions,
         photoPath: (file) => photoStore.pathOf(file),
-        onError: (err) => log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'agent api failed'),
+        onError: (err) => log.error({ err: errorSummary(err) }, 'agent api failed'),
       }),
       ...Object.values(channels).map((c) => c.router),
       createTicketsRouter({

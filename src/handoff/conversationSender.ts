@@ -2,6 +2,7 @@ import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
 import { GraphApiError } from '../channels/meta/graphErrors.js';
 import { metaReference, WindowClosedError, type MetaAdapter } from '../channels/meta/metaAdapter.js';
 import type { MetaChannel } from '../channels/meta/types.js';
+import { errorSummary } from '../core/redact.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
 
@@ -60,7 +61,7 @@ export class ChannelSender implements ConversationSender {
     } catch (err) {
       if (err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed')) return 'windowClosed';
       this.options.log.warn(
-        { channel: target.channel, conversation: pseudonym(target.conversationId), err: err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : String(err) },
+        { channel: target.channel, conversation: pseudonym(target.conversationId), err: errorSummary(err) },
         'proactive send failed',
       );
       return 'failed';
