@@ -90,8 +90,6 @@ export function askReply(step: Step, channel: string, profile: SenderProfile | n
   return { key: `fields.${step}.question` };
 }
 
-export { displayPhone };
-
 /** The summary before submitting; a complaint also shows the problem type and the customer's words. */
 export function summaryReply(draft: ApplicationDraft, problem: { label: string; description: string } | null = null): Reply {
   const problemLines: SummaryLine[] = problem

@@ -1,6 +1,5 @@
 import { TICKET_NUMBER_PATTERN, extractTicketNumbers } from '../src/core/ticketNumbers.js';
-import { readIndonesianPhone } from '../src/phone.js';
-import { displayPhone } from './application.js';
+import { displayPhone, readIndonesianPhone } from '../src/phone.js';
 import type { DialogTicket, FoundTicket, Inquiry } from './conversationContext.js';
 import { emailAsTyped } from './fields/index.js';
 import type { Choice, Reply } from './reply.js';

@@ -1,5 +1,6 @@
 import type { OpenQuestion } from './understanding.js';
-import { askReply, chooseFieldReply, displayPhone, photoOptionalFor, summaryReply } from './application.js';
+import { displayPhone } from '../src/phone.js';
+import { askReply, chooseFieldReply, photoOptionalFor, summaryReply } from './application.js';
 import { browseReply, chooseTypeReply, confirmTypeReply, groupsReply, typeLabel } from './complaint.js';
 import type { ConversationContext } from './conversationContext.js';
 import { mismatchReply } from './placeCheck.js';

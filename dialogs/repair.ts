@@ -1,5 +1,5 @@
 import type { QuestionTopic } from './understanding.js';
-import { displayPhone } from './application.js';
+import { displayPhone } from '../src/phone.js';
 import type { ConversationContext } from './conversationContext.js';
 import type { FieldKey } from './fields/index.js';
 import type { Reply } from './reply.js';

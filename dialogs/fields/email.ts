@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMMON_DOMAINS, COMMON_PROVIDERS, OTHER_REAL_DOMAINS } from './email.data.js';
-import { damerauLevenshtein } from './fuzzy.js';
+import { damerauLevenshtein } from '../../src/core/editDistance.js';
 import { rejecter } from './schema.js';
 import { cleanText } from './text.js';
 import type { Normalised } from './types.js';

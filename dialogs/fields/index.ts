@@ -18,7 +18,6 @@ export { emailAsTyped, emailSchema, suggestEmailDomain } from './email.js';
 export { businessNameSchema, nameSchema, productTypeSchema } from './names.js';
 export { phoneSchema } from './phone.js';
 export { matchProvince, provinceNames, provinceSchema, type ProvinceMatch } from './province.js';
-export { damerauLevenshtein } from './fuzzy.js';
 
 /** The zod schema of each field; each outputs a Normalised value. */
 export const FIELD_SCHEMAS: { readonly [K in FieldKey]: z.ZodType<Normalised, string> } = {

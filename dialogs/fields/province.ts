@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { areaData } from './areaData.js';
-import { damerauLevenshtein, nearestUnique, type FuzzyCandidate } from './fuzzy.js';
+import { damerauLevenshtein } from '../../src/core/editDistance.js';
+import { nearestUnique, type FuzzyCandidate } from './fuzzy.js';
 import { PROVINCE_ALIASES, PROVINCE_DISPLAY } from './provinceAliases.js';
 import { PROVINCE_REGIONS, type ProvinceRegion } from './provinceRegions.js';
 import { rejecter } from './schema.js';

@@ -17,8 +17,6 @@ export interface DialogServices {
   classifier: Pick<MarketplaceClassifier, 'classify'>;
   /** The bot's own officer user name, written as the receiving officer when no human took over. */
   botOfficerName: string;
-  /** A request was queued because the ticketing systems are down (the outbox retrier may look sooner). */
-  onQueued?: () => void;
   metrics?: TicketMetrics;
   /**
    * How long a photo may take to arrive (fetch, check, store) before the applicant is asked to send
@@ -149,7 +147,6 @@ export function provideDialogServices(services: DialogServices) {
           const kept = await services.tickets.entry(request.idempotencyKey).catch(() => null);
           if (!kept) throw err;
           await services.tickets.wantNotice(request.idempotencyKey);
-          services.onQueued?.();
           return { queued: true } as const;
         }
       }),

@@ -1,6 +1,7 @@
 import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import type { Locale } from '../../dialogs/conversation.machine.js';
 import type { Reply } from '../../dialogs/reply.js';
+import { errorSummary } from '../core/redact.js';
 import { handoffInitiation } from '../handoff/handoffEvents.js';
 import type { TranscriptEntry } from '../core/transcript.js';
 import { pseudonym, type Logger } from '../log.js';
@@ -164,9 +165,4 @@ export function toActivity(rendered: RenderedReply): Partial<Activity> {
     rendered.choices.map((c) => ({ type: 'imBack', title: c.title, value: c.value })),
     rendered.text,
   );
-}
-
-/** The error's kind and message only: a stack or a payload could carry what the user typed. */
-function errorSummary(err: unknown): { name: string; message: string } {
-  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'unknown', message: String(err) };
 }

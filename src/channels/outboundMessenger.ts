@@ -4,6 +4,7 @@ import { metaReference, WindowClosedError, type MetaAdapter } from './meta/metaA
 import type { MetaChannel } from './meta/types.js';
 import type { WhatsAppTemplate } from './whatsapp/whatsAppChannel.js';
 import type { ConversationTarget, DeliveryOutcome, OutboundMessage, OutboundMessenger } from '../core/outbound.js';
+import { errorSummary, redact } from '../core/redact.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { ContactWindowStore, DeliveryFailure } from '../storage/contactWindowStore.js';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore.js';
@@ -146,27 +147,4 @@ export class ChannelMessenger implements OutboundMessenger {
 
 function isWindowClosed(err: unknown): boolean {
   return err instanceof WindowClosedError || (err instanceof GraphApiError && err.kind === 'windowClosed');
-}
-
-const EMAIL_RE = /[^\s@<>"]+@[^\s@<>"]+/g;
-/** Phone-like digit runs, but not the digits inside ticket numbers such as ITSM-20261124-00001. */
-const PHONE_RE = /(?<![\w-])\+?\d[\d\s-]{7,}\d/g;
-
-/** Mail servers and Graph errors may echo the address or number: mask both. */
-export function redact(text: string): string {
-  return text.replace(EMAIL_RE, '[redacted-email]').replace(PHONE_RE, '[redacted-phone]');
-}
-
-/** Code-like fields and a masked message, never the error object itself (it may hold the envelope). */
-export function errorSummary(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: redact(String(err)).slice(0, 300) };
-  const e = err as Error & { code?: unknown; responseCode?: unknown; command?: unknown; kind?: unknown };
-  return {
-    name: e.name,
-    message: redact(e.message).slice(0, 300),
-    ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: e.code } : {}),
-    ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
-    ...(typeof e.command === 'string' ? { command: e.command } : {}),
-    ...(typeof e.kind === 'string' ? { kind: e.kind } : {}),
-  };
 }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { PlnBot } from '../bot/plnBot.js';
 import type { AppConfig } from '../config.js';
+import { errorSummary } from '../core/redact.js';
 import { createAgentAuth } from '../handoff/agentAuth.js';
 import { createAgentRouter } from '../handoff/agentRouter.js';
 import { createConsolePageRouter } from '../handoff/consolePage.js';
@@ -18,8 +19,6 @@ import { metricsRouter } from '../http/metricsRouter.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { ChannelParts } from './channels.js';
 import type { StorageParts } from './storage.js';
-
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The HTTP surface: Bot Framework, the Meta webhooks, the ticket API, the officers' console, metrics, health. */
 export function buildHttp(
@@ -53,13 +52,13 @@ export function buildHttp(
         bus: handoff.bus,
         sessions: handoff.sessions,
         photoPath: (file) => photoStore.pathOf(file),
-        onError: (err) => log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'agent api failed'),
+        onError: (err) => log.error({ err: errorSummary(err) }, 'agent api failed'),
       }),
       ...Object.values(channels.meta).map((c) => c.router),
       createTicketsRouter({
         tickets: parts.tickets,
         token: config.tickets.apiToken,
-        onError: (err) => log.error({ err: errorText(err) }, 'ticket api failed'),
+        onError: (err) => log.error({ err: errorSummary(err) }, 'ticket api failed'),
         onReply: (ticket, reply) => void parts.notifier.enqueue(ticket, reply),
       }),
     ],

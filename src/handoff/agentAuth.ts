@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { errorSummary } from '../core/redact.js';
 import { jsonBody } from '../core/jsonBody.js';
 import type { Officer, OfficerStore } from './officerStore.js';
 import type { SessionStore } from './sessionStore.js';
@@ -65,7 +66,7 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
   /** A store failed: reported, and answered 500 (never an unhandled rejection). */
   const failed = (res: Response, err: unknown): void => {
     if (options.onError) options.onError(err);
-    else log?.warn({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'agent auth: store failed');
+    else log?.warn({ err: errorSummary(err) }, 'agent auth: store failed');
     if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
   };
 

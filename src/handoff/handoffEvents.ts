@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
 import type { HandoffReason, TranscriptEntry } from './types.js';
 
-/** The Bot Framework handoff protocol's event names (the Microsoft 365 Agents SDK keeps them). */
+/** The Bot Framework handoff protocol's event name (the Microsoft 365 Agents SDK keeps it). */
 export const HANDOFF_INITIATE = 'handoff.initiate';
-export const HANDOFF_STATUS = 'handoff.status';
 
 /** What a hub receives in `value`: why, and where the conversation is in this service's own queue. */
 export interface HandoffContext {

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler, t
 import type { Activity } from 'botbuilder';
 import type { PlnBot } from '../bot/plnBot.js';
 import { incomingActivitySchema, type BotFrameworkAdapter } from '../channels/botframework.js';
+import { errorSummary } from '../core/redact.js';
 import type { Logger } from '../log.js';
 import { jsonBody } from '../core/jsonBody.js';
 import { applyTrustProxy, type TrustProxy } from '../core/trustProxy.js';
@@ -89,7 +90,7 @@ function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: 'bad_request' });
       return;
     }
-    log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err), path: req.path }, 'request failed');
+    log.error({ err: errorSummary(err), path: req.path }, 'request failed');
     if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
   };
 }

@@ -3,11 +3,12 @@
  * text (src/nlu/normalize.ts): an evaluation message that is (nearly) a corpus message would make
  * the reported accuracy meaningless.
  */
+import { damerauLevenshtein } from '../core/editDistance.js';
 import { normalizeText } from './normalize.js';
 
 /** How close two messages are, 0..1, and whether that counts as a near-duplicate. */
 export interface Closeness {
-  /** 1 - Levenshtein distance / longer length, on the normalised strings. */
+  /** 1 - edit distance (Damerau–Levenshtein) / longer length, on the normalised strings. */
   readonly editRatio: number;
   /** Jaccard index of the normalised word sets. */
   readonly wordJaccard: number;
@@ -51,25 +52,10 @@ function nearDuplicateOfNormalised(na: string, nb: string): boolean {
 function closenessOfNormalised(na: string, nb: string, editFloor = 0): Closeness {
   const longer = Math.max(na.length, nb.length);
   const bound = longer === 0 ? 1 : Math.min(na.length, nb.length) / longer;
-  const editRatio = bound < editFloor ? bound : longer === 0 ? 1 : 1 - levenshtein(na, nb) / longer;
+  const editRatio = bound < editFloor ? bound : longer === 0 ? 1 : 1 - damerauLevenshtein(na, nb) / longer;
   const wa = new Set(na.split(' ').filter(Boolean));
   const wb = new Set(nb.split(' ').filter(Boolean));
   const union = new Set([...wa, ...wb]).size;
   const inter = [...wa].filter((w) => wb.has(w)).length;
   return { editRatio, wordJaccard: union === 0 ? 1 : inter / union };
-}
-
-/** Edit distance (insertions, deletions, substitutions), two-row dynamic programme. */
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }

@@ -5,7 +5,7 @@ import { displayPhone } from '../phone.js';
 import type { OutboxEntry } from '../tickets/ticketService.js';
 import type { TicketReply, TicketView } from '../tickets/types.js';
 import type { Mailer } from './mailer.js';
-import { errorSummary } from '../channels/outboundMessenger.js';
+import { errorSummary } from '../core/redact.js';
 
 /** `skipped`: no SMTP_URL, or the ticket has no email. */
 export type EmailOutcome = 'sent' | 'skipped' | 'failed';

@@ -1,3 +1,4 @@
+import { maskEmail, maskName, maskPhone, maskText } from '../core/redact.js';
 import { pseudonym } from '../log.js';
 import type { DeadLetter, SendJob } from '../storage/redis/queueTypes.js';
 import type { OutboxEntry } from '../tickets/outboxStore.js';
@@ -47,39 +48,4 @@ export function outboxDeadLetterLine(entry: OutboxEntry): DeadLetterLine {
     reason: maskText(entry.lastError ?? ''),
     ...(entry.deadAt ? { at: entry.deadAt } : {}),
   };
-}
-
-/** `Siti Rahmawati` → `S*** R***`. */
-export function maskName(name: string): string {
-  return name
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => `${[...word][0] ?? ''}***`)
-    .join(' ');
-}
-
-/** `+6281234567890` → `+62*******890`: the country code and the last three digits. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 6) return '***';
-  const head = phone.trim().startsWith('+') ? `+${digits.slice(0, 2)}` : digits.slice(0, 2);
-  return `${head}${'*'.repeat(digits.length - 5)}${digits.slice(-3)}`;
-}
-
-/** `siti@example.co.id` → `s***@example.co.id`. */
-export function maskEmail(email: string): string {
-  const at = email.indexOf('@');
-  if (at < 1) return email ? '***' : '';
-  return `${email[0]}***${email.slice(at)}`;
-}
-
-/**
- * Emails and phone numbers masked in a free text: `+` numbers, local `0...` numbers with spaces or
- * dashes, and any run of nine digits or more (numbers, user ids). Shorter codes (`#131026`) stay.
- */
-export function maskText(text: string): string {
-  return text
-    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, (email) => maskEmail(email))
-    .replace(/\+\d[\d -]{6,}\d|\b0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b|\b\d{9,}\b/g, (run) => maskPhone(run));
 }

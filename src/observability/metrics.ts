@@ -65,8 +65,6 @@ export type WebhookMetrics = Pick<Metrics, 'webhook'>;
 export type ChannelMetrics = GraphMetrics & WebhookMetrics;
 export type HandoffMetrics = Pick<Metrics, 'handoffOpened'>;
 export type TicketMetrics = Pick<Metrics, 'ticketFiled'>;
-export type DeliveryMetrics = Pick<Metrics, 'deliveryFailed'>;
-export type QueueMetrics = Pick<Metrics, 'sendFallback' | 'redeliveryDropped'>;
 
 /**
  * Channel ids that get their own label value. Bot Framework activities carry whatever channel id

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../core/backoff.js';
 import type { OutboxEntry, TicketService } from './ticketService.js';
 
 type NoticeTickets = Pick<TicketService, 'claimNotices' | 'noticeDone'>;
@@ -50,12 +51,11 @@ export async function deliverNotices(tickets: NoticeTickets, notify: Notify): Pr
 export class OutboxRetrier {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private delay: number;
+  /** Drains in a row that left requests failing: sets the wait before the next one. */
+  private failures = 0;
   private stopped = false;
 
-  constructor(private readonly options: OutboxRetrierOptions) {
-    this.delay = options.baseDelayMs;
-  }
+  constructor(private readonly options: OutboxRetrierOptions) {}
 
   start(): void {
     this.stopped = false;
@@ -122,12 +122,11 @@ export class OutboxRetrier {
     const { tickets, log } = this.options;
     const result = await tickets.drainPending();
     if (result.failed > 0) {
-      const next = this.delay;
-      this.delay = Math.min(this.delay * 2, this.options.maxDelayMs);
+      const next = backoffDelay(++this.failures, { baseMs: this.options.baseDelayMs, maxMs: this.options.maxDelayMs });
       log.warn({ pending: result.failed, retryInMs: next }, 'ticket outbox: filing still failing; will retry');
       return next;
     }
-    this.delay = this.options.baseDelayMs;
+    this.failures = 0;
     if (result.completed > 0) log.info({ filed: result.completed }, 'ticket outbox: pending requests filed');
     return idle;
   }

@@ -1,4 +1,5 @@
 import type { DateClock } from '../core/clock.js';
+import { redact } from '../core/redact.js';
 import { toE164 } from '../phone.js';
 import type { Database } from '../storage/database.js';
 import { SqlOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
@@ -63,9 +64,9 @@ const MAX_ERROR_LENGTH = 500;
  * advancing the same key (both draining, or a retry racing a duplicate confirmation) get the
  * same numbers from the port and record them once.
  *
- * Queue-ready: `enqueue()` only persists the request and `advance()` holds all of the step logic,
- * so a BullMQ worker (job = idempotency key) or an HTTP ITSM adapter behind the port can drive the
- * same outbox later.
+ * `enqueue()` only persists the request and `advance()` holds all of the step logic, so the
+ * outbox is driven the same way by `file()`, by the OutboxRetrier's sweeps and, with REDIS_URL, by
+ * the BullMQ queue's workers (outboxQueue.ts, job = idempotency key).
  */
 export class TicketService {
   private readonly outbox: OutboxStore;
@@ -325,31 +326,14 @@ function bounded(field: string, value: unknown, max: number): string {
   return trimmed;
 }
 
-
-const EMAIL_RE = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
-/** E.164-looking numbers (ticket numbers such as ITSM-20261124-00001 have no "+" and stay readable). */
-const E164_RE = /\+\d[\d\s-]{6,}\d/g;
-
-/** The ways an E.164 Indonesian number may be echoed: +628..., 628..., 08..., 8... */
-function phoneVariants(phone: string): string[] {
-  const digits = phone.replace(/\D/g, '');
-  const variants = [phone, digits];
-  if (digits.startsWith('62')) variants.push(`0${digits.slice(2)}`, digits.slice(2));
-  return variants;
-}
-
 /**
  * A short error text for `last_error` and logs, with the applicant's name, phone and email (and
- * anything that looks like an email or an E.164 number) masked: an adapter may echo the request
+ * anything that looks like an email or a phone number) masked: an adapter may echo the request
  * in its error messages.
  */
 function describeError(err: unknown, req: TicketRequest): string {
-  let text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   const a = req.applicant as Partial<TicketRequest['applicant']> | undefined;
-  const secrets = [a?.name, a?.email, ...(typeof a?.phone === 'string' ? phoneVariants(a.phone) : [])]
-    .filter((s): s is string => typeof s === 'string' && s.trim().length >= 3)
-    .sort((x, y) => y.length - x.length); // longest first: "+62812..." before its "812..." tail
-  for (const secret of secrets) text = text.split(secret).join('[redacted]');
-  text = text.replace(EMAIL_RE, '[redacted-email]').replace(E164_RE, '[redacted-phone]');
+  const known = [a?.name, a?.email, a?.phone].filter((s): s is string => typeof s === 'string');
+  const text = redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err), known);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }

@@ -27,7 +27,6 @@ export interface Classification {
 
 /** `urgent` for cases the support team must take first (e.g. a hijacked account); else `normal`. */
 export type TicketPriority = 'normal' | 'urgent';
-export const TICKET_PRIORITIES: readonly TicketPriority[] = ['normal', 'urgent'];
 
 /** What the dialog hands to the ticketing module once the applicant has confirmed. */
 export interface TicketRequest {

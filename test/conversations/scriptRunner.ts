@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { ConversationContext } from '../../dialogs/conversation.machine.js';
-import { displayPhone } from '../../dialogs/application.js';
+import { displayPhone } from '../../src/phone.js';
 import { t, type Locale } from '../../src/i18n/messages.js';
 import type { Understanding } from '../../dialogs/understanding.js';
 import type { TicketView } from '../../src/tickets/types.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { damerauLevenshtein, nearestUnique, typoThreshold } from '../../dialogs/fields/fuzzy.js';
+import { nearestUnique, typoThreshold } from '../../dialogs/fields/fuzzy.js';
+import { damerauLevenshtein } from '../../src/core/editDistance.js';
 
 describe('damerauLevenshtein', () => {
   it.each([

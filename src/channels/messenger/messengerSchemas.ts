@@ -72,9 +72,5 @@ export const postbackSchema = z.looseObject({
   payload: z.union([z.string(), z.number().transform(String)]),
 });
 
-export type MessengerEnvelope = z.infer<typeof envelopeSchema>;
-export type MessengerEntry = z.infer<typeof entrySchema>;
-export type MessagingEvent = z.infer<typeof messagingEventSchema>;
 export type MessengerMessage = z.infer<typeof messageSchema>;
 export type MessengerAttachment = z.infer<typeof attachmentSchema>;
-export type MessengerPostback = z.infer<typeof postbackSchema>;

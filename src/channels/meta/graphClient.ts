@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../core/backoff.js';
 import { downloadCapped } from '../../media/index.js';
 import { GraphApiError, graphErrorFrom } from './graphErrors.js';
 
@@ -144,11 +145,15 @@ export class GraphClient {
     }
   }
 
-  /** Exponential with full jitter; pair-rate limits (131056) wait longer, as Meta advises (4^x s). */
+  /** Exponential with jitter; pair-rate limits (131056) wait longer, as Meta advises (4^x s). */
   private backoff(attempt: number, error: GraphApiError): number {
-    const base = error.code === 131056 ? Math.max(this.baseDelayMs, 1000) * 4 ** (attempt - 1) : this.baseDelayMs * 2 ** (attempt - 1);
-    const capped = Math.min(this.maxDelayMs, base);
-    return capped / 2 + Math.random() * (capped / 2);
+    const pairRate = error.code === 131056;
+    return backoffDelay(attempt, {
+      baseMs: pairRate ? Math.max(this.baseDelayMs, 1000) : this.baseDelayMs,
+      maxMs: this.maxDelayMs,
+      factor: pairRate ? 4 : 2,
+      jitter: true,
+    });
   }
 }
 

@@ -97,6 +97,5 @@ export const mediaSchema = z.looseObject({
   filename: z.string().optional().catch(undefined),
 });
 
-export type WhatsAppValue = z.infer<typeof valueSchema>;
 export type WhatsAppContact = z.infer<typeof contactSchema>;
 export type WhatsAppMessage = z.infer<typeof messageSchema>;

@@ -25,7 +25,6 @@ export const ACT_LABELS = [
   'thanks',
   'greeting',
 ] as const;
-export type ActLabel = (typeof ACT_LABELS)[number];
 
 const actCorpusSchema = z.object({
   description: z.string(),

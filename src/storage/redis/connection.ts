@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
  * service on its SQLite default never opens one and so does not carry the client in memory.
  */
 const loadIoRedis = (): typeof IoRedisModule => createRequire(import.meta.url)('ioredis') as typeof IoRedisModule;
+import { backoffDelay } from '../../core/backoff.js';
 import type { Logger } from '../../log.js';
 
 export interface OpenRedisOptions {
@@ -21,12 +22,6 @@ export interface OpenRedisOptions {
   commandTimeoutMs?: number;
   /** Cap of the reconnect backoff: how long after Redis comes back we may still be waiting. */
   maxReconnectDelayMs?: number;
-}
-
-/** Exponential reconnect delay with jitter (so many instances do not reconnect in lockstep), capped. */
-export function reconnectDelay(attempt: number, capMs: number): number {
-  const ceiling = Math.min(capMs, 50 * 2 ** Math.min(attempt, 16));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 /**
@@ -51,7 +46,8 @@ export function openRedis(url: string, options: OpenRedisOptions): Redis {
   const { Redis } = loadIoRedis();
   const client = new Redis(url, {
     connectionName: options.name,
-    retryStrategy: (attempt) => reconnectDelay(attempt, cap),
+    // Exponential from 100 ms, with jitter so many instances do not reconnect in lockstep.
+    retryStrategy: (attempt) => Math.round(backoffDelay(attempt, { baseMs: 100, maxMs: cap, jitter: true })),
     // Reconnect also when a replica is promoted and the old primary answers READONLY.
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
     maxRetriesPerRequest: failFast ? 1 : null,

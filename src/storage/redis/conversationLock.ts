@@ -33,13 +33,15 @@ export interface ConversationLockOptions {
  * an AbortSignal that fires if the lock is found lost, e.g. after a Redis restart). Turns queued
  * on one instance run in arrival order. Across instances there is no FIFO: waiters poll with
  * jitter and whoever's SET lands first after a release wins. That is acceptable because Meta does
- * not promise order between webhooks either; a waiter that loses for `maxWaitMs` gets a
- * `LockTimeoutError` and its webhook is redelivered.
+ * not promise order between webhooks either. A waiter that loses for `maxWaitMs` gets a
+ * `LockTimeoutError`: the turn fails like any other (the user gets the apology). Nothing is
+ * redelivered: a Meta webhook was acknowledged once the inbox had recorded the message.
  *
  * Degraded behaviour: while Redis is unreachable `run` rejects within about a second (at once if
  * the client already knows it is disconnected) with `RedisUnavailableError`, without running the
- * work. The webhook handler answers with a retryable status so Meta redelivers later. No turn
- * runs unlocked. A release that fails is only logged: the lock expires after `ttlMs`.
+ * work. This lock never runs a turn unlocked; `DegradingTurnLock` (src/bot/turnLock.ts) then runs
+ * it under this instance's own lock instead. A release that fails is only logged: the lock
+ * expires after `ttlMs`.
  */
 export class RedisConversationLock {
   private readonly local = new KeyedQueue();

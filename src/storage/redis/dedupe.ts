@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
+import { REDELIVERY_RETENTION_MS } from '../../core/retention.js';
 import { RedisUnavailableError, asUnavailable } from './errors.js';
 
 export interface DedupeOptions {
   /** Key prefix, e.g. `pln:` gives `pln:dedupe:<message id>`. */
   prefix: string;
-  /** How long a message id is remembered; Meta stops redelivering well within 7 days. */
+  /** How long a message id is remembered (default REDELIVERY_RETENTION_MS: past Meta's redeliveries). */
   ttlMs?: number;
   /**
    * Optional two-phase mode: a claim first lives only this long and `complete()` makes it last
@@ -13,8 +14,6 @@ export interface DedupeOptions {
    */
   pendingTtlMs?: number;
 }
-
-const EIGHT_DAYS_MS = 8 * 24 * 60 * 60 * 1000;
 
 /**
  * The set of Meta message ids already taken by some instance, so a redelivered webhook that lands
@@ -26,7 +25,8 @@ const EIGHT_DAYS_MS = 8 * 24 * 60 * 60 * 1000;
  * `wasProcessed` (written in the same step as the turn) still recognises old redeliveries.
  *
  * Degraded behaviour: while Redis is unreachable `claim`, `complete` and `release` reject within about a
- * second with `RedisUnavailableError`; the caller answers the webhook with a retryable status.
+ * second with `RedisUnavailableError`. The webhook is not failed for it: the gate in front of the
+ * inbox (webhookGate.ts) lets the messages through and the database alone de-duplicates them.
  */
 export class RedisDedupe {
   private readonly ttlMs: number;
@@ -35,7 +35,7 @@ export class RedisDedupe {
     private readonly client: Redis,
     private readonly options: DedupeOptions,
   ) {
-    this.ttlMs = options.ttlMs ?? EIGHT_DAYS_MS;
+    this.ttlMs = options.ttlMs ?? REDELIVERY_RETENTION_MS;
   }
 
   /** True if this call claimed the id (go ahead); false if it was claimed before (drop it). */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type * as BullMqModule from 'bullmq';
 import type { Job, JobsOptions, Queue as BullQueue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { backoffDelay } from '../../core/backoff.js';
 import { RedisHealth, openRedis } from './connection.js';
 import type { EnqueueOptions, OrderedQueue, OrderedQueueOptions, SendJob } from './queueTypes.js';
 import { RedisUnavailableError, asUnavailable } from './errors.js';
@@ -48,7 +49,7 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
   const shards = ordered ? (options.shards ?? 8) : 1;
   const log = options.log;
   const closing = new AbortController();
-  const backoff = (made: number) => Math.min(maxBackoffMs, backoffMs * 2 ** Math.max(0, made - 1));
+  const backoff = (made: number) => backoffDelay(made, { baseMs: backoffMs, maxMs: maxBackoffMs });
 
   // Enqueueing is on the request path: fail fast. Workers wait out outages by themselves.
   const producer = openRedis(options.connection, { name: `${options.name}-producer` });
@@ -265,7 +266,7 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
     async outcome(id, timeoutMs) {
       const parsed = parseId(id);
       const until = Date.now() + timeoutMs;
-      for (let pause = 10; parsed && Date.now() < until && producer.status === 'ready' && !closing.signal.aborted; pause = Math.min(100, pause * 2)) {
+      for (let poll = 1; parsed && Date.now() < until && producer.status === 'ready' && !closing.signal.aborted; poll++) {
         const state = await parsed.queue.getJobState(parsed.jobId).catch(() => 'unknown' as const);
         if (state === 'completed') return { state };
         if (state === 'failed') {
@@ -273,7 +274,7 @@ export function createOrderedQueue<T>(options: OrderedQueueOptions<T>): OrderedQ
           return { state, reason: job?.failedReason ?? '' };
         }
         if (state === 'unknown') break;
-        await sleep(pause);
+        await sleep(backoffDelay(poll, { baseMs: 10, maxMs: 100 }));
       }
       return { state: 'pending' };
     },
