@@ -19,7 +19,7 @@
 import { MetaSendQueue } from '../src/channels/meta/sendQueue.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { createLogger, usePseudonymKey } from '../src/log.js';
-import { OUTBOX_ID_PREFIX, outboxDeadLetterLine, sendDeadLetterLine, type DeadLetterLine } from '../src/observability/deadLetters.js';
+import { OUTBOX_ID_PREFIX, outboxDeadLetterLine, sendDeadLetterLine, type DeadLetterLine } from '../src/tickets/deadLetters.js';
 import { openPostgres } from '../src/storage/postgres/pool.js';
 import { resolvePseudonymKey } from '../src/storage/pseudonymKey.js';
 import { openSqlite } from '../src/storage/sqlite.js';

@@ -2,7 +2,7 @@ import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbu
 import type { Locale } from '../../dialogs/conversation.machine.js';
 import type { Reply } from '../../dialogs/reply.js';
 import { errorSummary } from '../core/redact.js';
-import { handoffInitiation } from '../handoff/handoffEvents.js';
+import { handoffInitiation } from './handoffEvents.js';
 import type { TranscriptEntry } from '../core/transcript.js';
 import { pseudonym, type Logger } from '../log.js';
 import type { TurnMetrics, TurnOutcome } from '../observability/metrics.js';

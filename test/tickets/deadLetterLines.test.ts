@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pseudonym } from '../../src/log.js';
 import { maskEmail, maskName, maskPhone, maskText } from '../../src/core/redact.js';
-import { outboxDeadLetterLine, sendDeadLetterLine } from '../../src/observability/deadLetters.js';
+import { outboxDeadLetterLine, sendDeadLetterLine } from '../../src/tickets/deadLetters.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { queueGaugesFrom } from '../../src/observability/queueDepths.js';
 import type { OutboxEntry } from '../../src/tickets/outboxStore.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, TurnContext, type Activity } from 'botbuilder';
-import type { HandoffReason, TranscriptEntry } from './types.js';
+import type { HandoffReason } from '../core/handoffReason.js';
+import type { TranscriptEntry } from '../core/transcript.js';
 
 /** The Bot Framework handoff protocol's event name (the Microsoft 365 Agents SDK keeps it). */
 export const HANDOFF_INITIATE = 'handoff.initiate';

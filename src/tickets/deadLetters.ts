@@ -1,7 +1,7 @@
 import { maskEmail, maskName, maskPhone, maskText } from '../core/redact.js';
 import { pseudonym } from '../log.js';
 import type { DeadLetter, SendJob } from '../storage/redis/queueTypes.js';
-import type { OutboxEntry } from '../tickets/outboxStore.js';
+import type { OutboxEntry } from './outboxStore.js';
 
 /** One dead letter as `npm run dead-letters` shows it: nothing personal in clear. */
 export interface DeadLetterLine {
