@@ -63,7 +63,7 @@ export interface Service {
 /**
  * The composition root: builds every part from the config and wires them together, in the order
  * they depend on each other (storage, stores, tickets, queues, the dialog engine, channels,
- * officers, HTTP; the builders are in src/compose/). `main.ts` runs it; tests build it in-process
+ * officers, HTTP; the builders are in src/composition/). `main.ts` runs it; tests build it in-process
  * on port 0 with a temporary DATA_DIR.
  */
 export function createService(config: AppConfig, log: Logger = createLogger(config.logLevel)): Service {

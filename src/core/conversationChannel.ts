@@ -13,7 +13,7 @@
  *
  * Bot Framework conversations stored before the prefix (`webchat:<id>`) are not renamed: their next
  * message starts a new conversation under `bf:webchat:<id>`. An officer can still answer a handoff
- * opened under the old key, through the reference stored under it (src/handoff/conversationSender.ts).
+ * opened under the old key, through the reference stored under it (src/channels/outboundMessenger.ts).
  */
 export const BOT_FRAMEWORK_PREFIX = 'bf:';
 
