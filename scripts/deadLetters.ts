@@ -20,13 +20,11 @@ import { MetaSendQueue } from '../src/channels/meta/sendQueue.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { createLogger, usePseudonymKey } from '../src/log.js';
 import { OUTBOX_ID_PREFIX, outboxDeadLetterLine, sendDeadLetterLine, type DeadLetterLine } from '../src/tickets/deadLetters.js';
-import { openPostgres } from '../src/storage/postgres/pool.js';
+import { openDatabase } from '../src/composition/storage.js';
 import { resolvePseudonymKey } from '../src/storage/pseudonymKey.js';
-import { openSqlite } from '../src/storage/sqlite.js';
 import { OutboxQueue } from '../src/tickets/outboxQueue.js';
 import { createTicketStores } from '../src/tickets/ticketStores.js';
 import { TicketService } from '../src/tickets/ticketService.js';
-import { sqliteDatabase, postgresDatabase } from '../src/storage/database.js';
 
 const USAGE = `Usage:
   npm run dead-letters                 lists the dead outbound sends and ticket outbox entries
@@ -118,17 +116,11 @@ async function retry(parts: Parts, id: string): Promise<void> {
 
 /** The service's database and, with REDIS_URL, its queues as a producer only (no worker runs here). */
 async function open(config: AppConfig): Promise<Parts> {
-  const pool = config.postgres ? openPostgres(config.postgres.url, { max: 2, applicationName: 'pln123-dead-letters' }) : undefined;
-  const db = pool ? undefined : openSqlite(config.dataDir);
-  const backend = pool ? postgresDatabase(pool) : sqliteDatabase(db!);
+  const { database, close: closeDb } = openDatabase(config, { applicationName: 'pln123-dead-letters', max: 2 });
   // The pseudonyms printed are the ones in the service's logs: same key.
-  usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, backend));
-  const stores = createTicketStores(backend);
+  usePseudonymKey(await resolvePseudonymKey(config.logPseudonymKey, database));
+  const stores = createTicketStores(database);
   const tickets = new TicketService(stores);
-  const closeDb = async () => {
-    db?.close();
-    await pool?.end();
-  };
   if (!config.redis) return { tickets, close: closeDb };
   const log = createLogger('silent');
   const prefix = config.redis.prefix.replace(/:+$/, '');

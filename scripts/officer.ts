@@ -19,8 +19,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config.js';
 import { createHandoffStores, type HandoffStores } from '../src/handoff/handoffStores.js';
 import { OfficerError, PASSWORD_MIN } from '../src/handoff/officerStore.js';
-import { openSqliteDatabase, postgresDatabase } from '../src/storage/database.js';
-import { openPostgres } from '../src/storage/postgres/pool.js';
+import { openDatabase } from '../src/composition/storage.js';
 
 const USAGE = `Usage:
   npm run officer -- add <username> --name "Display Name"
@@ -82,16 +81,8 @@ async function main(argv: string[]): Promise<void> {
 
 /** The accounts in PostgreSQL when DATABASE_URL is set (shared by every instance), else in SQLite under DATA_DIR. */
 function openStores(): HandoffStores & { close(): Promise<void> } {
-  const url = process.env.DATABASE_URL;
-  const pool = url ? openPostgres(url, { max: 2, applicationName: 'pln123-officer' }) : undefined;
-  const database = pool ? postgresDatabase(pool) : openSqliteDatabase(loadConfig().dataDir);
-  return {
-    ...createHandoffStores(database),
-    async close() {
-      await database.db.destroy();
-      await pool?.end();
-    },
-  };
+  const { database, close } = openDatabase(loadConfig(), { applicationName: 'pln123-officer', max: 2 });
+  return { ...createHandoffStores(database), close };
 }
 
 function parseArgs(args: string[]): { positional: string[]; name: string | undefined } {
