@@ -2,11 +2,20 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { PhotoRef, TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from '../storage/database.js';
 import { fromJson, type Schema } from '../storage/schema.js';
+import { prepared } from '../storage/prepared.js';
 import { appendTranscript, toTranscriptEntry, TRANSCRIPT_COLUMNS } from '../storage/transcript.js';
 import type { Handoff, HandoffReason } from './types.js';
 
 /** `open` retries this often when the open handoff it ran into is closed before it could be read. */
 const OPEN_ATTEMPTS = 5;
+
+/**
+ * The conversation's open handoff, asked on every turn: compiled once (storage/prepared.ts), with
+ * 'closed' written as a literal so SQLite can use the partial index handoffs_one_open.
+ */
+const selectOpen = prepared((p: { key: string }) => (db: Kysely<Schema>) =>
+  db.selectFrom('handoffs').selectAll().where('conversation_key', '=', p.key).where('status', '<>', sql.lit('closed')),
+);
 
 const toHandoff = (r: Selectable<Schema['handoffs']>): Handoff => ({
   id: r.id,
@@ -82,13 +91,13 @@ export class HandoffStore {
 
   /** The conversation's waiting or active handoff. */
   async openOf(conversationKey: string): Promise<Handoff | null> {
-    const row = await this.db.selectFrom('handoffs').selectAll().where('conversation_key', '=', conversationKey).where('status', '<>', 'closed').executeTakeFirst();
+    const row = (await selectOpen.run(this.db, { key: conversationKey })).rows[0];
     return row ? toHandoff(row) : null;
   }
 
   /** Waiting and active handoffs, oldest request first. */
   async listOpen(): Promise<Handoff[]> {
-    const rows = await this.db.selectFrom('handoffs').selectAll().where('status', '<>', 'closed').orderBy('requested_at').orderBy('id').execute();
+    const rows = await this.db.selectFrom('handoffs').selectAll().where('status', '<>', sql.lit('closed')).orderBy('requested_at').orderBy('id').execute();
     return rows.map(toHandoff);
   }
 

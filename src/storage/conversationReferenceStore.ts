@@ -1,7 +1,16 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { storedText } from './contactWindowStore.js';
+import { prepared } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
+
+// Saved on every Bot Framework message: compiled once (see prepared.ts).
+const upsertReference = prepared((p: { key: string; reference: string; at: number }) => (db: Kysely<Schema>) =>
+  db
+    .insertInto('conversation_references')
+    .values({ conversation_key: p.key, reference: p.reference, updated_at: p.at })
+    .onConflict((oc) => oc.column('conversation_key').doUpdateSet((eb) => ({ reference: eb.ref('excluded.reference'), updated_at: eb.ref('excluded.updated_at') }))),
+);
 
 /**
  * Where a Bot Framework conversation can be reached outside a turn (its service URL, bot and
@@ -16,13 +25,7 @@ export class ConversationReferenceStore {
   async save(conversationKey: string, reference: Partial<ConversationReference>): Promise<void> {
     // Its strings without NUL characters: PostgreSQL cannot hold them in text nor read them out of json.
     const json = JSON.stringify(reference, (_key, value: unknown) => (typeof value === 'string' ? storedText(value) : value));
-    await this.db
-      .insertInto('conversation_references')
-      .values({ conversation_key: storedText(conversationKey), reference: json, updated_at: Date.now() })
-      .onConflict((oc) =>
-        oc.column('conversation_key').doUpdateSet((eb) => ({ reference: eb.ref('excluded.reference'), updated_at: eb.ref('excluded.updated_at') })),
-      )
-      .execute();
+    await upsertReference.run(this.db, { key: storedText(conversationKey), reference: json, at: Date.now() });
   }
 
   /** The latest reference saved for the conversation, or null. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { REDELIVERY_RETENTION_MS } from '../core/retention.js';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from './database.js';
+import { prepared } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
 import { appendTranscript } from './transcript.js';
 
@@ -57,6 +58,30 @@ export interface ConversationStoreOptions {
   onPurgeError?: (err: Error) => void;
 }
 
+// A turn's statements, compiled once (see prepared.ts).
+const selectState = prepared((p: { key: string }) => (db: Kysely<Schema>) =>
+  db.selectFrom('conversations').select(['machine_version', 'snapshot']).where('conversation_key', '=', p.key),
+);
+const selectProcessed = prepared((p: { id: string }) => (db: Kysely<Schema>) => db.selectFrom('processed_messages').select('message_id').where('message_id', '=', p.id));
+const insertProcessed = prepared((p: { id: string; at: number; replies: string | null }) => (db: Kysely<Schema>) =>
+  db
+    .insertInto('processed_messages')
+    .values({ message_id: p.id, processed_at: p.at, replies: p.replies })
+    .onConflict((oc) => oc.doNothing()),
+);
+const upsertState = prepared((p: { key: string; version: number; snapshot: string; at: number }) => (db: Kysely<Schema>) =>
+  db
+    .insertInto('conversations')
+    .values({ conversation_key: p.key, machine_version: p.version, snapshot: p.snapshot, updated_at: p.at })
+    .onConflict((oc) =>
+      oc.column('conversation_key').doUpdateSet((eb) => ({
+        machine_version: eb.ref('excluded.machine_version'),
+        snapshot: eb.ref('excluded.snapshot'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    ),
+);
+
 /**
  * Where conversation state lives between turns, on SQLite (one process) or PostgreSQL (shared by
  * every instance). A turn's state is stored with its message id recorded as processed, in one
@@ -79,12 +104,12 @@ export class ConversationStore {
   }
 
   async load(conversationKey: string): Promise<StoredConversation | null> {
-    const row = await this.db.selectFrom('conversations').select(['machine_version', 'snapshot']).where('conversation_key', '=', conversationKey).executeTakeFirst();
+    const row = (await selectState.run(this.db, { key: conversationKey })).rows[0];
     return row ? { machineVersion: row.machine_version, snapshot: fromJson(row.snapshot) } : null;
   }
 
   async wasProcessed(messageId: string): Promise<boolean> {
-    return (await this.db.selectFrom('processed_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst()) !== undefined;
+    return (await selectProcessed.run(this.db, { id: messageId })).rows.length > 0;
   }
 
   /**
@@ -109,27 +134,13 @@ export class ConversationStore {
     const committed = await this.db.transaction().execute(async (trx): Promise<TurnCommit> => {
       if (turn.messageId) {
         const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
-        const inserted = await trx
-          .insertInto('processed_messages')
-          .values({ message_id: turn.messageId, processed_at: now, replies })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows === 0n) return { outcome: 'duplicate', transcript: [] };
+        const inserted = await insertProcessed.run(trx, { id: turn.messageId, at: now, replies }, this.db);
+        if (inserted.numAffectedRows === 0n) return { outcome: 'duplicate', transcript: [] };
       }
       if (turn.state) {
-        await trx
-          .insertInto('conversations')
-          .values({ conversation_key: turn.conversationKey, machine_version: turn.state.machineVersion, snapshot: JSON.stringify(turn.state.snapshot), updated_at: now })
-          .onConflict((oc) =>
-            oc.column('conversation_key').doUpdateSet((eb) => ({
-              machine_version: eb.ref('excluded.machine_version'),
-              snapshot: eb.ref('excluded.snapshot'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          )
-          .execute();
+        await upsertState.run(trx, { key: turn.conversationKey, version: turn.state.machineVersion, snapshot: JSON.stringify(turn.state.snapshot), at: now }, this.db);
       }
-      return { outcome: 'saved', transcript: await appendTranscript(trx, turn.transcript ?? [], turn.at ?? new Date(now)) };
+      return { outcome: 'saved', transcript: await appendTranscript(this.db, turn.transcript ?? [], turn.at ?? new Date(now), trx) };
     });
     if (++this.saves % this.purgeEvery === 0) this.purgeProcessed();
     return committed;

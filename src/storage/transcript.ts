@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
+import { prepared } from './prepared.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -26,25 +27,50 @@ export const toTranscriptEntry = (r: TranscriptRow): TranscriptEntry => ({
   attachment: r.attachment,
 });
 
-/** Appends lines with one statement, in order (ids ascending); on `db`, or inside the caller's transaction when given one. */
-export async function appendTranscript(db: Kysely<Schema>, entries: TranscriptInput[], now: Date): Promise<TranscriptEntry[]> {
+/** The multi-row insert for `n` lines, compiled once per line count (see prepared.ts). */
+const inserts = new Map<number, ReturnType<typeof insertOf>>();
+const insertOf = (n: number) =>
+  prepared((p: Record<string, string | null>) => (db: Kysely<Schema>) =>
+    db
+      .insertInto('transcript')
+      .values(
+        Array.from({ length: n }, (_, i) => ({
+          conversation_key: p[`key${i}`] as string,
+          at: p[`at${i}`] as string,
+          sender: p[`from${i}`] as TranscriptEntry['from'],
+          text: p[`text${i}`] as string,
+          officer: p[`officer${i}`] ?? null,
+          attachment: p[`attachment${i}`] ?? null,
+          photo: p[`photo${i}`] ?? null,
+        })),
+      )
+      .returning(TRANSCRIPT_COLUMNS),
+  );
+
+/**
+ * Appends lines with one statement, in order (ids ascending); on `db`, or inside the caller's
+ * transaction `trx` (then `db` is the database it belongs to, which the statement is compiled for).
+ */
+export async function appendTranscript(db: Kysely<Schema>, entries: TranscriptInput[], now: Date, trx: Kysely<Schema> = db): Promise<TranscriptEntry[]> {
   if (entries.length === 0) return [];
   const at = now.toISOString();
-  const inserted = await db
-    .insertInto('transcript')
-    .values(
-      entries.map(({ photo, ...line }) => ({
-        conversation_key: line.conversationKey,
-        at,
-        sender: line.from,
-        text: transcriptText(line.text),
-        officer: line.officer,
-        attachment: photo?.fileName ?? null,
-        photo: photo ? JSON.stringify(photo) : null,
-      })),
-    )
-    .returning(TRANSCRIPT_COLUMNS)
-    .execute();
+  const params: Record<string, string | null> = {};
+  entries.forEach(({ photo, ...line }, i) => {
+    params[`key${i}`] = line.conversationKey;
+    params[`at${i}`] = at;
+    params[`from${i}`] = line.from;
+    params[`text${i}`] = transcriptText(line.text);
+    params[`officer${i}`] = line.officer;
+    params[`attachment${i}`] = photo?.fileName ?? null;
+    params[`photo${i}`] = photo ? JSON.stringify(photo) : null;
+  });
+  let insert = inserts.get(entries.length);
+  if (!insert) {
+    insert = insertOf(entries.length);
+    // A bound on the compiled shapes, as on SQLite's statement cache (turns write a few lines).
+    if (inserts.size < 16) inserts.set(entries.length, insert);
+  }
+  const inserted = (await insert.run(trx, params, db)).rows;
   if (inserted.length !== entries.length) throw new Error(`transcript: ${entries.length} lines inserted, ${inserted.length} returned`);
   return inserted.map(toTranscriptEntry).sort((a, b) => a.id - b.id);
 }
