@@ -30,6 +30,9 @@ export function prepared<P extends Record<string, unknown>, DB, R>(build: (p: P)
   const compiled = new WeakMap<object, CompiledQuery<R>>();
   return {
     run(db: Kysely<DB>, params: P, compiledOn: Kysely<DB> = db): Promise<QueryResult<R>> {
+      // A transaction is a new Kysely instance each time: compiled for it, the statement would be
+      // compiled again on every call, silently. The database it belongs to must be named.
+      if (compiledOn.isTransaction) throw new Error('prepared: inside a transaction, pass the database as compiledOn');
       let template = compiled.get(compiledOn);
       if (!template) {
         template = query(compiledOn).compile();

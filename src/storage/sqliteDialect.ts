@@ -8,6 +8,7 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './sqlite.js';
 
 /**
@@ -207,12 +208,12 @@ class BatchConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.active) return this.run<R>(compiled);
     const statement = this.db.prepare(compiled.sql);
+    if (this.active) return this.run<R>(statement, compiled);
     // A write outside a transaction joins the next batch, as a transaction of one statement.
-    if (!statement.readonly) return this.batches.enqueue(() => this.run<R>(compiled));
+    if (!statement.readonly) return this.batches.enqueue(() => this.run<R>(statement, compiled));
     while (this.batches.open) await this.batches.open;
-    return this.run<R>(compiled);
+    return this.run<R>(statement, compiled);
   }
 
   // eslint-disable-next-line require-yield
@@ -220,8 +221,7 @@ class BatchConnection implements DatabaseConnection {
     throw new Error('streamQuery is not supported on SQLite here');
   }
 
-  private run<R>(compiled: CompiledQuery): QueryResult<R> {
-    const statement = this.db.prepare(compiled.sql);
+  private run<R>(statement: Statement, compiled: CompiledQuery): QueryResult<R> {
     // better-sqlite3 binds no booleans: SQLite keeps them as 0 and 1.
     const parameters = compiled.parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p));
     if (statement.reader) return { rows: statement.all(parameters) as R[] };

@@ -38,6 +38,10 @@ describe.each(databases)('prepared queries on %s', (_name, open) => {
     await upsert.run(db, { key: 'b', reference: '{}', at: 2 });
     await db.transaction().execute((trx) => upsert.run(trx, { key: 'a', reference: '{"x":1}', at: 3 }, db));
     expect(builds - before).toBe(1);
+    // Named without its database inside a transaction, it would be compiled anew on every call: refused.
+    await db.transaction().execute(async (trx) => {
+      expect(() => upsert.run(trx, { key: 'c', reference: '{}', at: 4 })).toThrow(/pass the database as compiledOn/);
+    });
     expect((await byKey.run(db, { key: 'a' })).rows).toEqual([{ conversation_key: 'a', updated_at: 3 }]);
     expect((await byKey.run(db, { key: 'b' })).rows).toEqual([{ conversation_key: 'b', updated_at: 2 }]);
     expect((await byKey.run(db, { key: 'none' })).rows).toEqual([]);
