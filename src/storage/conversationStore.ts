@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { REDELIVERY_RETENTION_MS } from '../core/retention.js';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from './database.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedTransaction } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
 import { appendTranscript } from './transcript.js';
 
@@ -89,6 +89,7 @@ const upsertState = prepared((p: { key: string; version: number; snapshot: strin
  * is recognised and dropped.
  */
 export class ConversationStore {
+  private readonly database: Database;
   private readonly db: Kysely<Schema>;
   private readonly now: () => number;
   private readonly purgeEvery: number;
@@ -97,6 +98,7 @@ export class ConversationStore {
   private purging: Promise<void> | null = null;
 
   constructor(database: Database, opts: ConversationStoreOptions = {}) {
+    this.database = database;
     this.db = database.db;
     this.now = opts.now ?? Date.now;
     this.purgeEvery = opts.purgeEvery ?? 1000;
@@ -131,16 +133,16 @@ export class ConversationStore {
    */
   async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
     const now = this.now();
-    const committed = await this.db.transaction().execute(async (trx): Promise<TurnCommit> => {
+    const committed = await preparedTransaction(this.database, async (tx): Promise<TurnCommit> => {
       if (turn.messageId) {
         const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
-        const inserted = await insertProcessed.run(trx, { id: turn.messageId, at: now, replies }, this.db);
+        const inserted = await insertProcessed.run(tx, { id: turn.messageId, at: now, replies });
         if (inserted.numAffectedRows === 0n) return { outcome: 'duplicate', transcript: [] };
       }
       if (turn.state) {
-        await upsertState.run(trx, { key: turn.conversationKey, version: turn.state.machineVersion, snapshot: JSON.stringify(turn.state.snapshot), at: now }, this.db);
+        await upsertState.run(tx, { key: turn.conversationKey, version: turn.state.machineVersion, snapshot: JSON.stringify(turn.state.snapshot), at: now });
       }
-      return { outcome: 'saved', transcript: await appendTranscript(this.db, turn.transcript ?? [], turn.at ?? new Date(now), trx) };
+      return { outcome: 'saved', transcript: await appendTranscript(tx, turn.transcript ?? [], turn.at ?? new Date(now)) };
     });
     if (++this.saves % this.purgeEvery === 0) this.purgeProcessed();
     return committed;

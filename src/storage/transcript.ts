@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
-import { prepared } from './prepared.js';
+import { prepared, type PreparedTransaction } from './prepared.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -47,11 +47,8 @@ const insertOf = (n: number) =>
       .returning(TRANSCRIPT_COLUMNS),
   );
 
-/**
- * Appends lines with one statement, in order (ids ascending); on `db`, or inside the caller's
- * transaction `trx` (then `db` is the database it belongs to, which the statement is compiled for).
- */
-export async function appendTranscript(db: Kysely<Schema>, entries: TranscriptInput[], now: Date, trx: Kysely<Schema> = db): Promise<TranscriptEntry[]> {
+/** Appends lines with one statement, in order (ids ascending); on `db`, or inside the caller's transaction. */
+export async function appendTranscript(db: Kysely<Schema> | PreparedTransaction, entries: TranscriptInput[], now: Date): Promise<TranscriptEntry[]> {
   if (entries.length === 0) return [];
   const at = now.toISOString();
   const params: Record<string, string | null> = {};
@@ -70,7 +67,7 @@ export async function appendTranscript(db: Kysely<Schema>, entries: TranscriptIn
     // A bound on the compiled shapes, as on SQLite's statement cache (turns write a few lines).
     if (inserts.size < 16) inserts.set(entries.length, insert);
   }
-  const inserted = (await insert.run(trx, params, db)).rows;
+  const inserted = (await insert.run(db, params)).rows;
   if (inserted.length !== entries.length) throw new Error(`transcript: ${entries.length} lines inserted, ${inserted.length} returned`);
   return inserted.map(toTranscriptEntry).sort((a, b) => a.id - b.id);
 }

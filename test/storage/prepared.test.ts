@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, postgresDatabase, type Database } from '../../src/storage/database.js';
-import { prepared } from '../../src/storage/prepared.js';
+import { prepared, preparedTransaction } from '../../src/storage/prepared.js';
 import type { Schema } from '../../src/storage/schema.js';
 import { createTestSchema, DATABASE_URL, type TestSchema } from './pgTestSchema.js';
 
@@ -32,18 +32,39 @@ if (DATABASE_URL) {
 
 describe.each(databases)('prepared queries on %s', (_name, open) => {
   it('builds a query once per database and runs it with each call’s values, also inside a transaction', async () => {
-    const { db } = await open();
+    const database = await open();
+    const { db } = database;
     const before = builds;
     await upsert.run(db, { key: 'a', reference: '{}', at: 1 });
     await upsert.run(db, { key: 'b', reference: '{}', at: 2 });
-    await db.transaction().execute((trx) => upsert.run(trx, { key: 'a', reference: '{"x":1}', at: 3 }, db));
+    const inserted = await preparedTransaction(database, (tx) => upsert.run(tx, { key: 'a', reference: '{"x":1}', at: 3 }));
+    expect(inserted.numAffectedRows).toBe(1n);
     expect(builds - before).toBe(1);
-    // Named without its database inside a transaction, it would be compiled anew on every call: refused.
-    await db.transaction().execute(async (trx) => {
-      expect(() => upsert.run(trx, { key: 'c', reference: '{}', at: 4 })).toThrow(/pass the database as compiledOn/);
-    });
     expect((await byKey.run(db, { key: 'a' })).rows).toEqual([{ conversation_key: 'a', updated_at: 3 }]);
     expect((await byKey.run(db, { key: 'b' })).rows).toEqual([{ conversation_key: 'b', updated_at: 2 }]);
     expect((await byKey.run(db, { key: 'none' })).rows).toEqual([]);
+  });
+
+  it('commits a transaction’s statements together or not at all, and reports rows an insert left alone', async () => {
+    const database = await open();
+    const { db } = database;
+    await expect(
+      preparedTransaction(database, async (tx) => {
+        await upsert.run(tx, { key: 'kept?', reference: '{}', at: 1 });
+        expect((await byKey.run(tx, { key: 'kept?' })).rows).toHaveLength(1);
+        throw new Error('second statement failed');
+      }),
+    ).rejects.toThrow('second statement failed');
+    expect((await byKey.run(db, { key: 'kept?' })).rows).toEqual([]);
+
+    const insertOnce = prepared((p: { key: string }) => (kdb: Kysely<Schema>) =>
+      kdb.insertInto('conversation_references').values({ conversation_key: p.key, reference: '{}', updated_at: 5 }).onConflict((oc) => oc.doNothing()),
+    );
+    const counts = await preparedTransaction(database, async (tx) => [
+      (await insertOnce.run(tx, { key: 'once' })).numAffectedRows,
+      (await insertOnce.run(tx, { key: 'once' })).numAffectedRows,
+    ]);
+    expect(counts).toEqual([1n, 0n]);
+    expect((await byKey.run(db, { key: 'once' })).rows).toEqual([{ conversation_key: 'once', updated_at: 5 }]);
   });
 });
