@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { PhotoRef, TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from '../storage/database.js';
 import { fromJson, type Schema } from '../storage/schema.js';
-import { prepared } from '../storage/prepared.js';
+import { onDatabase, prepared, type StatementTarget } from '../storage/prepared.js';
 import { appendTranscript, toTranscriptEntry, TRANSCRIPT_COLUMNS } from '../storage/transcript.js';
 import type { Handoff, HandoffReason } from './types.js';
 
@@ -54,9 +54,11 @@ export interface HandoffRequestInput {
  */
 export class HandoffStore {
   private readonly db: Kysely<Schema>;
+  private readonly statements: StatementTarget;
 
   constructor(database: Database) {
     this.db = database.db;
+    this.statements = onDatabase(database);
   }
 
   /** Opens a handoff, or returns the conversation's open one (asking twice does not queue twice). */
@@ -91,7 +93,7 @@ export class HandoffStore {
 
   /** The conversation's waiting or active handoff. */
   async openOf(conversationKey: string): Promise<Handoff | null> {
-    const row = (await selectOpen.run(this.db, { key: conversationKey })).rows[0];
+    const row = (await selectOpen.run(this.statements, { key: conversationKey })).rows[0];
     return row ? toHandoff(row) : null;
   }
 
@@ -145,7 +147,7 @@ export class HandoffStore {
 
   /** Appends a line; its text is stored without NUL characters (see transcriptText in storage/transcript.ts). */
   async append(entry: TranscriptInput, now = new Date()): Promise<TranscriptEntry> {
-    const [appended] = await appendTranscript(this.db, [entry], now);
+    const [appended] = await appendTranscript(this.statements, [entry], now);
     if (!appended) throw new Error('transcript: insert returned no row');
     return appended;
   }

@@ -21,5 +21,5 @@ export interface ChannelStores {
  *   const { windows, references } = createChannelStores(database, { windows: { onFailure } });
  */
 export function createChannelStores(database: Database, options: { windows?: ContactWindowStoreOptions } = {}): ChannelStores {
-  return { windows: new ContactWindowStore(database.db, options.windows), references: new ConversationReferenceStore(database.db), sends: new SendLedger(database.db) };
+  return { windows: new ContactWindowStore(database.db, options.windows), references: new ConversationReferenceStore(database), sends: new SendLedger(database.db) };
 }

@@ -1,7 +1,8 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { storedText } from './contactWindowStore.js';
-import { prepared } from './prepared.js';
+import type { Database } from './database.js';
+import { onDatabase, prepared, type StatementTarget } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
 
 // Saved on every Bot Framework message: compiled once (see prepared.ts).
@@ -19,13 +20,19 @@ const upsertReference = prepared((p: { key: string; reference: string; at: numbe
  * is shared by every instance, so any of them can send to a conversation another one served.
  */
 export class ConversationReferenceStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly db: Kysely<Schema>;
+  private readonly statements: StatementTarget;
+
+  constructor(database: Database) {
+    this.db = database.db;
+    this.statements = onDatabase(database);
+  }
 
   /** Stores (or replaces) the conversation's reference. */
   async save(conversationKey: string, reference: Partial<ConversationReference>): Promise<void> {
     // Its strings without NUL characters: PostgreSQL cannot hold them in text nor read them out of json.
     const json = JSON.stringify(reference, (_key, value: unknown) => (typeof value === 'string' ? storedText(value) : value));
-    await upsertReference.run(this.db, { key: storedText(conversationKey), reference: json, at: Date.now() });
+    await upsertReference.run(this.statements, { key: storedText(conversationKey), reference: json, at: Date.now() });
   }
 
   /** The latest reference saved for the conversation, or null. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { REDELIVERY_RETENTION_MS } from '../core/retention.js';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from './database.js';
-import { prepared, preparedTransaction } from './prepared.js';
+import { onDatabase, prepared, preparedTransaction, type StatementTarget } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
 import { appendTranscript } from './transcript.js';
 
@@ -91,6 +91,7 @@ const upsertState = prepared((p: { key: string; version: number; snapshot: strin
 export class ConversationStore {
   private readonly database: Database;
   private readonly db: Kysely<Schema>;
+  private readonly statements: StatementTarget;
   private readonly now: () => number;
   private readonly purgeEvery: number;
   private readonly onPurgeError: (err: Error) => void;
@@ -100,18 +101,19 @@ export class ConversationStore {
   constructor(database: Database, opts: ConversationStoreOptions = {}) {
     this.database = database;
     this.db = database.db;
+    this.statements = onDatabase(database);
     this.now = opts.now ?? Date.now;
     this.purgeEvery = opts.purgeEvery ?? 1000;
     this.onPurgeError = opts.onPurgeError ?? (() => undefined);
   }
 
   async load(conversationKey: string): Promise<StoredConversation | null> {
-    const row = (await selectState.run(this.db, { key: conversationKey })).rows[0];
+    const row = (await selectState.run(this.statements, { key: conversationKey })).rows[0];
     return row ? { machineVersion: row.machine_version, snapshot: fromJson(row.snapshot) } : null;
   }
 
   async wasProcessed(messageId: string): Promise<boolean> {
-    return (await selectProcessed.run(this.db, { id: messageId })).rows.length > 0;
+    return (await selectProcessed.run(this.statements, { id: messageId })).rows.length > 0;
   }
 
   /**

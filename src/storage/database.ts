@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
+import { pgDirectStatements, type DirectStatements } from './directStatements.js';
 import { migrateSqlite } from './migrate.js';
 import type { PgPool } from './postgres/pool.js';
 import type { Schema } from './schema.js';
@@ -12,11 +13,10 @@ export type BackendKind = 'sqlite' | 'postgres';
  * The service's database, as every store takes it: `db` is the typed query builder (Kysely) the
  * stores write their queries with, once for both databases; `kind` is for the few statements that
  * really differ between the two, and the raw handle is for what Kysely does not do (migrations,
- * the WAL checkpointer, tests' fixtures).
+ * the WAL checkpointer, tests' fixtures). `direct` runs the hot path's compiled statements past
+ * Kysely's executor (prepared.ts).
  */
-export type Database =
-  | { kind: 'sqlite'; db: Kysely<Schema>; sqlite: SqliteDatabase }
-  | { kind: 'postgres'; db: Kysely<Schema>; pool: PgPool };
+export type Database = ({ kind: 'sqlite'; sqlite: SqliteDatabase } | { kind: 'postgres'; pool: PgPool }) & { db: Kysely<Schema>; direct: DirectStatements };
 
 /**
  * The embedded database on an open SQLite connection, its schema brought up to date
@@ -24,7 +24,8 @@ export type Database =
  */
 export function sqliteDatabase(sqlite: SqliteDatabase): Database {
   migrateSqlite(sqlite);
-  return { kind: 'sqlite', db: new Kysely<Schema>({ dialect: new SqliteGroupCommitDialect(sqlite) }), sqlite };
+  const dialect = new SqliteGroupCommitDialect(sqlite);
+  return { kind: 'sqlite', db: new Kysely<Schema>({ dialect }), direct: dialect.direct, sqlite };
 }
 
 /** The embedded database in `dataDir` (`:memory:` for one that lives as long as the process). */
@@ -39,5 +40,5 @@ export function openSqliteDatabase(dataDir: string): Database {
 export function postgresDatabase(pool: PgPool): Database {
   // Kysely's PostgresDialect ends the pool it is given on destroy; this one is the caller's.
   const borrowed = { connect: () => pool.connect(), end: async () => undefined };
-  return { kind: 'postgres', db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool: borrowed }) }), pool };
+  return { kind: 'postgres', db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool: borrowed }) }), direct: pgDirectStatements(pool), pool };
 }

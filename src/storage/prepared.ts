@@ -1,16 +1,23 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './database.js';
-import { withTransaction } from './postgres/pool.js';
+import type { Execute } from './directStatements.js';
 import type { Schema } from './schema.js';
 
 /**
- * A transaction that runs prepared statements only (see `preparedTransaction`): `db` is the
- * database the statements are compiled for, `execute` runs one on the transaction's connection.
+ * Where a prepared statement runs: the database (outside a transaction), or a transaction of
+ * `preparedTransaction`. `db` is what the statement is compiled for; `execute` runs it past
+ * Kysely's executor (see DirectStatements).
  */
-export interface PreparedTransaction<DB = Schema> {
+export interface StatementTarget<DB = Schema> {
   readonly db: Kysely<DB>;
-  execute<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+  readonly execute: Execute;
 }
+
+/** A transaction of prepared statements (see `preparedTransaction`). */
+export type PreparedTransaction = StatementTarget<Schema>;
+
+/** A database as a target of prepared statements, outside a transaction. */
+export const onDatabase = (database: Database): StatementTarget => ({ db: database.db, execute: database.direct.execute });
 
 /**
  * A query built and compiled once per database, then run with new values. Kysely builds a frozen
@@ -18,7 +25,7 @@ export interface PreparedTransaction<DB = Schema> {
  * the message id, commit the turn, the handoff and channel look-ups) that was most of the storage
  * layer's CPU (a conversation turn's store calls: 0.09 ms before Kysely, 0.16–0.21 ms with a
  * build per call). Written by hand because Kysely has no prepared queries; it keeps Kysely's typed
- * builder and its executor (the group-commit dialect) as they are.
+ * builder, and runs the compiled statement on the database's driver directly (DirectStatements).
  *
  * `build` receives one placeholder per parameter, typed as the value it stands for; a placeholder
  * may be used wherever a value goes (compared, inserted, set), never as a table or column name or
@@ -27,7 +34,7 @@ export interface PreparedTransaction<DB = Schema> {
  *
  * @example
  *   const byKey = prepared((p: { key: string }) => (db: Kysely<Schema>) => db.selectFrom('conversations').selectAll().where('conversation_key', '=', p.key));
- *   const rows = (await byKey.run(db, { key })).rows;
+ *   const rows = (await byKey.run(onDatabase(database), { key })).rows;
  */
 export function prepared<P extends Record<string, unknown>, DB, R>(build: (p: P) => (db: Kysely<DB>) => Compilable<R>) {
   const placeholders = new Map<object, string>();
@@ -42,8 +49,8 @@ export function prepared<P extends Record<string, unknown>, DB, R>(build: (p: P)
   // One compiled query per database (SQLite and PostgreSQL compile to different SQL).
   const compiled = new WeakMap<object, CompiledQuery<R>>();
   return {
-    run(target: Kysely<DB> | PreparedTransaction<DB>, params: P): Promise<QueryResult<R>> {
-      const db = 'execute' in target ? target.db : target;
+    run(target: StatementTarget<DB>, params: P): Promise<QueryResult<R>> {
+      const { db } = target;
       let template = compiled.get(db);
       if (!template) {
         template = query(db).compile();
@@ -53,36 +60,12 @@ export function prepared<P extends Record<string, unknown>, DB, R>(build: (p: P)
         const name = typeof value === 'object' && value !== null ? placeholders.get(value) : undefined;
         return name === undefined ? value : params[name];
       });
-      const statement = CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>;
-      return 'execute' in target ? target.execute(statement) : db.executeQuery(statement);
+      return target.execute(CompiledQuery.raw(template.sql, parameters) as CompiledQuery<R>);
     },
   };
 }
 
-/**
- * Runs `fn` in one transaction for prepared statements: all of them or none are committed.
- *
- * On PostgreSQL the statements go straight to one pooled connection between BEGIN and COMMIT.
- * Kysely's own transaction makes a Transaction instance, an executor and a connection provider
- * per call and passes every statement through them: on the turn's commit that was about 0.1 ms of
- * CPU a turn (0.54 against 0.44 ms for a whole turn's storage in a 32-conversation microbenchmark),
- * enough to make the service's PostgreSQL benchmark 8–16% slower than the hand-written SQL before.
- * On SQLite it is Kysely's transaction, which the group-commit dialect batches with the event-loop
- * turn's other writes (its cost there is small against a turn's).
- */
-export async function preparedTransaction<T>(database: Database, fn: (tx: PreparedTransaction) => Promise<T>): Promise<T> {
-  if (database.kind === 'sqlite') {
-    return database.db.transaction().execute((trx) => fn({ db: database.db, execute: (query) => trx.executeQuery(query) }));
-  }
-  return withTransaction(database.pool, (client) =>
-    fn({
-      db: database.db,
-      async execute<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
-        const { command, rowCount, rows } = await client.query(query.sql, query.parameters as unknown[]);
-        // As Kysely's PostgreSQL driver reports it.
-        const changed = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
-        return { rows: (rows ?? []) as R[], ...(changed ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}) };
-      },
-    }),
-  );
+/** Runs `fn`'s prepared statements in one transaction: all of them committed, or none (see DirectStatements). */
+export function preparedTransaction<T>(database: Database, fn: (tx: PreparedTransaction) => Promise<T>): Promise<T> {
+  return database.direct.transaction((execute) => fn({ db: database.db, execute }));
 }

@@ -9,6 +9,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import type { Statement } from 'better-sqlite3';
+import type { DirectStatements } from './directStatements.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /**
@@ -37,9 +38,24 @@ import type { SqliteDatabase } from './sqlite.js';
  * lock while blocking the event loop the batch needs to finish.
  */
 export class SqliteGroupCommitDialect implements Dialect {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly batches: Batches;
+  /**
+   * Compiled statements past Kysely's executor (see DirectStatements), in the same batches: a
+   * transaction is a batch item whose statements run as `fn` asks for them.
+   */
+  readonly direct: DirectStatements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.batches = new Batches(db);
+    const outside = new BatchConnection(db, this.batches);
+    this.direct = {
+      execute: (query) => outside.executeQuery(query),
+      transaction: (fn) => this.batches.enqueue(() => fn(async (query) => runStatement(db.prepare(query.sql), query))),
+    };
+  }
+
   createAdapter = () => new SqliteAdapter();
-  createDriver = (): Driver => new GroupCommitDriver(this.db);
+  createDriver = (): Driver => new GroupCommitDriver(this.db, this.batches);
   createIntrospector = (db: Parameters<Dialect['createIntrospector']>[0]) => new SqliteIntrospector(db);
   createQueryCompiler = () => new SqliteQueryCompiler();
 }
@@ -132,11 +148,10 @@ class Batches {
 }
 
 class GroupCommitDriver implements Driver {
-  private readonly batches: Batches;
-
-  constructor(private readonly db: SqliteDatabase) {
-    this.batches = new Batches(db);
-  }
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly batches: Batches,
+  ) {}
 
   async init(): Promise<void> {}
 
@@ -209,23 +224,23 @@ class BatchConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const statement = this.db.prepare(compiled.sql);
-    if (this.active) return this.run<R>(statement, compiled);
+    if (this.active) return runStatement<R>(statement, compiled);
     // A write outside a transaction joins the next batch, as a transaction of one statement.
-    if (!statement.readonly) return this.batches.enqueue(() => this.run<R>(statement, compiled));
+    if (!statement.readonly) return this.batches.enqueue(() => runStatement<R>(statement, compiled));
     while (this.batches.open) await this.batches.open;
-    return this.run<R>(statement, compiled);
+    return runStatement<R>(statement, compiled);
   }
 
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streamQuery is not supported on SQLite here');
   }
+}
 
-  private run<R>(statement: Statement, compiled: CompiledQuery): QueryResult<R> {
-    // better-sqlite3 binds no booleans: SQLite keeps them as 0 and 1.
-    const parameters = compiled.parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p));
-    if (statement.reader) return { rows: statement.all(parameters) as R[] };
-    const { changes, lastInsertRowid } = statement.run(parameters);
-    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
-  }
+function runStatement<R>(statement: Statement, compiled: CompiledQuery): QueryResult<R> {
+  // better-sqlite3 binds no booleans: SQLite keeps them as 0 and 1.
+  const parameters = compiled.parameters.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+  if (statement.reader) return { rows: statement.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
 }

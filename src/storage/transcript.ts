@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
-import { prepared, type PreparedTransaction } from './prepared.js';
+import { prepared, type StatementTarget } from './prepared.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -48,7 +48,7 @@ const insertOf = (n: number) =>
   );
 
 /** Appends lines with one statement, in order (ids ascending); on `db`, or inside the caller's transaction. */
-export async function appendTranscript(db: Kysely<Schema> | PreparedTransaction, entries: TranscriptInput[], now: Date): Promise<TranscriptEntry[]> {
+export async function appendTranscript(db: StatementTarget, entries: TranscriptInput[], now: Date): Promise<TranscriptEntry[]> {
   if (entries.length === 0) return [];
   const at = now.toISOString();
   const params: Record<string, string | null> = {};

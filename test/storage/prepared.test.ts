@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, postgresDatabase, type Database } from '../../src/storage/database.js';
-import { prepared, preparedTransaction } from '../../src/storage/prepared.js';
+import { onDatabase, prepared, preparedTransaction } from '../../src/storage/prepared.js';
 import type { Schema } from '../../src/storage/schema.js';
 import { createTestSchema, DATABASE_URL, type TestSchema } from './pgTestSchema.js';
 
@@ -33,7 +33,7 @@ if (DATABASE_URL) {
 describe.each(databases)('prepared queries on %s', (_name, open) => {
   it('builds a query once per database and runs it with each call’s values, also inside a transaction', async () => {
     const database = await open();
-    const { db } = database;
+    const db = onDatabase(database);
     const before = builds;
     await upsert.run(db, { key: 'a', reference: '{}', at: 1 });
     await upsert.run(db, { key: 'b', reference: '{}', at: 2 });
@@ -47,7 +47,7 @@ describe.each(databases)('prepared queries on %s', (_name, open) => {
 
   it('commits a transaction’s statements together or not at all, and reports rows an insert left alone', async () => {
     const database = await open();
-    const { db } = database;
+    const db = onDatabase(database);
     await expect(
       preparedTransaction(database, async (tx) => {
         await upsert.run(tx, { key: 'kept?', reference: '{}', at: 1 });
@@ -66,5 +66,22 @@ describe.each(databases)('prepared queries on %s', (_name, open) => {
     ]);
     expect(counts).toEqual([1n, 0n]);
     expect((await byKey.run(db, { key: 'once' })).rows).toEqual([{ conversation_key: 'once', updated_at: 5 }]);
+  });
+
+  it('runs transactions that start together side by side: one that fails leaves the others committed', async () => {
+    const database = await open();
+    const db = onDatabase(database);
+    const outcomes = await Promise.allSettled([
+      preparedTransaction(database, (tx) => upsert.run(tx, { key: 'first', reference: '{}', at: 1 })),
+      preparedTransaction(database, async (tx) => {
+        await upsert.run(tx, { key: 'failing', reference: '{}', at: 2 });
+        throw new Error('refused');
+      }),
+      preparedTransaction(database, (tx) => upsert.run(tx, { key: 'third', reference: '{}', at: 3 })),
+      upsert.run(db, { key: 'outside', reference: '{}', at: 4 }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const keys = await Promise.all(['first', 'failing', 'third', 'outside'].map(async (key) => (await byKey.run(db, { key })).rows.length));
+    expect(keys).toEqual([1, 0, 1, 1]);
   });
 });
