@@ -1,4 +1,6 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool, type UpdateObject, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import type { Database } from '../storage/database.js';
+import { onDatabase, prepared, type StatementTarget } from '../storage/prepared.js';
 import { fromJson, type Schema } from '../storage/schema.js';
 import type { TicketRequest } from './types.js';
 
@@ -112,24 +114,57 @@ type OutboxCount = SelectQueryBuilder<Schema, 'ticket_outbox', { n: number | str
  */
 const CLAIMABLE_NOTICE = sql<SqlBool>`(notice = 'wanted' AND (state = 'done' OR dead_at IS NOT NULL)) OR (notice = 'givenUp' AND state = 'done')`;
 
+// The statements of every filing, compiled once (storage/prepared.ts): a filing's outbox and
+// ticket statements built by Kysely on every call cost about 0.4 ms of CPU more than the
+// hand-written SQL before them.
+const insertEntry = prepared((p: { key: string; request: string; at: string }) => (db: Kysely<Schema>) =>
+  db
+    .insertInto('ticket_outbox')
+    .values({ idempotency_key: p.key, request_json: p.request, state: 'pending', attempts: 0, created_at: p.at, updated_at: p.at })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+);
+const selectEntry = prepared((p: { key: string }) => (db: Kysely<Schema>) => db.selectFrom('ticket_outbox').selectAll().where('idempotency_key', '=', p.key));
+const countAttempt = prepared((p: { key: string; at: string }) => (db: Kysely<Schema>) =>
+  db
+    .updateTable('ticket_outbox')
+    .set({ attempts: sql<number>`attempts + 1`, updated_at: p.at })
+    .where('idempotency_key', '=', p.key),
+);
+const recordItsm = prepared((p: { key: string; number: string; at: string }) => (db: Kysely<Schema>) =>
+  db
+    .updateTable('ticket_outbox')
+    .set({ itsm_number: p.number, state: 'itsm_filed', updated_at: p.at })
+    .where('idempotency_key', '=', p.key)
+    .where('itsm_number', 'is', null),
+);
+const recordApkt = prepared((p: { key: string; number: string; at: string }) => (db: Kysely<Schema>) =>
+  db
+    .updateTable('ticket_outbox')
+    .set({ apkt_number: p.number, state: 'done', last_error: null, dead_at: null, updated_at: p.at })
+    .where('idempotency_key', '=', p.key)
+    .where('apkt_number', 'is', null),
+);
+
 /**
  * The outbox on either database. Every write is one statement whose WHERE guard makes a second
  * instance's identical write a no-op; claiming notices is one `UPDATE … RETURNING`, so a row is
  * handed to exactly one claimer.
  */
 export class SqlOutboxStore implements OutboxStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly db: Kysely<Schema>;
+  private readonly statements: StatementTarget;
+
+  constructor(database: Database) {
+    this.db = database.db;
+    this.statements = onDatabase(database);
+  }
 
   async add(request: TicketRequest, at: string): Promise<void> {
-    await this.db
-      .insertInto('ticket_outbox')
-      .values({ idempotency_key: request.idempotencyKey, request_json: JSON.stringify(request), state: 'pending', attempts: 0, created_at: at, updated_at: at })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .execute();
+    await insertEntry.run(this.statements, { key: request.idempotencyKey, request: JSON.stringify(request), at });
   }
 
   async get(idempotencyKey: string): Promise<OutboxEntry | null> {
-    const row = await this.db.selectFrom('ticket_outbox').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+    const row = (await selectEntry.run(this.statements, { key: idempotencyKey })).rows[0];
     return row ? toOutboxEntry(row) : null;
   }
 
@@ -160,16 +195,15 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   async attemptStarted(idempotencyKey: string, at: string): Promise<void> {
-    await this.update(idempotencyKey, { attempts: sql<number>`attempts + 1`, updated_at: at });
+    await countAttempt.run(this.statements, { key: idempotencyKey, at });
   }
 
   async itsmFiled(idempotencyKey: string, itsmNumber: string, at: string): Promise<void> {
-    await this.update(idempotencyKey, { itsm_number: itsmNumber, state: 'itsm_filed', updated_at: at }, (q) => q.where('itsm_number', 'is', null));
+    await recordItsm.run(this.statements, { key: idempotencyKey, number: itsmNumber, at });
   }
 
   async apktFiled(idempotencyKey: string, apktNumber: string, at: string): Promise<void> {
-    const done = { apkt_number: apktNumber, state: 'done', last_error: null, dead_at: null, updated_at: at } as const;
-    await this.update(idempotencyKey, done, (q) => q.where('apkt_number', 'is', null));
+    await recordApkt.run(this.statements, { key: idempotencyKey, number: apktNumber, at });
   }
 
   async markDone(idempotencyKey: string, at: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import type { Database } from '../storage/database.js';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { BackendKind, Database } from '../storage/database.js';
+import { onDatabase, prepared, type StatementTarget } from '../storage/prepared.js';
 import { fromJson, type Schema } from '../storage/schema.js';
 import { APKT_CLASSIFICATION } from './apkt.js';
 import type { TicketingPort } from './ticketingPort.js';
@@ -65,6 +66,7 @@ const CONTACT = {
  */
 export class SqlTicketing implements TicketingPort {
   private readonly db: Kysely<Schema>;
+  private readonly statements: StatementTarget;
   private readonly now: () => Date;
   private readonly remote: RemoteTicketing | undefined;
 
@@ -73,19 +75,20 @@ export class SqlTicketing implements TicketingPort {
     opts: TicketingOptions = {},
   ) {
     this.db = database.db;
+    this.statements = onDatabase(database);
     this.now = opts.now ?? (() => new Date());
     this.remote = opts.remote;
   }
 
   async createServiceRequest(req: TicketRequest): Promise<{ number: string }> {
-    const known = await this.numberOf('itsm_tickets', 'idempotency_key', req.idempotencyKey);
+    const known = await this.numberOf('itsmByKey', req.idempotencyKey);
     if (known) return { number: known };
     // The real ITSM files first (idempotent on the key there too); its number is then recorded here.
     const issued = this.remote ? await this.remote.fileServiceRequest(req) : null;
     const at = this.now();
     const day = jakartaDay(at);
     const c = req.classification;
-    const details = {
+    const details: ItsmDetails = {
       day,
       idempotency_key: req.idempotencyKey,
       call_type: c.callType,
@@ -104,29 +107,18 @@ export class SqlTicketing implements TicketingPort {
       created_at: at.toISOString(),
       priority: priorityOf(req.priority),
     };
-    const inserted = await this.db
-      .insertInto('itsm_tickets')
-      .columns(['number', 'seq', ...keysOf(details)])
-      .expression(
-        this.db
-          .selectFrom(this.db.selectNoFrom(this.nextSeq('ITSM', day, req.idempotencyKey).as('seq')).as('n'))
-          .select([numberSql('ITSM', day, issued).as('number'), 'n.seq', ...selectValues(details)])
-          .where('n.seq', '<=', MAX_SEQ_PER_DAY),
-      )
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returning('number')
-      .executeTakeFirst();
-    return { number: inserted?.number ?? (await this.numberOf('itsm_tickets', 'idempotency_key', req.idempotencyKey)) ?? (await this.notFiled('ITSM', day)) };
+    const inserted = (await FILE_ITSM[this.database.kind].run(this.statements, { ...details, issued, numberPrefix: `ITSM-${day}-` })).rows[0];
+    return { number: inserted?.number ?? (await this.numberOf('itsmByKey', req.idempotencyKey)) ?? (await this.notFiled('ITSM', day)) };
   }
 
   async createApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<{ number: string }> {
     const { itsmNumber, req } = input;
-    const known = await this.numberOf('apkt_records', 'itsm_number', itsmNumber);
+    const known = await this.numberOf('apktByItsm', itsmNumber);
     if (known) return { number: known };
     const issued = this.remote ? await this.remote.fileApktRecord({ itsmNumber, req }) : null;
     const at = this.now();
     const day = jakartaDay(at);
-    const details = {
+    const details: ApktDetails = {
       day,
       itsm_number: itsmNumber,
       category: APKT_CLASSIFICATION.category,
@@ -139,25 +131,8 @@ export class SqlTicketing implements TicketingPort {
       description: req.description,
       created_at: at.toISOString(),
     };
-    // `n` has a row only when the ITSM ticket exists, so an unknown one takes no number.
-    const n = this.db
-      .selectFrom('itsm_tickets')
-      .select([this.nextSeq('APKT', day, itsmNumber).as('seq'), 'service_type'])
-      .where('number', '=', itsmNumber)
-      .as('n');
-    const inserted = await this.db
-      .insertInto('apkt_records')
-      .columns(['number', 'seq', 'problem', ...keysOf(details)])
-      .expression(
-        this.db
-          .selectFrom(n)
-          .select([numberSql('APKT', day, issued).as('number'), 'n.seq', 'n.service_type', ...selectValues(details)])
-          .where('n.seq', '<=', MAX_SEQ_PER_DAY),
-      )
-      .onConflict((oc) => oc.column('itsm_number').doNothing())
-      .returning('number')
-      .executeTakeFirst();
-    return { number: inserted?.number ?? (await this.numberOf('apkt_records', 'itsm_number', itsmNumber)) ?? (await this.notFiled('APKT', day, itsmNumber)) };
+    const inserted = (await FILE_APKT[this.database.kind].run(this.statements, { ...details, issued, numberPrefix: `APKT-${day}-` })).rows[0];
+    return { number: inserted?.number ?? (await this.numberOf('apktByItsm', itsmNumber)) ?? (await this.notFiled('APKT', day, itsmNumber)) };
   }
 
   /** The ticket by its ITSM number, or by the number of its APKT record. Case-insensitive. */
@@ -197,24 +172,10 @@ export class SqlTicketing implements TicketingPort {
     );
   }
 
-  /**
-   * The next sequence number of `prefix` on `day` for the filing of `key`: the one place the
-   * databases number differently.
-   * - PostgreSQL: instances race, so next_ticket_seq (migrations/postgres/009) takes it from the
-   *   day's counter row, locked only until the filing's statement commits; NULL (nothing filed)
-   *   when a filing of `key` committed meanwhile.
-   * - SQLite: one process writes, the filing's INSERT holds the write lock from its start, and the
-   *   group-commit dialect runs it without interleaving: the day's MAX(seq) + 1 is free.
-   */
-  private nextSeq(prefix: Prefix, day: string, key: string) {
-    const [table, keyColumn] = prefix === 'ITSM' ? (['itsm_tickets', 'idempotency_key'] as const) : (['apkt_records', 'itsm_number'] as const);
-    if (this.database.kind === 'postgres') return sql<number>`next_ticket_seq(${prefix}, ${day}, ${table}, ${keyColumn}, ${key})`;
-    return sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM ${sql.table(table)} WHERE day = ${day})`;
-  }
 
   /** Why a filing inserted nothing and found no record of its key: the ITSM ticket is unknown, or the day's numbers are used up. */
   private async notFiled(prefix: Prefix, day: string, itsmNumber?: string): Promise<never> {
-    if (itsmNumber !== undefined && !(await this.numberOf('itsm_tickets', 'number', itsmNumber))) {
+    if (itsmNumber !== undefined && !(await this.numberOf('itsmByNumber', itsmNumber))) {
       throw new Error(`APKT record refused: unknown ITSM number ${itsmNumber}`);
     }
     const last = await this.db
@@ -226,8 +187,8 @@ export class SqlTicketing implements TicketingPort {
     throw new Error(`${prefix} record neither inserted nor found`);
   }
 
-  private async numberOf(table: 'itsm_tickets' | 'apkt_records', column: 'idempotency_key' | 'itsm_number' | 'number', value: string) {
-    return (await this.db.selectFrom(table).select('number').where(sql.ref(column), '=', value).executeTakeFirst())?.number;
+  private async numberOf(by: keyof typeof NUMBER_BY, value: string): Promise<string | undefined> {
+    return (await NUMBER_BY[by].run(this.statements, { value })).rows[0]?.number;
   }
 
   /** The ITSM number that `number` names: an ITSM number (first) or an APKT record's, case-insensitive. */
@@ -267,14 +228,129 @@ export class SqlTicketing implements TicketingPort {
   }
 }
 
-/** The number: the one the real ITSM/APKT issued, else ours from `day` and `n.seq` (five digits, spelt alike on both databases). */
-const numberSql = (prefix: Prefix, day: string, issued: string | null) =>
-  sql<string>`coalesce(${issued}, ${`${prefix}-${day}-`} || substr(cast(100000 + n.seq as text), 2))`;
+/**
+ * The next sequence number of `prefix` on `day` for the filing of `key`: the one place the
+ * databases number differently.
+ * - PostgreSQL: instances race, so next_ticket_seq (migrations/postgres/009) takes it from the
+ *   day's counter row, locked only until the filing's statement commits; NULL (nothing filed)
+ *   when a filing of `key` committed meanwhile.
+ * - SQLite: one process writes, the filing's INSERT holds the write lock from its start, and the
+ *   group-commit dialect runs it without interleaving: the day's MAX(seq) + 1 is free.
+ */
+function nextSeq(kind: BackendKind, prefix: Prefix, day: string, key: string) {
+  const [table, keyColumn] = prefix === 'ITSM' ? (['itsm_tickets', 'idempotency_key'] as const) : (['apkt_records', 'itsm_number'] as const);
+  if (kind === 'postgres') return sql<number>`next_ticket_seq(${prefix}, ${day}, ${table}, ${keyColumn}, ${key})`;
+  return sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM ${sql.table(table)} WHERE day = ${day})`;
+}
 
-const keysOf = <T extends object>(row: T) => Object.keys(row) as Array<keyof T & string>;
+/** The number: the one the real ITSM/APKT issued, else ours, `numberPrefix` (`ITSM-YYYYMMDD-`) and `n.seq` in five digits, spelt alike on both databases. */
+const numberSql = (issued: string | null, numberPrefix: string) => sql<string>`coalesce(${issued}, ${numberPrefix} || substr(cast(100000 + n.seq as text), 2))`;
 
-/** `row`'s values as the select list of an INSERT … SELECT, each named for its column. */
-const selectValues = (row: Record<string, unknown>) => Object.entries(row).map(([column, value]) => sql.val(value).as(column));
+/** What a filing stores besides its number and sequence, one value per column. */
+type ItsmDetails = Pick<
+  Insertable<Schema['itsm_tickets']>,
+  | 'day'
+  | 'idempotency_key'
+  | 'call_type'
+  | 'service_family'
+  | 'service_group'
+  | 'service_type'
+  | 'catalog_number'
+  | 'officer'
+  | 'channel'
+  | 'conversation_id'
+  | 'applicant_json'
+  | 'photo_json'
+  | 'previous_number'
+  | 'description'
+  | 'status'
+  | 'created_at'
+  | 'priority'
+>;
+type ApktDetails = Pick<
+  Insertable<Schema['apkt_records']>,
+  'day' | 'itsm_number' | 'category' | 'complaint_type' | 'sub_type' | 'status' | 'officer' | 'channel' | 'applicant_json' | 'description' | 'created_at'
+>;
+const ITSM_DETAILS = [
+  'day',
+  'idempotency_key',
+  'call_type',
+  'service_family',
+  'service_group',
+  'service_type',
+  'catalog_number',
+  'officer',
+  'channel',
+  'conversation_id',
+  'applicant_json',
+  'photo_json',
+  'previous_number',
+  'description',
+  'status',
+  'created_at',
+  'priority',
+] as const satisfies ReadonlyArray<keyof ItsmDetails>;
+const APKT_DETAILS = [
+  'day',
+  'itsm_number',
+  'category',
+  'complaint_type',
+  'sub_type',
+  'status',
+  'officer',
+  'channel',
+  'applicant_json',
+  'description',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof ApktDetails>;
+type Filing<D> = D & { issued: string | null; numberPrefix: string };
+
+/** `columns`' values of `p` as the select list of an INSERT … SELECT, each named for its column. */
+const selectValues = <D>(p: D, columns: ReadonlyArray<keyof D & string>) => columns.map((column) => sql.val(p[column]).as(column));
+
+// A filing's statements, compiled once per database (storage/prepared.ts); each is one statement,
+// ON CONFLICT DO NOTHING on the key (see the class).
+const fileItsm = (kind: BackendKind) =>
+  prepared((p: Filing<ItsmDetails>) => (db: Kysely<Schema>) =>
+    db
+      .insertInto('itsm_tickets')
+      .columns(['number', 'seq', ...ITSM_DETAILS])
+      .expression(
+        db
+          .selectFrom(db.selectNoFrom(nextSeq(kind, 'ITSM', p.day, p.idempotency_key).as('seq')).as('n'))
+          .select([numberSql(p.issued, p.numberPrefix).as('number'), 'n.seq', ...selectValues(p, ITSM_DETAILS)])
+          .where('n.seq', '<=', MAX_SEQ_PER_DAY),
+      )
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('number'),
+  );
+const fileApkt = (kind: BackendKind) =>
+  prepared((p: Filing<ApktDetails>) => (db: Kysely<Schema>) => {
+    // `n` has a row only when the ITSM ticket exists, so an unknown one takes no number.
+    const n = db
+      .selectFrom('itsm_tickets')
+      .select([nextSeq(kind, 'APKT', p.day, p.itsm_number).as('seq'), 'service_type'])
+      .where('number', '=', p.itsm_number)
+      .as('n');
+    return db
+      .insertInto('apkt_records')
+      .columns(['number', 'seq', 'problem', ...APKT_DETAILS])
+      .expression(
+        db
+          .selectFrom(n)
+          .select([numberSql(p.issued, p.numberPrefix).as('number'), 'n.seq', 'n.service_type', ...selectValues(p, APKT_DETAILS)])
+          .where('n.seq', '<=', MAX_SEQ_PER_DAY),
+      )
+      .onConflict((oc) => oc.column('itsm_number').doNothing())
+      .returning('number');
+  });
+const FILE_ITSM = { sqlite: fileItsm('sqlite'), postgres: fileItsm('postgres') };
+const FILE_APKT = { sqlite: fileApkt('sqlite'), postgres: fileApkt('postgres') };
+const NUMBER_BY = {
+  itsmByKey: prepared((p: { value: string }) => (db: Kysely<Schema>) => db.selectFrom('itsm_tickets').select('number').where('idempotency_key', '=', p.value)),
+  itsmByNumber: prepared((p: { value: string }) => (db: Kysely<Schema>) => db.selectFrom('itsm_tickets').select('number').where('number', '=', p.value)),
+  apktByItsm: prepared((p: { value: string }) => (db: Kysely<Schema>) => db.selectFrom('apkt_records').select('number').where('itsm_number', '=', p.value)),
+};
 
 /** Copies only the known applicant fields (no stray properties end up in the record). */
 function applicantOf(a: ApplicantData): ApplicantData {

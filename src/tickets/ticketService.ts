@@ -79,7 +79,7 @@ export class TicketService {
   private readonly inFlight = new Map<string, Promise<FiledTicket>>();
 
   constructor(opts: TicketServiceOptions) {
-    this.outbox = opts.outbox ?? new SqlOutboxStore(opts.db.db);
+    this.outbox = opts.outbox ?? new SqlOutboxStore(opts.db);
     this.port = opts.port;
     this.logger = opts.logger;
     this.now = opts.now ?? (() => new Date());

@@ -19,5 +19,5 @@ export interface TicketStores {
  *   const tickets = new TicketService({ outbox, port, logger });
  */
 export function createTicketStores(database: Database, opts: TicketingOptions = {}): TicketStores {
-  return { port: new SqlTicketing(database, opts), outbox: new SqlOutboxStore(database.db) };
+  return { port: new SqlTicketing(database, opts), outbox: new SqlOutboxStore(database) };
 }

@@ -48,7 +48,7 @@ beforeAll(async () => {
   graph = await FakeGraph.start({ whatsappToken: WA_TOKEN, phoneNumberId: PHONE_NUMBER_ID, version: 'v25.0' });
   db = openSqlite(':memory:');
   const database = sqliteDatabase(db);
-  const outbox = new SqlOutboxStore(database.db);
+  const outbox = new SqlOutboxStore(database);
   const handoffs = new HandoffStore(database);
   metrics = new Metrics({ queueDepths: queueDepthsFrom({ outboxPending: () => outbox.pendingCount(), handoffCounts: () => handoffs.countOpen() }) });
   const engine = new DialogEngine({
