@@ -247,62 +247,11 @@ function nextSeq(kind: BackendKind, prefix: Prefix, day: string, key: string) {
 const numberSql = (issued: string | null, numberPrefix: string) => sql<string>`coalesce(${issued}, ${numberPrefix} || substr(cast(100000 + n.seq as text), 2))`;
 
 /** What a filing stores besides its number and sequence, one value per column. */
-type ItsmDetails = Pick<
-  Insertable<Schema['itsm_tickets']>,
-  | 'day'
-  | 'idempotency_key'
-  | 'call_type'
-  | 'service_family'
-  | 'service_group'
-  | 'service_type'
-  | 'catalog_number'
-  | 'officer'
-  | 'channel'
-  | 'conversation_id'
-  | 'applicant_json'
-  | 'photo_json'
-  | 'previous_number'
-  | 'description'
-  | 'status'
-  | 'created_at'
-  | 'priority'
->;
-type ApktDetails = Pick<
-  Insertable<Schema['apkt_records']>,
-  'day' | 'itsm_number' | 'category' | 'complaint_type' | 'sub_type' | 'status' | 'officer' | 'channel' | 'applicant_json' | 'description' | 'created_at'
->;
-const ITSM_DETAILS = [
-  'day',
-  'idempotency_key',
-  'call_type',
-  'service_family',
-  'service_group',
-  'service_type',
-  'catalog_number',
-  'officer',
-  'channel',
-  'conversation_id',
-  'applicant_json',
-  'photo_json',
-  'previous_number',
-  'description',
-  'status',
-  'created_at',
-  'priority',
-] as const satisfies ReadonlyArray<keyof ItsmDetails>;
-const APKT_DETAILS = [
-  'day',
-  'itsm_number',
-  'category',
-  'complaint_type',
-  'sub_type',
-  'status',
-  'officer',
-  'channel',
-  'applicant_json',
-  'description',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof ApktDetails>;
+const ITSM_COLUMNS = ['day', 'idempotency_key', 'call_type', 'service_family', 'service_group', 'service_type', 'catalog_number', 'officer', 'channel',
+  'conversation_id', 'applicant_json', 'photo_json', 'previous_number', 'description', 'status', 'created_at', 'priority'] as const;
+const APKT_COLUMNS_FILED = ['day', 'itsm_number', 'category', 'complaint_type', 'sub_type', 'status', 'officer', 'channel', 'applicant_json', 'description', 'created_at'] as const;
+type ItsmDetails = Pick<Insertable<Schema['itsm_tickets']>, (typeof ITSM_COLUMNS)[number]>;
+type ApktDetails = Pick<Insertable<Schema['apkt_records']>, (typeof APKT_COLUMNS_FILED)[number]>;
 type Filing<D> = D & { issued: string | null; numberPrefix: string };
 
 /** `columns`' values of `p` as the select list of an INSERT … SELECT, each named for its column. */
@@ -314,11 +263,11 @@ const fileItsm = (kind: BackendKind) =>
   prepared((p: Filing<ItsmDetails>) => (db: Kysely<Schema>) =>
     db
       .insertInto('itsm_tickets')
-      .columns(['number', 'seq', ...ITSM_DETAILS])
+      .columns(['number', 'seq', ...ITSM_COLUMNS])
       .expression(
         db
           .selectFrom(db.selectNoFrom(nextSeq(kind, 'ITSM', p.day, p.idempotency_key).as('seq')).as('n'))
-          .select([numberSql(p.issued, p.numberPrefix).as('number'), 'n.seq', ...selectValues(p, ITSM_DETAILS)])
+          .select([numberSql(p.issued, p.numberPrefix).as('number'), 'n.seq', ...selectValues(p, ITSM_COLUMNS)])
           .where('n.seq', '<=', MAX_SEQ_PER_DAY),
       )
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
@@ -334,11 +283,11 @@ const fileApkt = (kind: BackendKind) =>
       .as('n');
     return db
       .insertInto('apkt_records')
-      .columns(['number', 'seq', 'problem', ...APKT_DETAILS])
+      .columns(['number', 'seq', 'problem', ...APKT_COLUMNS_FILED])
       .expression(
         db
           .selectFrom(n)
-          .select([numberSql(p.issued, p.numberPrefix).as('number'), 'n.seq', 'n.service_type', ...selectValues(p, APKT_DETAILS)])
+          .select([numberSql(p.issued, p.numberPrefix).as('number'), 'n.seq', 'n.service_type', ...selectValues(p, APKT_COLUMNS_FILED)])
           .where('n.seq', '<=', MAX_SEQ_PER_DAY),
       )
       .onConflict((oc) => oc.column('itsm_number').doNothing())
