@@ -44,14 +44,10 @@ import { countConversations, prefillConversations } from './bench/prefill.js';
 import { fmt, levelLine, machineLine, markdownTable, printTable, targetsTable, type Measured, type Row } from './bench/report.js';
 import { countPgConversations, createPgRedis, dropPgRedis } from './bench/pgRedis.js';
 import { readRss, RssSampler } from './bench/rss.js';
+import { intSetting, levelsSetting } from './bench/settings.js';
 import { webhookBenchmark } from './bench/webhook.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const intSetting = (name: string, fallback: number, min: number, max: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
-  return value;
-};
 const PHOTO_ITERATIONS = intSetting('BENCH_PHOTO_ITERATIONS', 15, 1, 200);
 const REQUESTS = intSetting('BENCH_REQUESTS', 3000, 1, 50_000);
 const CONCURRENCY = intSetting('BENCH_CONCURRENCY', 32, 1, 512);
@@ -64,8 +60,7 @@ const WARMUP_SECONDS = intSetting('BENCH_WARMUP_SECONDS', 3, 0, 60);
 /** Each level first runs this long unmeasured: all conversations start at once and queue behind each other. */
 const SETTLE_MS = 1000;
 const PREFILL = intSetting('BENCH_PREFILL', 100_000, 0, 1_000_000);
-const LEVELS = (process.env.BENCH_LEVELS ?? '1,16,64').split(',').map((s) => Number(s.trim()));
-if (LEVELS.length === 0 || LEVELS.some((n) => !Number.isInteger(n) || n < 1 || n > 512)) throw new Error('BENCH_LEVELS must be a comma-separated list of integers from 1 to 512');
+const LEVELS = levelsSetting('1,16,64');
 const TOP = Math.max(...LEVELS);
 const ONLY_TURNS = process.env.BENCH_ONLY === 'turns';
 const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;

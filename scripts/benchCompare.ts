@@ -26,19 +26,14 @@ import { cleanUp, makeTempDir, removeTempDir, sleep, startChild, stopChild } fro
 import { runLevel } from './bench/loadGen.js';
 import { createPgRedis, dropPgRedis } from './bench/pgRedis.js';
 import { fmt, fmt2 } from './bench/report.js';
+import { intSetting, levelsSetting } from './bench/settings.js';
 import { RssSampler } from './bench/rss.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const intSetting = (name: string, fallback: number, min: number, max: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
-  return value;
-};
 const ROUNDS = intSetting('BENCH_ROUNDS', 4, 1, 50);
 const SECONDS = intSetting('BENCH_SECONDS', 10, 1, 600);
 const WARMUP_SECONDS = intSetting('BENCH_WARMUP_SECONDS', 3, 0, 60);
-const LEVELS = (process.env.BENCH_LEVELS ?? '16,64').split(',').map((s) => Number(s.trim()));
-if (LEVELS.some((n) => !Number.isInteger(n) || n < 1 || n > 512)) throw new Error('BENCH_LEVELS must be a comma-separated list of integers from 1 to 512');
+const LEVELS = levelsSetting('16,64');
 const DATABASE_URL = process.env.DATABASE_URL?.trim() || undefined;
 const REDIS_URL = process.env.REDIS_URL?.trim() || undefined;
 const SERVICE_URL = 'http://127.0.0.1:9/';
