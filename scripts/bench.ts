@@ -29,16 +29,14 @@
  * for the turns; BENCH_ONLY=turns skips 1 and 2;
  * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the service's first run there.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchmarkNormalize } from '../src/media/benchmarkNormalize.js';
 import { bodyFactory, STEPS, type BodyFactory } from './bench/application.js';
-import { cleanUp, makeTempDir, removeTempDir, sleep, startChild, stopChild, type Child } from './bench/child.js';
+import { buildService, cleanUp, makeTempDir, removeTempDir, sleep, startChild, stopChild, type Child } from './bench/child.js';
 import { runLevel } from './bench/loadGen.js';
 import { countConversations, prefillConversations } from './bench/prefill.js';
 import { fmt, levelLine, machineLine, markdownTable, printTable, targetsTable, type Measured, type Row } from './bench/report.js';
@@ -79,14 +77,6 @@ const MEMORY_CAPPED_LABEL = 'NODE_OPTIONS=--max-old-space-size=128 MALLOC_ARENA_
 /** The service as `npm start` runs it: compiled JavaScript. */
 const SERVICE = 'dist/src/main.js';
 
-/** Compiles the service (`npm run build`) so the benchmark measures what is deployed. */
-function buildService(): void {
-  const started = performance.now();
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
-  log(`bench: service compiled to dist/ (${fmt((performance.now() - started) / 1000)} s)`);
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -94,7 +84,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let ok = true;
   try {
-    buildService();
+    log(`bench: service compiled to dist/ (${fmt(buildService(ROOT))} s)`);
     if (!ONLY_TURNS) {
       log(`photo: normalising a 12 MP JPEG ${PHOTO_ITERATIONS} times...`);
       const photo = await benchmarkNormalize(PHOTO_ITERATIONS);

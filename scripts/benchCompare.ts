@@ -17,12 +17,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bodyFactory, type BodyFactory } from './bench/application.js';
-import { cleanUp, makeTempDir, removeTempDir, sleep, startChild, stopChild } from './bench/child.js';
+import { buildService, cleanUp, makeTempDir, removeTempDir, sleep, startChild, stopChild } from './bench/child.js';
 import { runLevel } from './bench/loadGen.js';
 import { createPgRedis, dropPgRedis } from './bench/pgRedis.js';
 import { fmt, fmt2 } from './bench/report.js';
@@ -74,7 +73,7 @@ function prepareBase(ref: string): { dir: string; remove: () => void } {
       const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
       if (npm.status !== 0) throw new Error(`npm ci failed for ${commit}:\n${npm.stdout}${npm.stderr}`);
     }
-    build(dir);
+    buildService(dir);
     return { dir, remove };
   } catch (err) {
     remove();
@@ -82,11 +81,6 @@ function prepareBase(ref: string): { dir: string; remove: () => void } {
   }
 }
 
-function build(dir: string): void {
-  const tsc = createRequire(path.join(dir, 'package.json')).resolve('typescript/bin/tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`build failed in ${dir}:\n${built.stdout}${built.stderr}`);
-}
 
 /** One side on one database: a fresh service, a warm-up, then each level. */
 async function runSide(side: Side, dir: string, backend: Backend, round: number, factory: BodyFactory): Promise<Sample[]> {
@@ -159,7 +153,7 @@ async function main(): Promise<void> {
   removeBase = base.remove;
   const samples: Sample[] = [];
   try {
-    build(ROOT);
+    buildService(ROOT);
     const factory = await bodyFactory(SERVICE_URL);
     for (let round = 1; round <= ROUNDS; round++) {
       // ABBA: the side that runs first alternates, so a drift of the machine falls on both alike.

@@ -13,9 +13,6 @@ export interface StatementTarget<DB = Schema> {
   readonly execute: Execute;
 }
 
-/** A transaction of prepared statements (see `preparedTransaction`). */
-export type PreparedTransaction = StatementTarget<Schema>;
-
 /** A database as a target of prepared statements, outside a transaction. */
 export const onDatabase = (database: Database): StatementTarget => ({ db: database.db, execute: database.direct.execute });
 
@@ -66,6 +63,6 @@ export function prepared<P extends Record<string, unknown>, DB, R>(build: (p: P)
 }
 
 /** Runs `fn`'s prepared statements in one transaction: all of them committed, or none (see DirectStatements). */
-export function preparedTransaction<T>(database: Database, fn: (tx: PreparedTransaction) => Promise<T>): Promise<T> {
+export function preparedTransaction<T>(database: Database, fn: (tx: StatementTarget) => Promise<T>): Promise<T> {
   return database.direct.transaction((execute) => fn({ db: database.db, execute }));
 }
