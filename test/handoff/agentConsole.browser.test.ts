@@ -121,7 +121,13 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
   it('hands back: the bot asks the first question still open', async () => {
     customer.newSends();
     await byTestId('handback').click();
-    await waitUntil(() => customer.newSends().length > 0 || graph.textsTo(customerId).some((x) => x.startsWith(t('id', 'officer.handedBack'))));
+    // The notice and the bot's next message are two sends: wait for a message after the notice.
+    await waitUntil(() => {
+      const texts = graph.textsTo(customerId);
+      const notice = texts.findLastIndex((x) => x.startsWith(t('id', 'officer.handedBack')));
+      return notice >= 0 && notice < texts.length - 1;
+    });
+    customer.newSends(); // read: the next say() returns only its own replies
     const tail = graph.textsTo(customerId).slice(-2);
     expect(tail).toEqual([said('whatsapp', 'officer.handedBack'), expect.stringContaining(t('id', 'fields.city.question'))]);
     await page.locator(`[data-testid="active-list"] [data-handoff-id="${itemId}"]`).waitFor({ state: 'detached' });
