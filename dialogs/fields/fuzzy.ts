@@ -1,4 +1,4 @@
-import { damerauLevenshtein } from '../../src/core/editDistance.js';
+import { codePointLength, damerauLevenshtein } from '../../src/core/editDistance.js';
 
 /**
  * How many edits a typo of a string of `length` characters may contain and
@@ -35,12 +35,13 @@ export function nearestUnique<T>(
   candidates: Iterable<FuzzyCandidate<T>>,
   threshold: (inputLength: number, keyLength: number) => number = (a, b) => typoThreshold(Math.min(a, b)),
 ): FuzzyMatch<T> | undefined {
-  const inputLength = Array.from(input).length;
+  const inputLength = codePointLength(input);
   const best = new Map<T, number>();
   for (const { key, target } of candidates) {
-    const limit = threshold(inputLength, Array.from(key).length);
+    const keyLength = codePointLength(key);
+    const limit = threshold(inputLength, keyLength);
     // Cheap pre-filter: the length difference is a lower bound on the distance.
-    if (Math.abs(Array.from(key).length - inputLength) > limit) continue;
+    if (Math.abs(keyLength - inputLength) > limit) continue;
     const distance = damerauLevenshtein(input, key);
     if (distance > limit) continue;
     const previous = best.get(target);

@@ -22,7 +22,57 @@ describe('damerauLevenshtein', () => {
     expect(damerauLevenshtein(a, b)).toBe(expected);
     expect(damerauLevenshtein(b, a)).toBe(expected);
   });
+
+  it('code points outside the BMP count as one character each', () => {
+    expect(damerauLevenshtein('listrik 👍', 'listrik 👎')).toBe(1);
+    expect(damerauLevenshtein('👍👎', '👎👍')).toBe(1);
+    expect(damerauLevenshtein('a😀b', 'ab')).toBe(1);
+  });
+
+  it('agrees with the textbook recurrence on generated strings, calls of any size in any order', () => {
+    // The implementation reuses buffers between calls; a reference without any, run on strings of
+    // varied lengths (growing and shrinking) over a small alphabet (many repeats and transpositions).
+    const alphabet = ['a', 'b', 'c', 'é', '😀', 'ß'];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const word = () => Array.from({ length: Math.floor(random() * (random() < 0.1 ? 40 : 9)) }, () => alphabet[Math.floor(random() * (random() < 0.5 ? 3 : 6))]).join('');
+    for (let k = 0; k < 600; k++) {
+      const a = word();
+      const b = word();
+      expect(damerauLevenshtein(a, b), `${a} / ${b}`).toBe(referenceDistance(Array.from(a), Array.from(b)));
+    }
+  });
 });
+
+/** Unrestricted Damerau–Levenshtein as Lowrance and Wagner wrote it, with nothing shared between calls. */
+function referenceDistance(s: string[], t: string[]): number {
+  const n = s.length;
+  const m = t.length;
+  const inf = n + m;
+  const d: number[][] = Array.from({ length: n + 2 }, () => new Array<number>(m + 2).fill(0));
+  d[0]![0] = inf;
+  for (let i = 0; i <= n; i++) {
+    d[i + 1]![0] = inf;
+    d[i + 1]![1] = i;
+  }
+  for (let j = 0; j <= m; j++) {
+    d[0]![j + 1] = inf;
+    d[1]![j + 1] = j;
+  }
+  const lastRow = new Map<string, number>();
+  for (let i = 1; i <= n; i++) {
+    let lastMatchCol = 0;
+    for (let j = 1; j <= m; j++) {
+      const i1 = lastRow.get(t[j - 1]!) ?? 0;
+      const j1 = lastMatchCol;
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      if (cost === 0) lastMatchCol = j;
+      d[i + 1]![j + 1] = Math.min(d[i]![j]! + cost, d[i + 1]![j]! + 1, d[i]![j + 1]! + 1, d[i1]![j1]! + (i - i1 - 1) + 1 + (j - j1 - 1));
+    }
+    lastRow.set(s[i - 1]!, i);
+  }
+  return d[n + 1]![m + 1]!;
+}
 
 describe('typoThreshold', () => {
   it.each([
