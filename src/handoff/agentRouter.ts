@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { z } from 'zod';
 import { jsonBody } from '../core/jsonBody.js';
 import { CATALOG } from '../../dialogs/catalog.js';
+import { provinceNames } from '../../dialogs/fields/index.js';
 import type { AgentAuth, AgentLocals } from './agentAuth.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { DeskResult, HandoffDesk } from './handoffDesk.js';
@@ -33,6 +34,8 @@ const ticketSchema = z
       .object({ name: fieldText, businessName: fieldText, productType: fieldText, city: fieldText, province: fieldText, phone: fieldText, email: fieldText })
       .strict(),
     description: z.string().max(2000).optional(),
+    followUp: z.boolean().optional(),
+    keepEmailAsTyped: z.boolean().optional(),
   })
   .strict();
 
@@ -71,6 +74,10 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
     res.json({ handoffs: await desk.list() });
   }));
 
+  router.get('/agent/api/history', auth.requireSession, safely(async (_req, res) => {
+    res.json(await desk.history());
+  }));
+
   router.get('/agent/api/handoffs/:id', auth.requireSession, safely(async (req, res) => {
     const id = idOf(req);
     const detail = id === null ? null : await desk.detail(id);
@@ -79,7 +86,7 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
   }));
 
   router.get('/agent/api/catalog', auth.requireSession, (_req, res) => {
-    res.json({ entries: CATALOG.map((e) => ({ number: e.number, label: e.label, group: e.group })) });
+    res.json({ entries: CATALOG.map((e) => ({ number: e.number, label: e.label, group: e.group })), provinces: provinceNames() });
   });
 
   router.get('/agent/api/photos/:file', auth.requireSession, (req, res) => {
@@ -117,7 +124,7 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
     }
     const result = await withId(req, (id) => desk.fileTicket(id, res.locals.officer, body.data));
     if (!result.ok && result.error === 'invalid_fields') {
-      res.status(400).json({ error: 'invalid_fields', fields: 'fields' in result ? result.fields : {} });
+      res.status(400).json({ error: 'invalid_fields', fields: result.fields, messages: result.messages, suggestions: result.suggestions });
       return;
     }
     answer(res, result as DeskResult<{ itsmNumber: string; apktNumber: string }>, (ticket) => ({ ticket }));

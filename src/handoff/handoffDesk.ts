@@ -14,7 +14,7 @@ import { recordBotLines } from './handoffGate.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { Officer } from './officerStore.js';
 import { fileFromConsole, type ConsoleTicketInput, type ConsoleTicketResult } from './consoleTicket.js';
-import { summarize, type Guesser } from './handoffSummary.js';
+import { summarize, ticketOfHandoff, type Guesser } from './handoffSummary.js';
 import type { Handoff, HandoffSummary, TranscriptEntry } from './types.js';
 
 export interface HandoffDeskOptions {
@@ -34,6 +34,9 @@ export interface HandoffDeskOptions {
   onFiled?: () => void;
 }
 
+/** How many closed handoffs the console's "Selesai" list shows. */
+const HISTORY_LIMIT = 50;
+
 export type DeskError = 'not_found' | 'already_taken' | 'not_holder' | 'already_filed';
 export type DeskResult<T> = { ok: true; value: T } | { ok: false; error: DeskError; officer?: string | null; ticket?: FiledTicket };
 
@@ -50,8 +53,16 @@ export class HandoffDesk {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** Waiting and active handoffs, in queue order. */
   async list(): Promise<HandoffSummary[]> {
     return Promise.all((await this.options.store.listOpen()).map((h) => this.summary(h)));
+  }
+
+  /** The latest closed handoffs, newest first, and how many closed in the last 24 hours. */
+  async history(limit = HISTORY_LIMIT): Promise<{ handoffs: HandoffSummary[]; closedCount: number }> {
+    const since = new Date(this.now().getTime() - 24 * 3600_000);
+    const closed = await this.options.store.listClosed(limit, since);
+    return { handoffs: await Promise.all(closed.handoffs.map((h) => this.summary(h))), closedCount: closed.count };
   }
 
   async summary(handoff: Handoff): Promise<HandoffSummary> {
@@ -59,8 +70,10 @@ export class HandoffDesk {
     return summarize(handoff, context, {
       store: this.options.store,
       messenger: this.options.messenger,
+      tickets: this.options.tickets,
       officerName: this.options.officerName,
       guess: this.options.guess,
+      botOfficerName: this.options.botOfficerName,
       now: this.now(),
     });
   }
@@ -115,12 +128,15 @@ export class HandoffDesk {
   async fileTicket(id: number, officer: Officer, input: ConsoleTicketInput): Promise<DeskResult<FiledTicket> | ConsoleTicketResult> {
     const handoff = await this.held(id, officer);
     if (!handoff.ok) return handoff;
-    if (handoff.value.ticket) return { ok: false, error: 'already_filed', ticket: handoff.value.ticket };
+    // One ticket per stay, whoever filed it, unless the officer files a follow-up linked to it.
+    const earlier = await ticketOfHandoff(handoff.value, this.options.tickets);
+    if (earlier && !input.followUp) return { ok: false, error: 'already_filed', ticket: { itsmNumber: earlier.number, apktNumber: earlier.apkt?.number ?? '' } };
     const context = await this.contextOf(handoff.value);
-    const filed = await fileFromConsole(handoff.value, context, officer, input, {
+    const filed = await fileFromConsole(handoff.value, context, officer, input, earlier?.number ?? null, {
       store: this.options.store,
       tickets: this.options.tickets,
       botOfficerName: this.options.botOfficerName,
+      locale: this.options.defaultLocale,
     });
     if (!filed.ok) return filed;
     this.options.onFiled?.();

@@ -6,6 +6,7 @@ import { t, type Locale } from '../i18n/messages.js';
 import type { PhotoPipeline } from '../media/index.js';
 import type { HandoffMetrics } from '../observability/metrics.js';
 import type { PhotoRef, TranscriptInput } from '../core/transcript.js';
+import { HANDOFF_PRIORITY } from '../core/handoffReason.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { HandoffReason, TranscriptEntry } from './types.js';
@@ -66,10 +67,11 @@ export class HandoffGate implements HandoffHooks {
       if (next) replies.push({ key: 'officer.outsideHours', vars: { hours: hours.describe(locale), next: hours.formatMoment(next, locale) } });
     }
     if (request.formInProgress) replies.push({ key: 'officer.continueForm' });
-    if (created) {
-      bus.publish({ type: 'handoff', handoff });
-      this.options.metrics?.handoffOpened(handoff.reason);
-    }
+    if (created) this.options.metrics?.handoffOpened(handoff.reason);
+    // Ahead of others (urgent, stuck; new, or moved up by this request): everyone behind it moves down a place.
+    const ahead = handoff.status === 'waiting' && handoff.priority < HANDOFF_PRIORITY.asked && handoff.reason === request.reason;
+    if (created || ahead) bus.publish({ type: 'handoff', handoff });
+    if (ahead) for (const other of await store.listOpen()) if (other.status === 'waiting' && other.id !== handoff.id) bus.publish({ type: 'handoff', handoff: other });
     return { replies, opened: { id: handoff.id, reason: handoff.reason, created } };
   }
 

@@ -4,6 +4,7 @@ import type { Database } from '../storage/database.js';
 import { fromJson, type Schema } from '../storage/schema.js';
 import { onDatabase, prepared, type StatementTarget } from '../storage/prepared.js';
 import { appendTranscript, toTranscriptEntry, TRANSCRIPT_COLUMNS } from '../storage/transcript.js';
+import { HANDOFF_PRIORITY } from '../core/handoffReason.js';
 import type { Handoff, HandoffReason } from './types.js';
 
 /** `open` retries this often when the open handoff it ran into is closed before it could be read. */
@@ -24,6 +25,7 @@ const toHandoff = (r: Selectable<Schema['handoffs']>): Handoff => ({
   conversationId: r.conversation_id,
   status: r.status,
   reason: r.reason as HandoffReason,
+  priority: Number(r.priority),
   officer: r.officer,
   requestedAt: r.requested_at,
   takenAt: r.taken_at,
@@ -72,6 +74,7 @@ export class HandoffStore {
           conversation_id: input.conversationId,
           status: 'waiting',
           reason: input.reason,
+          priority: HANDOFF_PRIORITY[input.reason],
           requested_at: now.toISOString(),
         })
         // A literal, not a parameter: SQLite matches the partial index only when it sees its own predicate.
@@ -80,10 +83,28 @@ export class HandoffStore {
         .executeTakeFirst();
       if (row) return { handoff: toHandoff(row), created: true };
       const existing = await this.openOf(input.conversationKey);
-      if (existing) return { handoff: existing, created: false };
+      if (existing) return { handoff: await this.raise(existing, input.reason), created: false };
       // The open one was closed between the two statements: the next insert goes through.
     }
     throw new Error('handoff: could not open or find the open handoff');
+  }
+
+  /**
+   * A waiting handoff asked for again for a more urgent reason (asked for an officer, then "akun
+   * saya dibajak") moves up to that reason's place in the queue; its request time stays.
+   */
+  private async raise(handoff: Handoff, reason: HandoffReason): Promise<Handoff> {
+    const priority = HANDOFF_PRIORITY[reason];
+    if (handoff.status !== 'waiting' || priority >= handoff.priority) return handoff;
+    const row = await this.db
+      .updateTable('handoffs')
+      .set({ priority, reason })
+      .where('id', '=', handoff.id)
+      .where('status', '=', 'waiting')
+      .where('priority', '>', priority)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toHandoff(row) : handoff;
   }
 
   async byId(id: number): Promise<Handoff | null> {
@@ -97,22 +118,50 @@ export class HandoffStore {
     return row ? toHandoff(row) : null;
   }
 
-  /** Waiting and active handoffs, oldest request first. */
+  /** Waiting and active handoffs in queue order: most urgent first, then oldest request. */
   async listOpen(): Promise<Handoff[]> {
-    const rows = await this.db.selectFrom('handoffs').selectAll().where('status', '<>', sql.lit('closed')).orderBy('requested_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('handoffs')
+      .selectAll()
+      .where('status', '<>', sql.lit('closed'))
+      .orderBy('priority')
+      .orderBy('requested_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toHandoff);
   }
 
-  /** 1 for the first in the queue; null when not waiting. */
+  /** The latest closed handoffs, newest first (the console's history), and how many closed since `since`. */
+  async listClosed(limit: number, since: Date): Promise<{ handoffs: Handoff[]; count: number }> {
+    const [rows, count] = await Promise.all([
+      this.db.selectFrom('handoffs').selectAll().where('status', '=', 'closed').orderBy('closed_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+      this.db
+        .selectFrom('handoffs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'closed')
+        .where('closed_at', '>=', since.toISOString())
+        .executeTakeFirst(),
+    ]);
+    return { handoffs: rows.map(toHandoff), count: Number(count?.n ?? 0) };
+  }
+
+  /** 1 for the first in the queue (priority, then age); null when not waiting. */
   async position(handoff: Handoff): Promise<number | null> {
     if (handoff.status !== 'waiting') return null;
+    const { priority, requestedAt, id } = handoff;
     const row = await this.db
       .selectFrom('handoffs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', 'waiting')
-      .where((eb) => eb.or([eb('requested_at', '<', handoff.requestedAt), eb.and([eb('requested_at', '=', handoff.requestedAt), eb('id', '<=', handoff.id)])]))
+      .where((eb) =>
+        eb.or([
+          eb('priority', '<', priority),
+          eb.and([eb('priority', '=', priority), eb('requested_at', '<', requestedAt)]),
+          eb.and([eb('priority', '=', priority), eb('requested_at', '=', requestedAt), eb('id', '<=', id)]),
+        ]),
+      )
       .executeTakeFirst();
-    return row?.n ?? null;
+    return row ? Number(row.n) : null;
   }
 
   /** Atomic: only a waiting handoff can be taken, by one officer; null when it was not waiting. */

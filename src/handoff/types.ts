@@ -12,6 +12,8 @@ export interface Handoff {
   conversationId: string;
   status: HandoffStatus;
   reason: HandoffReason;
+  /** Queue order before age: 0 urgent, 1 stuck, 2 the rest (HANDOFF_PRIORITY). */
+  priority: number;
   officer: string | null;
   requestedAt: string;
   takenAt: string | null;
@@ -22,6 +24,21 @@ export interface Handoff {
   ticket: { itsmNumber: string; apktNumber: string } | null;
 }
 
+
+/** The ticket of a stay with the officers, as the console's ticket panel shows it. */
+export interface FiledTicketView {
+  itsmNumber: string;
+  apktNumber: string | null;
+  /** The classification: the catalogue's service type. */
+  serviceType: string;
+  catalogNumber: number | null;
+  /** The officer who filed it; null when the bot did. */
+  filedBy: string | null;
+  createdAt: string;
+  status: string;
+  /** The ticket this one follows up, if any. */
+  previousNumber: string | null;
+}
 
 /** What the console shows of a conversation besides the transcript. */
 export interface HandoffSummary extends Handoff {
@@ -41,6 +58,14 @@ export interface HandoffSummary extends Handoff {
   guess: string | null;
   /** The name the channel gives for the customer (WhatsApp profile name), if any. */
   customerName: string | null;
+  /** The name the applicant gave in the form, if any. */
+  formName: string | null;
+  /** The customer's number, masked (`+62*******011`), if the channel or the form gave one. */
+  phone: string | null;
+  /** The conversation's latest line (a preview), for the queue. */
+  lastMessage: { from: TranscriptEntry['from']; text: string; at: string } | null;
+  /** The ticket of this stay (filed by the bot or an officer), if any. */
+  filed: FiledTicketView | null;
   /** Whether a message can reach the customer now (24-hour window; 7 days for an officer on Messenger/Instagram). */
   windowOpen: boolean;
 }

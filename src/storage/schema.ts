@@ -47,6 +47,7 @@ export interface Schema {
     outcome: string | null;
     itsm_number: string | null;
     apkt_number: string | null;
+    priority: ColumnType<number, number | undefined, number>;
   };
   officers: { username: string; display_name: string; password_hash: string; created_at: string; disabled: ColumnType<boolean | number, boolean | undefined, boolean> };
   agent_sessions: { id: string; username: string; csrf_token: string; created_at: number; last_seen: number };

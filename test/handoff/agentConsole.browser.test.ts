@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/messages.js';
 import type { FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said, texts } from '../support/metaUser.js';
 import { productJpeg } from '../support/photos.js';
+import { expectText, hasChromium, inPageUntil as inPageUntilIn, launchChromium, waitUntil } from '../support/consoleBrowser.js';
 
 /**
  * The agent console in Debian's Chromium (playwright-core, no browser download), against the real
@@ -14,13 +15,6 @@ import { productJpeg } from '../support/photos.js';
  * take over, reply, see a customer's `<script>` as text, hand back, and the bot asks the next
  * open question.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
-  console.warn(`SKIPPED: agent console browser tests need Debian's Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-}
 
 const SCREENSHOT = path.resolve('test-results/agent-console.png');
 const PASSWORD = 'rahasia-petugas-123';
@@ -36,10 +30,7 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
     graph = await startFakeGraph();
     run = await startMetaService(graph, dataDir, { OFFICER_HOURS: 'always' });
     await run.service.handoffs.officers.create({ username: 'sari.cso', displayName: 'Sari Wulandari', password: PASSWORD });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'id-ID' });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
@@ -165,28 +156,4 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
   });
 });
 
-async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
-  expect(await locator.first().innerText()).toContain(text);
-}
-
-/**
- * Polls an expression inside the page. Not `page.waitForFunction`: its polling evaluates the predicate
- * with eval in the page, which the console's CSP (no 'unsafe-eval') refuses once it has to poll;
- * `page.evaluate` runs through the DevTools protocol, which the CSP does not govern.
- */
-async function inPageUntil(expression: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error('condition in the page not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const inPageUntil = (expression: string, timeoutMs?: number) => inPageUntilIn(page, expression, timeoutMs);

@@ -8,6 +8,7 @@ import { fetchTicket, META, startFakeGraph, startMetaService, tempDataDir, type 
 import { MetaUser, said, texts } from '../support/metaUser.js';
 import { messengerWebhook, mg, newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
 import { productJpeg } from '../support/photos.js';
+import { STEPS } from '../support/applicationScript.js';
 
 /**
  * The officers' side over HTTP against the real service: the customer's channel is a fake Graph
@@ -230,25 +231,73 @@ describe('filing the ticket from the console', () => {
     expect(texts(user.newSends())).toEqual([said('whatsapp', 'officer.joined', { officer: 'Sari' })]);
 
     const fields = { name: 'Rina Wati', businessName: 'Batik Rina', productType: 'batik tulis', city: 'pekalongan', province: 'jateng', phone: '0812 3456 7001', email: 'rina@gmial.co' };
-    const invalid = await sari.post<{ error: string; fields: Record<string, string> }>(`/agent/api/handoffs/${h.id}/ticket`, {
+    const invalid = await sari.post<{ error: string; fields: Record<string, string>; messages: Record<string, string> }>(`/agent/api/handoffs/${h.id}/ticket`, {
       kind: 'seller',
       fields: { ...fields, phone: '12', email: 'rina-at-gmail' },
     });
     expect(invalid.status).toBe(400);
-    expect(Object.keys(invalid.body.fields).sort()).toEqual(['email', 'phone']);
+    // The bot's rules: a phone and an email it would refuse, and no product photo from a WhatsApp seller yet.
+    expect(Object.keys(invalid.body.fields).sort()).toEqual(['email', 'phone', 'photo']);
+    expect(invalid.body.messages).toEqual({
+      phone: t('id', `fields.phone.errors.${invalid.body.fields.phone}`),
+      email: t('id', `fields.email.errors.${invalid.body.fields.email}`),
+      photo: t('id', 'agent.ticket.errorPhoto'),
+    });
 
-    const filed = await sari.post<{ ticket: { itsmNumber: string; apktNumber: string } }>(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'seller', fields });
+    // The officer asks for the photo in the chat; the customer sends it.
+    await sari.post(`/agent/api/handoffs/${h.id}/reply`, { text: 'Mohon kirim foto produknya, Bu.' });
+    await user.sendImage(await productJpeg(800, 600));
+    // An email the bot would query (gmial.co) is asked back with the suggestion, as the bot asks the customer...
+    const typo = await sari.post<{ fields: Record<string, string>; suggestions: Record<string, string> }>(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'seller', fields });
+    expect(typo).toMatchObject({ status: 400, body: { error: 'invalid_fields', fields: { email: 'typo' }, suggestions: { email: expect.stringMatching(/^rina@gmail\./) } } });
+    expect(Object.keys(typo.body.fields)).toEqual(['email']);
+    // ...and kept as typed when the officer says so.
+    const filed = await sari.post<{ ticket: { itsmNumber: string; apktNumber: string } }>(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'seller', fields, keepEmailAsTyped: true });
     expect(filed.status).toBe(200);
-    const again = await sari.post(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'seller', fields });
+    const again = await sari.post(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'seller', fields, keepEmailAsTyped: true });
     expect(again).toMatchObject({ status: 409, body: { error: 'already_filed', ticket: filed.body.ticket } });
     const ticket = await fetchTicket(run.url, filed.body.ticket.itsmNumber);
     expect(ticket.body).toMatchObject({ officer: 'sari.cso', applicant: { name: 'Rina Wati', city: 'Pekalongan', province: 'Jawa Tengah', phone: '+6281234567001', email: 'rina@gmial.co' } });
     expect((await waitingOf(sari, userId)).ticket).toEqual(filed.body.ticket);
+    // The summary shows the filed ticket and, the form being ended, the data it was filed with.
+    expect(await waitingOf(sari, userId)).toMatchObject({
+      filed: { itsmNumber: filed.body.ticket.itsmNumber, serviceType: expect.any(String), catalogNumber: 7, filedBy: 'sari.cso', previousNumber: null },
+      formKind: 'seller',
+      form: { name: 'Rina Wati', city: 'Pekalongan', email: 'rina@gmial.co' },
+    });
 
     await sari.post(`/agent/api/handoffs/${h.id}/handback`);
     expect(texts(user.newSends())).toEqual([said('whatsapp', 'officer.handedBackMenu')]);
     // A double "kirim" after the officer filed it answers "already filed", never a second ticket.
     expect(await user.say('kirim')).toEqual([said('whatsapp', 'seller.alreadyFiled', { number: filed.body.ticket.itsmNumber })]);
+  });
+});
+
+describe('a ticket the bot filed, seen from the console', () => {
+  it('is shown as the stay\'s ticket; a second one is refused, a follow-up linked to it is filed', async () => {
+    const userId = '6281300000004';
+    const user = new MetaUser(run, graph, 'whatsapp', userId, 'Budi');
+    for (const step of STEPS) {
+      if (step === null) await user.sendImage(await productJpeg(800, 600));
+      else await user.say(step);
+    }
+    const number = (await run.service.tickets.ticketsOf('whatsapp', userId))[0]?.number;
+    expect(number).toMatch(/^ITSM-/);
+    await user.say('petugas');
+    const sari = await AgentClient.signIn(run.url, 'sari.cso', PASSWORD);
+    const h = await waitingOf(sari, userId);
+    expect(h).toMatchObject({ filed: { itsmNumber: number, filedBy: null, catalogNumber: 7, previousNumber: null }, form: { name: 'Budi Santoso', email: 'budi.santoso@gmail.com' } });
+    await sari.post(`/agent/api/handoffs/${h.id}/take`);
+
+    const contact = { name: 'Budi Santoso', phone: '081234567890', email: 'budi.santoso@gmail.com' };
+    const second = await sari.post(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'complaint', catalogNumber: 12, fields: contact });
+    expect(second).toMatchObject({ status: 409, body: { error: 'already_filed', ticket: { itsmNumber: number } } });
+    const followUp = await sari.post<{ ticket: { itsmNumber: string } }>(`/agent/api/handoffs/${h.id}/ticket`, { kind: 'complaint', catalogNumber: 12, fields: contact, followUp: true });
+    expect(followUp.status).toBe(200);
+    expect(followUp.body.ticket.itsmNumber).not.toBe(number);
+    expect((await fetchTicket(run.url, followUp.body.ticket.itsmNumber)).body).toMatchObject({ previousNumber: number, catalogNumber: 12, officer: 'sari.cso' });
+    expect((await waitingOf(sari, userId)).filed).toMatchObject({ itsmNumber: followUp.body.ticket.itsmNumber, previousNumber: number, filedBy: 'sari.cso' });
+    await sari.post(`/agent/api/handoffs/${h.id}/close`);
   });
 });
 
@@ -261,7 +310,7 @@ describe('GET /metrics on the running service', () => {
     expect(text).toMatch(/^pln_turns_total\{channel="whatsapp",outcome="replied"\} [1-9]\d*$/m);
     expect(text).toMatch(/^pln_turns_total\{channel="whatsapp",outcome="silent"\} [1-9]\d*$/m);
     expect(text).toMatch(/^pln_handoffs_opened_total\{reason="asked"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^pln_tickets_filed_total\{kind="console"\} 1$/m);
+    expect(text).toMatch(/^pln_tickets_filed_total\{kind="console"\} 2$/m);
     expect(text).toMatch(/^pln_handoffs\{status="waiting"\} \d+$/m);
     expect(text).toMatch(/^pln_ticket_outbox_pending 0$/m);
     expect(text).toMatch(/^pln_turn_duration_seconds_bucket\{le="0\.1",channel="whatsapp"\} \d+$/m);

@@ -41,6 +41,7 @@ export function describeHandoffStore(name: string, harness: () => HandoffBackend
         conversationId: '628120000001',
         status: 'waiting',
         reason: 'urgent',
+        priority: 0,
         officer: null,
         requestedAt: '2026-11-24T01:00:00.000Z',
         takenAt: null,
@@ -65,7 +66,7 @@ export function describeHandoffStore(name: string, harness: () => HandoffBackend
     it('keeps one open handoff per conversation, however often the customer asks', async () => {
       const s = await store();
       const first = await s.open(conv(1), at(0));
-      const again = await s.open(conv(1, 'stuck'), at(5));
+      const again = await s.open(conv(1, 'unplaced'), at(5));
       expect(again).toEqual({ handoff: first.handoff, created: false });
       const other = await s.open(conv(2), at(6));
       expect(other.created).toBe(true);
@@ -101,6 +102,54 @@ export function describeHandoffStore(name: string, harness: () => HandoffBackend
         [c.id, 'waiting'],
         [d.id, 'waiting'],
       ]);
+    });
+
+    it('queues urgent before stuck before the rest, each oldest first; positions follow that order', async () => {
+      const s = await store();
+      const seller = (await s.open(conv(1, 'asked'), at(0))).handoff;
+      const unplaced = (await s.open(conv(2, 'unplaced'), at(5))).handoff;
+      const stuck = (await s.open(conv(3, 'stuck'), at(10))).handoff;
+      const hijack = (await s.open(conv(4, 'urgent'), at(20))).handoff;
+      const leak = (await s.open(conv(5, 'urgent'), at(30))).handoff;
+      expect([seller, unplaced, stuck, hijack, leak].map((h) => h.priority)).toEqual([2, 2, 1, 0, 0]);
+      expect((await s.listOpen()).map((h) => h.id)).toEqual([hijack.id, leak.id, stuck.id, seller.id, unplaced.id]);
+      expect(await Promise.all([hijack, leak, stuck, seller, unplaced].map((h) => s.position(h)))).toEqual([1, 2, 3, 4, 5]);
+      // An urgent one taken: everyone behind it moves up, in the same order.
+      await s.take(hijack.id, 'cso.andi', at(40));
+      expect(await Promise.all([leak, stuck, seller, unplaced].map((h) => s.position(h)))).toEqual([1, 2, 3, 4]);
+    });
+
+    it('moves a waiting handoff up when the customer asks again for a more urgent reason, never down', async () => {
+      const s = await store();
+      const first = (await s.open(conv(1, 'asked'), at(0))).handoff;
+      const hijacked = (await s.open(conv(2, 'asked'), at(10))).handoff;
+      const raised = await s.open(conv(2, 'urgent'), at(20));
+      expect(raised.created).toBe(false);
+      expect(raised.handoff).toMatchObject({ id: hijacked.id, reason: 'urgent', priority: 0, requestedAt: hijacked.requestedAt });
+      expect(await s.position(raised.handoff)).toBe(1);
+      expect(await s.position(first)).toBe(2);
+      const lowered = await s.open(conv(2, 'asked'), at(30));
+      expect(lowered.handoff).toMatchObject({ reason: 'urgent', priority: 0 });
+      // Once an officer holds it, asking again changes nothing.
+      await s.take(first.id, 'cso.andi', at(40));
+      expect((await s.open(conv(1, 'urgent'), at(50))).handoff).toMatchObject({ status: 'active', reason: 'asked', priority: 2 });
+    });
+
+    it('lists closed handoffs newest first, and counts those closed since a time', async () => {
+      const s = await store();
+      const ids: number[] = [];
+      for (let i = 1; i <= 4; i++) {
+        const h = (await s.open(conv(i), at(i))).handoff;
+        await s.take(h.id, 'cso.andi', at(10 + i));
+        await s.finish(h.id, 'cso.andi', i % 2 ? 'closed' : 'handedBack', at(100 * i));
+        ids.push(h.id);
+      }
+      await s.open(conv(9), at(500)); // waiting: not in the history
+      const closed = await s.listClosed(3, at(250));
+      expect(closed.handoffs.map((h) => h.id)).toEqual([ids[3], ids[2], ids[1]]);
+      expect(closed.handoffs.map((h) => h.outcome)).toEqual(['handedBack', 'closed', 'handedBack']);
+      expect(closed.count).toBe(2);
+      expect((await s.listClosed(10, at(0))).count).toBe(4);
     });
 
     it('lets one officer take a waiting handoff, and records who and when', async () => {

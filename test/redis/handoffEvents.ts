@@ -11,6 +11,7 @@ export function handoffEvent(id: number): HandoffEvent {
       conversationId: `62811${id}`,
       status: 'waiting',
       reason: 'asked',
+      priority: 2,
       officer: null,
       requestedAt: '2025-01-01T00:00:00.000Z',
       takenAt: null,

@@ -19,6 +19,7 @@ const ALL = [
   { version: 10, name: 'service_secrets' },
   { version: 11, name: 'sign_in_throttle' },
   { version: 12, name: 'sent_replies' },
+  { version: 13, name: 'handoff_priority' },
 ];
 
 const scratchDirs: string[] = [];

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { HANDOFF_PRIORITY } from '../../src/core/handoffReason.js';
 import { t } from '../../src/i18n/messages.js';
 import { createLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
@@ -47,6 +48,8 @@ async function expectKeptAndWorking(service: Service, url: string): Promise<void
   // The complaint still waits for an officer, with its transcript.
   const open = await service.handoffs.store.listOpen();
   expect(open.map((h) => [h.conversationKey, h.status])).toEqual([['bf:emulator:upgrade-officer', 'waiting']]);
+  // Its queue priority came from its reason (the column is newer than the database).
+  expect(open.map((h) => h.priority)).toEqual(open.map((h) => HANDOFF_PRIORITY[h.reason]));
   expect((await service.handoffs.store.transcript('bf:emulator:upgrade-officer')).length).toBeGreaterThan(0);
 
   // The outbox: the pending entry was filed at start-up, the dead one is still a dead letter.

@@ -10,13 +10,17 @@ import { handleApiError } from './banners.js';
 
 const CATALOG_SIZE = 40;
 
-/** @returns {Promise<CatalogEntry[] | null>} the complaint catalogue, fetched once per session */
+/** @returns {Promise<{ entries: CatalogEntry[], provinces: string[] } | null>} the complaint catalogue and the provinces, fetched once per session */
 function loadCatalog() {
   if (!state.catalog) {
     const request = api('GET', '/catalog').then(
       (data) => {
         const entries = Array.isArray(data?.entries) ? data.entries : [];
-        return entries.filter((/** @type {any} */ e) => e && Number.isInteger(e.number) && typeof e.label === 'string');
+        const provinces = Array.isArray(data?.provinces) ? data.provinces : [];
+        return {
+          entries: entries.filter((/** @type {any} */ e) => e && Number.isInteger(e.number) && typeof e.label === 'string'),
+          provinces: provinces.filter((/** @type {unknown} */ p) => typeof p === 'string'),
+        };
       },
       async (err) => {
         if (state.catalog === request) state.catalog = null; // try again next time
@@ -29,11 +33,17 @@ function loadCatalog() {
   return state.catalog;
 }
 
+/** The province names the bot accepts (empty when the catalogue could not be fetched). */
+export async function provinces() {
+  return (await loadCatalog())?.provinces ?? [];
+}
+
 /** Fills the catalogue select (grouped), keeping what is selected or pre-selecting `initial`. */
 export function fillCatalog(/** @type {HTMLSelectElement} */ select, /** @type {HTMLElement} */ note, /** @type {number | null} */ initial) {
   select.replaceChildren(h('option', { value: '' }, s('ticket.catalogLoading')));
   select.disabled = true;
-  loadCatalog().then((entries) => {
+  loadCatalog().then((catalog) => {
+    const entries = catalog?.entries ?? null;
     /** @type {(HTMLOptionElement | HTMLOptGroupElement)[]} */
     const options = [h('option', { value: '' }, s('ticket.catalogChoose'))];
     if (entries && entries.length) {

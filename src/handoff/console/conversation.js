@@ -5,9 +5,9 @@
 /** @import { ConversationView, OpenConversation } from './types.js' */
 import { s } from './strings.js';
 import { h, present } from './dom.js';
-import { hhmm, fullTime, sinceOf, customerLabel, officerLabel } from './format.js';
+import { hhmm, fullTime, sinceOf, customerLabel, customerDetail, officerLabel } from './format.js';
 import { elapsed, channelBadge, reasonTag, statusTag } from './widgets.js';
-import { isHandoff, isTicket } from './validate.js';
+import { isHandoff } from './validate.js';
 import { ApiError, statusOf, codeOf, api } from './api.js';
 import { state, isMine } from './state.js';
 import { ui } from './skeleton.js';
@@ -15,7 +15,7 @@ import { showError, showNotice, handleApiError } from './banners.js';
 import { applyHandoff } from './events.js';
 import { refreshList, renderLists } from './queue.js';
 import { addEntries, renderTranscript } from './transcript.js';
-import { renderInfo } from './details.js';
+import { renderInfo, ticketOf } from './details.js';
 import { buildComposer } from './composer.js';
 import { toggleTicketForm, closeTicketForm } from './ticketForm.js';
 
@@ -24,7 +24,8 @@ export function selectHandoff(/** @type {number} */ id) {
     document.body.classList.add('has-selection');
     return;
   }
-  const item = state.handoffs.get(id);
+  const closed = state.closed.find((x) => x.id === id);
+  const item = state.handoffs.get(id) ?? (closed ? { h: closed, since: Date.now() } : undefined);
   if (!item) return;
   const handoff = item.h;
   /** @type {OpenConversation} */
@@ -142,6 +143,7 @@ export function renderConversation(/** @type {OpenConversation} */ sel) {
     ...present(
       h('button', { type: 'button', class: 'btn btn--link conv__back', onclick: selectNone }, s('conversation.back')),
       h('div', { class: 'conv__title' }, h('h2', {}, customerLabel(handoff)), channelBadge(handoff.channel), reasonTag(handoff.reason), statusTag(handoff.status)),
+      customerDetail(handoff) ? h('p', { class: 'conv__who', testid: 'conversation-customer' }, customerDetail(handoff)) : null,
       h('div', { class: 'conv__meta' }, ...meta.flatMap((m, i) => (i ? [h('span', { class: 'conv__sep', 'aria-hidden': 'true' }, '·'), m] : [m]))),
       actions.length ? h('div', { class: 'conv__actions' }, ...actions) : null,
     ),
@@ -155,9 +157,11 @@ export function renderConversation(/** @type {OpenConversation} */ sel) {
   v.notes.replaceChildren(...notes);
 
   renderInfo(sel);
-  const ticket = sel.ticket ?? (isTicket(handoff.ticket) ? handoff.ticket : null);
-  v.ticketBox.hidden = !mine || !!ticket;
-  if (ticket && v.ticketForm) closeTicketForm(sel);
+  const ticket = ticketOf(sel);
+  v.ticketBox.hidden = !mine;
+  // A ticket appeared while a first-ticket form was open (filed meanwhile): that form is moot.
+  if (ticket && v.ticketForm && v.ticketForm.followUp === null) closeTicketForm(sel);
+  if (!v.ticketForm) v.ticketToggle.textContent = ticket ? s('ticket.followUpToggle') : s('ticket.toggle');
   v.composer.root.hidden = !mine;
 }
 

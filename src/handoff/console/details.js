@@ -6,7 +6,21 @@ import { s, sOr } from './strings.js';
 import { h, present, cls } from './dom.js';
 import { photoLink } from './widgets.js';
 import { isTicket } from './validate.js';
-import { FIELD_KEYS } from './fields.js';
+import { hhmm } from './format.js';
+import { state } from './state.js';
+import { FIELD_KEYS, REQUIRED_FIELDS } from './fields.js';
+
+/**
+ * The stay's ticket: the one just filed here, else the one the server knows (bot or officer).
+ * @param {OpenConversation} sel
+ * @returns {{ itsmNumber: string, apktNumber: string | null } | null}
+ */
+export function ticketOf(sel) {
+  if (sel.ticket) return sel.ticket;
+  const filed = sel.handoff.filed;
+  if (filed && typeof filed.itsmNumber === 'string') return filed;
+  return isTicket(sel.handoff.ticket) ? sel.handoff.ticket : null;
+}
 
 /** The form as far as it got, the photo, the classifier's guess and the ticket filed. */
 export function renderInfo(/** @type {OpenConversation} */ sel) {
@@ -16,26 +30,46 @@ export function renderInfo(/** @type {OpenConversation} */ sel) {
     const v = form[key];
     return v === null || v === undefined ? '' : String(v);
   };
-  const extraKeys = Object.keys(form).filter((k) => !FIELD_KEYS.includes(k) && value(k));
-  const rows = [...FIELD_KEYS, ...extraKeys].map((key) => {
+  // A complaint asks only for the contact fields; a seller application (or no form yet) for all.
+  const keys = handoff.formKind === 'complaint' ? REQUIRED_FIELDS.complaint : FIELD_KEYS;
+  const extraKeys = Object.keys(form).filter((k) => !keys.includes(k) && value(k));
+  const rows = [...keys, ...extraKeys].map((key) => {
     const v = value(key);
     return h('tr', { class: v ? null : 'is-empty' }, h('th', { scope: 'row' }, sOr(`fields.${key}`, key)), h('td', {}, v || s('form.notFilled')));
   });
   const kind = handoff.formKind === 'seller' ? s('form.kindSeller') : handoff.formKind === 'complaint' ? s('form.kindComplaint') : s('form.kindNone');
 
-  const ticket = sel.ticket ?? (isTicket(handoff.ticket) ? handoff.ticket : null);
+  const ticket = ticketOf(sel);
+  const filed = sel.handoff.filed && sel.handoff.filed.itsmNumber === ticket?.itsmNumber ? sel.handoff.filed : null;
   const heading = sel.ticketState === 'created' ? s('ticket.created') : sel.ticketState === 'already' ? s('ticket.alreadyFiled') : s('ticket.filed');
+  /** @type {Array<[string, string | null | undefined]>} */
+  const facts = filed
+    ? [
+        ['ticket.classification', filed.catalogNumber ? `${filed.catalogNumber}. ${filed.serviceType}` : filed.serviceType],
+        ['ticket.filedBy', filed.filedBy ? (filed.filedBy === state.me?.username ? state.me.displayName : filed.filedBy) : s('ticket.filedByBot')],
+        ['ticket.createdAt', `${hhmm(filed.createdAt)}`],
+        ['ticket.status', filed.status],
+        ['ticket.previous', filed.previousNumber],
+      ]
+    : [];
 
   sel.view.info.replaceChildren(
     ...present(
       ticket
         ? h(
             'section',
-            { class: cls('ticket-result', sel.ticketState === 'created' && 'ticket-result--new') },
+            { class: cls('ticket-result', sel.ticketState === 'created' && 'ticket-result--new'), testid: 'ticket-panel' },
             h('h3', { class: 'ticket-result__heading' }, heading),
             h('div', { class: 'ticket-result__label' }, s('ticket.itsmNumber')),
             h('div', { class: 'ticket-result__number', testid: 'ticket-number' }, ticket.itsmNumber),
             ticket.apktNumber ? h('div', { class: 'ticket-result__apkt' }, h('span', { class: 'ticket-result__label' }, s('ticket.apktNumber')), ' ', ticket.apktNumber) : null,
+            facts.length
+              ? h(
+                  'dl',
+                  { class: 'ticket-result__facts', testid: 'ticket-facts' },
+                  ...facts.filter(([, v]) => v).flatMap(([k, v]) => [h('dt', {}, s(k)), h('dd', {}, String(v))]),
+                )
+              : null,
           )
         : null,
       h(

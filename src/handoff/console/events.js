@@ -10,7 +10,7 @@ import { API } from './api.js';
 import { state } from './state.js';
 import { ui } from './skeleton.js';
 import { refreshMe } from './session.js';
-import { refreshList, renderLists } from './queue.js';
+import { refreshList, renderLists, noteClosed, refreshClosed } from './queue.js';
 import { loadDetail, renderConversation } from './conversation.js';
 import { addEntries } from './transcript.js';
 
@@ -75,6 +75,7 @@ function scheduleReopen() {
 
 function resync() {
   refreshList();
+  refreshClosed();
   if (state.sel) loadDetail(state.sel);
 }
 
@@ -82,8 +83,10 @@ function resync() {
 export function applyHandoff(/** @type {HandoffSummary} */ handoff) {
   state.seq += 1;
   state.touched.set(handoff.id, state.seq);
-  if (handoff.status === 'closed') state.handoffs.delete(handoff.id);
-  else state.handoffs.set(handoff.id, { h: handoff, since: sinceOf(handoff) });
+  if (handoff.status === 'closed') {
+    state.handoffs.delete(handoff.id);
+    noteClosed(handoff);
+  } else state.handoffs.set(handoff.id, { h: handoff, since: sinceOf(handoff) });
   renderLists();
   const sel = state.sel;
   if (sel && sel.id === handoff.id) {

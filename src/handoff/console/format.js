@@ -36,10 +36,22 @@ export function sinceOf(/** @type {HandoffSummary} */ handoff) {
   return Date.now() - (Number.isFinite(seconds) && seconds > 0 ? seconds : 0) * 1000;
 }
 
+/** The customer's name: the channel's profile name, else the name given in the form, else the masked number. */
 export function customerLabel(/** @type {HandoffSummary} */ handoff) {
   if (handoff.customerName) return handoff.customerName;
+  if (handoff.formName) return handoff.formName;
+  if (handoff.phone) return handoff.phone;
   const id = String(handoff.conversationId || handoff.id);
   return s('queue.unknownCustomer', { id: id.slice(-6) });
+}
+
+/** What else identifies the customer beside `customerLabel`: the form's name when it differs, and the masked number. */
+export function customerDetail(/** @type {HandoffSummary} */ handoff) {
+  const label = customerLabel(handoff);
+  const parts = [];
+  if (handoff.formName && handoff.formName !== label) parts.push(handoff.formName);
+  if (handoff.phone && handoff.phone !== label) parts.push(handoff.phone);
+  return parts.join(' · ');
 }
 
 /** An officer as the server names one: a user name, or an object with a display name. */

@@ -2,10 +2,10 @@
 /* global document */
 /** The queue: the waiting and active handoffs, fetched and drawn. */
 
-/** @import { QueueItem } from './types.js' */
-import { s } from './strings.js';
+/** @import { QueueItem, QueueFilter, HandoffSummary } from './types.js' */
+import { s, sOr } from './strings.js';
 import { h, cls, token } from './dom.js';
-import { sinceOf, customerLabel } from './format.js';
+import { sinceOf, customerLabel, customerDetail, hhmm, fullTime } from './format.js';
 import { elapsed, channelBadge, reasonTag } from './widgets.js';
 import { isHandoff } from './validate.js';
 import { api } from './api.js';
@@ -65,24 +65,77 @@ export async function refreshList() {
   }
 }
 
-/** Waiting: by queue position, then oldest first. Active: oldest first. */
+/** Waiting: most urgent first, then oldest request (the server's queue order). Active: oldest first. */
 function compareItems(/** @type {QueueItem} */ a, /** @type {QueueItem} */ b) {
-  const pa = a.h.position ?? Number.MAX_SAFE_INTEGER;
-  const pb = b.h.position ?? Number.MAX_SAFE_INTEGER;
-  if (a.h.status === 'waiting' && pa !== pb) return pa - pb;
+  if (a.h.status === 'waiting' && b.h.status === 'waiting') {
+    const pa = Number.isFinite(a.h.priority) ? a.h.priority : 2;
+    const pb = Number.isFinite(b.h.priority) ? b.h.priority : 2;
+    if (pa !== pb) return pa - pb;
+  }
   const ta = Date.parse((a.h.status === 'active' ? a.h.takenAt : a.h.requestedAt) ?? '') || 0;
   const tb = Date.parse((b.h.status === 'active' ? b.h.takenAt : b.h.requestedAt) ?? '') || 0;
   return ta - tb || a.h.id - b.h.id;
+}
+
+/** Shows one of the queue's lists (waiting, mine, all, closed); the closed one is fetched then. */
+export function setFilter(/** @type {QueueFilter} */ filter) {
+  state.filter = filter;
+  renderLists();
+  if (filter === 'closed') refreshClosed();
+}
+
+/** Fetches the latest closed conversations and the count of the last 24 hours. */
+export async function refreshClosed() {
+  let data;
+  try {
+    data = await api('GET', '/history');
+  } catch (err) {
+    await handleApiError(err);
+    return;
+  }
+  if (!state.me) return;
+  const list = Array.isArray(data?.handoffs) ? data.handoffs : [];
+  state.closed = list.filter((/** @type {unknown} */ x) => isHandoff(x) && x.status === 'closed');
+  state.closedCount = Number.isFinite(data?.closedCount) ? Number(data.closedCount) : state.closed.length;
+  renderLists();
+}
+
+/** A handoff closed live: first in the closed list, counted among the last 24 hours' once. */
+export function noteClosed(/** @type {HandoffSummary} */ handoff) {
+  const known = state.closed.some((x) => x.id === handoff.id);
+  state.closed = [handoff, ...state.closed.filter((x) => x.id !== handoff.id)].slice(0, 50);
+  if (!known) state.closedCount += 1;
 }
 
 export function renderLists() {
   const items = [...state.handoffs.values()];
   const waiting = items.filter((i) => i.h.status === 'waiting').sort(compareItems);
   const active = items.filter((i) => i.h.status === 'active').sort(compareItems);
+  const mine = active.filter((i) => isMine(i.h));
+  const filter = state.filter;
+  const shownActive = filter === 'mine' ? mine : active;
+  ui.waitingSection.hidden = !(filter === 'waiting' || filter === 'all');
+  ui.activeSection.hidden = !(filter === 'mine' || filter === 'all');
+  ui.closedSection.hidden = filter !== 'closed';
   ui.waitingList.replaceChildren(...(waiting.length ? waiting.map((item, i) => renderItem(item, i + 1)) : [h('li', { class: 'queue__empty' }, s('queue.emptyWaiting'))]));
-  ui.activeList.replaceChildren(...(active.length ? active.map((item) => renderItem(item, null)) : [h('li', { class: 'queue__empty' }, s('queue.emptyActive'))]));
+  ui.activeList.replaceChildren(
+    ...(shownActive.length ? shownActive.map((item) => renderItem(item, null)) : [h('li', { class: 'queue__empty' }, s(filter === 'mine' ? 'queue.emptyMine' : 'queue.emptyActive'))]),
+  );
+  if (filter === 'closed') {
+    ui.closedList.replaceChildren(
+      ...(state.closed.length ? state.closed.map((handoff) => renderItem({ h: handoff, since: Date.parse(handoff.closedAt ?? '') || Date.now() }, null)) : [h('li', { class: 'queue__empty' }, s('queue.emptyClosed'))]),
+    );
+  }
   ui.waitingCount.textContent = String(waiting.length);
-  ui.activeCount.textContent = String(active.length);
+  ui.activeCount.textContent = String(shownActive.length);
+  ui.closedCount.textContent = String(state.closedCount);
+  /** @type {Record<QueueFilter, number>} */
+  const counts = { waiting: waiting.length, mine: mine.length, all: waiting.length + active.length, closed: state.closedCount };
+  for (const [name, button] of Object.entries(ui.filterButtons)) {
+    button.setAttribute('aria-pressed', String(name === filter));
+    const count = button.querySelector('.filter__count');
+    if (count) count.textContent = String(counts[/** @type {QueueFilter} */ (name)]);
+  }
   document.title = waiting.length ? s('queue.pageTitle', { count: waiting.length, title: s('title') }) : s('title');
 }
 
@@ -97,6 +150,7 @@ function renderItem(item, position) {
   const selected = state.sel?.id === handoff.id;
   const unread = state.unread.has(handoff.conversationKey);
   const waiting = handoff.status === 'waiting';
+  const closed = handoff.status === 'closed';
   const button = h(
     'button',
     { type: 'button', class: 'queue-item__btn', 'aria-current': selected ? 'true' : null },
@@ -106,10 +160,21 @@ function renderItem(item, position) {
       position !== null ? h('span', { class: 'queue-item__pos', title: s('queue.position', { position }) }, `#${position}`) : null,
       channelBadge(handoff.channel),
       reasonTag(handoff.reason),
-      elapsed(item.since, waiting ? 'queue.waitingFor' : 'queue.activeFor', 'queue-item__time'),
+      closed ? null : elapsed(item.since, waiting ? 'queue.waitingFor' : 'queue.activeFor', 'queue-item__time'),
+      closed ? h('span', { class: 'queue-item__time', title: fullTime(handoff.closedAt) }, hhmm(handoff.closedAt)) : null,
     ),
     h('span', { class: 'queue-item__name' }, customerLabel(handoff), unread ? h('span', { class: 'queue-item__unread' }, s('queue.newMessage')) : null),
+    customerDetail(handoff) ? h('span', { class: 'queue-item__who', testid: 'customer-detail' }, customerDetail(handoff)) : null,
+    handoff.lastMessage
+      ? h(
+          'span',
+          { class: 'queue-item__last', testid: 'last-message' },
+          h('span', { class: 'queue-item__last-text' }, handoff.lastMessage.from === 'customer' ? '' : `${s(`queue.from.${handoff.lastMessage.from}`)}: `, handoff.lastMessage.text),
+          h('time', { class: 'queue-item__last-at', datetime: handoff.lastMessage.at, title: fullTime(handoff.lastMessage.at) }, hhmm(handoff.lastMessage.at)),
+        )
+      : null,
     handoff.guess ? h('span', { class: 'queue-item__guess' }, handoff.guess) : null,
+    closed && handoff.outcome ? h('span', { class: 'queue-item__officer' }, sOr(`queue.outcome.${handoff.outcome}`, handoff.outcome), handoff.officerName ? ` · ${handoff.officerName}` : '') : null,
     handoff.status === 'active'
       ? h('span', { class: 'queue-item__officer' }, isMine(handoff) ? s('queue.heldByYou') : s('queue.heldBy', { officer: handoff.officerName || handoff.officer || '' }))
       : null,

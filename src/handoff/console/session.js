@@ -10,7 +10,7 @@ import { ui } from './skeleton.js';
 import { clearError, handleApiError } from './banners.js';
 import { duration } from './format.js';
 import { closeEvents, openEvents } from './events.js';
-import { refreshList, renderLists } from './queue.js';
+import { refreshList, renderLists, refreshClosed } from './queue.js';
 
 function setLoginError(/** @type {string} */ message) {
   ui.loginError.textContent = message;
@@ -99,6 +99,7 @@ export function enterConsole(me) {
   clearError();
   renderLists();
   refreshList();
+  refreshClosed();
   openEvents();
 }
 

@@ -6,10 +6,24 @@ import { s } from './strings.js';
 import { h } from './dom.js';
 import { clearError } from './banners.js';
 import { onLoginSubmit, onLogout } from './session.js';
+import { setFilter } from './queue.js';
+
+/** @import { QueueFilter } from './types.js' */
 
 // Built as this module is evaluated (before start() in console.js runs). Modules import each other
 // in cycles, which is safe because at load time this only calls function declarations of theirs.
 export const ui = buildSkeleton();
+
+/** One of the queue's filters: its name and a count, pressed while it is the one shown. */
+function filterButton(/** @type {QueueFilter} */ filter) {
+  return h(
+    'button',
+    { type: 'button', class: 'filter', 'aria-pressed': 'false', testid: `filter-${filter}`, 'data-filter': filter, onclick: () => setFilter(filter) },
+    h('span', { class: 'filter__label' }, s(`queue.filter.${filter}`)),
+    ' ',
+    h('span', { class: 'filter__count', testid: `filter-count-${filter}`, title: filter === 'closed' ? s('queue.closedCountHint') : null }, '0'),
+  );
+}
 
 function buildSkeleton() {
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -35,7 +49,7 @@ function buildSkeleton() {
   const liveStatus = h('span', { class: 'live', testid: 'live-status', 'data-state': 'connecting', role: 'status' }, s('live.connecting'));
   const officerName = h('span', { class: 'topbar__officer', testid: 'officer-name' });
   const logout = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'logout', onclick: onLogout }, s('header.logout'));
-  const topbar = h('header', { class: 'topbar' }, h('span', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), officerName, logout);
+  const topbar = h('header', { class: 'topbar' }, h('h1', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), officerName, logout);
 
   const errorText = h('span', { class: 'banner__text' });
   const errorBanner = h(
@@ -48,13 +62,27 @@ function buildSkeleton() {
 
   const waitingCount = h('span', { class: 'queue__count' }, '0');
   const activeCount = h('span', { class: 'queue__count' }, '0');
+  const closedCount = h('span', { class: 'queue__count' }, '0');
   const waitingList = h('ul', { class: 'queue__list', testid: 'waiting-list', 'aria-labelledby': 'queue-waiting' });
   const activeList = h('ul', { class: 'queue__list', testid: 'active-list', 'aria-labelledby': 'queue-active' });
+  const closedList = h('ul', { class: 'queue__list', testid: 'closed-list', 'aria-labelledby': 'queue-closed' });
+  /** @type {Record<QueueFilter, HTMLButtonElement>} */
+  const filterButtons = {
+    waiting: filterButton('waiting'),
+    mine: filterButton('mine'),
+    all: filterButton('all'),
+    closed: filterButton('closed'),
+  };
+  const waitingSection = h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-waiting' }, s('queue.waiting'), ' ', waitingCount), waitingList);
+  const activeSection = h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-active' }, s('queue.active'), ' ', activeCount), activeList);
+  const closedSection = h('section', { class: 'queue__section', hidden: true }, h('h2', { class: 'queue__heading', id: 'queue-closed' }, s('queue.closedHeading'), ' ', closedCount), closedList);
   const queue = h(
     'nav',
     { class: 'queue', 'aria-label': s('queue.heading') },
-    h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-waiting' }, s('queue.waiting'), ' ', waitingCount), waitingList),
-    h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-active' }, s('queue.active'), ' ', activeCount), activeList),
+    h('div', { class: 'queue__filters', role: 'group', 'aria-label': s('queue.filters'), testid: 'queue-filters' }, ...Object.values(filterButtons)),
+    waitingSection,
+    activeSection,
+    closedSection,
   );
   const convEmpty = h('p', { class: 'conv__empty' }, s('conversation.empty'));
   const conv = h('main', { class: 'conv', testid: 'conversation' }, convEmpty);
@@ -66,5 +94,5 @@ function buildSkeleton() {
   app.removeAttribute('aria-busy');
   document.title = s('title');
 
-  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, waitingCount, activeCount, conv, convEmpty };
+  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, conv, convEmpty };
 }

@@ -1,13 +1,19 @@
 // @ts-check
 /** The state of the page shared by the modules. */
 
-/** @import { HandoffSummary, Me, CatalogEntry, QueueItem, OpenConversation } from './types.js' */
+/** @import { HandoffSummary, Me, CatalogEntry, QueueItem, OpenConversation, QueueFilter } from './types.js' */
 
 export const state = {
   /** @type {Me | null} */
   me: null,
   /** Waiting and active handoffs by id. @type {Map<number, QueueItem>} */
   handoffs: new Map(),
+  /** Which of the queue's lists is shown. @type {QueueFilter} */
+  filter: /** @type {QueueFilter} */ ('all'),
+  /** The latest closed handoffs, newest first (fetched when the filter is shown, kept live). @type {HandoffSummary[]} */
+  closed: /** @type {HandoffSummary[]} */ ([]),
+  /** How many closed in the last 24 hours (the server's count, then counted up live). */
+  closedCount: 0,
   /** Conversations with customer messages the officer has not opened yet. @type {Set<string>} */
   unread: new Set(),
   /** @type {OpenConversation | null} */
@@ -29,7 +35,7 @@ export const state = {
   touched: new Map(),
   listLoading: false,
   listAgain: false,
-  /** @type {Promise<CatalogEntry[] | null> | null} */
+  /** @type {Promise<{ entries: CatalogEntry[], provinces: string[] } | null> | null} */
   catalog: null,
   noticeTimer: 0,
   /** Counts down the wait a refused sign-in (429) was given; 0 when there is none. */

@@ -12,7 +12,8 @@ import { refreshList } from './queue.js';
 import { loadDetail, renderConversation } from './conversation.js';
 import { REPLY_MAX, suggestReply } from './composer.js';
 import { FIELD_KEYS, REQUIRED_FIELDS, SELLER_ONLY_FIELDS } from './fields.js';
-import { fillCatalog } from './catalog.js';
+import { ticketOf } from './details.js';
+import { fillCatalog, provinces } from './catalog.js';
 
 export function toggleTicketForm(/** @type {OpenConversation} */ sel) {
   const v = sel.view;
@@ -23,7 +24,7 @@ export function toggleTicketForm(/** @type {OpenConversation} */ sel) {
   const open = v.ticketForm.form.hidden;
   v.ticketForm.form.hidden = !open;
   v.ticketToggle.setAttribute('aria-expanded', String(open));
-  v.ticketToggle.textContent = open ? s('ticket.hide') : s('ticket.toggle');
+  v.ticketToggle.textContent = open ? s('ticket.hide') : toggleLabel(sel);
   if (open) v.ticketForm.controls.get('name')?.input.focus();
 }
 
@@ -32,12 +33,18 @@ export function closeTicketForm(/** @type {OpenConversation} */ sel) {
   v.ticketForm?.form.remove();
   v.ticketForm = null;
   v.ticketToggle.setAttribute('aria-expanded', 'false');
-  v.ticketToggle.textContent = s('ticket.toggle');
+  v.ticketToggle.textContent = toggleLabel(sel);
+}
+
+/** "Buat tiket", or "Buat tiket lanjutan" once the stay has a ticket. */
+function toggleLabel(/** @type {OpenConversation} */ sel) {
+  return ticketOf(sel) ? s('ticket.followUpToggle') : s('ticket.toggle');
 }
 
 /** @param {OpenConversation} sel @returns {TicketForm} */
 function buildTicketForm(sel) {
   const handoff = sel.handoff;
+  const followUp = ticketOf(sel)?.itsmNumber ?? null;
   const form = handoff.form && typeof handoff.form === 'object' ? handoff.form : {};
   /** @type {TicketKind} */
   const initialKind = handoff.formKind === 'seller' ? 'seller' : 'complaint';
@@ -77,7 +84,7 @@ function buildTicketForm(sel) {
 
   const inputs = FIELD_KEYS.map((key) => {
     const type = key === 'email' ? 'email' : key === 'phone' ? 'tel' : 'text';
-    const input = h('input', { id: `ticket-${key}`, name: key, type, autocomplete: 'off', maxlength: 500, spellcheck: 'false' });
+    const input = h('input', { id: `ticket-${key}`, name: key, type, autocomplete: 'off', maxlength: 500, spellcheck: 'false', list: key === 'province' ? 'ticket-provinces' : null });
     const v = form[key];
     input.value = v === null || v === undefined ? '' : String(v);
     return field(key, input, s(`fields.${key}`));
@@ -91,18 +98,20 @@ function buildTicketForm(sel) {
   const element = h(
     'form',
     { class: 'ticket-form', id: 'ticket-form', testid: 'ticket-form', novalidate: true, hidden: true, 'aria-label': s('ticket.heading') },
-    h('h3', {}, s('ticket.heading')),
+    h('h3', {}, followUp ? s('ticket.followUpHeading', { number: followUp }) : s('ticket.heading')),
+    followUp ? h('p', { class: 'hint', testid: 'follow-up-hint' }, s('ticket.followUpHint', { number: followUp })) : null,
     kindField,
     catalogField,
     ...inputs,
     descriptionField,
+    provinceList(),
     h('p', { class: 'hint' }, s('ticket.requiredHint')),
     message,
     submit,
   );
 
   /** @type {TicketForm} */
-  const ticketForm = { form: element, controls, kind: kindOf, submit, message, busy: false };
+  const ticketForm = { form: element, controls, kind: kindOf, submit, message, busy: false, followUp, keepAsTyped: false };
   const updateKind = () => {
     const kind = kindOf();
     for (const [key, control] of controls) {
@@ -122,6 +131,13 @@ function buildTicketForm(sel) {
   return ticketForm;
 }
 
+/** The provinces the bot accepts, offered as the officer types (the server checks the entry). */
+function provinceList() {
+  const list = h('datalist', { id: 'ticket-provinces' });
+  provinces().then((names) => list.replaceChildren(...names.map((name) => h('option', { value: name }))));
+  return list;
+}
+
 function clearFieldError(/** @type {Control | undefined} */ control) {
   if (!control || !control.wrap.classList.contains('is-invalid')) return;
   control.wrap.classList.remove('is-invalid');
@@ -132,27 +148,55 @@ function clearFieldError(/** @type {Control | undefined} */ control) {
 }
 
 /**
- * Marks the inputs named in `errors` (field -> 'required' | 'invalid' | other code).
+ * Marks the inputs named in `errors` (field -> code), with the server's explanation when it gave
+ * one; an email typo gets its suggestion as a button and a "keep as typed" box; a missing photo is
+ * said above the button (the officer asks the customer for it in the chat).
  * @param {TicketForm} ticketForm
  * @param {Record<string, unknown>} errors
+ * @param {Record<string, unknown>} [messages]
+ * @param {Record<string, unknown>} [suggestions]
  */
-function markFieldErrors(ticketForm, errors) {
+function markFieldErrors(ticketForm, errors, messages = {}, suggestions = {}) {
   /** @type {Control | null} */
   let first = null;
+  /** @type {string[]} */
+  const formLevel = [];
   for (const [rawKey, code] of Object.entries(errors)) {
-    const control = ticketForm.controls.get(rawKey.replace(/^fields\./, ''));
-    if (!control) continue;
+    const key = rawKey.replace(/^fields\./, '');
+    const said = typeof messages[key] === 'string' ? String(messages[key]) : null;
+    const control = ticketForm.controls.get(key);
+    if (!control) {
+      if (said) formLevel.push(said);
+      continue;
+    }
     control.wrap.hidden = false;
     control.wrap.classList.add('is-invalid');
     control.input.setAttribute('aria-invalid', 'true');
     control.input.setAttribute('aria-describedby', control.error.id);
-    control.error.textContent = code === 'required' || code === 'missing' ? s('ticket.errorRequired') : s('ticket.errorInvalid');
+    const text = said ?? (code === 'required' || code === 'missing' ? s('ticket.errorRequired') : s('ticket.errorInvalid'));
+    const suggestion = typeof suggestions[key] === 'string' ? String(suggestions[key]) : null;
+    control.error.replaceChildren(text, ...(suggestion ? typoChoices(ticketForm, control, suggestion) : []));
     control.error.hidden = false;
     first ??= control;
   }
-  ticketForm.message.textContent = s('ticket.checkFields');
+  ticketForm.message.textContent = [s('ticket.checkFields'), ...formLevel].join(' ');
   ticketForm.message.hidden = false;
   first?.input.focus();
+}
+
+/** "Pakai <suggestion>" and "Tetap seperti diketik" under a field the bot would have queried. */
+function typoChoices(/** @type {TicketForm} */ ticketForm, /** @type {Control} */ control, /** @type {string} */ suggestion) {
+  const use = h('button', { type: 'button', class: 'btn btn--link', testid: 'use-suggestion' }, s('ticket.useSuggestion', { value: suggestion }));
+  use.addEventListener('click', () => {
+    control.input.value = suggestion;
+    clearFieldError(control);
+    control.input.focus();
+  });
+  const keep = h('input', { type: 'checkbox', id: 'ticket-keep-typed', testid: 'keep-as-typed', checked: ticketForm.keepAsTyped });
+  keep.addEventListener('change', () => {
+    ticketForm.keepAsTyped = keep.checked;
+  });
+  return [' ', use, h('label', { class: 'choice', for: 'ticket-keep-typed' }, keep, ' ', s('ticket.keepAsTyped'))];
 }
 
 /** @param {OpenConversation} sel @param {TicketForm} ticketForm */
@@ -168,8 +212,10 @@ async function submitTicket(sel, ticketForm) {
   /** @type {Record<string, string>} */
   const errors = {};
   for (const key of REQUIRED_FIELDS[kind]) if (!fields[key]) errors[key] = 'required';
-  /** @type {{ kind: TicketKind, fields: Record<string, string>, catalogNumber?: number, description?: string }} */
+  /** @type {{ kind: TicketKind, fields: Record<string, string>, catalogNumber?: number, description?: string, followUp?: boolean, keepEmailAsTyped?: boolean }} */
   const body = { kind, fields };
+  if (ticketForm.followUp) body.followUp = true;
+  if (ticketForm.keepAsTyped) body.keepEmailAsTyped = true;
   if (kind === 'complaint') {
     const n = Number(ticketForm.controls.get('catalogNumber')?.input.value);
     if (Number.isInteger(n) && n >= 1) body.catalogNumber = n;
@@ -193,7 +239,8 @@ async function submitTicket(sel, ticketForm) {
     const code = codeOf(err);
     const errBody = err instanceof ApiError ? err.body : {};
     if (status === 400 && code === 'invalid_fields' && errBody.fields && typeof errBody.fields === 'object') {
-      markFieldErrors(ticketForm, /** @type {Record<string, unknown>} */ (errBody.fields));
+      const record = (/** @type {unknown} */ x) => (x && typeof x === 'object' ? /** @type {Record<string, unknown>} */ (x) : {});
+      markFieldErrors(ticketForm, record(errBody.fields), record(errBody.messages), record(errBody.suggestions));
     } else if (status === 409 && code === 'already_filed' && isTicket(errBody.ticket)) {
       ticketFiled(sel, errBody.ticket, 'already', kind);
     } else if (status === 409 && code === 'not_holder') {

@@ -7,14 +7,20 @@
 /**
  * @typedef {{ itsmNumber: string, apktNumber: string }} Ticket
  * @typedef {{
+ *   itsmNumber: string, apktNumber: string | null, serviceType: string, catalogNumber: number | null,
+ *   filedBy: string | null, createdAt: string, status: string, previousNumber: string | null
+ * }} FiledTicket
+ * @typedef {{
  *   id: number, conversationKey: string, channel: string, conversationId: string,
- *   status: 'waiting' | 'active' | 'closed', reason: string,
+ *   status: 'waiting' | 'active' | 'closed', reason: string, priority: number,
  *   officer: string | null, officerName: string | null,
  *   requestedAt: string, takenAt: string | null, closedAt: string | null,
  *   outcome: 'handedBack' | 'closed' | null, waitingSeconds: number, position: number | null,
  *   form: Record<string, string>, formKind: 'seller' | 'complaint' | null, catalogNumber: number | null,
  *   thumbnail: string | null, guess: string | null, customerName: string | null,
- *   ticket: Ticket | null, windowOpen: boolean
+ *   formName: string | null, phone: string | null,
+ *   lastMessage: { from: 'customer' | 'bot' | 'agent', text: string, at: string } | null,
+ *   ticket: Ticket | null, filed: FiledTicket | null, windowOpen: boolean
  * }} HandoffSummary
  * @typedef {{
  *   id: number, conversationKey: string, at: string, from: 'customer' | 'bot' | 'agent',
@@ -24,10 +30,12 @@
  * @typedef {{ number: number, label: string, group: string }} CatalogEntry
  * @typedef {{ h: HandoffSummary, since: number }} QueueItem
  * @typedef {'seller' | 'complaint'} TicketKind
+ * @typedef {'waiting' | 'mine' | 'all' | 'closed'} QueueFilter
  * @typedef {{ wrap: HTMLElement, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, error: HTMLElement }} Control
  * @typedef {{
  *   form: HTMLFormElement, controls: Map<string, Control>, kind: () => TicketKind,
- *   submit: HTMLButtonElement, message: HTMLElement, busy: boolean
+ *   submit: HTMLButtonElement, message: HTMLElement, busy: boolean,
+ *   followUp: string | null, keepAsTyped: boolean
  * }} TicketForm
  * @typedef {{ root: HTMLFormElement, textarea: HTMLTextAreaElement, send: HTMLButtonElement, warning: HTMLElement, counter: HTMLElement }} Composer
  * @typedef {{
