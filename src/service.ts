@@ -179,6 +179,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     tickets,
     bus: handoffBus,
     officerName: async (username) => (await officers.get(username))?.displayName ?? null,
+    onlineOfficers: async () => (await Promise.all((await handoffStores.sessions.online()).map((u) => officers.get(u)))).filter((o) => o !== null),
     guess: async (text) => {
       const result = await classifier.classify(text);
       return describeGuess(result.label, result.confidence);

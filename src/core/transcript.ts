@@ -14,6 +14,9 @@ export interface PhotoRef {
   fileName: string;
 }
 
+/** What became of an officer's message: queued (being sent), sent, delivered or read (WhatsApp's status webhooks), failed. */
+export type Delivery = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
 /** One line of a conversation's transcript as stored. */
 export interface TranscriptEntry {
   id: number;
@@ -25,7 +28,20 @@ export interface TranscriptEntry {
   officer: string | null;
   /** File name of a photo the customer sent (shown by the console as an image, from our own store). */
   attachment: string | null;
+  /** The buttons a bot message offered, as the customer saw them. */
+  choices: string[] | null;
+  /** An officer's private note: for officers only, never sent to the customer. */
+  note: boolean;
+  /** An officer message's delivery (null for other lines). */
+  delivery: Delivery | null;
+  /** Why it failed, in the channel's words, when it did. */
+  deliveryError: string | null;
 }
 
 /** A transcript line to append; `photo` is a photo the customer sent to the officer (stored by the photo pipeline). */
-export type TranscriptInput = Omit<TranscriptEntry, 'id' | 'at' | 'attachment'> & { photo?: PhotoRef | null };
+export type TranscriptInput = Omit<TranscriptEntry, 'id' | 'at' | 'attachment' | 'choices' | 'note' | 'delivery' | 'deliveryError'> & {
+  photo?: PhotoRef | null;
+  choices?: string[] | null;
+  note?: boolean;
+  delivery?: Delivery | null;
+};

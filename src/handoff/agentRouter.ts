@@ -39,7 +39,8 @@ const ticketSchema = z
   })
   .strict();
 
-const STATUS: Record<string, number> = { not_found: 404, already_taken: 409, not_holder: 409, already_filed: 409 };
+const STATUS: Record<string, number> = { not_found: 404, already_taken: 409, not_holder: 409, already_filed: 409, not_failed: 409, officer_offline: 409 };
+const transferSchema = z.object({ to: z.string().trim().min(1).max(64) }).strict();
 
 /**
  * The agent console's JSON API and live event stream under /agent/api. Reading needs a session;
@@ -78,6 +79,11 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
     res.json(await desk.history());
   }));
 
+  router.get('/agent/api/search', auth.requireSession, safely(async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q : '';
+    res.json({ handoffs: await desk.search(q) });
+  }));
+
   router.get('/agent/api/handoffs/:id', auth.requireSession, safely(async (req, res) => {
     const id = idOf(req);
     const detail = id === null ? null : await desk.detail(id);
@@ -114,6 +120,37 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
       return;
     }
     answer(res, await withId(req, (id) => desk.reply(id, res.locals.officer, body.data.text)), (value) => value);
+  }));
+
+  router.post('/agent/api/handoffs/:id/messages/:entryId/resend', ...change, safely(async (req, res) => {
+    const entryId = Number(req.params.entryId);
+    if (!Number.isSafeInteger(entryId) || entryId <= 0) {
+      res.status(404).json({ error: 'not_found' });
+      return;
+    }
+    answer(res, await withId(req, (id) => desk.resend(id, res.locals.officer, entryId)), (value) => value);
+  }));
+
+  router.post('/agent/api/handoffs/:id/notes', ...change, safely(async (req, res) => {
+    const body = replySchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    answer(res, await withId(req, (id) => desk.note(id, res.locals.officer, body.data.text)), (entry) => ({ entry }));
+  }));
+
+  router.get('/agent/api/officers', auth.requireSession, safely(async (_req, res) => {
+    res.json({ officers: await desk.colleagues(res.locals.officer) });
+  }));
+
+  router.post('/agent/api/handoffs/:id/transfer', ...change, safely(async (req, res) => {
+    const body = transferSchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    answer(res, await withId(req, (id) => desk.transfer(id, res.locals.officer, body.data.to)), (handoff) => ({ handoff }));
   }));
 
   router.post('/agent/api/handoffs/:id/ticket', ...change, safely(async (req, res) => {

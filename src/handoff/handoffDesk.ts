@@ -6,9 +6,9 @@ import type { ConversationRef, DialogEngine } from '../bot/dialogEngine.js';
 import { toActivity } from '../bot/plnBot.js';
 import { renderReply } from '../bot/renderReply.js';
 import type { DeliveryOutcome, OutboundMessenger } from '../core/outbound.js';
-import type { Locale } from '../i18n/messages.js';
+import { t, type Locale } from '../i18n/messages.js';
 import type { TicketService } from '../tickets/ticketService.js';
-import type { FiledTicket } from '../tickets/types.js';
+import type { FiledTicket, TicketView } from '../tickets/types.js';
 import type { HandoffBus } from './handoffBus.js';
 import { recordBotLines } from './handoffGate.js';
 import type { HandoffStore } from './handoffStore.js';
@@ -26,6 +26,8 @@ export interface HandoffDeskOptions {
   bus: HandoffBus;
   /** Display names of officers, for the console (null when the account is gone). */
   officerName: (username: string) => Promise<string | null>;
+  /** Officers at the console now (enabled accounts with a live, recently used session). */
+  onlineOfficers: () => Promise<Officer[]>;
   guess?: Guesser;
   botOfficerName: string;
   defaultLocale: Locale;
@@ -34,10 +36,22 @@ export interface HandoffDeskOptions {
   onFiled?: () => void;
 }
 
+/** How many earlier stays and tickets the side panel lists. */
+const HISTORY_ITEMS = 10;
+/** The longest search text taken, and how many conversations a search returns. */
+const SEARCH_MAX = 100;
+const SEARCH_RESULTS = 30;
+
+/** A customer's earlier stays with the officers and tickets, for the console's side panel. */
+export interface CustomerHistory {
+  handoffs: Array<Pick<Handoff, 'id' | 'status' | 'reason' | 'requestedAt' | 'closedAt' | 'outcome' | 'officer' | 'ticket'>>;
+  tickets: Array<Pick<TicketView, 'serviceType' | 'catalogNumber' | 'status' | 'createdAt' | 'previousNumber'> & { number: string }>;
+}
+
 /** How many closed handoffs the console's "Selesai" list shows. */
 const HISTORY_LIMIT = 50;
 
-export type DeskError = 'not_found' | 'already_taken' | 'not_holder' | 'already_filed';
+export type DeskError = 'not_found' | 'already_taken' | 'not_holder' | 'already_filed' | 'not_failed' | 'officer_offline';
 export type DeskResult<T> = { ok: true; value: T } | { ok: false; error: DeskError; officer?: string | null; ticket?: FiledTicket };
 
 /**
@@ -78,11 +92,51 @@ export class HandoffDesk {
     });
   }
 
-  async detail(id: number): Promise<{ handoff: HandoffSummary; transcript: TranscriptEntry[] } | null> {
-    const handoff = await this.options.store.byId(id);
+  /** A handoff with its transcript and the customer's history: earlier stays with the officers and tickets. */
+  async detail(id: number): Promise<{ handoff: HandoffSummary; transcript: TranscriptEntry[]; history: CustomerHistory } | null> {
+    const { store, tickets } = this.options;
+    const handoff = await store.byId(id);
     if (!handoff) return null;
-    const [summary, transcript] = await Promise.all([this.summary(handoff), this.options.store.transcript(handoff.conversationKey)]);
-    return { handoff: summary, transcript };
+    const [summary, transcript, stays, filed] = await Promise.all([
+      this.summary(handoff),
+      store.transcript(handoff.conversationKey),
+      store.ofConversation(handoff.conversationKey, HISTORY_ITEMS + 1),
+      tickets.ticketsOf(handoff.channel, handoff.conversationId),
+    ]);
+    const history: CustomerHistory = {
+      handoffs: stays
+        .filter((h) => h.id !== id)
+        .slice(0, HISTORY_ITEMS)
+        .map(({ id: stayId, status, reason, requestedAt, closedAt, outcome, officer, ticket }) => ({ id: stayId, status, reason, requestedAt, closedAt, outcome, officer, ticket })),
+      tickets: filed.slice(0, HISTORY_ITEMS).map((t) => ({ number: t.number, serviceType: t.serviceType, catalogNumber: t.catalogNumber, status: t.status, createdAt: t.createdAt, previousNumber: t.previousNumber })),
+    };
+    return { handoff: summary, transcript, history };
+  }
+
+  /**
+   * Conversations found by an ITSM number, a phone number, an email (through the tickets filed with
+   * them), a WhatsApp number, or any text of the transcripts (names included), newest first.
+   */
+  async search(raw: string): Promise<HandoffSummary[]> {
+    const query = raw.trim().slice(0, SEARCH_MAX);
+    if (Array.from(query).length < 2) return [];
+    const { store, tickets } = this.options;
+    const found: TicketView[] = [];
+    if (/^itsm-/i.test(query)) {
+      const ticket = await tickets.get(query.toUpperCase());
+      if (ticket) found.push(ticket);
+    }
+    if (query.includes('@')) found.push(...(await tickets.ticketsOfContact({ email: query })));
+    const compact = query.replace(/[\s().+-]/g, '');
+    let digits: string | undefined;
+    if (/^\d{8,15}$/.test(compact)) {
+      found.push(...(await tickets.ticketsOfContact({ phone: query })));
+      // A WhatsApp conversation's id is the number in international form without "+".
+      digits = compact.startsWith('0') ? `62${compact.slice(1)}` : compact;
+    }
+    const conversations = found.map((t) => ({ channel: t.channel, conversationId: t.conversationId }));
+    const handoffs = await store.search({ conversations, ...(digits ? { digits } : {}), text: query }, SEARCH_RESULTS);
+    return Promise.all(handoffs.map((h) => this.summary(h)));
   }
 
   async take(id: number, officer: Officer): Promise<DeskResult<HandoffSummary>> {
@@ -104,15 +158,76 @@ export class HandoffDesk {
     return { ok: true, value: summary };
   }
 
+  /**
+   * Sends the officer's message: recorded first as queued (the console shows it at once), then as
+   * sent or failed with the channel's reason, each change shown live.
+   */
   async reply(id: number, officer: Officer, text: string): Promise<DeskResult<{ entry: TranscriptEntry; delivery: DeliveryOutcome }>> {
     const handoff = await this.held(id, officer);
     if (!handoff.ok) return handoff;
-    const { store, bus, messenger } = this.options;
-    const entry = await store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username }, this.now());
+    const { store, bus } = this.options;
+    const entry = await store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username, delivery: 'queued' }, this.now());
     bus.publish({ type: 'transcript', entry });
-    const locale = await this.localeOf(handoff.value);
-    const delivery = await messenger.send(handoff.value, { activities: [{ type: 'message', text, locale }], byOfficer: true });
-    return { ok: true, value: { entry, delivery } };
+    return { ok: true, value: await this.deliver(handoff.value, entry) };
+  }
+
+  /** Sends a failed message of this conversation again (one click in the console); refused unless it failed. */
+  async resend(id: number, officer: Officer, entryId: number): Promise<DeskResult<{ entry: TranscriptEntry; delivery: DeliveryOutcome }>> {
+    const handoff = await this.held(id, officer);
+    if (!handoff.ok) return handoff;
+    const { store, bus } = this.options;
+    const entry = await store.entry(entryId);
+    if (!entry || entry.conversationKey !== handoff.value.conversationKey || entry.from !== 'agent' || entry.note) return { ok: false, error: 'not_found' };
+    if (entry.delivery !== 'failed') return { ok: false, error: 'not_failed' };
+    const queued = await store.setDelivery(entry.id, 'queued', null);
+    if (queued) bus.publish({ type: 'transcript', entry: queued });
+    return { ok: true, value: await this.deliver(handoff.value, queued ?? entry) };
+  }
+
+  /** A private note on the conversation, for officers only: recorded and shown live, never sent. */
+  async note(id: number, officer: Officer, text: string): Promise<DeskResult<TranscriptEntry>> {
+    const handoff = await this.options.store.byId(id);
+    if (!handoff) return { ok: false, error: 'not_found' };
+    const entry = await this.options.store.append({ conversationKey: handoff.conversationKey, from: 'agent', text, officer: officer.username, note: true }, this.now());
+    this.options.bus.publish({ type: 'transcript', entry });
+    return { ok: true, value: entry };
+  }
+
+  /** Officers at the console now, but `officer` (whom a conversation can be transferred to). */
+  async colleagues(officer: Officer): Promise<Array<Pick<Officer, 'username' | 'displayName'>>> {
+    return (await this.options.onlineOfficers()).filter((o) => o.username !== officer.username).map(({ username, displayName }) => ({ username, displayName }));
+  }
+
+  /**
+   * Hands the conversation to another officer at the console: the customer is told who helps them
+   * now, the officers see a note saying who transferred it, and both consoles follow live.
+   */
+  async transfer(id: number, officer: Officer, to: string): Promise<DeskResult<HandoffSummary>> {
+    const { store, engine } = this.options;
+    const found = await this.held(id, officer);
+    if (!found.ok) return found;
+    const target = (await this.options.onlineOfficers()).find((o) => o.username === to);
+    if (!target || target.username === officer.username) return { ok: false, error: 'officer_offline' };
+    const moved = await engine.exclusive(found.value.conversationKey, () => store.transfer(id, officer.username, target.username));
+    if (!moved) return { ok: false, error: 'not_holder' };
+    await engine.control(refOf(moved), { type: 'OFFICER_JOINED', officer: target.username });
+    const locale = await this.localeOf(moved);
+    const text = t(this.options.defaultLocale, 'agent.conversation.transferNote', { from: officer.displayName, to: target.displayName });
+    const note = await store.append({ conversationKey: moved.conversationKey, from: 'agent', text, officer: officer.username, note: true }, this.now());
+    this.options.bus.publish({ type: 'transcript', entry: note });
+    await this.sayAsBot(moved, [{ key: 'officer.joined', vars: { officer: target.displayName } }], locale);
+    return { ok: true, value: await this.publish(moved) };
+  }
+
+  /** Sends a recorded officer message and records what became of it. */
+  private async deliver(handoff: Handoff, entry: TranscriptEntry): Promise<{ entry: TranscriptEntry; delivery: DeliveryOutcome }> {
+    const { store, bus, messenger } = this.options;
+    const locale = await this.localeOf(handoff);
+    const delivery = await messenger.send(handoff, { activities: [{ type: 'message', text: entry.text, locale }], byOfficer: true });
+    const ok = delivery === 'sent' || delivery === 'template';
+    const updated = (await store.setDelivery(entry.id, ok ? 'sent' : 'failed', ok ? null : delivery)) ?? entry;
+    bus.publish({ type: 'transcript', entry: updated });
+    return { entry: updated, delivery };
   }
 
   /** Back to the bot, which resumes at the first question still open. */

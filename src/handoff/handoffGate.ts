@@ -114,8 +114,11 @@ export async function recordBotLines(
   }
 }
 
-/** A reply as the transcript shows it: as the customer reads it. */
-const botLine = (conversationKey: string, reply: Reply, locale: Locale): TranscriptInput => ({ conversationKey, from: 'bot', text: renderReply(reply, locale).text, officer: null });
+/** A reply as the transcript shows it: as the customer reads it, with the buttons it offered. */
+function botLine(conversationKey: string, reply: Reply, locale: Locale): TranscriptInput {
+  const { text, choices } = renderReply(reply, locale);
+  return { conversationKey, from: 'bot', text, officer: null, choices: choices.map((c) => c.title) };
+}
 
 /** What the transcript shows for a message: the text as written, or a placeholder for a photo or a sticker. */
 function describeInbound(turn: TurnInput, locale: Locale): string {

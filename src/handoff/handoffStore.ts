@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { PhotoRef, TranscriptEntry, TranscriptInput } from '../core/transcript.js';
+import type { Delivery, PhotoRef, TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from '../storage/database.js';
 import { fromJson, type Schema } from '../storage/schema.js';
 import { onDatabase, prepared, type StatementTarget } from '../storage/prepared.js';
@@ -33,6 +33,16 @@ const toHandoff = (r: Selectable<Schema['handoffs']>): Handoff => ({
   outcome: r.outcome as Handoff['outcome'],
   ticket: r.itsm_number && r.apkt_number ? { itsmNumber: r.itsm_number, apktNumber: r.apkt_number } : null,
 });
+
+/** What the console's search looks for (see HandoffStore.search). */
+export interface HandoffSearch {
+  conversations?: Array<{ channel: string; conversationId: string }>;
+  digits?: string;
+  text?: string;
+}
+
+/** `%`, `_` and the escape character itself taken literally in a LIKE pattern (ESCAPE '\\'). */
+const likeEscaped = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** What `open` is given: the conversation asking for an officer, and why. */
 export interface HandoffRequestInput {
@@ -145,6 +155,44 @@ export class HandoffStore {
     return { handoffs: rows.map(toHandoff), count: Number(count?.n ?? 0) };
   }
 
+  /** A conversation's handoffs, newest first (its history in the console's side panel). */
+  async ofConversation(conversationKey: string, limit: number): Promise<Handoff[]> {
+    const rows = await this.db.selectFrom('handoffs').selectAll().where('conversation_key', '=', conversationKey).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toHandoff);
+  }
+
+  /**
+   * Handoffs, newest first, of the conversations named (by a ticket's channel and id), or whose
+   * channel id holds `digits` (a WhatsApp number), or whose transcript holds `text` (any case).
+   */
+  async search(query: HandoffSearch, limit: number): Promise<Handoff[]> {
+    const { conversations = [], digits, text } = query;
+    if (conversations.length === 0 && !digits && !text) return [];
+    const rows = await this.db
+      .selectFrom('handoffs')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          ...conversations.map((c) => eb.and([eb('channel', '=', c.channel), eb('conversation_id', '=', c.conversationId)])),
+          ...(digits ? [eb('conversation_id', 'like', `%${digits.replace(/\D/g, '')}%`)] : []),
+          ...(text
+            ? [
+                eb(
+                  'conversation_key',
+                  'in',
+                  eb.selectFrom('transcript').select('conversation_key').where(sql`lower(text)`, 'like', sql`${`%${likeEscaped(text.toLowerCase())}%`} escape '\\'`),
+                ),
+              ]
+            : []),
+        ]),
+      )
+      .orderBy('requested_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toHandoff);
+  }
+
   /** 1 for the first in the queue (priority, then age); null when not waiting. */
   async position(handoff: Handoff): Promise<number | null> {
     if (handoff.status !== 'waiting') return null;
@@ -187,6 +235,36 @@ export class HandoffStore {
       .returningAll()
       .executeTakeFirst();
     return row ? toHandoff(row) : null;
+  }
+
+  /** Hands an active handoff from its holder to another officer; null when `from` does not hold it. */
+  async transfer(id: number, from: string, to: string): Promise<Handoff | null> {
+    const row = await this.db
+      .updateTable('handoffs')
+      .set({ officer: to })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .where('officer', '=', from)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toHandoff(row) : null;
+  }
+
+  /** A transcript line by id, or null. */
+  async entry(id: number): Promise<TranscriptEntry | null> {
+    const row = await this.db.selectFrom('transcript').select(TRANSCRIPT_COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row ? toTranscriptEntry(row) : null;
+  }
+
+  /** Records what became of an officer's message (and the channel's id of it, for status webhooks). */
+  async setDelivery(entryId: number, delivery: Delivery, error: string | null, providerId: string | null = null): Promise<TranscriptEntry | null> {
+    const row = await this.db
+      .updateTable('transcript')
+      .set({ delivery, delivery_error: error, ...(providerId ? { provider_id: providerId } : {}) })
+      .where('id', '=', entryId)
+      .returning(TRANSCRIPT_COLUMNS)
+      .executeTakeFirst();
+    return row ? toTranscriptEntry(row) : null;
   }
 
   /** Records the ticket an officer filed from the console (one per handoff). */

@@ -21,6 +21,8 @@ export interface AgentSession {
 
 /** Writing last_seen on every request would turn each console poll into a database write. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** A session used this recently counts as an officer at the console (see `online`). */
+const ONLINE_MS = 5 * TOUCH_INTERVAL_MS;
 /** Cookie tokens are 43 characters; anything much longer is not ours and is not worth hashing. */
 const TOKEN_MAX_LENGTH = 128;
 
@@ -77,6 +79,22 @@ export class SessionStore {
       await this.db.updateTable('agent_sessions').set({ last_seen: now }).where('id', '=', id).where('last_seen', '<', now).execute();
     }
     return { username: row.username, csrfToken: row.csrf_token };
+  }
+
+  /**
+   * Officers with a session used in the last five minutes (an open console touches its session at
+   * least every minute through its event stream's pings): who can take a transferred conversation.
+   */
+  async online(): Promise<string[]> {
+    const now = this.now();
+    const rows = await this.db
+      .selectFrom('agent_sessions')
+      .select('username')
+      .distinct()
+      .where('last_seen', '>', now - ONLINE_MS)
+      .where('created_at', '>', now - this.lifetimeMs)
+      .execute();
+    return rows.map((r) => r.username).sort();
   }
 
   /** Ends one session (sign-out); unknown tokens are ignored. */

@@ -32,6 +32,11 @@ export interface Schema {
     officer: string | null;
     attachment: string | null;
     photo: NullableJson;
+    choices: NullableJson;
+    note: ColumnType<boolean | number, boolean | undefined, boolean>;
+    delivery: string | null;
+    delivery_error: string | null;
+    provider_id: string | null;
   };
   handoffs: {
     id: Id;

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import { prepared, type StatementTarget } from './prepared.js';
-import type { Schema } from './schema.js';
+import { fromJson, type Schema } from './schema.js';
 
 /**
  * Writing and reading transcript lines, shared by the handoff store (a line at a time: an officer's
@@ -13,7 +13,7 @@ import type { Schema } from './schema.js';
 export const transcriptText = (text: string): string => text.replaceAll('\u0000', '');
 
 /** The columns a TranscriptEntry is made of. */
-export const TRANSCRIPT_COLUMNS = ['id', 'conversation_key', 'at', 'sender', 'text', 'officer', 'attachment'] as const;
+export const TRANSCRIPT_COLUMNS = ['id', 'conversation_key', 'at', 'sender', 'text', 'officer', 'attachment', 'choices', 'note', 'delivery', 'delivery_error'] as const;
 
 type TranscriptRow = Pick<Selectable<Schema['transcript']>, (typeof TRANSCRIPT_COLUMNS)[number]>;
 
@@ -25,12 +25,17 @@ export const toTranscriptEntry = (r: TranscriptRow): TranscriptEntry => ({
   text: r.text,
   officer: r.officer,
   attachment: r.attachment,
+  choices: r.choices === null ? null : fromJson<string[]>(r.choices),
+  note: Boolean(r.note),
+  delivery: r.delivery as TranscriptEntry['delivery'],
+  deliveryError: r.delivery_error,
 });
 
 /** The multi-row insert for `n` lines, compiled once per line count (see prepared.ts). */
 const inserts = new Map<number, ReturnType<typeof insertOf>>();
 const insertOf = (n: number) =>
-  prepared((p: Record<string, string | null>) => (db: Kysely<Schema>) =>
+  // Each value is a placeholder (prepared.ts): used as it is, never in an expression.
+  prepared((p: Record<string, string | boolean | null>) => (db: Kysely<Schema>) =>
     db
       .insertInto('transcript')
       .values(
@@ -39,9 +44,12 @@ const insertOf = (n: number) =>
           at: p[`at${i}`] as string,
           sender: p[`from${i}`] as TranscriptEntry['from'],
           text: p[`text${i}`] as string,
-          officer: p[`officer${i}`] ?? null,
-          attachment: p[`attachment${i}`] ?? null,
-          photo: p[`photo${i}`] ?? null,
+          officer: (p[`officer${i}`] as string | null) ?? null,
+          attachment: (p[`attachment${i}`] as string | null) ?? null,
+          photo: (p[`photo${i}`] as string | null) ?? null,
+          choices: (p[`choices${i}`] as string | null) ?? null,
+          note: p[`note${i}`] as boolean,
+          delivery: (p[`delivery${i}`] as string | null) ?? null,
         })),
       )
       .returning(TRANSCRIPT_COLUMNS),
@@ -51,8 +59,8 @@ const insertOf = (n: number) =>
 export async function appendTranscript(db: StatementTarget, entries: TranscriptInput[], now: Date): Promise<TranscriptEntry[]> {
   if (entries.length === 0) return [];
   const at = now.toISOString();
-  const params: Record<string, string | null> = {};
-  entries.forEach(({ photo, ...line }, i) => {
+  const params: Record<string, string | boolean | null> = {};
+  entries.forEach(({ photo, choices, note, delivery, ...line }, i) => {
     params[`key${i}`] = line.conversationKey;
     params[`at${i}`] = at;
     params[`from${i}`] = line.from;
@@ -60,6 +68,9 @@ export async function appendTranscript(db: StatementTarget, entries: TranscriptI
     params[`officer${i}`] = line.officer;
     params[`attachment${i}`] = photo?.fileName ?? null;
     params[`photo${i}`] = photo ? JSON.stringify(photo) : null;
+    params[`choices${i}`] = choices && choices.length ? JSON.stringify(choices) : null;
+    params[`note${i}`] = note === true;
+    params[`delivery${i}`] = delivery ?? null;
   });
   let insert = inserts.get(entries.length);
   if (!insert) {

@@ -241,6 +241,73 @@ export function describeHandoffStore(name: string, harness: () => HandoffBackend
       expect(await s.transcript('whatsapp:nobody')).toEqual([]);
     });
 
+    it('keeps what a line carries besides its text: buttons, private notes, delivery', async () => {
+      const s = await store();
+      const key = conv(1).conversationKey;
+      const bot = await s.append({ conversationKey: key, from: 'bot', text: 'Pilih menu', officer: null, choices: ['Daftar seller', 'Lapor masalah'] }, at(0));
+      const note = await s.append({ conversationKey: key, from: 'agent', text: 'sudah ditelepon', officer: 'cso.andi', note: true }, at(1));
+      const reply = await s.append({ conversationKey: key, from: 'agent', text: 'Halo', officer: 'cso.andi', delivery: 'queued' }, at(2));
+      expect(bot).toMatchObject({ choices: ['Daftar seller', 'Lapor masalah'], note: false, delivery: null, deliveryError: null });
+      expect(note).toMatchObject({ choices: null, note: true, delivery: null });
+      expect(reply).toMatchObject({ note: false, delivery: 'queued' });
+      const failed = await s.setDelivery(reply.id, 'failed', 'windowClosed');
+      expect(failed).toEqual({ ...reply, delivery: 'failed', deliveryError: 'windowClosed' });
+      expect(await s.entry(reply.id)).toEqual(failed);
+      expect(await s.setDelivery(reply.id, 'sent', null, 'wamid.X1')).toMatchObject({ delivery: 'sent', deliveryError: null });
+      expect(await s.transcript(key)).toEqual([bot, note, { ...reply, delivery: 'sent' }]);
+      expect(await s.entry(424242)).toBeNull();
+      expect(await s.setDelivery(424242, 'sent', null)).toBeNull();
+    });
+
+    it('transfers an active handoff only from its holder', async () => {
+      const s = await store();
+      const h = (await s.open(conv(1), at(0))).handoff;
+      expect(await s.transfer(h.id, 'cso.andi', 'cso.budi')).toBeNull(); // still waiting
+      await s.take(h.id, 'cso.andi', at(1));
+      expect(await s.transfer(h.id, 'cso.budi', 'cso.sari')).toBeNull();
+      expect(await s.transfer(h.id, 'cso.andi', 'cso.budi')).toMatchObject({ status: 'active', officer: 'cso.budi', takenAt: '2026-11-24T01:00:01.000Z' });
+      expect(await s.finish(h.id, 'cso.andi', 'closed', at(2))).toBeNull();
+      expect(await s.finish(h.id, 'cso.budi', 'closed', at(2))).toMatchObject({ status: 'closed' });
+    });
+
+    it('finds handoffs by conversation, by digits of the channel id, and by transcript text in any case', async () => {
+      const s = await store();
+      const a = (await s.open(conv(1), at(0))).handoff;
+      const b = (await s.open(conv(2), at(10))).handoff;
+      const c = (await s.open({ ...conv(3), channel: 'messenger', conversationKey: 'messenger:PSID-77', conversationId: 'PSID-77' }, at(20))).handoff;
+      await s.append({ conversationKey: a.conversationKey, from: 'customer', text: 'Nama saya Rina Marlina', officer: null }, at(1));
+      await s.append({ conversationKey: c.conversationKey, from: 'customer', text: 'diskon 100% untuk_semua', officer: null }, at(21));
+      const ids = async (q: Parameters<HandoffStore['search']>[0]) => (await s.search(q, 10)).map((h) => h.id);
+      expect(await ids({ text: 'rina marlina' })).toEqual([a.id]);
+      expect(await ids({ text: 'RINA' })).toEqual([a.id]);
+      // LIKE's wildcards are taken literally.
+      expect(await ids({ text: '100%' })).toEqual([c.id]);
+      expect(await ids({ text: '0%' })).toEqual([c.id]);
+      expect(await ids({ text: 'untuk_semua' })).toEqual([c.id]);
+      expect(await ids({ text: 'untukXsemua' })).toEqual([]);
+      expect(await ids({ digits: '0000002' })).toEqual([b.id]);
+      expect(await ids({ conversations: [{ channel: 'messenger', conversationId: 'PSID-77' }] })).toEqual([c.id]);
+      expect(await ids({ conversations: [{ channel: 'whatsapp', conversationId: 'PSID-77' }] })).toEqual([]);
+      // Newest first, several criteria at once.
+      expect(await ids({ text: 'rina', digits: '0000002' })).toEqual([b.id, a.id]);
+      expect(await ids({})).toEqual([]);
+      expect(await s.search({ text: 'rina', digits: '0000002' }, 1)).toHaveLength(1);
+    });
+
+    it("lists a conversation's handoffs, newest first", async () => {
+      const s = await store();
+      const first = (await s.open(conv(1), at(0))).handoff;
+      await s.take(first.id, 'cso.andi', at(1));
+      await s.finish(first.id, 'cso.andi', 'handedBack', at(2));
+      const second = (await s.open(conv(1, 'urgent'), at(3))).handoff;
+      await s.open(conv(2), at(4));
+      expect((await s.ofConversation(first.conversationKey, 10)).map((h) => [h.id, h.status])).toEqual([
+        [second.id, 'waiting'],
+        [first.id, 'closed'],
+      ]);
+      expect(await s.ofConversation(first.conversationKey, 1)).toHaveLength(1);
+    });
+
     it('stores transcript text without NUL characters', async () => {
       const s = await store();
       const key = conv(1).conversationKey;

@@ -77,6 +77,20 @@ export function describeSessionStore(name: string, harness: () => HandoffBackend
       expect((await harness().sessionRows())[0]?.last_seen).toBe(clock);
     });
 
+    it('names the officers at the console: sessions used in the last five minutes, each officer once', async () => {
+      const s = await store();
+      const andi = await s.create('cso.andi');
+      await s.create('cso.andi');
+      await s.create('cso.budi');
+      expect(await s.online()).toEqual(['cso.andi', 'cso.budi']);
+      clock += 4 * MINUTE;
+      await s.get(andi.token); // the console's event stream pings
+      clock += 2 * MINUTE;
+      expect(await s.online()).toEqual(['cso.andi']);
+      clock += 5 * MINUTE;
+      expect(await s.online()).toEqual([]);
+    });
+
     it('ends one session, or every session of an officer', async () => {
       const s = await store();
       const a1 = await s.create('cso.andi');

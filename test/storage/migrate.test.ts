@@ -20,6 +20,7 @@ const ALL = [
   { version: 11, name: 'sign_in_throttle' },
   { version: 12, name: 'sent_replies' },
   { version: 13, name: 'handoff_priority' },
+  { version: 14, name: 'transcript_details' },
 ];
 
 const scratchDirs: string[] = [];

@@ -36,9 +36,11 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
 }
 
+/** Waits until one of the elements of `locator` shows `text`. */
 export async function expectText(locator: Locator, text: string, timeout = 5000): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
-  expect(await locator.first().innerText()).toContain(text);
+  const match = locator.filter({ hasText: text }).first();
+  await match.waitFor({ timeout });
+  expect(await match.innerText()).toContain(text);
 }
 
 /**

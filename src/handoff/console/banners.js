@@ -8,9 +8,15 @@ import { state } from './state.js';
 import { ui } from './skeleton.js';
 import { showLogin, refreshMe } from './session.js';
 
-export function showError(/** @type {string} */ message) {
+export function showError(/** @type {string} */ message, /** @type {'network' | ''} */ kind = '') {
   ui.errorText.textContent = message;
   ui.errorBanner.hidden = false;
+  ui.errorBanner.dataset.kind = kind;
+}
+
+/** The connection is back: an error that only said it was lost goes. */
+export function clearNetworkError() {
+  if (ui.errorBanner.dataset.kind === 'network') clearError();
 }
 
 export function clearError() {
@@ -46,7 +52,7 @@ export async function handleApiError(err) {
     if (await refreshMe()) showError(s('errors.csrf'));
     return;
   }
-  if (err.status === 0) showError(s('errors.network'));
+  if (err.status === 0) showError(s('errors.network'), 'network');
   else if (err.status === 404) showError(s('errors.notFound'));
   else if (err.status === 409 && codeOf(err) === 'not_holder') showError(s('errors.notHolder'));
   else if (err.status === 400) showError(s('errors.badRequest'));

@@ -10,6 +10,7 @@ import { handleApiError } from './banners.js';
 import { refreshList } from './queue.js';
 import { loadDetail } from './conversation.js';
 import { addEntries } from './transcript.js';
+import { matchingCommands, cannedText, renderCannedList } from './canned.js';
 
 export const REPLY_MAX = 2000;
 
@@ -28,17 +29,39 @@ export function buildComposer(sel) {
   const send = h('button', { type: 'submit', class: 'btn btn--primary', testid: 'reply-send' }, s('reply.send'));
   const counter = h('span', { class: 'composer__counter', 'aria-hidden': 'true' });
   const warning = h('p', { class: 'composer__warning', role: 'alert', testid: 'reply-warning', hidden: true });
+  const canned = h('ul', { class: 'canned', role: 'listbox', id: 'canned-list', testid: 'canned-list', 'aria-label': s('reply.cannedList'), hidden: true });
+  textarea.setAttribute('aria-controls', 'canned-list');
+  const modeReply = h('button', { type: 'button', class: 'pill composer__mode', testid: 'mode-reply', 'aria-pressed': 'true' }, s('reply.modeReply'));
+  const modeNote = h('button', { type: 'button', class: 'pill composer__mode composer__mode--note', testid: 'mode-note', 'aria-pressed': 'false' }, s('reply.modeNote'));
   const root = h(
     'form',
     { class: 'composer', novalidate: true, hidden: true },
+    h('div', { class: 'composer__modes', role: 'group', 'aria-label': s('reply.heading') }, modeReply, modeNote, h('span', { class: 'composer__hint' }, s('reply.cannedHint'))),
     warning,
+    canned,
     h('div', { class: 'composer__row' }, textarea, h('div', { class: 'composer__side' }, send, counter)),
   );
   /** @type {Composer} */
-  const composer = { root, textarea, send, warning, counter };
+  const composer = { root, textarea, send, warning, counter, canned, mode: 'reply', modeReply, modeNote };
+  const setMode = (/** @type {'reply' | 'note'} */ mode) => {
+    composer.mode = mode;
+    modeReply.setAttribute('aria-pressed', String(mode === 'reply'));
+    modeNote.setAttribute('aria-pressed', String(mode === 'note'));
+    root.classList.toggle('composer--note', mode === 'note');
+    textarea.placeholder = mode === 'note' ? s('reply.notePlaceholder') : s('reply.placeholder');
+    send.textContent = mode === 'note' ? s('reply.saveNote') : s('reply.send');
+    textarea.focus();
+  };
+  modeReply.addEventListener('click', () => setMode('reply'));
+  modeNote.addEventListener('click', () => setMode('note'));
   const updateCounter = () => {
     counter.textContent = s('reply.counter', { count: textarea.value.length, max: REPLY_MAX });
     counter.classList.toggle('is-near-limit', textarea.value.length > REPLY_MAX * 0.9);
+  };
+  const pick = (/** @type {string} */ text) => {
+    textarea.value = text;
+    textarea.dispatchEvent(new Event('input'));
+    textarea.focus();
   };
   updateCounter();
   root.addEventListener('submit', (ev) => {
@@ -46,6 +69,17 @@ export function buildComposer(sel) {
     sendReply(sel);
   });
   textarea.addEventListener('keydown', (ev) => {
+    const commands = matchingCommands(textarea.value);
+    // A command being typed: Enter or Tab takes the first match, Escape leaves the text as it is.
+    if (commands && commands.length > 0 && (ev.key === 'Enter' || ev.key === 'Tab') && !ev.shiftKey) {
+      ev.preventDefault();
+      pick(cannedText(sel, commands[0] ?? ''));
+      return;
+    }
+    if (ev.key === 'Escape' && !canned.hidden) {
+      renderCannedList(canned, null, sel, pick);
+      return;
+    }
     // Enter sends, Shift+Enter is a new line; not while an input method is composing a word.
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
       ev.preventDefault();
@@ -54,6 +88,7 @@ export function buildComposer(sel) {
   });
   textarea.addEventListener('input', () => {
     updateCounter();
+    renderCannedList(canned, matchingCommands(textarea.value), sel, pick);
     if (textarea.value) state.drafts.set(sel.key, textarea.value);
     else state.drafts.delete(sel.key);
   });
@@ -86,19 +121,18 @@ async function sendReply(/** @type {OpenConversation} */ sel) {
     setReplyWarning(composer, s('reply.tooLong', { max: REPLY_MAX }));
     return;
   }
+  const note = composer.mode === 'note';
   sel.sending = true;
   composer.send.disabled = true;
   composer.send.textContent = s('reply.sending');
   composer.textarea.readOnly = true;
   try {
-    const data = await api('POST', `/handoffs/${encodeURIComponent(sel.id)}/reply`, { text });
+    const data = await api('POST', `/handoffs/${encodeURIComponent(sel.id)}/${note ? 'notes' : 'reply'}`, { text });
     composer.textarea.value = '';
     composer.textarea.dispatchEvent(new Event('input'));
     if (data?.entry) addEntries(sel, [data.entry]);
-    const delivery = data?.delivery;
-    if (delivery === 'sent') setReplyWarning(composer, '');
-    else if (delivery === 'windowClosed' || delivery === 'unsupported') setReplyWarning(composer, s(`reply.${delivery}`));
-    else setReplyWarning(composer, s('reply.failed'));
+    // What became of a reply is shown on the message itself (sent, or failed with a resend button).
+    setReplyWarning(composer, '');
   } catch (err) {
     if (statusOf(err) === 409 && codeOf(err) === 'not_holder') {
       setReplyWarning(composer, s('reply.notHolder'));
@@ -112,8 +146,23 @@ async function sendReply(/** @type {OpenConversation} */ sel) {
   } finally {
     sel.sending = false;
     composer.send.disabled = false;
-    composer.send.textContent = s('reply.send');
+    composer.send.textContent = note ? s('reply.saveNote') : s('reply.send');
     composer.textarea.readOnly = false;
     if (state.sel === sel) composer.textarea.focus();
+  }
+}
+
+/** Sends a failed officer message again (the message's "Kirim ulang" button). */
+export async function resend(/** @type {OpenConversation} */ sel, /** @type {number} */ entryId) {
+  try {
+    const data = await api('POST', `/handoffs/${encodeURIComponent(sel.id)}/messages/${encodeURIComponent(entryId)}/resend`, {});
+    if (data?.entry) addEntries(sel, [data.entry]);
+  } catch (err) {
+    if (statusOf(err) === 409) {
+      refreshList();
+      if (state.sel === sel) loadDetail(sel);
+    } else {
+      await handleApiError(err);
+    }
   }
 }

@@ -18,14 +18,15 @@ import { addEntries, renderTranscript } from './transcript.js';
 import { renderInfo, ticketOf } from './details.js';
 import { buildComposer } from './composer.js';
 import { toggleTicketForm, closeTicketForm } from './ticketForm.js';
+import { toggleTransfer } from './transfer.js';
 
 export function selectHandoff(/** @type {number} */ id) {
   if (state.sel?.id === id) {
     document.body.classList.add('has-selection');
     return;
   }
-  const closed = state.closed.find((x) => x.id === id);
-  const item = state.handoffs.get(id) ?? (closed ? { h: closed, since: Date.now() } : undefined);
+  const other = state.closed.find((x) => x.id === id) ?? state.search?.results.find((x) => x.id === id);
+  const item = state.handoffs.get(id) ?? (other ? { h: other, since: sinceOf(other) } : undefined);
   if (!item) return;
   const handoff = item.h;
   /** @type {OpenConversation} */
@@ -42,6 +43,7 @@ export function selectHandoff(/** @type {number} */ id) {
     sending: false,
     ticket: null,
     ticketState: null,
+    history: null,
     view: /** @type {ConversationView} */ (/** @type {unknown} */ (null)),
   };
   sel.view = buildConversationView(sel);
@@ -85,6 +87,7 @@ export async function loadDetail(/** @type {OpenConversation} */ sel) {
     sel.since = sinceOf(data.handoff);
   }
   sel.loaded = true;
+  if (data?.history && typeof data.history === 'object') sel.history = data.history;
   addEntries(sel, Array.isArray(data?.transcript) ? data.transcript : []);
   renderConversation(sel);
   renderTranscript(sel);
@@ -115,8 +118,17 @@ function buildConversationView(sel) {
   const ticketBox = h('section', { class: 'ticket', hidden: true }, ticketToggle);
   ticketToggle.addEventListener('click', () => toggleTicketForm(sel));
   const composer = buildComposer(sel);
-  const root = h('div', { class: 'conv__view' }, head, notes, h('div', { class: 'conv__body' }, transcriptWrap, h('aside', { class: 'conv__details' }, info, ticketBox)), composer.root);
-  return { root, head, notes, info, transcriptWrap, transcript, transcriptEmpty, ticketBox, ticketToggle, ticketForm: null, composer };
+  const transferBox = h('div', { class: 'conv__transfer', id: 'transfer-box', hidden: true });
+  // On a phone the transcript comes first; the customer data and the ticket open on demand.
+  const detailsToggle = h('button', { type: 'button', class: 'btn btn--secondary conv__details-toggle', testid: 'details-toggle', 'aria-expanded': 'false', 'aria-controls': 'conv-details' }, s('conversation.showDetails'));
+  const root = h('div', { class: 'conv__view' }, head, notes, detailsToggle, h('div', { class: 'conv__body' }, transcriptWrap, h('aside', { class: 'conv__details', id: 'conv-details', 'aria-label': s('conversation.details') }, info, ticketBox)), composer.root);
+  detailsToggle.addEventListener('click', () => {
+    const open = !root.classList.contains('is-details-open');
+    root.classList.toggle('is-details-open', open);
+    detailsToggle.setAttribute('aria-expanded', String(open));
+    detailsToggle.textContent = open ? s('conversation.hideDetails') : s('conversation.showDetails');
+  });
+  return { root, head, notes, info, transcriptWrap, transcript, transcriptEmpty, ticketBox, ticketToggle, ticketForm: null, composer, transferBox };
 }
 
 /** Header, notes, details and which controls the officer has; the transcript and inputs stay. */
@@ -134,6 +146,9 @@ export function renderConversation(/** @type {OpenConversation} */ sel) {
   if (mine) {
     actions.push(h('button', { type: 'button', class: 'btn btn--secondary', testid: 'handback', disabled: sel.busy, onclick: () => act(sel, 'handback') }, s('actions.handback')));
     actions.push(h('button', { type: 'button', class: 'btn btn--danger', testid: 'close', disabled: sel.busy, onclick: () => act(sel, 'close') }, s('actions.close')));
+    actions.push(
+      h('button', { type: 'button', class: 'btn btn--secondary', testid: 'transfer', 'aria-controls': 'transfer-box', disabled: sel.busy, onclick: () => toggleTransfer(sel, v.transferBox) }, s('conversation.transfer')),
+    );
   }
   const meta = [h('span', { title: fullTime(handoff.requestedAt) }, s('conversation.requestedAt', { time: hhmm(handoff.requestedAt) }))];
   if (handoff.status !== 'closed') meta.push(elapsed(sel.since, handoff.status === 'waiting' ? 'queue.waitingFor' : 'queue.activeFor', 'conv__elapsed'));
@@ -146,8 +161,10 @@ export function renderConversation(/** @type {OpenConversation} */ sel) {
       customerDetail(handoff) ? h('p', { class: 'conv__who', testid: 'conversation-customer' }, customerDetail(handoff)) : null,
       h('div', { class: 'conv__meta' }, ...meta.flatMap((m, i) => (i ? [h('span', { class: 'conv__sep', 'aria-hidden': 'true' }, '·'), m] : [m]))),
       actions.length ? h('div', { class: 'conv__actions' }, ...actions) : null,
+      mine ? v.transferBox : null,
     ),
   );
+  if (!mine) v.transferBox.hidden = true;
 
   const notes = [];
   if (handoff.status !== 'closed' && handoff.windowOpen === false) notes.push(h('p', { class: 'note note--warning' }, s('conversation.windowClosed')));

@@ -1,4 +1,5 @@
 // @ts-check
+/* global document */
 /** The details beside the transcript: the form so far, the photo, the guess and the ticket filed. */
 
 /** @import { OpenConversation } from './types.js' */
@@ -80,6 +81,7 @@ export function renderInfo(/** @type {OpenConversation} */ sel) {
         h('table', { class: 'form-table', testid: 'form-table' }, h('tbody', {}, ...rows)),
       ),
       handoff.guess ? h('section', { class: 'info-block' }, h('h3', {}, s('conversation.guess')), h('p', { class: 'guess' }, handoff.guess)) : null,
+      historyBlock(sel),
       handoff.thumbnail
         ? h(
             'section',
@@ -90,5 +92,51 @@ export function renderInfo(/** @type {OpenConversation} */ sel) {
           )
         : null,
     ),
+  );
+}
+
+/** The customer's earlier stays with the officers and their tickets (from the conversation's detail). */
+function historyBlock(/** @type {OpenConversation} */ sel) {
+  const history = sel.history;
+  if (!history) return null;
+  const stays = Array.isArray(history.handoffs) ? history.handoffs : [];
+  const tickets = Array.isArray(history.tickets) ? history.tickets : [];
+  const date = (/** @type {string | null} */ iso) => (iso ? `${new Date(iso).toLocaleDateString(document.documentElement.lang || undefined)} ${hhmm(iso)}` : '');
+  return h(
+    'section',
+    { class: 'info-block', testid: 'customer-history' },
+    h('h3', {}, s('history.heading')),
+    stays.length === 0 && tickets.length === 0 ? h('p', { class: 'hint' }, s('history.none')) : null,
+    tickets.length
+      ? h(
+          'div',
+          {},
+          h('h4', { class: 'history__heading' }, s('history.tickets')),
+          h(
+            'ul',
+            { class: 'history__list', testid: 'history-tickets' },
+            ...tickets.map((t) => h('li', {}, h('strong', {}, t.number), ` · ${t.catalogNumber ? `${t.catalogNumber}. ` : ''}${t.serviceType} · ${t.status} · ${date(t.createdAt)}`)),
+          ),
+        )
+      : null,
+    stays.length
+      ? h(
+          'div',
+          {},
+          h('h4', { class: 'history__heading' }, s('history.handoffs')),
+          h(
+            'ul',
+            { class: 'history__list', testid: 'history-handoffs' },
+            ...stays.map((stay) =>
+              h(
+                'li',
+                {},
+                s('history.stay', { date: date(stay.requestedAt), outcome: stay.outcome ? sOr(`queue.outcome.${stay.outcome}`, stay.outcome) : sOr(`status.${stay.status}`, stay.status) }),
+                stay.ticket ? ` · ${stay.ticket.itsmNumber}` : '',
+              ),
+            ),
+          ),
+        )
+      : null,
   );
 }

@@ -9,6 +9,7 @@ import { isHandoff, isEntry, parseJson } from './validate.js';
 import { API } from './api.js';
 import { state } from './state.js';
 import { ui } from './skeleton.js';
+import { clearNetworkError } from './banners.js';
 import { refreshMe } from './session.js';
 import { refreshList, renderLists, noteClosed, refreshClosed } from './queue.js';
 import { loadDetail, renderConversation } from './conversation.js';
@@ -37,6 +38,7 @@ export function openEvents() {
     if (state.events !== es) return;
     state.retryCount = 0;
     setLive('live');
+    clearNetworkError();
     // Whatever happened while the stream was not there (or before it first opened) is fetched again.
     if (state.streamOpened) resync();
     else refreshList();

@@ -30,6 +30,16 @@ export function duration(/** @type {number} */ seconds) {
   return hours > 0 ? `${hours}:${pad2(minutes)}:${pad2(secs)}` : `${minutes}:${pad2(secs)}`;
 }
 
+/** An elapsed time with its units, as a waiting time reads: "45 dtk", "1 mnt 20 dtk", "2 jam 5 mnt". */
+export function elapsedWords(/** @type {number} */ seconds) {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  if (h > 0) return s('time.hm', { h, m });
+  if (m > 0) return s('time.ms', { m, s: total % 60 });
+  return s('time.s', { s: total });
+}
+
 /** The local time the count of `h.waitingSeconds` started, so it can count up from there. */
 export function sinceOf(/** @type {HandoffSummary} */ handoff) {
   const seconds = Number(handoff.waitingSeconds);

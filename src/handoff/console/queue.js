@@ -100,6 +100,32 @@ export async function refreshClosed() {
   renderLists();
 }
 
+/** Looks for conversations by ITSM number, phone, email, name or text; the results replace the lists. */
+export async function runSearch(/** @type {string} */ raw) {
+  const query = raw.trim();
+  if (Array.from(query).length < 2) {
+    clearSearch();
+    return;
+  }
+  let data;
+  try {
+    data = await api('GET', `/search?q=${encodeURIComponent(query)}`);
+  } catch (err) {
+    await handleApiError(err);
+    return;
+  }
+  if (!state.me) return;
+  const list = Array.isArray(data?.handoffs) ? data.handoffs : [];
+  state.search = { query, results: list.filter((/** @type {unknown} */ x) => isHandoff(x)) };
+  renderLists();
+}
+
+export function clearSearch() {
+  state.search = null;
+  ui.searchInput.value = '';
+  renderLists();
+}
+
 /** A handoff closed live: first in the closed list, counted among the last 24 hours' once. */
 export function noteClosed(/** @type {HandoffSummary} */ handoff) {
   const known = state.closed.some((x) => x.id === handoff.id);
@@ -109,14 +135,26 @@ export function noteClosed(/** @type {HandoffSummary} */ handoff) {
 
 export function renderLists() {
   const items = [...state.handoffs.values()];
+  for (const { h: handoff } of items) if (handoff.officer && handoff.officerName) state.officerNames.set(handoff.officer, handoff.officerName);
   const waiting = items.filter((i) => i.h.status === 'waiting').sort(compareItems);
   const active = items.filter((i) => i.h.status === 'active').sort(compareItems);
   const mine = active.filter((i) => isMine(i.h));
   const filter = state.filter;
   const shownActive = filter === 'mine' ? mine : active;
-  ui.waitingSection.hidden = !(filter === 'waiting' || filter === 'all');
-  ui.activeSection.hidden = !(filter === 'mine' || filter === 'all');
-  ui.closedSection.hidden = filter !== 'closed';
+  const searching = state.search !== null;
+  ui.waitingSection.hidden = searching || !(filter === 'waiting' || filter === 'all');
+  ui.activeSection.hidden = searching || !(filter === 'mine' || filter === 'all');
+  ui.closedSection.hidden = searching || filter !== 'closed';
+  ui.searchSection.hidden = !searching;
+  if (state.search) {
+    const results = state.search.results;
+    ui.searchCount.textContent = String(results.length);
+    ui.searchList.replaceChildren(
+      ...(results.length
+        ? results.map((handoff) => renderItem({ h: handoff, since: sinceOf(handoff) }, null))
+        : [h('li', { class: 'queue__empty' }, s('search.none', { query: state.search.query }))]),
+    );
+  }
   ui.waitingList.replaceChildren(...(waiting.length ? waiting.map((item, i) => renderItem(item, i + 1)) : [h('li', { class: 'queue__empty' }, s('queue.emptyWaiting'))]));
   ui.activeList.replaceChildren(
     ...(shownActive.length ? shownActive.map((item) => renderItem(item, null)) : [h('li', { class: 'queue__empty' }, s(filter === 'mine' ? 'queue.emptyMine' : 'queue.emptyActive'))]),

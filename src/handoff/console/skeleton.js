@@ -6,7 +6,7 @@ import { s } from './strings.js';
 import { h } from './dom.js';
 import { clearError } from './banners.js';
 import { onLoginSubmit, onLogout } from './session.js';
-import { setFilter } from './queue.js';
+import { setFilter, runSearch, clearSearch } from './queue.js';
 
 /** @import { QueueFilter } from './types.js' */
 
@@ -18,7 +18,7 @@ export const ui = buildSkeleton();
 function filterButton(/** @type {QueueFilter} */ filter) {
   return h(
     'button',
-    { type: 'button', class: 'filter', 'aria-pressed': 'false', testid: `filter-${filter}`, 'data-filter': filter, onclick: () => setFilter(filter) },
+    { type: 'button', class: 'pill filter', 'aria-pressed': 'false', testid: `filter-${filter}`, 'data-filter': filter, onclick: () => setFilter(filter) },
     h('span', { class: 'filter__label' }, s(`queue.filter.${filter}`)),
     ' ',
     h('span', { class: 'filter__count', testid: `filter-count-${filter}`, title: filter === 'closed' ? s('queue.closedCountHint') : null }, '0'),
@@ -76,9 +76,27 @@ function buildSkeleton() {
   const waitingSection = h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-waiting' }, s('queue.waiting'), ' ', waitingCount), waitingList);
   const activeSection = h('section', { class: 'queue__section' }, h('h2', { class: 'queue__heading', id: 'queue-active' }, s('queue.active'), ' ', activeCount), activeList);
   const closedSection = h('section', { class: 'queue__section', hidden: true }, h('h2', { class: 'queue__heading', id: 'queue-closed' }, s('queue.closedHeading'), ' ', closedCount), closedList);
+  const searchInput = h('input', { id: 'search-q', type: 'search', name: 'q', class: 'search__input', testid: 'search-input', maxlength: 100, autocomplete: 'off', spellcheck: 'false', placeholder: s('search.placeholder') });
+  const searchForm = h(
+    'form',
+    { class: 'search', role: 'search', novalidate: true, onsubmit: (/** @type {Event} */ ev) => { ev.preventDefault(); runSearch(searchInput.value); } },
+    h('label', { for: 'search-q', class: 'visually-hidden' }, s('search.label')),
+    searchInput,
+    h('button', { type: 'submit', class: 'btn btn--secondary', testid: 'search-submit' }, s('search.submit')),
+  );
+  const searchCount = h('span', { class: 'queue__count' }, '0');
+  const searchList = h('ul', { class: 'queue__list', testid: 'search-list', 'aria-labelledby': 'queue-search' });
+  const searchSection = h(
+    'section',
+    { class: 'queue__section', hidden: true, testid: 'search-results' },
+    h('h2', { class: 'queue__heading', id: 'queue-search' }, s('search.results'), ' ', searchCount, h('button', { type: 'button', class: 'btn btn--link search__clear', testid: 'search-clear', onclick: clearSearch }, s('search.clear'))),
+    searchList,
+  );
   const queue = h(
     'nav',
     { class: 'queue', 'aria-label': s('queue.heading') },
+    searchForm,
+    searchSection,
     h('div', { class: 'queue__filters', role: 'group', 'aria-label': s('queue.filters'), testid: 'queue-filters' }, ...Object.values(filterButtons)),
     waitingSection,
     activeSection,
@@ -94,5 +112,5 @@ function buildSkeleton() {
   app.removeAttribute('aria-busy');
   document.title = s('title');
 
-  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, conv, convEmpty };
+  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, searchInput, searchSection, searchList, searchCount, conv, convEmpty };
 }

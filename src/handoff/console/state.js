@@ -14,6 +14,10 @@ export const state = {
   closed: /** @type {HandoffSummary[]} */ ([]),
   /** How many closed in the last 24 hours (the server's count, then counted up live). */
   closedCount: 0,
+  /** The search shown instead of the lists, if any. @type {{ query: string, results: HandoffSummary[] } | null} */
+  search: /** @type {{ query: string, results: HandoffSummary[] } | null} */ (null),
+  /** Display names of officers seen (colleagues list, holders): username -> name. @type {Map<string, string>} */
+  officerNames: new Map(),
   /** Conversations with customer messages the officer has not opened yet. @type {Set<string>} */
   unread: new Set(),
   /** @type {OpenConversation | null} */

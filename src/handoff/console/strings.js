@@ -37,3 +37,10 @@ export function s(key, vars = {}) {
 export function sOr(key, fallback) {
   return Object.hasOwn(STRINGS, key) ? s(key) : fallback;
 }
+
+/** The keys under `prefix` (e.g. `canned.`), without it, in the order the catalogue lists them. */
+export function keysUnder(/** @type {string} */ prefix) {
+  return Object.keys(STRINGS)
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => key.slice(prefix.length));
+}

@@ -24,7 +24,9 @@
  * }} HandoffSummary
  * @typedef {{
  *   id: number, conversationKey: string, at: string, from: 'customer' | 'bot' | 'agent',
- *   text: string, officer: string | null, attachment: string | null
+ *   text: string, officer: string | null, attachment: string | null,
+ *   choices?: string[] | null, note?: boolean,
+ *   delivery?: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null, deliveryError?: string | null
  * }} TranscriptEntry
  * @typedef {{ username: string, displayName: string, csrfToken: string }} Me
  * @typedef {{ number: number, label: string, group: string }} CatalogEntry
@@ -37,19 +39,27 @@
  *   submit: HTMLButtonElement, message: HTMLElement, busy: boolean,
  *   followUp: string | null, keepAsTyped: boolean
  * }} TicketForm
- * @typedef {{ root: HTMLFormElement, textarea: HTMLTextAreaElement, send: HTMLButtonElement, warning: HTMLElement, counter: HTMLElement }} Composer
+ * @typedef {{
+ *   root: HTMLFormElement, textarea: HTMLTextAreaElement, send: HTMLButtonElement, warning: HTMLElement, counter: HTMLElement,
+ *   canned: HTMLUListElement, mode: 'reply' | 'note', modeReply: HTMLButtonElement, modeNote: HTMLButtonElement
+ * }} Composer
  * @typedef {{
  *   root: HTMLElement, head: HTMLElement, notes: HTMLElement, info: HTMLElement,
  *   transcriptWrap: HTMLElement, transcript: HTMLOListElement, transcriptEmpty: HTMLElement,
  *   ticketBox: HTMLElement, ticketToggle: HTMLButtonElement, ticketForm: TicketForm | null,
- *   composer: Composer
+ *   composer: Composer, transferBox: HTMLElement
  * }} ConversationView
  * @typedef {{
  *   id: number, token: number, key: string, handoff: HandoffSummary, since: number,
  *   transcript: Map<number, TranscriptEntry>, loaded: boolean, stick: boolean,
  *   busy: boolean, sending: boolean, ticket: Ticket | null, ticketState: 'created' | 'already' | null,
+ *   history: CustomerHistory | null,
  *   view: ConversationView
  * }} OpenConversation
+ * @typedef {{
+ *   handoffs: Array<{ id: number, status: string, reason: string, requestedAt: string, closedAt: string | null, outcome: string | null, officer: string | null, ticket: Ticket | null }>,
+ *   tickets: Array<{ number: string, serviceType: string, catalogNumber: number | null, status: string, createdAt: string, previousNumber: string | null }>
+ * }} CustomerHistory
  * @typedef {Node | string | null | undefined | false} Child
  */
 

@@ -7,13 +7,13 @@
 
 import { s, sOr } from './strings.js';
 import { h, token } from './dom.js';
-import { duration } from './format.js';
+import { elapsedWords } from './format.js';
 import { API } from './api.js';
 
 /** An element counting up every second from `since` (ms, local clock), as sentence `key`. */
 export function elapsed(/** @type {number} */ since, /** @type {string} */ key, /** @type {string} */ className) {
   const el = h('span', { class: className, 'data-since': since, 'data-tpl': key });
-  el.textContent = s(key, { time: duration((Date.now() - since) / 1000) });
+  el.textContent = s(key, { time: elapsedWords((Date.now() - since) / 1000) });
   return el;
 }
 
@@ -23,7 +23,7 @@ export function tick() {
   for (const el of document.querySelectorAll('[data-since]')) {
     if (!(el instanceof HTMLElement)) continue;
     const since = Number(el.dataset.since);
-    if (Number.isFinite(since)) el.textContent = s(el.dataset.tpl ?? '', { time: duration((now - since) / 1000) });
+    if (Number.isFinite(since)) el.textContent = s(el.dataset.tpl ?? '', { time: elapsedWords((now - since) / 1000) });
   }
 }
 
