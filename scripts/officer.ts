@@ -3,7 +3,8 @@
  * service's database: PostgreSQL when DATABASE_URL is set (migrated: `npm run migrate`), else the
  * SQLite database under DATA_DIR, as the service reads them.
  *
- *   npm run officer -- add <username> --name "Display Name"
+ *   npm run officer -- add <username> --name "Display Name" [--supervisor]
+ *   npm run officer -- supervisor <username> on|off
  *   npm run officer -- passwd <username>
  *   npm run officer -- remove <username>
  *   npm run officer -- list
@@ -22,7 +23,8 @@ import { OfficerError, PASSWORD_MIN } from '../src/handoff/officerStore.js';
 import { openDatabase } from '../src/composition/storage.js';
 
 const USAGE = `Usage:
-  npm run officer -- add <username> --name "Display Name"
+  npm run officer -- add <username> --name "Display Name" [--supervisor]
+  npm run officer -- supervisor <username> on|off
   npm run officer -- passwd <username>
   npm run officer -- remove <username>
   npm run officer -- list`;
@@ -36,15 +38,22 @@ async function main(argv: string[]): Promise<void> {
     if (command === undefined) process.exitCode = 1;
     return;
   }
-  const { positional, name } = parseArgs(rest);
+  const { positional, name, supervisor } = parseArgs(rest);
   const { officers, sessions, close } = openStores();
   try {
     switch (command) {
       case 'add': {
         const username = onlyUsername(positional);
         if (name === undefined) throw new UsageError('add needs --name "Display Name".');
-        const officer = await officers.create({ username, displayName: name, password: await readPassword() });
-        console.log(`Added officer ${officer.username} (${officer.displayName}).`);
+        const officer = await officers.create({ username, displayName: name, password: await readPassword(), supervisor });
+        console.log(`Added ${officer.supervisor ? 'supervisor' : 'officer'} ${officer.username} (${officer.displayName}).`);
+        break;
+      }
+      case 'supervisor': {
+        const [username, setting] = positional;
+        if (positional.length !== 2 || username === undefined || (setting !== 'on' && setting !== 'off')) throw new UsageError('supervisor needs a username and on or off.');
+        await officers.setSupervisor(username, setting === 'on');
+        console.log(`${username.trim().toLowerCase()} ${setting === 'on' ? 'may now' : 'may no longer'} open the supervisor view.`);
         break;
       }
       case 'passwd': {
@@ -68,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
         const all = await officers.list();
         if (all.length === 0) console.log('No officer accounts.');
         const width = Math.max(8, ...all.map((o) => o.username.length));
-        for (const o of all) console.log(`${o.username.padEnd(width)}  ${o.displayName}`);
+        for (const o of all) console.log(`${o.username.padEnd(width)}  ${o.displayName}${o.supervisor ? '  (supervisor)' : ''}`);
         break;
       }
       default:
@@ -85,9 +94,10 @@ function openStores(): HandoffStores & { close(): Promise<void> } {
   return { ...createHandoffStores(database), close };
 }
 
-function parseArgs(args: string[]): { positional: string[]; name: string | undefined } {
+function parseArgs(args: string[]): { positional: string[]; name: string | undefined; supervisor: boolean } {
   const positional: string[] = [];
   let name: string | undefined;
+  let supervisor = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--name') {
@@ -95,13 +105,15 @@ function parseArgs(args: string[]): { positional: string[]; name: string | undef
       if (name === undefined) throw new UsageError('--name needs a value.');
     } else if (arg.startsWith('--name=')) {
       name = arg.slice('--name='.length);
+    } else if (arg === '--supervisor') {
+      supervisor = true;
     } else if (arg.startsWith('-')) {
       throw new UsageError(`Unknown option "${arg}" (passwords are read from stdin, never from arguments).`);
     } else {
       positional.push(arg);
     }
   }
-  return { positional, name };
+  return { positional, name, supervisor };
 }
 
 function onlyUsername(positional: string[]): string {

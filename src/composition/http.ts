@@ -5,6 +5,8 @@ import { errorSummary } from '../core/redact.js';
 import { createAgentAuth } from '../handoff/agentAuth.js';
 import { createAgentRouter } from '../handoff/agentRouter.js';
 import { createConsolePageRouter } from '../handoff/consolePage.js';
+import { createSupervisorRouter } from '../handoff/supervisorRouter.js';
+import { SupervisorStatsStore } from '../handoff/supervisorStats.js';
 import type { HandoffBus } from '../handoff/handoffBus.js';
 import type { HandoffDesk } from '../handoff/handoffDesk.js';
 import type { HandoffStores } from '../handoff/handoffStores.js';
@@ -53,6 +55,11 @@ export function buildHttp(
         sessions: handoff.sessions,
         photoPath: (file) => photoStore.pathOf(file),
         onError: (err) => log.error({ err: errorSummary(err) }, 'agent api failed'),
+      }),
+      createSupervisorRouter({
+        auth,
+        stats: new SupervisorStatsStore(parts.storage.database.db, { timeZone: config.officers.hours.timeZone, botOfficerName: config.tickets.officerName }),
+        onError: (err) => log.error({ err: errorSummary(err) }, 'supervisor api failed'),
       }),
       ...Object.values(channels.meta).map((c) => c.router),
       createTicketsRouter({

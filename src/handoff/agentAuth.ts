@@ -137,7 +137,7 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
     if (previous) await sessions.destroy(previous);
     const { token, csrfToken } = await sessions.create(officer.username);
     setCookie(req, res, token, false);
-    res.status(200).json({ username: officer.username, displayName: officer.displayName, csrfToken });
+    res.status(200).json({ username: officer.username, displayName: officer.displayName, supervisor: officer.supervisor === true, csrfToken });
   };
 
   const router = express.Router();
@@ -167,7 +167,7 @@ export function createAgentAuth(options: AgentAuthOptions): AgentAuth {
 
   router.get('/agent/api/me', requireSession, (_req, res) => {
     const { officer, session } = res.locals as AgentLocals;
-    res.status(200).json({ username: officer.username, displayName: officer.displayName, csrfToken: session.csrfToken });
+    res.status(200).json({ username: officer.username, displayName: officer.displayName, supervisor: officer.supervisor === true, csrfToken: session.csrfToken });
   });
 
   router.use('/agent/api', bodyErrors);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
@@ -65,6 +66,10 @@ function consoleFiles(): ConsoleFiles {
       if (!match || !entry.isFile()) continue;
       assets.set(entry.name, { contentType: CONTENT_TYPES[match[1]!]!, body: fs.readFileSync(path.join(dir, entry.name)) });
     }
+    // The supervisor view's charts: Chart.js's UMD build from its package, under a name of ours.
+    // (The package exports no path to that file: it is found beside the package's CommonJS entry, dist/chart.cjs.)
+    const chartDist = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
+    assets.set('chartlib.js', { contentType: CONTENT_TYPES.js!, body: fs.readFileSync(path.join(chartDist, 'chart.umd.min.js')) });
     files = { html: fs.readFileSync(path.join(dir, 'console.html'), 'utf8'), assets };
   }
   return files;

@@ -6,6 +6,8 @@ import type { Schema } from '../storage/schema.js';
 export interface Officer {
   username: string;
   displayName: string;
+  /** Present (true) for officers who may open the supervisor view. */
+  supervisor?: true;
 }
 
 /** Why an account could not be created or changed; `message` is plain English, fit for the command line. */
@@ -38,7 +40,11 @@ const PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
-const toOfficer = (r: { username: string; display_name: string }): Officer => ({ username: r.username, displayName: r.display_name });
+const toOfficer = (r: { username: string; display_name: string; supervisor?: boolean | number }): Officer => ({
+  username: r.username,
+  displayName: r.display_name,
+  ...(r.supervisor ? { supervisor: true as const } : {}),
+});
 
 /** Trimmed and lower-cased, as stored; sign-in accepts any case. */
 const normalizeUsername = (username: string): string => username.trim().toLowerCase();
@@ -57,7 +63,7 @@ export class OfficerStore {
   }
 
   /** Adds an account; throws OfficerError (invalidUsername, invalidDisplayName, weakPassword, exists). */
-  async create(input: { username: string; displayName: string; password: string }, now = new Date()): Promise<Officer> {
+  async create(input: { username: string; displayName: string; password: string; supervisor?: boolean }, now = new Date()): Promise<Officer> {
     const username = normalizeUsername(input.username);
     if (!USERNAME_PATTERN.test(username)) {
       throw new OfficerError('invalidUsername', "Invalid username: use 3 to 32 characters (a-z, 0-9, '.', '_', '-'), starting with a letter or digit.");
@@ -72,11 +78,18 @@ export class OfficerStore {
     // Another process may have added the same name while we were hashing: the insert says so.
     const { numInsertedOrUpdatedRows } = await this.db
       .insertInto('officers')
-      .values({ username, display_name: displayName, password_hash: passwordHash, created_at: now.toISOString() })
+      .values({ username, display_name: displayName, password_hash: passwordHash, created_at: now.toISOString(), supervisor: input.supervisor === true })
       .onConflict((oc) => oc.column('username').doNothing())
       .executeTakeFirst();
     if (!numInsertedOrUpdatedRows) throw exists(username);
-    return { username, displayName };
+    return toOfficer({ username, display_name: displayName, supervisor: input.supervisor === true });
+  }
+
+  /** Lets an officer open the supervisor view, or not; throws OfficerError (notFound). */
+  async setSupervisor(username: string, supervisor: boolean): Promise<void> {
+    const name = normalizeUsername(username);
+    const { numUpdatedRows } = await this.db.updateTable('officers').set({ supervisor }).where('username', '=', name).executeTakeFirst();
+    if (!numUpdatedRows) throw notFound(name);
   }
 
   /** Replaces an account's password; throws OfficerError (weakPassword, notFound). Sessions are the caller's to end. */
@@ -97,7 +110,7 @@ export class OfficerStore {
 
   /** The enabled accounts, by username. */
   async list(): Promise<Officer[]> {
-    const rows = await this.db.selectFrom('officers').select(['username', 'display_name']).where('disabled', '=', false).execute();
+    const rows = await this.db.selectFrom('officers').select(['username', 'display_name', 'supervisor']).where('disabled', '=', false).execute();
     // Byte order, as SQLite sorts, whatever PostgreSQL's locale: the few rows are sorted here
     // rather than under a collation each database names differently.
     return rows.sort((a, b) => (a.username < b.username ? -1 : 1)).map(toOfficer);
@@ -125,7 +138,7 @@ export class OfficerStore {
 
   /** The account of a normalized username, or null; a disabled one only with `includeDisabled`. */
   private async find(username: string, includeDisabled: boolean) {
-    const row = await this.db.selectFrom('officers').select(['username', 'display_name', 'password_hash', 'disabled']).where('username', '=', username).executeTakeFirst();
+    const row = await this.db.selectFrom('officers').select(['username', 'display_name', 'password_hash', 'disabled', 'supervisor']).where('username', '=', username).executeTakeFirst();
     return row && (includeDisabled || !row.disabled) ? row : null;
   }
 }

@@ -54,7 +54,14 @@ export interface Schema {
     apkt_number: string | null;
     priority: ColumnType<number, number | undefined, number>;
   };
-  officers: { username: string; display_name: string; password_hash: string; created_at: string; disabled: ColumnType<boolean | number, boolean | undefined, boolean> };
+  officers: {
+    username: string;
+    display_name: string;
+    password_hash: string;
+    created_at: string;
+    disabled: ColumnType<boolean | number, boolean | undefined, boolean>;
+    supervisor: ColumnType<boolean | number, boolean | undefined, boolean>;
+  };
   agent_sessions: { id: string; username: string; csrf_token: string; created_at: number; last_seen: number };
   itsm_tickets: {
     number: string;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said } from '../support/metaUser.js';
-import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, launchChromium, PHONE, signIn, waitUntil } from '../support/consoleBrowser.js';
+import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
 
 /**
  * The console's queue as officers work it (issue 16, item 1): an account take-over waits ahead of a
@@ -49,11 +49,12 @@ describe.skipIf(!hasChromium)('agent console queue: priority, filters, history',
   let hijackedId: string | null;
 
   it('has no serious accessibility violations on the sign-in page, at either size', async () => {
-    for (const size of [DESKTOP, PHONE]) {
+    for (const [size, name] of [[DESKTOP, 'sign-in-desktop'], [PHONE, 'sign-in-phone']] as const) {
       await page.setViewportSize(size);
       await page.goto(`${run.url}/agent`);
       await byTestId(page, 'login-form').waitFor();
       expect(await axeViolations(page)).toEqual([]);
+      await snap(page, name);
     }
     await page.setViewportSize(DESKTOP);
   });
@@ -79,6 +80,10 @@ describe.skipIf(!hasChromium)('agent console queue: priority, filters, history',
     [hijackedId, sellerId] = await ids('waiting-list');
     expect(await counts()).toEqual({ waiting: 2, mine: 0, all: 2, closed: 0 });
     expect(await byTestId(page, 'filter-all').getAttribute('aria-pressed')).toBe('true');
+    await snap(page, 'queue-desktop');
+    await page.setViewportSize(PHONE);
+    await snap(page, 'queue-phone');
+    await page.setViewportSize(DESKTOP);
   });
 
   it('counts the taken conversation under "mine" and shows each filter its own list', async () => {

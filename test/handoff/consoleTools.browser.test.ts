@@ -8,7 +8,7 @@ import { MetaUser, said } from '../support/metaUser.js';
 import { productJpeg } from '../support/photos.js';
 import { STEPS } from '../support/applicationScript.js';
 import { AgentClient } from '../support/agentClient.js';
-import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, inPageUntil, launchChromium, PHONE, signIn, waitUntil } from '../support/consoleBrowser.js';
+import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, inPageUntil, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
 
 /**
  * The officers' tools in the console (issue 16, items 3–7 and 9), two officers in two browser
@@ -143,12 +143,15 @@ describe.skipIf(!hasChromium)('agent console: officer tools', () => {
         return l.bottom <= w.bottom + 1 && l.top >= w.top && l.bottom <= c.top && l.bottom <= window.innerHeight;
       })()`,
     );
+    await snap(sari, 'conversation-phone');
     await byTestId(sari, 'details-toggle').click();
     expect(await byTestId(sari, 'form-table').isVisible()).toBe(true);
     expect(await axeViolations(sari)).toEqual([]);
+    await snap(sari, 'details-phone');
     await byTestId(sari, 'details-toggle').click();
     await sari.setViewportSize(DESKTOP);
     expect(await axeViolations(sari)).toEqual([]);
+    await snap(sari, 'conversation-desktop');
   });
 
   it('transfers the conversation to another officer, who sees it live', async () => {
@@ -189,6 +192,7 @@ describe.skipIf(!hasChromium)('agent console: officer tools', () => {
     expect(await byTestId(andi, 'ticket-facts').innerText()).toContain(t('id', 'agent.ticket.filedByBot'));
     expect(await byTestId(andi, 'form-table').innerText()).toContain('Budi Santoso');
     expect(await byTestId(andi, 'ticket-toggle').innerText()).toBe(t('id', 'agent.ticket.followUpToggle'));
+    await snap(andi, 'ticket-panel-desktop');
     // The API refuses a second ticket that is not a follow-up (Andi's own session, from a script).
     const api = await AgentClient.signIn(run.url, 'andi.cso', PASSWORD);
     const second = await api.post(`/agent/api/handoffs/${sellerHandoff}/ticket`, {
@@ -210,6 +214,7 @@ describe.skipIf(!hasChromium)('agent console: officer tools', () => {
     await expectText(byTestId(sari, 'transcript'), 'Sudah saya telepon');
     await byTestId(sari, 'customer-history').waitFor();
     expect(await axeViolations(sari)).toEqual([]);
+    await snap(sari, 'search-desktop');
     await byTestId(sari, 'search-clear').click();
     expect(await byTestId(sari, 'search-results').isVisible()).toBe(false);
   });

@@ -44,6 +44,30 @@ describe('scripts/officer.ts', () => {
     db.close();
   });
 
+  it('adds a supervisor, and turns the flag on and off for an existing officer', async () => {
+    const dir = tempDir();
+    const added = await officer(dir, ['add', 'rudi.spv', '--name', 'Rudi Hartono', '--supervisor'], 'kopi-tubruk 2026\n');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('Added supervisor rudi.spv (Rudi Hartono).');
+    expect((await officer(dir, ['add', 'cso.andi', '--name', 'Andi'], 'kopi-tubruk 2026\n')).code).toBe(0);
+    expect((await officer(dir, ['list'])).stdout).toMatch(/^rudi\.spv\s+Rudi Hartono\s+\(supervisor\)$/m);
+
+    expect((await officer(dir, ['supervisor', 'cso.andi', 'on'])).code).toBe(0);
+    expect((await officer(dir, ['supervisor', 'rudi.spv', 'off'])).code).toBe(0);
+    const db = openSqlite(dir);
+    const { officers: store } = createHandoffStores(sqliteDatabase(db));
+    expect(await store.get('cso.andi')).toEqual({ username: 'cso.andi', displayName: 'Andi', supervisor: true });
+    expect(await store.get('rudi.spv')).toEqual({ username: 'rudi.spv', displayName: 'Rudi Hartono' });
+    db.close();
+
+    const bad = await officer(dir, ['supervisor', 'cso.andi', 'yes']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('on or off');
+    const unknown = await officer(dir, ['supervisor', 'nobody.here', 'on']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('nobody.here');
+  });
+
   it('exits 1 with a clear message on a weak password, an existing name or bad usage', async () => {
     const dir = tempDir();
     const weak = await officer(dir, ['add', 'cso.budi', '--name', 'Budi'], 'short\n');

@@ -21,6 +21,7 @@ const ALL = [
   { version: 12, name: 'sent_replies' },
   { version: 13, name: 'handoff_priority' },
   { version: 14, name: 'transcript_details' },
+  { version: 15, name: 'officer_supervisor' },
 ];
 
 const scratchDirs: string[] = [];

@@ -85,3 +85,14 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   })()`);
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/**
+ * With CONSOLE_SCREENSHOTS=<dir> (e.g. docs/screenshots), saves the page as <dir>/<name>.png: the
+ * README's pictures of the console come from the browser tests' own runs. Otherwise nothing.
+ */
+export async function snap(page: Page, name: string): Promise<void> {
+  const dir = process.env.CONSOLE_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png` });
+}

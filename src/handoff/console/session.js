@@ -11,6 +11,7 @@ import { clearError, handleApiError } from './banners.js';
 import { duration } from './format.js';
 import { closeEvents, openEvents } from './events.js';
 import { refreshList, renderLists, refreshClosed } from './queue.js';
+import { resetSupervisor } from './supervisor.js';
 
 function setLoginError(/** @type {string} */ message) {
   ui.loginError.textContent = message;
@@ -70,6 +71,12 @@ export function showLogin(error = '', info = '') {
   state.drafts = new Map();
   state.catalog = null;
   state.streamOpened = false;
+  state.closed = [];
+  state.closedCount = 0;
+  state.search = null;
+  state.filter = 'all';
+  state.officerNames = new Map();
+  resetSupervisor();
   ui.conv.replaceChildren(ui.convEmpty);
   ui.waitingList.replaceChildren();
   ui.activeList.replaceChildren();
@@ -96,6 +103,7 @@ export function enterConsole(me) {
   ui.loginInfo.hidden = true;
   setLoginError('');
   showOfficer();
+  ui.supervisorToggle.hidden = me.supervisor !== true;
   clearError();
   renderLists();
   refreshList();

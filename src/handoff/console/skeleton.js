@@ -7,6 +7,7 @@ import { h } from './dom.js';
 import { clearError } from './banners.js';
 import { onLoginSubmit, onLogout } from './session.js';
 import { setFilter, runSearch, clearSearch } from './queue.js';
+import { toggleSupervisor, loadStats } from './supervisor.js';
 
 /** @import { QueueFilter } from './types.js' */
 
@@ -49,7 +50,8 @@ function buildSkeleton() {
   const liveStatus = h('span', { class: 'live', testid: 'live-status', 'data-state': 'connecting', role: 'status' }, s('live.connecting'));
   const officerName = h('span', { class: 'topbar__officer', testid: 'officer-name' });
   const logout = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'logout', onclick: onLogout }, s('header.logout'));
-  const topbar = h('header', { class: 'topbar' }, h('h1', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), officerName, logout);
+  const supervisorToggle = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'supervisor-open', 'aria-pressed': 'false', hidden: true, onclick: toggleSupervisor }, s('supervisor.open'));
+  const topbar = h('header', { class: 'topbar' }, h('h1', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), supervisorToggle, officerName, logout);
 
   const errorText = h('span', { class: 'banner__text' });
   const errorBanner = h(
@@ -105,12 +107,26 @@ function buildSkeleton() {
   const convEmpty = h('p', { class: 'conv__empty' }, s('conversation.empty'));
   const conv = h('main', { class: 'conv', testid: 'conversation' }, convEmpty);
 
-  const consoleView = h('div', { class: 'console', hidden: true }, topbar, h('div', { class: 'banners' }, errorBanner, notice), h('div', { class: 'layout' }, queue, conv));
+  const layout = h('div', { class: 'layout' }, queue, conv);
+  /** @type {Record<'today' | '7d', HTMLButtonElement>} */
+  const statsRanges = {
+    today: h('button', { type: 'button', class: 'pill', testid: 'stats-today', 'aria-pressed': 'true', onclick: () => loadStats('today') }, s('supervisor.today')),
+    '7d': h('button', { type: 'button', class: 'pill', testid: 'stats-7d', 'aria-pressed': 'false', onclick: () => loadStats('7d') }, s('supervisor.week')),
+  };
+  const statsCsv = h('a', { class: 'btn btn--secondary', testid: 'supervisor-csv', href: '#', download: '' }, s('supervisor.csv'));
+  const statsBody = h('div', { class: 'stats__grid' });
+  const supervisor = h(
+    'main',
+    { class: 'stats', testid: 'supervisor', hidden: true, 'aria-labelledby': 'stats-heading' },
+    h('div', { class: 'stats__bar' }, h('h2', { id: 'stats-heading' }, s('supervisor.heading')), h('div', { class: 'stats__ranges', role: 'group', 'aria-label': s('supervisor.range') }, statsRanges.today, statsRanges['7d']), statsCsv),
+    statsBody,
+  );
+  const consoleView = h('div', { class: 'console', hidden: true }, topbar, h('div', { class: 'banners' }, errorBanner, notice), layout, supervisor);
 
   const loading = h('p', { class: 'app__loading', role: 'status' }, s('loading'));
   app.replaceChildren(loading, login, consoleView);
   app.removeAttribute('aria-busy');
   document.title = s('title');
 
-  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, searchInput, searchSection, searchList, searchCount, conv, convEmpty };
+  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, searchInput, searchSection, searchList, searchCount, conv, convEmpty, layout, supervisor, supervisorToggle, statsRanges, statsCsv, statsBody };
 }

@@ -16,6 +16,8 @@ export const state = {
   closedCount: 0,
   /** The search shown instead of the lists, if any. @type {{ query: string, results: HandoffSummary[] } | null} */
   search: /** @type {{ query: string, results: HandoffSummary[] } | null} */ (null),
+  /** The supervisor view's range. @type {'today' | '7d'} */
+  statsRange: /** @type {'today' | '7d'} */ ('today'),
   /** Display names of officers seen (colleagues list, holders): username -> name. @type {Map<string, string>} */
   officerNames: new Map(),
   /** Conversations with customer messages the officer has not opened yet. @type {Set<string>} */

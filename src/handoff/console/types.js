@@ -28,7 +28,7 @@
  *   choices?: string[] | null, note?: boolean,
  *   delivery?: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null, deliveryError?: string | null
  * }} TranscriptEntry
- * @typedef {{ username: string, displayName: string, csrfToken: string }} Me
+ * @typedef {{ username: string, displayName: string, csrfToken: string, supervisor?: boolean }} Me
  * @typedef {{ number: number, label: string, group: string }} CatalogEntry
  * @typedef {{ h: HandoffSummary, since: number }} QueueItem
  * @typedef {'seller' | 'complaint'} TicketKind
