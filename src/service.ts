@@ -15,7 +15,8 @@ import { later } from './core/later.js';
 import { createSignInThrottle } from './handoff/signInThrottle.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
 import { HandoffDesk } from './handoff/handoffDesk.js';
-import { HandoffGate } from './handoff/handoffGate.js';
+import { applyReceipts, HandoffGate } from './handoff/handoffGate.js';
+import { errorSummary } from './core/redact.js';
 import type { HandoffStore } from './handoff/handoffStore.js';
 import { createHandoffStores } from './handoff/handoffStores.js';
 import { describeGuess } from './handoff/handoffSummary.js';
@@ -149,7 +150,17 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       return handoff ? handoffStore.position(handoff) : null;
     },
   });
-  const channels = buildChannels(config, { bot, stores: channelStores, storage, sendQueue: queues.sends, metrics, log });
+  const channels = buildChannels(config, {
+    bot,
+    stores: channelStores,
+    storage,
+    sendQueue: queues.sends,
+    metrics,
+    log,
+    receipts: (receipts) => {
+      applyReceipts({ store: handoffStore, bus: handoffBus }, receipts).catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'delivery receipts not recorded'));
+    },
+  });
   const { messenger } = channels;
   const mailer = config.notify.smtpUrl ? createSmtpMailer({ url: config.notify.smtpUrl, from: config.notify.smtpFrom }) : undefined;
   const localeOf = async (conversationKey: string) => (await engine.peek(conversationKey))?.context.locale;

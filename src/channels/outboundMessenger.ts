@@ -74,9 +74,12 @@ export class ChannelMessenger implements OutboundMessenger {
     // The tag only where it is needed: inside the 24-hour window a plain response is the norm.
     const humanAgent = message.byOfficer && !open;
     try {
+      let ids: string[] = [];
       await channel.adapter.continueConversation(metaReference(name, target.conversationId), async (ctx) => {
-        await ctx.sendActivities(message.activities.map((a) => ({ ...a, channelData: { ...(a.channelData as object | undefined), humanAgent } })));
+        const sent = await ctx.sendActivities(message.activities.map((a) => ({ ...a, channelData: { ...(a.channelData as object | undefined), humanAgent } })));
+        ids = sent.map((r) => r.id).filter((id) => id !== '');
       });
+      if (ids.length > 0) message.onSent?.(ids);
       return 'sent';
     } catch (err) {
       // The adapter has recorded the failure already. A window that closed meanwhile (or that Meta

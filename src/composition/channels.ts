@@ -8,6 +8,7 @@ import { GatedWebhookInbox } from '../channels/meta/webhookGate.js';
 import { DatabaseWebhookInbox } from '../channels/meta/webhookInbox.js';
 import { createWhatsAppChannel } from '../channels/whatsapp/whatsAppChannel.js';
 import type { AppConfig } from '../config.js';
+import type { DeliveryReceipt } from '../core/outbound.js';
 import { REDELIVERY_RETENTION_MS } from '../core/retention.js';
 import type { Logger } from '../log.js';
 import { ChannelMessenger } from '../channels/outboundMessenger.js';
@@ -29,7 +30,16 @@ export interface ChannelParts {
 
 export function buildChannels(
   config: AppConfig,
-  parts: { bot: PlnBot; stores: ChannelStores; storage: StorageParts; sendQueue: MetaSendQueue | undefined; metrics: Metrics; log: Logger },
+  parts: {
+    bot: PlnBot;
+    stores: ChannelStores;
+    storage: StorageParts;
+    sendQueue: MetaSendQueue | undefined;
+    metrics: Metrics;
+    log: Logger;
+    /** WhatsApp's delivery receipts (officers' messages: delivered, read, failed). Must not throw. */
+    receipts?: (receipts: DeliveryReceipt[]) => void;
+  },
 ): ChannelParts {
   const { bot, storage, sendQueue, metrics, log } = parts;
   const { windows, references, sends: ledger } = parts.stores;
@@ -39,7 +49,7 @@ export function buildChannels(
   const redis = storage.redis;
   const inbox = redis ? new GatedWebhookInbox(dbInbox, { dedupe: redis.dedupe, log, onDuplicate: (channel) => metrics.redeliveryDropped(channel) }) : dbInbox;
   const meta: Partial<Record<MetaChannel, MetaChannelHandle>> = {};
-  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox, ledger });
+  const whatsapp = createWhatsAppChannel({ meta: config.meta, windows, bot, log, metrics, inbox, ledger, ...(parts.receipts ? { receipts: parts.receipts } : {}) });
   if (whatsapp) meta.whatsapp = whatsapp;
   for (const channel of ['messenger', 'instagram'] as const) {
     const handle = createMessengerChannel({ channel, meta: config.meta, windows, bot, log, metrics, inbox, ledger });

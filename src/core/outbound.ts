@@ -28,6 +28,17 @@ export interface OutboundMessage {
    * message goes as it is or not at all.
    */
   notice?: { why: string; templateParameters: string[] };
+  /** Told the channel's ids of what went out (WhatsApp's wamid), for its delivery receipts. */
+  onSent?: (messageIds: string[]) => void;
+}
+
+/** What a channel says became of a message it took (WhatsApp's status webhooks). */
+export interface DeliveryReceipt {
+  /** The channel's id of the message (the id the send was answered with). */
+  messageId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** Why it failed, in the channel's words. */
+  error?: string;
 }
 
 /**

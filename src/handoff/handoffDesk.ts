@@ -223,9 +223,14 @@ export class HandoffDesk {
   private async deliver(handoff: Handoff, entry: TranscriptEntry): Promise<{ entry: TranscriptEntry; delivery: DeliveryOutcome }> {
     const { store, bus, messenger } = this.options;
     const locale = await this.localeOf(handoff);
-    const delivery = await messenger.send(handoff, { activities: [{ type: 'message', text: entry.text, locale }], byOfficer: true });
+    let providerId: string | null = null;
+    const delivery = await messenger.send(handoff, {
+      activities: [{ type: 'message', text: entry.text, locale }],
+      byOfficer: true,
+      onSent: (ids) => (providerId = ids.at(-1) ?? null),
+    });
     const ok = delivery === 'sent' || delivery === 'template';
-    const updated = (await store.setDelivery(entry.id, ok ? 'sent' : 'failed', ok ? null : delivery)) ?? entry;
+    const updated = (await store.setDelivery(entry.id, ok ? 'sent' : 'failed', ok ? null : delivery, providerId)) ?? entry;
     bus.publish({ type: 'transcript', entry: updated });
     return { entry: updated, delivery };
   }

@@ -6,6 +6,7 @@ import { t, type Locale } from '../i18n/messages.js';
 import type { PhotoPipeline } from '../media/index.js';
 import type { HandoffMetrics } from '../observability/metrics.js';
 import type { PhotoRef, TranscriptInput } from '../core/transcript.js';
+import type { DeliveryReceipt } from '../core/outbound.js';
 import { HANDOFF_PRIORITY } from '../core/handoffReason.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { HandoffStore } from './handoffStore.js';
@@ -97,6 +98,18 @@ export class HandoffGate implements HandoffHooks {
     } catch {
       return null;
     }
+  }
+}
+
+/**
+ * What a channel's status webhooks say of officers' messages (delivered, read, failed), recorded
+ * on their transcript lines and shown live; receipts of other messages (the bot's) change nothing.
+ */
+export async function applyReceipts(deps: Pick<HandoffGateOptions, 'store' | 'bus'>, receipts: DeliveryReceipt[]): Promise<void> {
+  for (const r of receipts) {
+    if (r.status === 'sent') continue; // what the send's own answer already recorded
+    const entry = await deps.store.receipt(r.messageId, r.status, r.error ?? null);
+    if (entry) deps.bus.publish({ type: 'transcript', entry });
   }
 }
 

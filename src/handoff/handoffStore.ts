@@ -267,6 +267,23 @@ export class HandoffStore {
     return row ? toTranscriptEntry(row) : null;
   }
 
+  /**
+   * A channel's receipt for an officer's message, by the channel's id of it: delivered, read, or
+   * failed (with the reason). Only ever forwards (a late "delivered" never undoes "read"); null
+   * when no officer message has that id or the receipt is not news.
+   */
+  async receipt(providerId: string, delivery: 'delivered' | 'read' | 'failed', error: string | null): Promise<TranscriptEntry | null> {
+    const before: Delivery[] = delivery === 'read' ? ['queued', 'sent', 'delivered'] : delivery === 'delivered' ? ['queued', 'sent'] : ['queued', 'sent', 'delivered'];
+    const row = await this.db
+      .updateTable('transcript')
+      .set({ delivery, delivery_error: delivery === 'failed' ? error : null })
+      .where('provider_id', '=', providerId)
+      .where('delivery', 'in', before)
+      .returning(TRANSCRIPT_COLUMNS)
+      .executeTakeFirst();
+    return row ? toTranscriptEntry(row) : null;
+  }
+
   /** Records the ticket an officer filed from the console (one per handoff). */
   async recordTicket(id: number, ticket: { itsmNumber: string; apktNumber: string }): Promise<void> {
     await this.db.updateTable('handoffs').set({ itsm_number: ticket.itsmNumber, apkt_number: ticket.apktNumber }).where('id', '=', id).execute();

@@ -6,6 +6,7 @@ import { choicesOf, type FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said } from '../support/metaUser.js';
 import { productJpeg } from '../support/photos.js';
+import { wa } from '../support/metaWebhooks.js';
 import { STEPS } from '../support/applicationScript.js';
 import { AgentClient } from '../support/agentClient.js';
 import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, inPageUntil, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
@@ -110,6 +111,17 @@ describe.skipIf(!hasChromium)('agent console: officer tools', () => {
     const last = entries(sari).last();
     await expectText(last, expected);
     await last.locator('[data-testid="delivery"][data-delivery="sent"]').waitFor();
+    // WhatsApp's status webhooks move it on: delivered, then read; a late "delivered" never undoes "read".
+    const wamid = graph.attemptsTo(customerId).findLast((a) => a.body.text?.body === expected)?.messageId ?? '';
+    expect(wamid).toMatch(/^wamid\./);
+    await customer.post(wa.status(wamid, customerId, 'delivered'));
+    await last.locator('[data-testid="delivery"][data-delivery="delivered"]').waitFor();
+    await customer.post(wa.status(wamid, customerId, 'read'));
+    await last.locator('[data-testid="delivery"][data-delivery="read"]').waitFor();
+    await customer.post(wa.status(wamid, customerId, 'delivered'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await last.locator('[data-testid="delivery"]').getAttribute('data-delivery')).toBe('read');
+    expect(await last.locator('[data-testid="delivery"]').innerText()).toBe(t('id', 'agent.delivery.read'));
   });
 
   it('marks a failed send with its reason and sends it again in one click', async () => {

@@ -37,6 +37,8 @@ export interface SendAttempt {
   to: string;
   body: SendBody;
   status: number;
+  /** The id the send was answered with (WhatsApp's wamid), when it was taken. */
+  messageId?: string;
 }
 
 /** The JSON body of a send, loosely typed: the WhatsApp and Messenger shapes together. */
@@ -346,9 +348,11 @@ export class FakeGraph {
       }
       if (channel === 'whatsapp') {
         if (send.status === 'read') return answer(200, { success: true });
-        return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: String(send.to ?? ''), wa_id: to }], messages: [{ id: `wamid.fake${n}` }] });
+        attempt.messageId = `wamid.fake${n}`;
+        return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: String(send.to ?? ''), wa_id: to }], messages: [{ id: attempt.messageId }] });
       }
-      return answer(200, { recipient_id: to, message_id: `m_fake${n}` });
+      attempt.messageId = `m_fake${n}`;
+      return answer(200, { recipient_id: to, message_id: attempt.messageId });
     }
 
     // WhatsApp media URL lookup.

@@ -1,3 +1,4 @@
+import type { DeliveryReceipt } from '../../core/outbound.js';
 import type { Router } from 'express';
 import type { PlnBot } from '../../bot/plnBot.js';
 import { KeyedQueue } from '../../core/keyedQueue.js';
@@ -28,6 +29,8 @@ export interface MetaChannelParts {
   inbox?: WebhookInbox;
   /** Each turn reply's send, before and after the Graph call (see MetaAdapterOptions.ledger). */
   ledger?: SendLedger;
+  /** Delivery receipts from the webhook (see MetaWebhookOptions.receipts). */
+  receipts?: (receipts: DeliveryReceipt[]) => void;
 }
 
 export interface MetaChannelHandle {
@@ -101,6 +104,7 @@ export function createMetaChannel(parts: MetaChannelParts): MetaChannelHandle {
     parse: parts.parse,
     dispatch: (messages) => messages.forEach((m) => handle(m)),
     ...(parts.inbox ? { record: (messages: InboundMessage[]) => admit(parts.inbox!, messages) } : {}),
+    ...(parts.receipts ? { receipts: parts.receipts } : {}),
     log: parts.log,
     metrics: parts.metrics,
   });

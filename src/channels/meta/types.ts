@@ -1,3 +1,4 @@
+import type { DeliveryReceipt } from '../../core/outbound.js';
 /** The three Meta channels; also the Bot Framework `channelId` their activities carry. */
 export type MetaChannel = 'whatsapp' | 'messenger' | 'instagram';
 
@@ -36,6 +37,8 @@ export interface ParsedWebhook {
   messages: InboundMessage[];
   /** Status updates, reactions, read receipts, echoes, events for other accounts. */
   ignored: number;
+  /** Delivery receipts of messages we sent (WhatsApp `statuses`), also counted as ignored messages. */
+  receipts?: DeliveryReceipt[];
 }
 
 /** A reply in words (see src/bot/renderReply.ts), ready for a channel to lay out. */

@@ -1,3 +1,4 @@
+import type { DeliveryReceipt } from '../../core/outbound.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { JsonTooDeepError, parseJson, TOO_DEEP } from '../../core/jsonBody.js';
@@ -21,6 +22,8 @@ export interface MetaWebhookOptions {
    * and Meta sends again. May resolve with the messages to dispatch (redeliveries left out).
    */
   record?: (messages: InboundMessage[]) => Promise<InboundMessage[] | void>;
+  /** Called after the 200 with the delivery receipts the body held (best effort: not recorded first). Must not throw. */
+  receipts?: (receipts: DeliveryReceipt[]) => void;
   log: Logger;
   /** Counts every answered request by HTTP status (including 413s answered by the app's error handler). */
   metrics?: WebhookMetrics;
@@ -92,6 +95,7 @@ export function createMetaWebhookRouter(options: MetaWebhookOptions): Router {
       }
     }
     res.sendStatus(200);
+    if (parsed.receipts?.length && options.receipts) options.receipts(parsed.receipts);
     if (messages.length > 0) {
       log.debug({ channel, messages: messages.length, ignored: parsed.ignored, users: messages.map((m) => pseudonym(m.userId)) }, 'webhook');
       options.dispatch(messages);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { DeliveryReceipt } from '../../core/outbound.js';
 import type { InboundMessage, ParsedWebhook } from '../meta/types.js';
 import {
   changeSchema,
@@ -50,6 +52,7 @@ export function parseWhatsAppWebhook(body: unknown, opts: ParseWhatsAppOptions):
   if (!envelope.success) return null;
 
   const messages: InboundMessage[] = [];
+  const receipts: DeliveryReceipt[] = [];
   let ignored = 0;
   for (const rawEntry of envelope.data.entry) {
     const entry = entrySchema.safeParse(rawEntry);
@@ -60,12 +63,13 @@ export function parseWhatsAppWebhook(body: unknown, opts: ParseWhatsAppOptions):
     for (const rawChange of entry.data.changes ?? []) {
       const result = readChange(rawChange, opts.phoneNumberId);
       messages.push(...result.messages);
+      receipts.push(...(result.receipts ?? []));
       ignored += result.ignored;
     }
   }
   // Array.prototype.sort is stable: messages with the same second keep their arrival order.
   messages.sort((a, b) => a.timestamp - b.timestamp);
-  return { messages, ignored };
+  return { messages, ignored, ...(receipts.length ? { receipts } : {}) };
 }
 
 function readChange(raw: unknown, phoneNumberId: string): ParsedWebhook {
@@ -92,8 +96,25 @@ function readChange(raw: unknown, phoneNumberId: string): ParsedWebhook {
     if (message) out.push(message);
     else ignored += 1;
   }
-  return { messages: out, ignored };
+  const receipts = statuses.flatMap((raw) => {
+    const parsed = statusSchema.safeParse(raw);
+    if (!parsed.success) return [];
+    const { id, status, errors: why = [] } = parsed.data;
+    const error = why.map((e) => [e.code, e.title ?? e.message].filter((x) => x !== undefined).join(' ')).join('; ');
+    return [{ messageId: id, status, ...(status === 'failed' && error ? { error } : {}) }];
+  });
+  return { messages: out, ignored, ...(receipts.length ? { receipts } : {}) };
 }
+
+/** A status update of a message we sent: sent, delivered, read or failed (with Meta's reason). */
+const statusSchema = z.object({
+  id: z.string().min(1).max(256),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  errors: z
+    .array(z.object({ code: z.number().optional(), title: z.string().max(200).optional(), message: z.string().max(500).optional() }).loose())
+    .max(10)
+    .optional(),
+}).loose();
 
 function toInboundMessage(raw: unknown, accountId: string, contacts: WhatsAppContact[]): InboundMessage | null {
   const parsed = messageSchema.safeParse(raw);

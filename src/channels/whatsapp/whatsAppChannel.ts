@@ -1,3 +1,4 @@
+import type { DeliveryReceipt } from '../../core/outbound.js';
 import { z } from 'zod';
 import type { PlnBot } from '../../bot/plnBot.js';
 import type { MetaConfig } from '../../config.js';
@@ -27,6 +28,8 @@ export interface WhatsAppChannelDeps {
   inbox?: WebhookInbox;
   /** Each turn reply's send, before and after the Graph call. */
   ledger?: SendLedger;
+  /** What WhatsApp's status webhooks say became of messages we sent (delivered, read, failed). */
+  receipts?: (receipts: DeliveryReceipt[]) => void;
 }
 
 /** An approved message template (WhatsApp Manager) and the texts of its body's {{1}}, {{2}}, ... */
@@ -96,6 +99,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     metrics: deps.metrics,
     ...(deps.inbox ? { inbox: deps.inbox } : {}),
     ...(deps.ledger ? { ledger: deps.ledger } : {}),
+    ...(deps.receipts ? { receipts: deps.receipts } : {}),
   });
 
   return {

@@ -18,6 +18,8 @@ import {
   message,
   messagesChange,
   OTHER_PHONE_NUMBER_ID,
+  OUR_WAMID,
+  RE_ENGAGEMENT_ERROR,
   PHONE_NUMBER_ID,
   reactionMessage,
   single,
@@ -183,18 +185,27 @@ describe('parseWhatsAppWebhook: message types', () => {
 });
 
 describe('parseWhatsAppWebhook: statuses and errors', () => {
-  it('ignores sent, delivered, read and failed statuses (with errors) and change-level errors', () => {
+  it('reads sent, delivered, read and failed statuses (with the reason) as delivery receipts, not messages; ignores change-level errors', () => {
     const body = webhook(
       entry(messagesChange(value({ statuses: [status('sent'), status('delivered')] }))),
-      entry(messagesChange(value({ statuses: [status('read'), status('failed')] }))),
+      entry(messagesChange(value({ statuses: [status('read'), status('failed'), { id: OUR_WAMID, status: 'deleted' } as unknown as ReturnType<typeof status>] }))),
       entry(messagesChange(value({ errors: [THROUGHPUT_ERROR] }))),
     );
-    expect(parse(body)).toEqual({ messages: [], ignored: 5 });
+    expect(parse(body)).toEqual({
+      messages: [],
+      ignored: 6,
+      receipts: [
+        { messageId: OUR_WAMID, status: 'sent' },
+        { messageId: OUR_WAMID, status: 'delivered' },
+        { messageId: OUR_WAMID, status: 'read' },
+        { messageId: OUR_WAMID, status: 'failed', error: `${RE_ENGAGEMENT_ERROR.code} ${RE_ENGAGEMENT_ERROR.title}` },
+      ],
+    });
   });
 
   it('keeps the messages of a change that also carries statuses', () => {
     const body = webhook(entry(messagesChange(value({ contacts: [contact(USER, 'Budi Santoso')], messages: [textMessage('halo')], statuses: [status('read')] }))));
-    expect(parse(body)).toEqual({ messages: [inbound({ kind: 'text', text: 'halo' })], ignored: 1 });
+    expect(parse(body)).toEqual({ messages: [inbound({ kind: 'text', text: 'halo' })], ignored: 1, receipts: [{ messageId: OUR_WAMID, status: 'read' }] });
   });
 });
 
