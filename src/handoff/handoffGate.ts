@@ -41,6 +41,8 @@ const QUEUED_KEY: Record<HandoffReason, string> = {
  */
 export class HandoffGate implements HandoffHooks {
   private readonly clock: () => Date;
+  /** Conversations whose handoff was opened (or moved up: true) in a turn not yet recorded. */
+  private readonly announce = new Map<string, boolean>();
 
   constructor(private readonly options: HandoffGateOptions) {
     this.clock = options.now ?? (() => new Date());
@@ -71,8 +73,9 @@ export class HandoffGate implements HandoffHooks {
     if (created) this.options.metrics?.handoffOpened(handoff.reason);
     // Ahead of others (urgent, stuck; new, or moved up by this request): everyone behind it moves down a place.
     const ahead = handoff.status === 'waiting' && handoff.priority < HANDOFF_PRIORITY.asked && handoff.reason === request.reason;
-    if (created || ahead) bus.publish({ type: 'handoff', handoff });
-    if (ahead) for (const other of await store.listOpen()) if (other.status === 'waiting' && other.id !== handoff.id) bus.publish({ type: 'handoff', handoff: other });
+    // Shown to the consoles once the turn is committed (recorded), so what they are shown has the
+    // turn in it: the customer's name from this very message, the last line.
+    if (created || ahead) this.announce.set(turn.conversationKey, ahead || (this.announce.get(turn.conversationKey) ?? false));
     return { replies, opened: { id: handoff.id, reason: handoff.reason, created } };
   }
 
@@ -83,10 +86,14 @@ export class HandoffGate implements HandoffHooks {
   async recorded(conversationKey: string, entries: TranscriptEntry[]): Promise<void> {
     const { store, bus } = this.options;
     for (const entry of entries) bus.publish({ type: 'transcript', entry });
-    // A new photo changes what the console shows beside the transcript (the thumbnail).
-    if (!entries.some((e) => e.attachment)) return;
+    const announced = this.announce.get(conversationKey);
+    this.announce.delete(conversationKey);
+    // A handoff opened (or moved up) in this turn; or a new photo, which changes the thumbnail beside the transcript.
+    if (announced === undefined && !entries.some((e) => e.attachment)) return;
     const open = await store.openOf(conversationKey);
     if (open) bus.publish({ type: 'handoff', handoff: open });
+    // Ahead of others: everyone behind it moved down a place.
+    if (announced) for (const other of await store.listOpen()) if (other.status === 'waiting' && other.id !== open?.id) bus.publish({ type: 'handoff', handoff: other });
   }
 
   /** The photo stored for the officer; null when it is not a readable photo. */

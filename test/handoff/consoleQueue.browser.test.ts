@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/i18n/messages.js';
 import type { FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said } from '../support/metaUser.js';
@@ -105,12 +106,59 @@ describe.skipIf(!hasChromium)('agent console queue: priority, filters, history',
     await page.setViewportSize(DESKTOP);
   });
 
+  it('sounds and notifies when a new customer starts waiting, unless muted (remembered)', async () => {
+    // The browser's sound and notifications, counted (no audio device here); the page as if in another tab.
+    await page.addInitScript({
+      content: `(() => {
+        const alerts = { tones: 0, notes: [] };
+        window.__alerts = alerts;
+        class FakeNotification {
+          static permission = 'granted';
+          static requestPermission() { return Promise.resolve('granted'); }
+          constructor(title, opts) { alerts.notes.push(title + '|' + opts.body); }
+          addEventListener() {}
+        }
+        class FakeAudio {
+          currentTime = 0;
+          destination = {};
+          createOscillator() { return { frequency: {}, connect: (g) => g, start: () => { alerts.tones += 1; }, stop: () => undefined }; }
+          createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (d) => d }; }
+        }
+        window.Notification = FakeNotification;
+        window.AudioContext = FakeAudio;
+        Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => true });
+      })()`,
+    });
+    await page.reload();
+    await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
+    await waitUntil(async () => (await items('waiting-list').count()) === 1);
+    const alerts = () => page.evaluate<{ tones: number; notes: string[] }>('window.__alerts');
+    expect(await alerts()).toEqual({ tones: 0, notes: [] });
+
+    const fajar = new MetaUser(run, graph, 'whatsapp', '6281900000013', 'Fajar');
+    await fajar.say('petugas');
+    await waitUntil(async () => (await alerts()).tones === 1);
+    expect((await alerts()).notes).toEqual([`${t('id', 'agent.alerts.title')}|${t('id', 'agent.alerts.body', { name: 'Fajar' })}`]);
+
+    await byTestId(page, 'mute').click();
+    expect(await byTestId(page, 'mute').getAttribute('data-muted')).toBe('true');
+    const gita = new MetaUser(run, graph, 'whatsapp', '6281900000014', 'Gita');
+    await gita.say('petugas');
+    await waitUntil(async () => (await items('waiting-list').count()) === 3);
+    expect((await alerts()).tones).toBe(1);
+    await page.reload();
+    await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
+    expect(await byTestId(page, 'mute').getAttribute('data-muted')).toBe('true');
+    await byTestId(page, 'mute').click();
+    expect(await byTestId(page, 'mute').getAttribute('data-muted')).toBe('false');
+  });
+
   it('keeps a closed conversation reachable under "closed", with how it ended', async () => {
     await byTestId(page, 'filter-mine').click();
     await items('active-list').first().click();
     await byTestId(page, 'close').click();
     await waitUntil(async () => (await counts()).closed === 1);
-    expect(await counts()).toEqual({ waiting: 1, mine: 0, all: 1, closed: 1 });
+    expect(await counts()).toEqual({ waiting: 3, mine: 0, all: 3, closed: 1 });
     await byTestId(page, 'filter-closed').click();
     await expectText(items('closed-list'), 'Dewi');
     expect(await ids('closed-list')).toEqual([hijackedId]);

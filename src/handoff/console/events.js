@@ -14,6 +14,7 @@ import { refreshMe } from './session.js';
 import { refreshList, renderLists, noteClosed, refreshClosed } from './queue.js';
 import { loadDetail, renderConversation } from './conversation.js';
 import { addEntries } from './transcript.js';
+import { alertWaiting } from './alerts.js';
 
 /** Waits before re-opening the event stream after the server refused or dropped it for good. */
 const RETRY_MS = [2000, 5000, 10000, 30000];
@@ -83,6 +84,8 @@ function resync() {
 
 /** A new or changed handoff (live update or the answer to an action). */
 export function applyHandoff(/** @type {HandoffSummary} */ handoff) {
+  // A customer who was not in the list before is now waiting: tell the officer.
+  if (handoff.status === 'waiting' && !state.handoffs.has(handoff.id) && state.listLoaded) alertWaiting(handoff);
   state.seq += 1;
   state.touched.set(handoff.id, state.seq);
   if (handoff.status === 'closed') {

@@ -47,6 +47,7 @@ export async function refreshList() {
         if (seq > startSeq && current) fresh.set(id, current);
       }
       state.handoffs = fresh;
+      state.listLoaded = true;
       const sel = state.sel;
       if (sel && (state.touched.get(sel.id) ?? 0) <= startSeq) {
         const item = fresh.get(sel.id);

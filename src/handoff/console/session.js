@@ -12,6 +12,7 @@ import { duration } from './format.js';
 import { closeEvents, openEvents } from './events.js';
 import { refreshList, renderLists, refreshClosed } from './queue.js';
 import { resetSupervisor } from './supervisor.js';
+import { renderMute } from './alerts.js';
 
 function setLoginError(/** @type {string} */ message) {
   ui.loginError.textContent = message;
@@ -71,6 +72,7 @@ export function showLogin(error = '', info = '') {
   state.drafts = new Map();
   state.catalog = null;
   state.streamOpened = false;
+  state.listLoaded = false;
   state.closed = [];
   state.closedCount = 0;
   state.search = null;
@@ -104,6 +106,7 @@ export function enterConsole(me) {
   setLoginError('');
   showOfficer();
   ui.supervisorToggle.hidden = me.supervisor !== true;
+  renderMute();
   clearError();
   renderLists();
   refreshList();

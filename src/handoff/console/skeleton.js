@@ -8,6 +8,7 @@ import { clearError } from './banners.js';
 import { onLoginSubmit, onLogout } from './session.js';
 import { setFilter, runSearch, clearSearch } from './queue.js';
 import { toggleSupervisor, loadStats } from './supervisor.js';
+import { toggleMute } from './alerts.js';
 
 /** @import { QueueFilter } from './types.js' */
 
@@ -51,7 +52,8 @@ function buildSkeleton() {
   const officerName = h('span', { class: 'topbar__officer', testid: 'officer-name' });
   const logout = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'logout', onclick: onLogout }, s('header.logout'));
   const supervisorToggle = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'supervisor-open', 'aria-pressed': 'false', hidden: true, onclick: toggleSupervisor }, s('supervisor.open'));
-  const topbar = h('header', { class: 'topbar' }, h('h1', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), supervisorToggle, officerName, logout);
+  const muteToggle = h('button', { type: 'button', class: 'btn btn--ghost', testid: 'mute', 'data-muted': 'false', title: s('alerts.hint'), onclick: toggleMute }, s('alerts.mute'));
+  const topbar = h('header', { class: 'topbar' }, h('h1', { class: 'topbar__title' }, s('appName')), liveStatus, h('span', { class: 'topbar__spacer' }), muteToggle, supervisorToggle, officerName, logout);
 
   const errorText = h('span', { class: 'banner__text' });
   const errorBanner = h(
@@ -128,5 +130,5 @@ function buildSkeleton() {
   app.removeAttribute('aria-busy');
   document.title = s('title');
 
-  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, searchInput, searchSection, searchList, searchCount, conv, convEmpty, layout, supervisor, supervisorToggle, statsRanges, statsCsv, statsBody };
+  return { loading, login, loginForm, loginUser, loginPass, loginSubmit, loginError, loginInfo, consoleView, liveStatus, officerName, logout, errorBanner, errorText, notice, waitingList, activeList, closedList, waitingCount, activeCount, closedCount, waitingSection, activeSection, closedSection, filterButtons, searchInput, searchSection, searchList, searchCount, conv, convEmpty, layout, supervisor, supervisorToggle, statsRanges, statsCsv, statsBody, muteToggle };
 }

@@ -40,6 +40,8 @@ export const state = {
   /** @type {Map<number, number>} */
   touched: new Map(),
   listLoading: false,
+  /** The list has been fetched once since sign-in: handoffs new after that are alerted. */
+  listLoaded: false,
   listAgain: false,
   /** @type {Promise<{ entries: CatalogEntry[], provinces: string[] } | null> | null} */
   catalog: null,
