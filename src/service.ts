@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AppConfig } from './config.js';
 import { DialogEngine } from './bot/dialogEngine.js';
@@ -16,6 +17,7 @@ import { createSignInThrottle } from './handoff/signInThrottle.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
 import { HandoffDesk } from './handoff/handoffDesk.js';
 import { applyReceipts, HandoffGate } from './handoff/handoffGate.js';
+import { OfficerFiles } from './handoff/officerFiles.js';
 import { errorSummary } from './core/redact.js';
 import type { HandoffStore } from './handoff/handoffStore.js';
 import { createHandoffStores } from './handoff/handoffStores.js';
@@ -190,6 +192,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     tickets,
     bus: handoffBus,
     officerName: async (username) => (await officers.get(username))?.displayName ?? null,
+    files: new OfficerFiles(path.join(config.dataDir, 'officer-files')),
     onlineOfficers: async () => (await Promise.all((await handoffStores.sessions.online()).map((u) => officers.get(u)))).filter((o) => o !== null),
     guess: async (text) => {
       const result = await classifier.classify(text);

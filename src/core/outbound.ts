@@ -51,3 +51,10 @@ export interface OutboundMessenger {
   windowOpen(target: ConversationTarget, byOfficer: boolean): Promise<boolean>;
   send(target: ConversationTarget, message: OutboundMessage): Promise<DeliveryOutcome>;
 }
+
+/** A file an officer sends to the customer: a JPEG or PNG photo, or a PDF (base64, so it can wait in a queue as JSON). */
+export interface OutboundAttachment {
+  mimeType: 'image/jpeg' | 'image/png' | 'application/pdf';
+  fileName: string;
+  dataBase64: string;
+}

@@ -7,6 +7,7 @@ import type { AgentAuth, AgentLocals } from './agentAuth.js';
 import type { HandoffBus } from './handoffBus.js';
 import type { DeskResult, HandoffDesk } from './handoffDesk.js';
 import type { SessionStore } from './sessionStore.js';
+import { OFFICER_FILE_MAX_BYTES } from './officerFiles.js';
 import type { HandoffEvent } from './types.js';
 
 export interface AgentRouterOptions {
@@ -39,7 +40,17 @@ const ticketSchema = z
   })
   .strict();
 
-const STATUS: Record<string, number> = { not_found: 404, already_taken: 409, not_holder: 409, already_filed: 409, not_failed: 409, officer_offline: 409 };
+const STATUS: Record<string, number> = {
+  not_found: 404,
+  already_taken: 409,
+  not_holder: 409,
+  already_filed: 409,
+  not_failed: 409,
+  officer_offline: 409,
+  unsupported_file: 415,
+  channel_refuses_file: 415,
+  too_large: 413,
+};
 const transferSchema = z.object({ to: z.string().trim().min(1).max(64) }).strict();
 
 /**
@@ -130,6 +141,20 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
     }
     answer(res, await withId(req, (id) => desk.resend(id, res.locals.officer, entryId)), (value) => value);
   }));
+
+  // The file's bytes as the body (any type: it is read by its bytes), its name and caption in headers.
+  router.post(
+    '/agent/api/handoffs/:id/files',
+    auth.requireSession,
+    auth.requireCsrf,
+    express.raw({ type: () => true, limit: OFFICER_FILE_MAX_BYTES }),
+    safely(async (req, res) => {
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const fileName = decodeHeader(req.get('x-file-name')) ?? 'berkas';
+      const caption = (decodeHeader(req.get('x-caption')) ?? '').slice(0, AGENT_REPLY_MAX);
+      answer(res, await withId(req, (id) => desk.sendFile(id, res.locals.officer, bytes, fileName, caption)), (value) => value);
+    }),
+  );
 
   router.post('/agent/api/handoffs/:id/notes', ...change, safely(async (req, res) => {
     const body = replySchema.safeParse(req.body);
@@ -254,6 +279,16 @@ function consoleFeed(bus: HandoffBus, desk: Pick<HandoffDesk, 'summary'>, onErro
       unsubscribe = null;
     };
   };
+}
+
+/** A header the console sent URI-encoded (names and captions may hold any character); undefined when absent or malformed. */
+function decodeHeader(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function idOf(req: Request): number | null {

@@ -13,6 +13,8 @@ import type { HandoffBus } from './handoffBus.js';
 import { recordBotLines } from './handoffGate.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { Officer } from './officerStore.js';
+import type { OutboundAttachment } from '../core/outbound.js';
+import { readOfficerFile, type OfficerFileProblem, type OfficerFiles } from './officerFiles.js';
 import { fileFromConsole, type ConsoleTicketInput, type ConsoleTicketResult } from './consoleTicket.js';
 import { summarize, ticketOfHandoff, type Guesser } from './handoffSummary.js';
 import type { Handoff, HandoffSummary, TranscriptEntry } from './types.js';
@@ -28,6 +30,8 @@ export interface HandoffDeskOptions {
   officerName: (username: string) => Promise<string | null>;
   /** Officers at the console now (enabled accounts with a live, recently used session). */
   onlineOfficers: () => Promise<Officer[]>;
+  /** Where the files officers send are kept for a resend. */
+  files: OfficerFiles;
   guess?: Guesser;
   botOfficerName: string;
   defaultLocale: Locale;
@@ -51,7 +55,22 @@ export interface CustomerHistory {
 /** How many closed handoffs the console's "Selesai" list shows. */
 const HISTORY_LIMIT = 50;
 
-export type DeskError = 'not_found' | 'already_taken' | 'not_holder' | 'already_filed' | 'not_failed' | 'officer_offline';
+export type DeskError =
+  | 'not_found'
+  | 'already_taken'
+  | 'not_holder'
+  | 'already_filed'
+  | 'not_failed'
+  | 'officer_offline'
+  | OfficerFileProblem
+  | 'channel_refuses_file';
+
+/** Which files each channel takes from an officer: WhatsApp and Messenger photos and PDFs, Instagram photos. */
+const FILES_BY_CHANNEL: Record<string, ReadonlyArray<OutboundAttachment['mimeType']>> = {
+  whatsapp: ['image/jpeg', 'image/png', 'application/pdf'],
+  messenger: ['image/jpeg', 'image/png', 'application/pdf'],
+  instagram: ['image/jpeg', 'image/png'],
+};
 export type DeskResult<T> = { ok: true; value: T } | { ok: false; error: DeskError; officer?: string | null; ticket?: FiledTicket };
 
 /**
@@ -179,9 +198,30 @@ export class HandoffDesk {
     const entry = await store.entry(entryId);
     if (!entry || entry.conversationKey !== handoff.value.conversationKey || entry.from !== 'agent' || entry.note) return { ok: false, error: 'not_found' };
     if (entry.delivery !== 'failed') return { ok: false, error: 'not_failed' };
+    const file = await this.options.files.load(entry.id);
     const queued = await store.setDelivery(entry.id, 'queued', null);
     if (queued) bus.publish({ type: 'transcript', entry: queued });
-    return { ok: true, value: await this.deliver(handoff.value, queued ?? entry) };
+    // A file line's text is its name and caption: the file goes again, with the caption.
+    const caption = file ? entry.text.split('\n').slice(1).join('\n') : '';
+    return { ok: true, value: await this.deliver(handoff.value, queued ?? entry, file ?? undefined, caption) };
+  }
+
+  /**
+   * Sends the customer a photo or PDF (with an optional caption) on a channel that takes it; the
+   * transcript shows it as the file's name and follows its delivery like a reply.
+   */
+  async sendFile(id: number, officer: Officer, bytes: Buffer, fileName: string, caption: string): Promise<DeskResult<{ entry: TranscriptEntry; delivery: DeliveryOutcome }>> {
+    const handoff = await this.held(id, officer);
+    if (!handoff.ok) return handoff;
+    const file = await readOfficerFile(bytes, fileName);
+    if (typeof file === 'string') return { ok: false, error: file };
+    if (!(FILES_BY_CHANNEL[handoff.value.channel] ?? []).includes(file.mimeType)) return { ok: false, error: 'channel_refuses_file' };
+    const { store, bus } = this.options;
+    const text = [`📎 ${file.fileName}`, caption.trim()].filter(Boolean).join('\n');
+    const entry = await store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username, delivery: 'queued' }, this.now());
+    await this.options.files.save(entry.id, file);
+    bus.publish({ type: 'transcript', entry });
+    return { ok: true, value: await this.deliver(handoff.value, entry, file, caption.trim()) };
   }
 
   /** A private note on the conversation, for officers only: recorded and shown live, never sent. */
@@ -220,12 +260,12 @@ export class HandoffDesk {
   }
 
   /** Sends a recorded officer message and records what became of it. */
-  private async deliver(handoff: Handoff, entry: TranscriptEntry): Promise<{ entry: TranscriptEntry; delivery: DeliveryOutcome }> {
+  private async deliver(handoff: Handoff, entry: TranscriptEntry, file?: OutboundAttachment, caption = ''): Promise<{ entry: TranscriptEntry; delivery: DeliveryOutcome }> {
     const { store, bus, messenger } = this.options;
     const locale = await this.localeOf(handoff);
     let providerId: string | null = null;
     const delivery = await messenger.send(handoff, {
-      activities: [{ type: 'message', text: entry.text, locale }],
+      activities: [file ? { type: 'message', text: caption, locale, channelData: { attachment: file } } : { type: 'message', text: entry.text, locale }],
       byOfficer: true,
       onSent: (ids) => (providerId = ids.at(-1) ?? null),
     });

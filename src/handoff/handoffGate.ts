@@ -60,7 +60,7 @@ export class HandoffGate implements HandoffHooks {
   }
 
   async open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }> {
-    const { store, bus, hours } = this.options;
+    const { store, hours } = this.options;
     const now = this.clock();
     const { handoff, created } = await store.open({ conversationKey: turn.conversationKey, channel: turn.channel, conversationId: turn.conversationId, reason: request.reason }, now);
     const position = (await store.position(handoff)) ?? 1;

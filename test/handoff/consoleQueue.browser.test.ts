@@ -83,6 +83,10 @@ describe.skipIf(!hasChromium)('agent console queue: priority, filters, history',
     expect(await byTestId(page, 'filter-all').getAttribute('aria-pressed')).toBe('true');
     await snap(page, 'queue-desktop');
     await page.setViewportSize(PHONE);
+    // The phone shows the queue alone, inside the page's main landmark, with one level-one heading.
+    expect(await page.locator('main:visible').count()).toBe(1);
+    expect(await page.locator('h1:visible').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await snap(page, 'queue-phone');
     await page.setViewportSize(DESKTOP);
   });

@@ -7,7 +7,8 @@ import type { FakeGraph } from '../support/fakeGraph.js';
 import { fetchTicket, META, startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said, texts } from '../support/metaUser.js';
 import { messengerWebhook, mg, newWamid, postWebhook, wa, whatsAppWebhook } from '../support/metaWebhooks.js';
-import { productJpeg } from '../support/photos.js';
+import { jpegWithGps, pdfBytes, productJpeg } from '../support/photos.js';
+import sharp from 'sharp';
 import { STEPS } from '../support/applicationScript.js';
 
 /**
@@ -180,6 +181,39 @@ describe('Messenger outside the 24-hour window', () => {
     expect(user.newSends()).toEqual([
       expect.objectContaining({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: 'Maaf menunggu lama, saya bantu sekarang.' } }),
     ]);
+    // A PDF with a caption: the file as an attachment (tagged too), then the caption.
+    const sent = await sari.postBytes<{ delivery: string; entry: { text: string; delivery: string } }>(`/agent/api/handoffs/${h.id}/files`, pdfBytes(), {
+      'x-file-name': encodeURIComponent('Panduan seller.pdf'),
+      'x-caption': encodeURIComponent('Ini panduannya, Bu.'),
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ delivery: 'sent', entry: { text: '📎 Panduan seller.pdf\nIni panduannya, Bu.', delivery: 'sent' } });
+    const [file, caption] = user.newSends();
+    expect(file).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { attachment: { type: 'file' } }, filedata: { fileName: 'Panduan seller.pdf', mime: 'application/pdf' } });
+    expect((file?.filedata as { bytes: Buffer }).bytes.equals(pdfBytes())).toBe(true);
+    expect(caption).toMatchObject({ message: { text: 'Ini panduannya, Bu.' } });
+    // Not a photo nor a PDF, whatever it is called: refused.
+    const text = await sari.postBytes(`/agent/api/handoffs/${h.id}/files`, Buffer.from('hello'), { 'x-file-name': 'foto.jpg' });
+    expect(text).toMatchObject({ status: 415, body: { error: 'unsupported_file' } });
+    await sari.post(`/agent/api/handoffs/${h.id}/close`);
+  });
+
+  it('sends an Instagram customer a photo, stripped of its metadata, and refuses a PDF there', async () => {
+    const sari = await AgentClient.signIn(run.url, 'sari.cso', PASSWORD);
+    const igsid = '1780000000000042';
+    const user = new MetaUser(run, graph, 'instagram', igsid);
+    await user.say('petugas');
+    const h = await waitingOf(sari, igsid);
+    await sari.post(`/agent/api/handoffs/${h.id}/take`);
+    user.newSends();
+    expect(await sari.postBytes(`/agent/api/handoffs/${h.id}/files`, pdfBytes(), { 'x-file-name': 'a.pdf' })).toMatchObject({ status: 415, body: { error: 'channel_refuses_file' } });
+    const photo = await sari.postBytes<{ delivery: string }>(`/agent/api/handoffs/${h.id}/files`, await jpegWithGps(), { 'x-file-name': encodeURIComponent('contoh/../toko.JPG') });
+    expect(photo).toMatchObject({ status: 200, body: { delivery: 'sent' } });
+    const [send] = user.newSends();
+    expect(send).toMatchObject({ message: { attachment: { type: 'image' } }, filedata: { fileName: 'toko.JPG', mime: 'image/jpeg' } });
+    const meta = await sharp((send?.filedata as { bytes: Buffer }).bytes).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(meta.format).toBe('jpeg');
     await sari.post(`/agent/api/handoffs/${h.id}/close`);
   });
 

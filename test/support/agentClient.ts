@@ -45,6 +45,16 @@ export class AgentClient {
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
   }
 
+  /** POSTs raw bytes (a file for the customer) with the session and CSRF token. */
+  async postBytes<T = Record<string, unknown>>(path: string, bytes: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const all: Record<string, string> = { 'content-type': 'application/octet-stream', ...headers };
+    if (this.cookie) all.cookie = this.cookie;
+    if (this.csrfToken) all['x-csrf-token'] = this.csrfToken;
+    const res = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: all, body: new Uint8Array(bytes) });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
   /**
    * Opens the live event stream and collects its events until `until` returns true for one of
    * them (or the timeout passes); resolves with every event seen.

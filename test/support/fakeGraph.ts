@@ -192,6 +192,9 @@ export class FakeGraph {
     return `${this.url}${p}`;
   }
 
+  /** Files uploaded: WhatsApp media (by media id), and Messenger/Instagram attachments (also in their send's `filedata`). */
+  readonly uploads: Array<UploadedFile & { id?: string }> = [];
+
   /** The next `n` message sends are answered with `fault` (e.g. 429 + code 130429) instead of being accepted. */
   failNext(n: number, fault: Fault): void {
     for (let k = 0; k < n; k++) this.faults.push(fault);
@@ -263,7 +266,10 @@ export class FakeGraph {
     const url = new URL(req.url ?? '/', this.url);
     const raw = await readBody(req);
     let body: unknown;
-    if (raw.length > 0) {
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (contentType.startsWith('multipart/form-data')) {
+      body = await formFields(raw, contentType);
+    } else if (raw.length > 0) {
       try {
         body = JSON.parse(raw.toString('utf8')) as unknown;
       } catch {
@@ -308,6 +314,17 @@ export class FakeGraph {
     }
 
     if (segments[0] !== this.version) return answer(404, { error: { message: `Unknown path ${url.pathname}`, code: 100 } });
+
+    // WhatsApp media upload (an officer's photo or PDF): kept, answered with a media id.
+    if (req.method === 'POST' && segments.length === 3 && segments[2] === 'media' && segments[1] === this.options.phoneNumberId) {
+      if (token !== this.options.whatsappToken) return answer(401, authError());
+      const form = (body ?? {}) as Record<string, unknown>;
+      const file = form.file as UploadedFile | undefined;
+      if (form.messaging_product !== 'whatsapp' || !file) return answer(400, { error: { message: '(#100) Param file must be a file', code: 100 } });
+      const id = `media-upload-${++this.seq}`;
+      this.uploads.push({ id, ...file });
+      return answer(200, { id });
+    }
 
     // Message sends.
     if (req.method === 'POST' && segments.length === 3 && segments[2] === 'messages') {
@@ -401,6 +418,31 @@ function authError() {
 function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   return m?.[1];
+}
+
+/** A file of a multipart request, as the fake kept it. */
+export interface UploadedFile {
+  fileName: string;
+  mime: string;
+  bytes: Buffer;
+}
+
+/** A multipart body's fields: text (parsed as JSON when it is JSON) and files (kept in `uploads` too). */
+async function formFields(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of form) {
+    if (typeof value === 'string') {
+      try {
+        fields[key] = JSON.parse(value) as unknown;
+      } catch {
+        fields[key] = value;
+      }
+    } else {
+      fields[key] = { fileName: value.name, mime: value.type, bytes: Buffer.from(await value.arrayBuffer()) } satisfies UploadedFile;
+    }
+  }
+  return fields;
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {

@@ -47,7 +47,22 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MetaChannelH
       supportsHumanAgentTag: true,
       async send(userId, reply, { humanAgent }) {
         const ids: string[] = [];
-        for (const body of messengerPayloads(userId, reply, { channel: deps.channel, humanAgent })) {
+        let text = reply;
+        // A file: one multipart send with the bytes (Instagram takes photos only; the desk checks),
+        // then its caption, if any, as a message of its own (a Messenger attachment carries no text).
+        if (reply.attachment) {
+          const { mimeType, fileName, dataBase64 } = reply.attachment;
+          const form = new FormData();
+          form.set('recipient', JSON.stringify({ id: userId }));
+          form.set('message', JSON.stringify({ attachment: { type: mimeType === 'application/pdf' ? 'file' : 'image', payload: { is_reusable: false } } }));
+          for (const [key, value] of Object.entries(humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : { messaging_type: 'RESPONSE' })) form.set(key, value);
+          form.set('filedata', new Blob([Buffer.from(dataBase64, 'base64')], { type: mimeType }), fileName);
+          const res = sendResponseSchema.safeParse(await graph.postForm('/me/messages', form));
+          ids.push(res.success ? (res.data.message_id ?? '') : '');
+          if (!reply.text.trim()) return ids;
+          text = { text: reply.text, choices: [], ...(reply.locale ? { locale: reply.locale } : {}) };
+        }
+        for (const body of messengerPayloads(userId, text, { channel: deps.channel, humanAgent })) {
           const res = sendResponseSchema.safeParse(await graph.post('/me/messages', body));
           ids.push(res.success ? (res.data.message_id ?? '') : '');
         }

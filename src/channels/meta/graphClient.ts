@@ -83,6 +83,11 @@ export class GraphClient {
     return this.call<T>('POST', path, body);
   }
 
+  /** A multipart upload (media for WhatsApp, an attachment for Messenger): `form` is sent as it is, again on a retry. */
+  postForm<T = unknown>(path: string, form: FormData): Promise<T> {
+    return this.call<T>('POST', path, form);
+  }
+
   /** A look-up; `signal` gives up on it (and on its retries) early, e.g. when the turn's budget is spent. */
   get<T = unknown>(path: string, options: { signal?: AbortSignal } = {}): Promise<T> {
     return this.call<T>('GET', path, undefined, options.signal);
@@ -116,9 +121,10 @@ export class GraphClient {
           method,
           headers: {
             authorization: `Bearer ${this.options.accessToken}`,
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            // A form sets its own multipart type (with the boundary).
+            ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
           },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
           signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         });
         const text = await res.text();

@@ -173,10 +173,12 @@ export class MetaAdapter extends BotAdapter {
       const dedupeId = typeof data?.dedupeId === 'string' && data.dedupeId ? data.dedupeId : undefined;
       // Checked here, before any queue: a reply Meta would refuse is recorded, never queued.
       await this.assertWindowOpen(userId, humanAgent);
+      const attachment = (activity.channelData as { attachment?: OutboundReply['attachment'] } | undefined)?.attachment;
       const reply: OutboundReply = {
         text: activity.text ?? '',
         choices: (activity.suggestedActions?.actions ?? []).map((a) => ({ title: a.title ?? String(a.value), value: String(a.value) })),
         locale: activity.locale === 'en' ? 'en' : 'id',
+        ...(attachment ? { attachment } : {}),
       };
       const options: SendOptions = { humanAgent, ...(dedupeId ? { dedupeId } : {}) };
       if (this.route) {

@@ -1,4 +1,4 @@
-import type { DeliveryReceipt } from '../../core/outbound.js';
+import type { DeliveryReceipt, OutboundAttachment } from '../../core/outbound.js';
 /** The three Meta channels; also the Bot Framework `channelId` their activities carry. */
 export type MetaChannel = 'whatsapp' | 'messenger' | 'instagram';
 
@@ -47,4 +47,7 @@ export interface OutboundReply {
   choices: Array<{ title: string; value: string }>;
   /** Language of the conversation, for the few words a channel adds itself (a list's button label). */
   locale?: 'id' | 'en';
+  /** A photo or PDF an officer sends (base64, so the reply can wait in the send queue as JSON); `text` is then its caption. */
+  attachment?: OutboundAttachment;
 }
+

@@ -13,10 +13,12 @@ import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
 import type { WebhookInbox } from '../meta/webhookInbox.js';
 import { parseWhatsAppWebhook } from './parseWhatsAppWebhook.js';
-import { whatsAppPayloads } from './whatsAppPayloads.js';
+import { whatsAppEnvelope, whatsAppPayloads } from './whatsAppPayloads.js';
 
 const mediaInfoSchema = z.object({ url: z.string().url(), file_size: z.coerce.number().optional() });
 const sendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string() })).optional() });
+/** `POST /{phone-number-id}/media` answers with the uploaded file's media id. */
+const mediaUploadSchema = z.object({ id: z.string().min(1) });
 
 export interface WhatsAppChannelDeps {
   meta: MetaConfig;
@@ -63,6 +65,19 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     outbound: {
       supportsHumanAgentTag: false,
       async send(userId, reply) {
+        // A file: uploaded to WhatsApp's media store first, then sent by its media id.
+        if (reply.attachment) {
+          const { mimeType, fileName, dataBase64 } = reply.attachment;
+          const form = new FormData();
+          form.set('messaging_product', 'whatsapp');
+          form.set('type', mimeType);
+          form.set('file', new Blob([Buffer.from(dataBase64, 'base64')], { type: mimeType }), fileName);
+          const uploaded = mediaUploadSchema.parse(await graph.postForm(`/${wa.phoneNumberId}/media`, form));
+          const caption = reply.text.trim() ? { caption: reply.text.trim().slice(0, 1024) } : {};
+          const media = mimeType === 'application/pdf' ? { type: 'document', document: { id: uploaded.id, filename: fileName, ...caption } } : { type: 'image', image: { id: uploaded.id, ...caption } };
+          const res = sendResponseSchema.safeParse(await graph.post(`/${wa.phoneNumberId}/messages`, { ...whatsAppEnvelope(userId), ...media }));
+          return [res.success ? (res.data.messages?.[0]?.id ?? '') : ''];
+        }
         const locale = reply.locale ?? 'id';
         const labels = { listButton: t(locale, 'choices.listButton'), listSection: t(locale, 'choices.listSection'), prompt: t(locale, 'choices.prompt') };
         const ids: string[] = [];

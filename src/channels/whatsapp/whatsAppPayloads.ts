@@ -50,8 +50,13 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * `to` is the wa_id digits; it is sent as `+<digits>` (without the `+` Meta would prefix the
  * business number's country code). A business-scoped user id (`ID.123...`) goes in `recipient`.
  */
+/** The fields every message send starts with: the product, and the recipient (a number, or a BSUID). */
+export function whatsAppEnvelope(to: string): Body {
+  return { messaging_product: 'whatsapp', recipient_type: 'individual', ...recipientOf(to) };
+}
+
 export function whatsAppPayloads(to: string, reply: OutboundReply, labels: WhatsAppLabels): Body[] {
-  const envelope: Body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...recipientOf(to) };
+  const envelope: Body = whatsAppEnvelope(to);
   const text = reply.text.trim();
   const choices = reply.choices;
 

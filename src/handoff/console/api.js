@@ -28,6 +28,32 @@ export function codeOf(/** @type {unknown} */ err) {
 }
 
 /**
+ * Sends a file's bytes to the console API (the officer's photo or PDF for the customer), with the
+ * CSRF token; `headers` carry its name and caption. Resolves with the JSON answer; rejects with ApiError.
+ * @param {string} path under /agent/api
+ * @param {Blob} file
+ * @param {Record<string, string>} headers
+ * @returns {Promise<any>}
+ */
+export async function upload(path, file, headers) {
+  let res;
+  try {
+    res = await fetch(`${API}${path}`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', ...(state.me ? { 'X-CSRF-Token': state.me.csrfToken } : {}), ...headers },
+      body: file,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, {});
+  }
+  const data = (res.headers.get('content-type') ?? '').includes('json') ? await res.json().catch(() => null) : null;
+  if (res.ok) return data;
+  throw new ApiError(res.status, data && typeof data === 'object' ? data : {});
+}
+
+/**
  * A JSON call to the console API. POSTs carry the CSRF token (except sign-in, before there is
  * one). Resolves with the JSON body (null for 204); rejects with ApiError.
  * @param {'GET' | 'POST'} method

@@ -4,7 +4,7 @@
 /** @import { Composer, OpenConversation } from './types.js' */
 import { s } from './strings.js';
 import { h } from './dom.js';
-import { statusOf, codeOf, api } from './api.js';
+import { statusOf, codeOf, api, upload } from './api.js';
 import { state, isMine } from './state.js';
 import { handleApiError } from './banners.js';
 import { refreshList } from './queue.js';
@@ -13,6 +13,8 @@ import { addEntries } from './transcript.js';
 import { matchingCommands, cannedText, renderCannedList } from './canned.js';
 
 export const REPLY_MAX = 2000;
+/** The largest file the service takes from an officer (OFFICER_FILE_MAX_BYTES). */
+const FILE_MAX = 5 * 1024 * 1024;
 
 /** @param {OpenConversation} sel @returns {Composer} */
 export function buildComposer(sel) {
@@ -33,10 +35,19 @@ export function buildComposer(sel) {
   textarea.setAttribute('aria-controls', 'canned-list');
   const modeReply = h('button', { type: 'button', class: 'pill composer__mode', testid: 'mode-reply', 'aria-pressed': 'true' }, s('reply.modeReply'));
   const modeNote = h('button', { type: 'button', class: 'pill composer__mode composer__mode--note', testid: 'mode-note', 'aria-pressed': 'false' }, s('reply.modeNote'));
+  // A photo or PDF for the customer: the box's text, if any, goes with it as the caption.
+  const fileInput = h('input', { type: 'file', id: 'attach-input', class: 'visually-hidden', testid: 'attach-input', accept: 'image/jpeg,image/png,application/pdf', tabindex: '-1', 'aria-label': s('reply.attachHint') });
+  const attach = h('button', { type: 'button', class: 'pill composer__attach', testid: 'attach', title: s('reply.attachHint') }, s('reply.attach'));
+  attach.addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) sendFile(sel, file);
+  });
   const root = h(
     'form',
     { class: 'composer', novalidate: true, hidden: true },
-    h('div', { class: 'composer__modes', role: 'group', 'aria-label': s('reply.heading') }, modeReply, modeNote, h('span', { class: 'composer__hint' }, s('reply.cannedHint'))),
+    h('div', { class: 'composer__modes', role: 'group', 'aria-label': s('reply.heading') }, modeReply, modeNote, attach, fileInput, h('span', { class: 'composer__hint' }, s('reply.cannedHint'))),
     warning,
     canned,
     h('div', { class: 'composer__row' }, textarea, h('div', { class: 'composer__side' }, send, counter)),
@@ -149,6 +160,36 @@ async function sendReply(/** @type {OpenConversation} */ sel) {
     composer.send.textContent = note ? s('reply.saveNote') : s('reply.send');
     composer.textarea.readOnly = false;
     if (state.sel === sel) composer.textarea.focus();
+  }
+}
+
+/** Uploads a photo or PDF for the customer, with the reply box's text as its caption. */
+async function sendFile(/** @type {OpenConversation} */ sel, /** @type {File} */ file) {
+  const composer = sel.view.composer;
+  if (sel.sending || state.sel !== sel || !isMine(sel.handoff)) return;
+  if (file.size > FILE_MAX) {
+    setReplyWarning(composer, s('reply.fileTooLarge'));
+    return;
+  }
+  const caption = composer.mode === 'reply' ? composer.textarea.value.trim() : '';
+  sel.sending = true;
+  composer.send.disabled = true;
+  try {
+    const data = await upload(`/handoffs/${encodeURIComponent(sel.id)}/files`, file, { 'X-File-Name': encodeURIComponent(file.name), 'X-Caption': encodeURIComponent(caption) });
+    if (caption) {
+      composer.textarea.value = '';
+      composer.textarea.dispatchEvent(new Event('input'));
+    }
+    if (data?.entry) addEntries(sel, [data.entry]);
+    setReplyWarning(composer, '');
+  } catch (err) {
+    const code = codeOf(err);
+    if (code === 'unsupported_file' || code === 'channel_refuses_file' || code === 'too_large') setReplyWarning(composer, s(`reply.file.${code}`));
+    else if (statusOf(err) === 409 && code === 'not_holder') setReplyWarning(composer, s('reply.notHolder'));
+    else await handleApiError(err);
+  } finally {
+    sel.sending = false;
+    composer.send.disabled = false;
   }
 }
 

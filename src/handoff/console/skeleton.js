@@ -107,9 +107,10 @@ function buildSkeleton() {
     closedSection,
   );
   const convEmpty = h('p', { class: 'conv__empty' }, s('conversation.empty'));
-  const conv = h('main', { class: 'conv', testid: 'conversation' }, convEmpty);
+  const conv = h('section', { class: 'conv', testid: 'conversation', 'aria-label': s('conversation.region') }, convEmpty);
 
-  const layout = h('div', { class: 'layout' }, queue, conv);
+  // The main landmark holds both panes, so a phone showing only the queue still has one.
+  const layout = h('main', { class: 'layout' }, queue, conv);
   /** @type {Record<'today' | '7d', HTMLButtonElement>} */
   const statsRanges = {
     today: h('button', { type: 'button', class: 'pill', testid: 'stats-today', 'aria-pressed': 'true', onclick: () => loadStats('today') }, s('supervisor.today')),

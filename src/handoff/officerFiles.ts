@@ -1,0 +1,60 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { sniffImageFormat } from '../media/sniffImageFormat.js';
+import type { OutboundAttachment } from '../core/outbound.js';
+
+/** The largest file an officer may send: WhatsApp's limit for images (documents may be larger elsewhere). */
+export const OFFICER_FILE_MAX_BYTES = 5 * 1024 * 1024;
+
+export type OfficerFileProblem = 'unsupported_file' | 'too_large';
+
+/**
+ * A file an officer chose, read by its bytes (never by its name or declared type): a JPEG or PNG
+ * photo, re-encoded so none of its metadata (camera, place) reaches the customer, or a PDF as it is.
+ */
+export async function readOfficerFile(bytes: Buffer, fileName: string): Promise<OutboundAttachment | OfficerFileProblem> {
+  if (bytes.length === 0) return 'unsupported_file';
+  if (bytes.length > OFFICER_FILE_MAX_BYTES) return 'too_large';
+  const name = safeName(fileName);
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return { mimeType: 'application/pdf', fileName: ensureExtension(name, '.pdf'), dataBase64: bytes.toString('base64') };
+  const format = sniffImageFormat(bytes);
+  if (format !== 'jpeg' && format !== 'png') return 'unsupported_file';
+  try {
+    const clean = await sharp(bytes, { limitInputPixels: 40_000_000 }).rotate()[format]().toBuffer();
+    return { mimeType: format === 'png' ? 'image/png' : 'image/jpeg', fileName: ensureExtension(name, format === 'png' ? '.png' : '.jpg'), dataBase64: clean.toString('base64') };
+  } catch {
+    return 'unsupported_file';
+  }
+}
+
+/** Letters, digits, dots, dashes, underscores and spaces only; at most 80 characters; never empty. */
+function safeName(fileName: string): string {
+  const cleaned = path.basename(fileName.normalize('NFC')).replace(/[^\p{L}\p{N}._ -]/gu, '_').trim().slice(-80);
+  return cleaned.replace(/^\.+/, '') || 'berkas';
+}
+
+function ensureExtension(name: string, ext: string): string {
+  return name.toLowerCase().endsWith(ext) || (ext === '.jpg' && /\.jpe?g$/i.test(name)) ? name : `${name}${ext}`;
+}
+
+/**
+ * The files officers sent, kept by their transcript line (`<id>.json`) so a failed send can be
+ * sent again with one click. Plain files under DATA_DIR: small, written once, read on a resend.
+ */
+export class OfficerFiles {
+  constructor(private readonly dir: string) {}
+
+  async save(entryId: number, file: OutboundAttachment): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    await fs.writeFile(path.join(this.dir, `${entryId}.json`), JSON.stringify(file), { mode: 0o600 });
+  }
+
+  async load(entryId: number): Promise<OutboundAttachment | null> {
+    try {
+      return JSON.parse(await fs.readFile(path.join(this.dir, `${entryId}.json`), 'utf8')) as OutboundAttachment;
+    } catch {
+      return null;
+    }
+  }
+}
