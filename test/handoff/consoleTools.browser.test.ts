@@ -269,6 +269,9 @@ describe.skipIf(!hasChromium)('agent console: officer tools', () => {
     await byTestId(sari, 'customer-history').waitFor();
     expect(await axeViolations(sari)).toEqual([]);
     await snap(sari, 'search-desktop');
+    await sari.setViewportSize(PHONE);
+    expect(await axeViolations(sari)).toEqual([]);
+    await sari.setViewportSize(DESKTOP);
     await byTestId(sari, 'search-clear').click();
     expect(await byTestId(sari, 'search-results').isVisible()).toBe(false);
   });

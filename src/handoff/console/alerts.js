@@ -3,8 +3,8 @@
 /**
  * Telling the officer a customer started waiting: a short tone (Web Audio, no sound file) and,
  * when the page is not in view and the browser allows it, a desktop notification. One button in
- * the top bar mutes both (remembered in this browser) and, the first time, asks the browser's
- * permission for notifications (browsers ask only after a click).
+ * the top bar mutes both (remembered in this browser). The browser's permission for notifications
+ * is asked when the officer signs in or unmutes (browsers ask only after a click).
  */
 
 /** @import { HandoffSummary } from './types.js' */
@@ -40,8 +40,14 @@ export function toggleMute() {
   } catch {
     // Private mode without storage: the choice lasts for this page only.
   }
-  if (!muted && typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission();
+  if (!muted) askNotificationPermission();
   renderMute();
+}
+
+/** Asks the browser, once, for desktop notifications (only from a click: browsers ignore it otherwise). */
+export function askNotificationPermission() {
+  if (isMuted() || typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+  void Notification.requestPermission().catch(() => undefined);
 }
 
 /** A customer has just joined the queue: a tone, and a notification if the console is not in view. */

@@ -46,7 +46,7 @@ export function renderInfo(/** @type {OpenConversation} */ sel) {
   /** @type {Array<[string, string | null | undefined]>} */
   const facts = filed
     ? [
-        ['ticket.classification', filed.catalogNumber ? `${filed.catalogNumber}. ${filed.serviceType}` : filed.serviceType],
+        ['ticket.classification', serviceLabel(filed.catalogNumber, filed.serviceType)],
         ['ticket.filedBy', filed.filedBy ? (filed.filedBy === state.me?.username ? state.me.displayName : filed.filedBy) : s('ticket.filedByBot')],
         ['ticket.createdAt', `${hhmm(filed.createdAt)}`],
         ['ticket.status', filed.status],
@@ -95,6 +95,11 @@ export function renderInfo(/** @type {OpenConversation} */ sel) {
   );
 }
 
+/** "7. Pendaftaran…", unless the catalogue's service type already starts with its number ("07. Melakukan…"). */
+function serviceLabel(/** @type {number | null} */ number, /** @type {string} */ serviceType) {
+  return number && !/^\d+\.\s/.test(serviceType) ? `${number}. ${serviceType}` : serviceType;
+}
+
 /** The customer's earlier stays with the officers and their tickets (from the conversation's detail). */
 function historyBlock(/** @type {OpenConversation} */ sel) {
   const history = sel.history;
@@ -115,7 +120,7 @@ function historyBlock(/** @type {OpenConversation} */ sel) {
           h(
             'ul',
             { class: 'history__list', testid: 'history-tickets' },
-            ...tickets.map((t) => h('li', {}, h('strong', {}, t.number), ` · ${t.catalogNumber ? `${t.catalogNumber}. ` : ''}${t.serviceType} · ${t.status} · ${date(t.createdAt)}`)),
+            ...tickets.map((t) => h('li', {}, h('strong', {}, t.number), ` · ${serviceLabel(t.catalogNumber, t.serviceType)} · ${t.status} · ${date(t.createdAt)}`)),
           ),
         )
       : null,

@@ -12,7 +12,7 @@ import { duration } from './format.js';
 import { closeEvents, openEvents } from './events.js';
 import { refreshList, renderLists, refreshClosed } from './queue.js';
 import { resetSupervisor } from './supervisor.js';
-import { renderMute } from './alerts.js';
+import { renderMute, askNotificationPermission } from './alerts.js';
 
 function setLoginError(/** @type {string} */ message) {
   ui.loginError.textContent = message;
@@ -124,6 +124,8 @@ function showOfficer() {
 export async function onLoginSubmit(ev) {
   ev.preventDefault();
   if (state.loginWaitTimer) return;
+  // Signing in is a click: the moment a browser lets the page ask to show notifications.
+  askNotificationPermission();
   const username = ui.loginUser.value.trim();
   const password = ui.loginPass.value;
   ui.loginInfo.hidden = true;

@@ -15,7 +15,6 @@ import { api, API } from './api.js';
 import { state } from './state.js';
 import { ui } from './skeleton.js';
 import { handleApiError } from './banners.js';
-import { hhmm } from './format.js';
 
 /** @typedef {'today' | '7d'} StatsRange */
 
@@ -88,7 +87,10 @@ function draw(stats, Chart) {
   for (const chart of charts) chart.destroy();
   charts = [];
   const daily = stats.range === '7d';
-  const when = (/** @type {string} */ iso) => (daily ? new Date(iso).toLocaleDateString(document.documentElement.lang || undefined, { weekday: 'short', day: 'numeric', month: 'short' }) : hhmm(iso));
+  // In the officers' time zone (the server's buckets start at its midnights), whatever the browser's.
+  const zone = typeof stats.timeZone === 'string' ? stats.timeZone : undefined;
+  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, daily ? { weekday: 'short', day: 'numeric', month: 'short', timeZone: zone } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
+  const when = (/** @type {string} */ iso) => format.format(new Date(iso));
   const queue = Array.isArray(stats.queue) ? stats.queue : [];
   const reasons = Object.entries(stats.handoffsByReason ?? {});
   const services = Array.isArray(stats.ticketsByServiceType) ? stats.ticketsByServiceType : [];
