@@ -1,5 +1,5 @@
 /**
- * `npm run officer -- <command>` (tsx scripts/officer.ts): manages the agent-console accounts in the
+ * `npm run officer -- <command>` (the compiled dist/scripts/officer.js, after `npm run build`): manages the agent-console accounts in the
  * service's database: PostgreSQL when DATABASE_URL is set (migrated: `npm run migrate`), else the
  * SQLite database under DATA_DIR, as the service reads them.
  *

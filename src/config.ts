@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { WorkingHours } from './core/workingHours.js';
@@ -304,4 +305,15 @@ function workingHours(e: Env): WorkingHours {
   } catch (err) {
     throw new Error(`Invalid configuration:\n  OFFICER_HOURS/OFFICER_TIMEZONE: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/**
+ * Reads `.env` (or the file ENV_FILE names) into the environment with Node's own loader, before
+ * `loadConfig`: a variable already set in the real environment wins over the file. No file, no
+ * change (an ENV_FILE naming a missing file is an error: a typo there would start with defaults).
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.ENV_FILE ?? '.env';
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+  else if (env.ENV_FILE) throw new Error(`ENV_FILE names ${file}, which does not exist.`);
 }
