@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // PostgreSQL and Redis at their usual local addresses when the variables are unset and they answer.
+    globalSetup: ['test/support/localServers.ts'],
     // The JSON report lets .ci/run print a plain 'N passed, N failed' line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },

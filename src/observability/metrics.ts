@@ -47,6 +47,11 @@ const JOB_STATES: readonly JobState[] = ['waiting', 'active', 'delayed'];
 export interface QueueGauges {
   deadLetters: Partial<Record<QueueLabel, number>>;
   jobs: Partial<Record<QueueLabel, Record<JobState, number>>>;
+  /**
+   * The queues this service has (the send queue and BullMQ jobs only with REDIS_URL): only these
+   * are exported, NaN when their count could not be read. Absent: every queue.
+   */
+  exists?: { deadLetters: QueueLabel[]; jobs: QueueLabel[] };
 }
 
 export interface MetricsOptions {
@@ -212,7 +217,7 @@ export class Metrics {
       registers,
       async collect() {
         const gauges = await read();
-        for (const queue of QUEUE_LABELS) this.set({ queue }, gauges?.deadLetters[queue] ?? Number.NaN);
+        for (const queue of gauges?.exists?.deadLetters ?? QUEUE_LABELS) this.set({ queue }, gauges?.deadLetters[queue] ?? Number.NaN);
       },
     });
     new Gauge({
@@ -222,7 +227,7 @@ export class Metrics {
       registers,
       async collect() {
         const gauges = await read();
-        for (const queue of QUEUE_LABELS) for (const state of JOB_STATES) this.set({ queue, state }, gauges?.jobs[queue]?.[state] ?? Number.NaN);
+        for (const queue of gauges?.exists?.jobs ?? QUEUE_LABELS) for (const state of JOB_STATES) this.set({ queue, state }, gauges?.jobs[queue]?.[state] ?? Number.NaN);
       },
     });
   }

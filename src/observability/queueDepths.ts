@@ -42,7 +42,15 @@ export function queueGaugesFrom(sources: QueueGaugeSources): () => Promise<Queue
   const settle = <T>(read: (() => Promise<T>) | undefined) => (read ? read().catch(() => undefined) : Promise.resolve(undefined));
   return async () => {
     const [outboxDead, sends, outbox] = await Promise.all([settle(sources.outboxDead), settle(sources.sends && (() => sources.sends!.counts())), settle(sources.outbox && (() => sources.outbox!.counts()))]);
-    const gauges: QueueGauges = { deadLetters: {}, jobs: {} };
+    const gauges: QueueGauges = {
+      deadLetters: {},
+      jobs: {},
+      // Without Redis there is no send queue and no BullMQ job: nothing to export for them (not NaN).
+      exists: {
+        deadLetters: ['ticket_outbox', ...(sources.sends ? (['send'] as const) : [])],
+        jobs: [...(sources.sends ? (['send'] as const) : []), ...(sources.outbox ? (['ticket_outbox'] as const) : [])],
+      },
+    };
     if (outboxDead !== undefined) gauges.deadLetters.ticket_outbox = outboxDead;
     if (sends) gauges.deadLetters.send = sends.failed;
     const jobs = (label: QueueLabel, counts: Record<JobState, number> | undefined) => {

@@ -82,4 +82,12 @@ describe('queue gauges', () => {
     // Labels from fixed sets only: an unexpected channel is `other`.
     expect(text).toMatch(/^pln_webhook_redeliveries_dropped_total\{channel="other"\} 1$/m);
   });
+
+  it('exports nothing for queues a service without Redis does not have (no NaN)', async () => {
+    const text = await new Metrics({ queues: queueGaugesFrom({ outboxDead: async () => 1 }) }).scrape();
+    expect(text).toMatch(/^pln_dead_letters\{queue="ticket_outbox"\} 1$/m);
+    expect(text).not.toMatch(/^pln_dead_letters\{queue="send"\}/m);
+    expect(text).not.toMatch(/^pln_queue_jobs\{/m);
+    expect(text).not.toMatch(/^pln_\S+ Nan$/m);
+  });
 });
