@@ -1,7 +1,7 @@
 import { loadConfig, loadEnvFile, type AppConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createService } from './service.js';
-import { explainStartError, startupBanner, STOP_DEADLINE_MS } from './startup.js';
+import { explainStartError, startupBanner, STOP_DEADLINE_MS } from './composition/startup.js';
 
 /**
  * Starts the service with the environment's settings and stops it cleanly on SIGINT/SIGTERM.

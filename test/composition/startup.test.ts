@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { explainStartError, redactUrl, startupBanner } from '../../src/startup.js';
+import { explainStartError, redactUrl, startupBanner } from '../../src/composition/startup.js';
 
 const base = { DATA_DIR: '/srv/pln123/data', PORT: '3978' };
 

@@ -1,4 +1,4 @@
-import type { AppConfig } from './config.js';
+import type { AppConfig } from '../config.js';
 
 /**
  * What an operator reads when the service starts on a terminal, and when it cannot start: plain
