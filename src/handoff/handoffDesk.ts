@@ -10,11 +10,11 @@ import { t, type Locale } from '../i18n/messages.js';
 import type { TicketService } from '../tickets/ticketService.js';
 import type { FiledTicket, TicketView } from '../tickets/types.js';
 import type { HandoffBus } from './handoffBus.js';
-import { recordBotLines } from './handoffGate.js';
+import { publishWaiting, recordBotLines } from './handoffGate.js';
 import type { HandoffStore } from './handoffStore.js';
 import type { Officer } from './officerStore.js';
 import type { OutboundAttachment } from '../core/outbound.js';
-import { readOfficerFile, type OfficerFileProblem, type OfficerFiles } from './officerFiles.js';
+import { readOfficerFile, type OfficerFileProblem, type OfficerFiles, type SentFile } from './officerFiles.js';
 import { fileFromConsole, type ConsoleTicketInput, type ConsoleTicketResult } from './consoleTicket.js';
 import { summarize, ticketOfHandoff, type Guesser } from './handoffSummary.js';
 import type { Handoff, HandoffSummary, TranscriptEntry } from './types.js';
@@ -173,7 +173,7 @@ export class HandoffDesk {
     await this.sayAsBot(taken, [{ key: 'officer.joined', vars: { officer: officer.displayName } }], locale);
     const summary = await this.publish(taken);
     // Everyone behind it moved up one place.
-    for (const waiting of await store.listOpen()) if (waiting.status === 'waiting') this.options.bus.publish({ type: 'handoff', handoff: waiting });
+    await publishWaiting(this.options);
     return { ok: true, value: summary };
   }
 
@@ -198,12 +198,11 @@ export class HandoffDesk {
     const entry = await store.entry(entryId);
     if (!entry || entry.conversationKey !== handoff.value.conversationKey || entry.from !== 'agent' || entry.note) return { ok: false, error: 'not_found' };
     if (entry.delivery !== 'failed') return { ok: false, error: 'not_failed' };
-    const file = await this.options.files.load(entry.id);
+    // A file line goes again as the file, with its caption.
+    const sent = await this.options.files.load(entry.id);
     const queued = await store.setDelivery(entry.id, 'queued', null);
     if (queued) bus.publish({ type: 'transcript', entry: queued });
-    // A file line's text is its name and caption: the file goes again, with the caption.
-    const caption = file ? entry.text.split('\n').slice(1).join('\n') : '';
-    return { ok: true, value: await this.deliver(handoff.value, queued ?? entry, file ?? undefined, caption) };
+    return { ok: true, value: await this.deliver(handoff.value, queued ?? entry, sent ?? undefined) };
   }
 
   /**
@@ -217,11 +216,12 @@ export class HandoffDesk {
     if (typeof file === 'string') return { ok: false, error: file };
     if (!(FILES_BY_CHANNEL[handoff.value.channel] ?? []).includes(file.mimeType)) return { ok: false, error: 'channel_refuses_file' };
     const { store, bus } = this.options;
-    const text = [`📎 ${file.fileName}`, caption.trim()].filter(Boolean).join('\n');
+    const sent = { file, caption: caption.trim() };
+    const text = [`📎 ${file.fileName}`, sent.caption].filter(Boolean).join('\n');
     const entry = await store.append({ conversationKey: handoff.value.conversationKey, from: 'agent', text, officer: officer.username, delivery: 'queued' }, this.now());
-    await this.options.files.save(entry.id, file);
+    await this.options.files.save(entry.id, sent);
     bus.publish({ type: 'transcript', entry });
-    return { ok: true, value: await this.deliver(handoff.value, entry, file, caption.trim()) };
+    return { ok: true, value: await this.deliver(handoff.value, entry, sent) };
   }
 
   /** A private note on the conversation, for officers only: recorded and shown live, never sent. */
@@ -260,12 +260,12 @@ export class HandoffDesk {
   }
 
   /** Sends a recorded officer message and records what became of it. */
-  private async deliver(handoff: Handoff, entry: TranscriptEntry, file?: OutboundAttachment, caption = ''): Promise<{ entry: TranscriptEntry; delivery: DeliveryOutcome }> {
+  private async deliver(handoff: Handoff, entry: TranscriptEntry, sent?: SentFile): Promise<{ entry: TranscriptEntry; delivery: DeliveryOutcome }> {
     const { store, bus, messenger } = this.options;
     const locale = await this.localeOf(handoff);
     let providerId: string | null = null;
     const delivery = await messenger.send(handoff, {
-      activities: [file ? { type: 'message', text: caption, locale, channelData: { attachment: file } } : { type: 'message', text: entry.text, locale }],
+      activities: [sent ? { type: 'message', text: sent.caption, locale, channelData: { attachment: sent.file } } : { type: 'message', text: entry.text, locale }],
       byOfficer: true,
       onSent: (ids) => (providerId = ids.at(-1) ?? null),
     });

@@ -93,7 +93,7 @@ export class HandoffGate implements HandoffHooks {
     const open = await store.openOf(conversationKey);
     if (open) bus.publish({ type: 'handoff', handoff: open });
     // Ahead of others: everyone behind it moved down a place.
-    if (announced) for (const other of await store.listOpen()) if (other.status === 'waiting' && other.id !== open?.id) bus.publish({ type: 'handoff', handoff: other });
+    if (announced) await publishWaiting(this.options, open?.id);
   }
 
   /** The photo stored for the officer; null when it is not a readable photo. */
@@ -106,6 +106,11 @@ export class HandoffGate implements HandoffHooks {
       return null;
     }
   }
+}
+
+/** Shows the consoles every waiting handoff again (but `except`): their places in the queue changed. */
+export async function publishWaiting(deps: Pick<HandoffGateOptions, 'store' | 'bus'>, except?: number): Promise<void> {
+  for (const waiting of await deps.store.listOpen()) if (waiting.status === 'waiting' && waiting.id !== except) deps.bus.publish({ type: 'handoff', handoff: waiting });
 }
 
 /**

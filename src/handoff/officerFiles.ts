@@ -38,6 +38,12 @@ function ensureExtension(name: string, ext: string): string {
   return name.toLowerCase().endsWith(ext) || (ext === '.jpg' && /\.jpe?g$/i.test(name)) ? name : `${name}${ext}`;
 }
 
+/** A file an officer sent, with the caption that went with it. */
+export interface SentFile {
+  file: OutboundAttachment;
+  caption: string;
+}
+
 /**
  * The files officers sent, kept by their transcript line (`<id>.json`) so a failed send can be
  * sent again with one click. Plain files under DATA_DIR: small, written once, read on a resend.
@@ -45,14 +51,14 @@ function ensureExtension(name: string, ext: string): string {
 export class OfficerFiles {
   constructor(private readonly dir: string) {}
 
-  async save(entryId: number, file: OutboundAttachment): Promise<void> {
+  async save(entryId: number, sent: SentFile): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
-    await fs.writeFile(path.join(this.dir, `${entryId}.json`), JSON.stringify(file), { mode: 0o600 });
+    await fs.writeFile(path.join(this.dir, `${entryId}.json`), JSON.stringify(sent), { mode: 0o600 });
   }
 
-  async load(entryId: number): Promise<OutboundAttachment | null> {
+  async load(entryId: number): Promise<SentFile | null> {
     try {
-      return JSON.parse(await fs.readFile(path.join(this.dir, `${entryId}.json`), 'utf8')) as OutboundAttachment;
+      return JSON.parse(await fs.readFile(path.join(this.dir, `${entryId}.json`), 'utf8')) as SentFile;
     } catch {
       return null;
     }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import type { FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said, texts } from '../support/metaUser.js';
 import { productJpeg } from '../support/photos.js';
-import { expectText, hasChromium, inPageUntil as inPageUntilIn, launchChromium, waitUntil } from '../support/consoleBrowser.js';
+import { closeConsoleTest, expectText, hasChromium, inPageUntil as inPageUntilIn, launchChromium, waitUntil } from '../support/consoleBrowser.js';
 
 /**
  * The agent console in Debian's Chromium (playwright-core, no browser download), against the real
@@ -38,10 +37,7 @@ describe.skipIf(!hasChromium)('agent console in Chromium', () => {
     });
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await run?.stop();
-    await graph?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await closeConsoleTest({ browser, run, graph, dataDir });
   });
 
   const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/messages.js';
 import type { FakeGraph } from '../support/fakeGraph.js';
 import { startFakeGraph, startMetaService, tempDataDir, type RunningService } from '../support/metaService.js';
 import { MetaUser, said } from '../support/metaUser.js';
-import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
+import { axeViolations, byTestId, closeConsoleTest, DESKTOP, expectText, hasChromium, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
 
 /**
  * The console's queue as officers work it (issue 16, item 1): an account take-over waits ahead of a
@@ -38,10 +37,7 @@ describe.skipIf(!hasChromium)('agent console queue: priority, filters, history',
     page.on('dialog', (d) => void d.accept());
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await run?.stop();
-    await graph?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await closeConsoleTest({ browser, run, graph, dataDir });
   });
 
   let seller: MetaUser;

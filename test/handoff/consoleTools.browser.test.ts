@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/messages.js';
@@ -10,7 +9,7 @@ import sharp from 'sharp';
 import { wa } from '../support/metaWebhooks.js';
 import { STEPS } from '../support/applicationScript.js';
 import { AgentClient } from '../support/agentClient.js';
-import { axeViolations, byTestId, DESKTOP, expectText, hasChromium, inPageUntil, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
+import { axeViolations, byTestId, closeConsoleTest, DESKTOP, expectText, hasChromium, inPageUntil, launchChromium, PHONE, signIn, snap, waitUntil } from '../support/consoleBrowser.js';
 
 /**
  * The officers' tools in the console (issue 16, items 3–7 and 9), two officers in two browser
@@ -51,10 +50,7 @@ describe.skipIf(!hasChromium)('agent console: officer tools', () => {
   }, 60_000);
   afterAll(async () => {
     expect(pageErrors).toEqual([]);
-    await browser?.close();
-    await run?.stop();
-    await graph?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await closeConsoleTest({ browser, run, graph, dataDir });
   });
 
   let handoffId: string;

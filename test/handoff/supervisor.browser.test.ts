@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +8,7 @@ import { startFakeGraph, startMetaService, tempDataDir, type RunningService } fr
 import { MetaUser } from '../support/metaUser.js';
 import { productJpeg } from '../support/photos.js';
 import { STEPS } from '../support/applicationScript.js';
-import { axeViolations, byTestId, DESKTOP, hasChromium, inPageUntil, launchChromium, PHONE, signIn, snap } from '../support/consoleBrowser.js';
+import { axeViolations, byTestId, closeConsoleTest, DESKTOP, hasChromium, inPageUntil, launchChromium, PHONE, signIn, snap } from '../support/consoleBrowser.js';
 
 /**
  * The supervisor view (issue 16, item 8), drawn from data the service made the usual way: two
@@ -82,10 +81,7 @@ describe.skipIf(!hasChromium)('agent console: supervisor view', () => {
   }, 120_000);
   afterAll(async () => {
     expect(pageErrors).toEqual([]);
-    await browser?.close();
-    await run?.stop();
-    await graph?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await closeConsoleTest({ browser, run, graph, dataDir });
   });
 
   it('is neither offered to nor answered for an officer without the supervisor flag', async () => {

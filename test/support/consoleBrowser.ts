@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { FakeGraph } from './fakeGraph.js';
+import type { RunningService } from './metaService.js';
 
 /**
  * What the agent console's browser tests share: Debian's Chromium (never a download), signing in,
@@ -95,4 +97,12 @@ export async function snap(page: Page, name: string): Promise<void> {
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
+/** Ends what a console browser test started: the browser, the service, the fake Graph API and the data folder. */
+export async function closeConsoleTest(parts: { browser?: Browser; run?: RunningService; graph?: FakeGraph; dataDir: string }): Promise<void> {
+  await parts.browser?.close();
+  await parts.run?.stop();
+  await parts.graph?.close();
+  fs.rmSync(parts.dataDir, { recursive: true, force: true });
 }
