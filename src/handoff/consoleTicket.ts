@@ -3,7 +3,7 @@ import { URGENT_TYPES } from '../../dialogs/complaint.js';
 import { doneKey } from '../../dialogs/ticketInputs.js';
 import { emailAsTyped, parseField, type FieldKey } from '../../dialogs/fields/index.js';
 import { ticketRequestOf } from '../bot/dialogServices.js';
-import { catalogEntry } from '../../dialogs/catalog.js';
+import { catalogEntry, SELLER_REGISTRATION } from '../../dialogs/catalog.js';
 import { photoRequired } from '../../dialogs/application.js';
 import { t, type Locale } from '../i18n/messages.js';
 import type { TicketService } from '../tickets/ticketService.js';
@@ -72,7 +72,7 @@ export async function fileFromConsole(
       messages[key] = t(deps.locale, `fields.${key}.errors.${value.error}`);
     }
   }
-  const catalogNumber = input.kind === 'seller' ? 7 : (input.catalogNumber ?? null);
+  const catalogNumber = input.kind === 'seller' ? SELLER_REGISTRATION.catalogNumber : (input.catalogNumber ?? null);
   if (input.kind === 'complaint' && (catalogNumber === null || !catalogEntry(catalogNumber))) {
     errors.catalogNumber = 'required';
     messages.catalogNumber = t(deps.locale, 'agent.ticket.errorRequired');

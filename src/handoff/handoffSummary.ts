@@ -61,7 +61,7 @@ export async function summarize(handoff: Handoff, context: ConversationContext |
 }
 
 /** The catalogue's "Pendaftaran seller" (SOP 1a): a seller application. */
-const SELLER_CATALOG_NUMBER = 7;
+const SELLER_CATALOG_NUMBER = SELLER_REGISTRATION.catalogNumber;
 
 /**
  * How long before the request a ticket filed from the conversation still counts as this stay's

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { FORM_FIELDS, type Step } from '../../dialogs/application.js';
+import { SELLER_REGISTRATION } from '../../dialogs/catalog.js';
 import { HANDOFF_PRIORITY, type HandoffReason } from '../core/handoffReason.js';
 import type { Schema } from '../storage/schema.js';
 import { fromJson } from '../storage/schema.js';
@@ -39,7 +40,7 @@ export interface SupervisorStats {
 
 /** A form untouched this long counts as abandoned at its current question. */
 export const ABANDONED_AFTER_MS = 30 * 60_000;
-const SELLER_CATALOG_NUMBER = 7;
+const SELLER_CATALOG_NUMBER = SELLER_REGISTRATION.catalogNumber;
 const SELLER_STEPS: readonly Step[] = [...FORM_FIELDS.seller, 'photo'];
 
 /** The start of the local day of `at` in `timeZone` (Indonesia has no daylight saving: one offset a day). */
