@@ -53,7 +53,7 @@ export function buildHttp(
         desk: handoff.desk,
         bus: handoff.bus,
         sessions: handoff.sessions,
-        photoPath: (file) => photoStore.pathOf(file),
+        photoPath: (file) => photoStore.servePath(file),
         onError: (err) => log.error({ err: errorSummary(err) }, 'agent api failed'),
       }),
       createSupervisorRouter({

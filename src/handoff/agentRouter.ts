@@ -16,7 +16,8 @@ export interface AgentRouterOptions {
   bus: HandoffBus;
   sessions: Pick<SessionStore, 'get'>;
   /** Absolute path of a stored photo; throws on anything but a stored photo's file name. */
-  photoPath: (fileName: string) => string;
+  /** The file to send for GET /agent/api/photos/:file, or null (404); may make a thumbnail first. */
+  photoPath: (fileName: string) => Promise<string | null>;
   onError: (err: unknown) => void;
   /** How often an idle event stream is pinged (and its session re-checked). */
   pingMs?: number;
@@ -106,11 +107,16 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
     res.json({ entries: CATALOG.map((e) => ({ number: e.number, label: e.label, group: e.group })), provinces: provinceNames() });
   });
 
-  router.get('/agent/api/photos/:file', auth.requireSession, (req, res) => {
-    let file: string;
+  router.get('/agent/api/photos/:file', auth.requireSession, safely(async (req, res) => {
+    let file: string | null;
     try {
-      file = options.photoPath(String(req.params.file));
-    } catch {
+      // A thumbnail is made on its first request (src/media/photoStore.ts).
+      file = await options.photoPath(String(req.params.file));
+    } catch (err) {
+      options.onError(err);
+      file = null;
+    }
+    if (file === null) {
       res.status(404).json({ error: 'not_found' });
       return;
     }
@@ -118,7 +124,7 @@ export function createAgentRouter(options: AgentRouterOptions): Router {
     res.sendFile(file, { headers: { 'Cache-Control': 'private, max-age=3600' } }, (err) => {
       if (err && !res.headersSent) res.status(404).json({ error: 'not_found' });
     });
-  });
+  }));
 
   router.post('/agent/api/handoffs/:id/take', ...change, safely(async (req, res) => {
     answer(res, await withId(req, (id) => desk.take(id, res.locals.officer)), (handoff) => ({ handoff }));

@@ -37,7 +37,7 @@ export async function makeBenchmarkJpeg(width = 4000, height = 3000): Promise<Bu
 }
 
 /**
- * Times `normalizePhoto` (default limits: 1600 px JPEG + 320 px thumbnail) on `makeBenchmarkJpeg`,
+ * Times `normalizePhoto` (default limits: 1600 px JPEG; thumbnails are made later, on request) on `makeBenchmarkJpeg`,
  * 12 MP by default (the slow path; e.g. `{ width: 800, height: 600 }` for the fast path), one photo
  * at a time after one untimed warm-up run. Wall-clock median and p90, and the process's CPU time
  * (user + system, every thread: libvips works outside the JS thread) per photo.

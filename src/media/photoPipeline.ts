@@ -39,7 +39,7 @@ export class PhotoPipeline {
 
   constructor(opts: PhotoPipelineOptions) {
     this.limits = Object.freeze(resolvePhotoLimits(opts.limits));
-    this.store = new PhotoStore(opts.dir);
+    this.store = new PhotoStore(opts.dir, this.limits);
     this.fetchTimeoutMs = opts.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.allowedOrigins = opts.allowedOrigins ?? [];
     if (!Number.isFinite(this.fetchTimeoutMs) || this.fetchTimeoutMs <= 0) throw new RangeError('fetchTimeoutMs must be positive');
@@ -68,6 +68,11 @@ export class PhotoPipeline {
   /** Absolute path of a stored file; only `<hex>.(jpg|webp)` and the `.thumb` variants are accepted. */
   pathOf(fileName: string): string {
     return this.store.pathOf(fileName);
+  }
+
+  /** The file to serve, a thumbnail made first when needed (PhotoStore.servePath); null when there is none. */
+  servePath(fileName: string): Promise<string | null> {
+    return this.store.servePath(fileName);
   }
 
   private async read(source: PhotoSource, signal?: AbortSignal): Promise<Buffer> {

@@ -1,16 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { NormalizedPhoto, StoredPhoto } from './photoTypes.js';
+import { DEFAULT_PHOTO_LIMITS, type NormalizedPhoto, type PhotoLimits, type StoredPhoto } from './photoTypes.js';
+import { makeThumbnail } from './thumbnail.js';
 
 const STORED_NAME = /^[0-9a-f]{64}(?:\.thumb)?\.(?:jpg|webp)$/;
+const THUMBNAIL_NAME = /^([0-9a-f]{64})\.thumb\.(jpg|webp)$/;
 
 /**
  * Content-addressed photo files under one directory: `<sha256>.jpg` and `<sha256>.thumb.jpg`
  * (or `.webp`), the hash being that of the stored photo's bytes. Each file is written to a
- * temporary name and renamed, so a reader never sees half a file; the thumbnail is renamed first,
- * so once the photo exists its thumbnail does too. Storing the same photo again finds the photo
- * and writes nothing.
+ * temporary name and renamed, so a reader never sees half a file. Storing the same photo again
+ * finds the photo and writes nothing. The thumbnail is made from the stored photo the first time
+ * it is asked for (`thumbnailPath`, when an officer opens the conversation), not when the photo is
+ * stored: that keeps a decode and an encode off the applicant's turn, for the few photos an
+ * officer ever looks at.
  *
  * The files are not synced to disk one by one: like the database (SQLite's `synchronous=NORMAL`),
  * they survive the process dying, and an operating-system crash may lose the last moments of
@@ -20,8 +24,13 @@ const STORED_NAME = /^[0-9a-f]{64}(?:\.thumb)?\.(?:jpg|webp)$/;
 export class PhotoStore {
   readonly dir: string;
   private ready: Promise<unknown> | null = null;
+  /** Thumbnails being made, by file name: two requests for the same one make it once. */
+  private readonly making = new Map<string, Promise<string | null>>();
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly limits: Pick<PhotoLimits, 'thumbnailEdge' | 'maxInputPixels'> = DEFAULT_PHOTO_LIMITS,
+  ) {
     this.dir = path.resolve(dir);
   }
 
@@ -31,12 +40,7 @@ export class PhotoStore {
     const fileName = `${sha256}.${ext}`;
     const thumbnailFileName = `${sha256}.thumb.${ext}`;
     const existing = await fs.stat(this.pathOf(fileName)).catch(() => undefined);
-    if (!(existing?.isFile() && existing.size === photo.data.length)) {
-      await this.write([
-        [thumbnailFileName, photo.thumbnail],
-        [fileName, photo.data],
-      ]);
-    }
+    if (!(existing?.isFile() && existing.size === photo.data.length)) await this.write([[fileName, photo.data]]);
     return {
       sha256,
       bytes: photo.data.length,
@@ -53,6 +57,37 @@ export class PhotoStore {
   pathOf(fileName: string): string {
     if (!STORED_NAME.test(fileName)) throw new Error(`Not a stored photo file name: ${JSON.stringify(fileName)}`);
     return path.join(this.dir, fileName);
+  }
+
+  /**
+   * Absolute path of a stored file to serve, or null when there is no such file (not a stored
+   * photo's name, or its photo is gone). A thumbnail that is not there yet is made from its photo
+   * first (once, however many ask at the same time); throws when that fails (a PhotoError when the
+   * photo does not decode).
+   */
+  async servePath(fileName: string): Promise<string | null> {
+    if (!STORED_NAME.test(fileName)) return null;
+    const file = this.pathOf(fileName);
+    const thumbnail = THUMBNAIL_NAME.exec(fileName);
+    if (!thumbnail || (await fs.stat(file).catch(() => undefined))?.isFile()) return file;
+    let making = this.making.get(fileName);
+    if (!making) {
+      const [, sha256, ext] = thumbnail;
+      making = this.makeThumbnailFile(fileName, `${sha256}.${ext}`, ext === 'jpg').finally(() => this.making.delete(fileName));
+      this.making.set(fileName, making);
+    }
+    return making;
+  }
+
+  private async makeThumbnailFile(thumbnailFileName: string, photoFileName: string, jpeg: boolean): Promise<string | null> {
+    const photo = await fs.readFile(this.pathOf(photoFileName)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (!photo) return null;
+    const thumbnail = await makeThumbnail(photo, jpeg, this.limits);
+    await this.write([[thumbnailFileName, thumbnail.data]]);
+    return this.pathOf(thumbnailFileName);
   }
 
   /** Writes the files to temporary names side by side, then renames them in the order given. */

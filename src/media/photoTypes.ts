@@ -39,19 +39,17 @@ export interface StoredPhoto {
   mimeType: PhotoMimeType;
   /** e.g. "<sha256>.jpg", relative to the photo directory. */
   fileName: string;
-  /** e.g. "<sha256>.thumb.jpg", relative to the photo directory. */
+  /** e.g. "<sha256>.thumb.jpg", relative to the photo directory: made on first request (PhotoStore.thumbnailPath). */
   thumbnailFileName: string;
   /** Size of what the user sent. */
   originalBytes: number;
 }
 
+/** A photo ready to store: validated, stripped of metadata (see normalizePhoto). */
 export interface NormalizedPhoto {
   data: Buffer;
-  thumbnail: Buffer;
   width: number;
   height: number;
-  thumbnailWidth: number;
-  thumbnailHeight: number;
   mimeType: PhotoMimeType;
 }
 

@@ -19,8 +19,12 @@
  * grayscale, 12-bit, lossless, arithmetic-coded, hierarchical, DNL, unusual chroma sampling, no EOI,
  * anything not understood) returns undefined, and the caller takes the slow (re-encoding) path.
  *
- * This only restructures the file: whether the entropy data decodes is checked by the caller,
- * which decodes the returned bytes.
+ * The walk also checks what a decoder checks before it decodes any pixel: every table a scan or
+ * the frame refers to (Huffman DC/AC, quantisation) was defined before that scan, every scan's
+ * components are the frame's, and the main image ends with an EOI after at least one scan. A
+ * file that fails any of these returns undefined too (the slow path's full decode then says why).
+ * Inside the entropy-coded data, libjpeg treats damage as a warning and decodes on (grey blocks);
+ * so does the slow path, so the two paths accept the same files.
  */
 
 export interface StrippedJpeg {
@@ -52,6 +56,14 @@ interface Frame {
   height: number;
   progressive: boolean;
   componentIds: [number, number, number];
+  /** Quantisation table of each component, in frame order. */
+  quantTables: [number, number, number];
+}
+
+/** The tables defined so far: Huffman by class (0 DC, 1 AC) and id, quantisation by id. */
+interface Tables {
+  huffman: Set<number>;
+  quant: Set<number>;
 }
 
 /**
@@ -64,6 +76,7 @@ export function stripJpegMetadata(input: Buffer): StrippedJpeg | undefined {
   let frame: Frame | undefined;
   let scans = 0;
   let adobeTransform: number | undefined;
+  const tables: Tables = { huffman: new Set(), quant: new Set() };
   let pos = 2;
 
   for (;;) {
@@ -96,6 +109,8 @@ export function stripJpegMetadata(input: Buffer): StrippedJpeg | undefined {
     } else if (code === COM) {
       // dropped
     } else if (code === DQT || code === DHT || code === DRI) {
+      if (code === DQT && !defineQuantTables(body, tables.quant)) return undefined;
+      if (code === DHT && !defineHuffmanTables(body, tables.huffman)) return undefined;
       kept.push(input.subarray(markerStart, end));
     } else if (code === SOF_BASELINE || code === SOF_EXTENDED || code === SOF_PROGRESSIVE) {
       if (frame || scans > 0) return undefined;
@@ -103,7 +118,7 @@ export function stripJpegMetadata(input: Buffer): StrippedJpeg | undefined {
       if (!frame) return undefined;
       kept.push(input.subarray(markerStart, end));
     } else if (code === SOS) {
-      if (!frame) return undefined;
+      if (!frame || !scanTablesDefined(body, frame, tables)) return undefined;
       const dataEnd = entropyDataEnd(input, end);
       if (dataEnd === undefined) return undefined;
       kept.push(input.subarray(markerStart, dataEnd));
@@ -136,16 +151,76 @@ function parseFrame(body: Buffer, progressive: boolean): Frame | undefined {
   const components = body[5];
   if (precision !== 8 || components !== 3 || height === 0 || width === 0) return undefined;
   const ids: number[] = [];
+  const quant: number[] = [];
   for (let c = 0; c < 3; c++) {
     const id = body[6 + 3 * c] ?? -1;
     const sampling = body[7 + 3 * c] ?? 0;
+    quant.push(body[8 + 3 * c] ?? -1);
     const h = sampling >> 4;
     const v = sampling & 0x0f;
     if (c === 0 ? h < 1 || h > 2 || v < 1 || v > 2 : h !== 1 || v !== 1) return undefined;
     if (ids.includes(id)) return undefined;
     ids.push(id);
   }
-  return { width, height, progressive, componentIds: [ids[0] ?? -1, ids[1] ?? -1, ids[2] ?? -1] };
+  return { width, height, progressive, componentIds: [ids[0] ?? -1, ids[1] ?? -1, ids[2] ?? -1], quantTables: [quant[0] ?? -1, quant[1] ?? -1, quant[2] ?? -1] };
+}
+
+/** DQT body: one or more (precision/id, 64 or 128 bytes); false when malformed. 8-bit frames take 8-bit tables (precision 0). */
+function defineQuantTables(body: Buffer, quant: Set<number>): boolean {
+  let at = 0;
+  while (at < body.length) {
+    const pq = (body[at] ?? 0) >> 4;
+    const tq = (body[at] ?? 0) & 0x0f;
+    if (pq !== 0 || tq > 3) return false;
+    at += 1 + 64;
+    if (at > body.length) return false;
+    quant.add(tq);
+  }
+  return body.length > 0;
+}
+
+/** DHT body: one or more (class/id, 16 code counts, the values); false when malformed. */
+function defineHuffmanTables(body: Buffer, huffman: Set<number>): boolean {
+  let at = 0;
+  while (at < body.length) {
+    const tc = (body[at] ?? 0) >> 4;
+    const th = (body[at] ?? 0) & 0x0f;
+    if (tc > 1 || th > 3 || at + 17 > body.length) return false;
+    let values = 0;
+    for (let i = 1; i <= 16; i++) values += body[at + i] ?? 0;
+    if (values === 0 || values > 256) return false;
+    at += 17 + values;
+    if (at > body.length) return false;
+    huffman.add((tc << 4) | th);
+  }
+  return body.length > 0;
+}
+
+/**
+ * SOS header: its components are the frame's, each once; the quantisation table of each was
+ * defined; and the Huffman tables the scan decodes with were defined (sequential: DC and AC;
+ * progressive: DC for a first DC scan, AC for an AC scan, none for a DC refinement).
+ */
+function scanTablesDefined(body: Buffer, frame: Frame, tables: Tables): boolean {
+  const count = body[0] ?? 0;
+  if (count < 1 || count > 3 || body.length !== 1 + 2 * count + 3) return false;
+  const ss = body[1 + 2 * count] ?? 0;
+  const ah = (body[3 + 2 * count] ?? 0) >> 4;
+  const seen = new Set<number>();
+  for (let c = 0; c < count; c++) {
+    const id = body[1 + 2 * c] ?? -1;
+    const td = (body[2 + 2 * c] ?? 0) >> 4;
+    const ta = (body[2 + 2 * c] ?? 0) & 0x0f;
+    const index = frame.componentIds.indexOf(id);
+    if (index < 0 || seen.has(id)) return false;
+    seen.add(id);
+    if (!tables.quant.has(frame.quantTables[index] ?? -1)) return false;
+    const needsDc = !frame.progressive || (ss === 0 && ah === 0);
+    const needsAc = !frame.progressive || ss > 0;
+    if (needsDc && !tables.huffman.has(td)) return false;
+    if (needsAc && !tables.huffman.has(0x10 | ta)) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalizePhoto, resolvePhotoLimits } from '../../src/media/index.js';
+import { makeThumbnail, normalizePhoto, resolvePhotoLimits } from '../../src/media/index.js';
 import { isSrgbIccProfile } from '../../src/media/iccProfile.js';
 import { stripJpegMetadata } from '../../src/media/stripJpegMetadata.js';
 import { codeOf, insertAfterSoi, jpegMarkers, jpegScans, jpegSegment, jpegStructure, makePhoto, pixelAt, readExifGps } from './mediaTestHelpers.js';
@@ -47,14 +47,16 @@ describe('normalizePhoto fast path: a JPEG that is already fine is stored as it 
     const out = await normalizePhoto(tagged, limits);
 
     expect(sameScans(tagged, out.data)).toBe(true);
-    expect([out.width, out.height, out.thumbnailWidth, out.thumbnailHeight, out.mimeType]).toEqual([800, 600, 320, 240, 'image/jpeg']);
+    expect([out.width, out.height, out.mimeType]).toEqual([800, 600, 'image/jpeg']);
+    const thumbnail = await makeThumbnail(out.data, true, limits);
+    expect([thumbnail.width, thumbnail.height]).toEqual([320, 240]);
     const { markers, end } = jpegStructure(out.data);
     expect(markers.map((m) => m.name).filter((m) => !IMAGE_SEGMENTS.includes(m))).toEqual([]);
     expect(markers.filter((m) => m.name === 'APP0')).toHaveLength(1);
     expect(end).toBe(out.data.length);
     for (const needle of ['Exif\0', 'TestPhoneMaker', 'GPSLatitude', 'http://ns.adobe.com', 'ICC_PROFILE', 'acsp', 'Photoshop', 'SecretPlace', 'Rahasia']) {
       expect(out.data.includes(needle), needle).toBe(false);
-      expect(out.thumbnail.includes(needle), needle).toBe(false);
+      expect(thumbnail.data.includes(needle), needle).toBe(false);
     }
     const meta = await sharp(out.data).metadata();
     expect([meta.exif, meta.xmp, meta.icc, meta.iptc, meta.comments]).toEqual([undefined, undefined, undefined, undefined, undefined]);
@@ -64,13 +66,14 @@ describe('normalizePhoto fast path: a JPEG that is already fine is stored as it 
     expect(out.data.length).toBeLessThan(tagged.length);
   });
 
-  it('makes a real thumbnail of the stored photo', async () => {
+  it('makes a real thumbnail of the stored photo (when asked: the console asks on first view)', async () => {
     const out = await normalizePhoto(tagged, limits);
-    const meta = await sharp(out.thumbnail).metadata();
+    const thumbnail = await makeThumbnail(out.data, true, limits);
+    const meta = await sharp(thumbnail.data).metadata();
     expect([meta.format, meta.width, meta.height, meta.exif, meta.icc]).toEqual(['jpeg', 320, 240, undefined, undefined]);
-    expect(jpegMarkers(out.thumbnail).filter((m) => !IMAGE_SEGMENTS.includes(m))).toEqual([]);
+    expect(jpegMarkers(thumbnail.data).filter((m) => !IMAGE_SEGMENTS.includes(m))).toEqual([]);
     const [r1, g1, b1] = await pixelAt(out.data, 400, 300);
-    const [r2, g2, b2] = await pixelAt(out.thumbnail, 160, 120);
+    const [r2, g2, b2] = await pixelAt(thumbnail.data, 160, 120);
     expect(Math.abs(r1 - r2) + Math.abs(g1 - g2) + Math.abs(b1 - b2)).toBeLessThan(60); // noisy photo: roughly the same colour
   });
 
@@ -89,7 +92,9 @@ describe('normalizePhoto fast path: a JPEG that is already fine is stored as it 
     expect((await sharp(full).metadata()).orientation).toBe(1);
     const out = await normalizePhoto(full, limits);
     expect(sameScans(full, out.data)).toBe(true);
-    expect([out.width, out.height, out.thumbnailWidth, out.thumbnailHeight]).toEqual([1600, 900, 320, 180]);
+    expect([out.width, out.height]).toEqual([1600, 900]);
+    const thumbnail = await makeThumbnail(out.data, true, limits);
+    expect([thumbnail.width, thumbnail.height]).toEqual([320, 180]);
     expect((await sharp(out.data).metadata()).orientation).toBeUndefined();
   });
 
@@ -114,8 +119,10 @@ describe('normalizePhoto fast path: a JPEG that is already fine is stored as it 
     const plain = await makePhoto(900, 700);
     const tagged900 = insertAfterSoi(plain, COM, APP13_IPTC, jpegSegment(0xe1, Buffer.from('Exif\0\0MM\0\x2a\0\0\0\x08\0\0', 'latin1')));
     const [a, b, c] = await Promise.all([normalizePhoto(plain, limits), normalizePhoto(plain, limits), normalizePhoto(tagged900, limits)]);
-    expect(a.data.equals(b.data) && a.thumbnail.equals(b.thumbnail)).toBe(true);
-    expect(c.data.equals(a.data) && c.thumbnail.equals(a.thumbnail)).toBe(true);
+    expect(a.data.equals(b.data)).toBe(true);
+    expect(c.data.equals(a.data)).toBe(true);
+    const [ta, tc] = await Promise.all([makeThumbnail(a.data, true, limits), makeThumbnail(c.data, true, limits)]);
+    expect(ta.data.equals(tc.data)).toBe(true);
   });
 });
 
@@ -123,7 +130,9 @@ describe('normalizePhoto slow path: everything else is decoded and re-encoded', 
   it('rotates EXIF orientation 6 (width and height swap)', async () => {
     const rotated = await sharp(await makePhoto(800, 600)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
     const out = await normalizePhoto(rotated, limits);
-    expect([out.width, out.height, out.thumbnailWidth, out.thumbnailHeight]).toEqual([600, 800, 240, 320]);
+    expect([out.width, out.height]).toEqual([600, 800]);
+    const thumbnail = await makeThumbnail(out.data, true, limits);
+    expect([thumbnail.width, thumbnail.height]).toEqual([240, 320]);
     expect((await sharp(out.data).metadata()).orientation).toBeUndefined();
   });
 
@@ -183,13 +192,13 @@ describe('normalizePhoto refusals are the same on both paths', () => {
     }
   });
 
-  it('refuses image data that does not decode, found by the fast path decode of the stored bytes', async () => {
+  it('refuses image data that does not decode: the marker walk finds the undefined table, the slow path says why', async () => {
     // The scan asks for Huffman tables 3, which the file does not define: the header reads fine.
     const sos = jpegStructure(photo).markers.find((m) => m.name === 'SOS')?.at ?? 0;
     expect(photo.subarray(sos, sos + 7)).toEqual(Buffer.from([0xff, 0xda, 0x00, 0x0c, 0x03, 0x01, 0x00]));
     const broken = Buffer.from(photo);
     broken[sos + 6] = 0x33;
-    expect(stripJpegMetadata(broken)).toBeDefined(); // the marker walk alone cannot tell
+    expect(stripJpegMetadata(broken)).toBeUndefined(); // the fast path does not take it
     for (const l of [limits, slow]) {
       const err = await normalizePhoto(broken, l).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'corrupt', message: expect.stringMatching(/^Photo could not be read \(decode, corrupt\): .*Huffman table/) });
@@ -227,11 +236,22 @@ describe('stripJpegMetadata', () => {
     const frame = jpegSegment(0xc0, Buffer.from([8, 0, 16, 0, 16, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]));
     const sos = jpegSegment(0xda, Buffer.from([3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0]));
     const scan = Buffer.from([0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xff, 0x00, 0x78, 0xff, 0xd7, 0x9a]);
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8]), jpegSegment(0xdb, Buffer.alloc(65, 1)), frame, sos, scan, Buffer.from([0xff, 0xff, 0xd9]), Buffer.from('trailer')]);
+    // Quantisation tables 0 and 1; Huffman DC and AC tables 0 and 1 with one code each.
+    const dqt = jpegSegment(0xdb, Buffer.concat([Buffer.from([0x00]), Buffer.alloc(64, 1), Buffer.from([0x01]), Buffer.alloc(64, 1)]));
+    const huffman = (classAndId: number) => Buffer.concat([Buffer.from([classAndId, 1]), Buffer.alloc(15), Buffer.from([0])]);
+    const dht = jpegSegment(0xc4, Buffer.concat([0x00, 0x10, 0x01, 0x11].map(huffman)));
+    const jpegWith = (...tables: Buffer[]) => Buffer.concat([Buffer.from([0xff, 0xd8]), ...tables, frame, sos, scan, Buffer.from([0xff, 0xff, 0xd9]), Buffer.from('trailer')]);
+    const jpeg = jpegWith(dqt, dht);
     const stripped = stripJpegMetadata(jpeg);
     expect(stripped).toMatchObject({ width: 16, height: 16, progressive: false });
     expect(stripped?.data.subarray(-2 - scan.length)).toEqual(Buffer.concat([scan, Buffer.from([0xff, 0xd9])]));
     expect(stripJpegMetadata(jpeg.subarray(0, jpeg.indexOf('trailer') - 2))).toBeUndefined(); // no EOI
+    // A scan whose tables were never defined is not decodable: left to the slow path, which says why.
+    expect(stripJpegMetadata(jpegWith(dqt))).toBeUndefined();
+    expect(stripJpegMetadata(jpegWith(dht))).toBeUndefined();
+    expect(stripJpegMetadata(jpegWith(jpegSegment(0xdb, Buffer.concat([Buffer.from([0x01]), Buffer.alloc(64, 1)])), dht))).toBeUndefined(); // table 0 missing
+    expect(stripJpegMetadata(jpegWith(dqt, jpegSegment(0xc4, Buffer.concat([0x00, 0x10, 0x01].map(huffman)))))).toBeUndefined(); // AC 1 missing
+    expect(stripJpegMetadata(jpegWith(dqt, jpegSegment(0xc4, Buffer.from([0x00, 1]))))).toBeUndefined(); // malformed DHT
   });
 
   it('refuses what it cannot keep as is, so that normalizePhoto re-encodes it', async () => {

@@ -44,7 +44,11 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     const meta = await sharp(file).metadata();
     expect([meta.format, meta.width, meta.height, meta.space, meta.channels]).toEqual(['jpeg', 1200, 900, 'srgb', 3]);
 
-    const thumb = fs.readFileSync(pipeline.pathOf(stored.thumbnailFileName));
+    // The thumbnail is made when it is first asked for (the console), not on the applicant's turn.
+    expect(fs.readdirSync(dir)).toEqual([stored.fileName]);
+    const thumbPath = await pipeline.servePath(stored.thumbnailFileName);
+    expect(thumbPath).toBe(pipeline.pathOf(stored.thumbnailFileName));
+    const thumb = fs.readFileSync(thumbPath!);
     const thumbMeta = await sharp(thumb).metadata();
     expect([thumbMeta.format, thumbMeta.width, thumbMeta.height]).toEqual(['jpeg', 320, 240]);
     expect(thumb.length).toBeLessThan(file.length / 4);
@@ -59,7 +63,7 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     expect([stored.width, stored.height]).toEqual([1600, 1200]);
     const meta = await sharp(fs.readFileSync(pipeline.pathOf(stored.fileName))).metadata();
     expect([meta.width, meta.height]).toEqual([1600, 1200]);
-    const thumb = await sharp(fs.readFileSync(pipeline.pathOf(stored.thumbnailFileName))).metadata();
+    const thumb = await sharp(fs.readFileSync((await pipeline.servePath(stored.thumbnailFileName))!)).metadata();
     expect([thumb.width, thumb.height]).toEqual([320, 240]);
     expect(stored.bytes).toBeLessThan(original.length);
   });
@@ -108,7 +112,7 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     const pipeline = new PhotoPipeline({ dir: newDir() });
     const stored = await pipeline.ingest({ kind: 'bytes', data: withGps });
     for (const name of [stored.fileName, stored.thumbnailFileName]) {
-      const out = fs.readFileSync(pipeline.pathOf(name));
+      const out = fs.readFileSync((await pipeline.servePath(name))!);
       const meta = await sharp(out).metadata();
       expect(meta.exif).toBeUndefined();
       expect(meta.xmp).toBeUndefined();
@@ -131,6 +135,7 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     const dir = newDir();
     const pipeline = new PhotoPipeline({ dir });
     const first = await pipeline.ingest({ kind: 'bytes', data: original });
+    await pipeline.servePath(first.thumbnailFileName);
     const inode = fs.statSync(pipeline.pathOf(first.fileName)).ino;
     const thumbInode = fs.statSync(pipeline.pathOf(first.thumbnailFileName)).ino;
 
@@ -148,7 +153,30 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     const pipeline = new PhotoPipeline({ dir });
     const results = await Promise.all([1, 2, 3, 4].map(() => pipeline.ingest({ kind: 'bytes', data: original })));
     expect(new Set(results.map((r) => r.sha256)).size).toBe(1);
-    expect(fs.readdirSync(dir).length).toBe(2);
+    expect(fs.readdirSync(dir)).toEqual([results[0]!.fileName]);
+  });
+
+  it('makes a thumbnail once however many ask for it at the same time, and serves it from then on', async () => {
+    const dir = newDir();
+    const pipeline = new PhotoPipeline({ dir });
+    const stored = await pipeline.ingest({ kind: 'bytes', data: await makePhoto(800, 600) });
+    const paths = await Promise.all([1, 2, 3, 4].map(() => pipeline.servePath(stored.thumbnailFileName)));
+    expect(new Set(paths)).toEqual(new Set([pipeline.pathOf(stored.thumbnailFileName)]));
+    const inode = fs.statSync(paths[0]!).ino;
+    expect(await pipeline.servePath(stored.thumbnailFileName)).toBe(paths[0]);
+    expect(fs.statSync(paths[0]!).ino).toBe(inode);
+    expect(fs.readdirSync(dir).sort()).toEqual([stored.fileName, stored.thumbnailFileName].sort()); // no temporary files left
+  });
+
+  it('serves nothing for a name that is not a stored photo, or a thumbnail whose photo is gone', async () => {
+    const dir = newDir();
+    const pipeline = new PhotoPipeline({ dir });
+    const stored = await pipeline.ingest({ kind: 'bytes', data: await makePhoto(640, 480) });
+    expect(await pipeline.servePath(stored.fileName)).toBe(pipeline.pathOf(stored.fileName));
+    for (const name of ['../etc/passwd', `${stored.sha256}.png`, 'x.thumb.jpg']) expect(await pipeline.servePath(name), name).toBeNull();
+    fs.rmSync(pipeline.pathOf(stored.fileName));
+    expect(await pipeline.servePath(stored.thumbnailFileName)).toBeNull();
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('accepts a base64 data URL (the declared type is ignored) and a percent-encoded one', async () => {
@@ -169,7 +197,7 @@ describe('PhotoPipeline.ingest: stored photos', () => {
     expect(stored.thumbnailFileName).toBe(`${stored.sha256}.thumb.webp`);
     const meta = await sharp(fs.readFileSync(pipeline.pathOf(stored.fileName))).metadata();
     expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['webp', 1600, 800, undefined]);
-    const thumb = await sharp(fs.readFileSync(pipeline.pathOf(stored.thumbnailFileName))).metadata();
+    const thumb = await sharp(fs.readFileSync((await pipeline.servePath(stored.thumbnailFileName))!)).metadata();
     expect([thumb.format, thumb.width, thumb.height]).toEqual(['webp', 320, 160]);
   });
 });
