@@ -13,6 +13,21 @@ export interface StoredConversation {
 }
 
 /**
+ * The state as the database returns it: `snapshot` is the stored JSON text on SQLite, already
+ * parsed on PostgreSQL (its driver parses json columns). The text lets the dialog engine tell
+ * whether the actor it keeps for a conversation is still current without parsing anything.
+ */
+export interface RawConversation {
+  machineVersion: number;
+  snapshot: unknown;
+}
+
+/** The state a turn writes: `json`, when given, is JSON.stringify(snapshot) already made by the caller. */
+export interface ConversationWrite extends StoredConversation {
+  json?: string;
+}
+
+/**
  * What `commitTurn` did: `duplicate` when its message id was already recorded (another instance
  * handled the same redelivered message meanwhile). Nothing was written then: the first turn's
  * state stands, and the caller should drop this turn's replies as it does for `wasProcessed`.
@@ -23,7 +38,7 @@ export type SaveTurnOutcome = 'saved' | 'duplicate';
 export interface TurnWrite {
   conversationKey: string;
   /** The new state; null when the message went to the officer holding the conversation (state untouched). */
-  state: StoredConversation | null;
+  state: ConversationWrite | null;
   /** The channel's message id, recorded as processed; null for officer-side events (always written). */
   messageId: string | null;
   /** The turn's lines for the officers' transcript (the customer's message, the bot's replies), in order. */
@@ -108,8 +123,14 @@ export class ConversationStore {
   }
 
   async load(conversationKey: string): Promise<StoredConversation | null> {
+    const raw = await this.loadRaw(conversationKey);
+    return raw ? { machineVersion: raw.machineVersion, snapshot: fromJson(raw.snapshot) } : null;
+  }
+
+  /** The state as stored, unparsed where the database gives text (see RawConversation). */
+  async loadRaw(conversationKey: string): Promise<RawConversation | null> {
     const row = (await selectState.run(this.statements, { key: conversationKey })).rows[0];
-    return row ? { machineVersion: row.machine_version, snapshot: fromJson(row.snapshot) } : null;
+    return row ? { machineVersion: row.machine_version, snapshot: row.snapshot } : null;
   }
 
   async wasProcessed(messageId: string): Promise<boolean> {
@@ -142,7 +163,7 @@ export class ConversationStore {
         if (inserted.numAffectedRows === 0n) return { outcome: 'duplicate', transcript: [] };
       }
       if (turn.state) {
-        await upsertState.run(tx, { key: turn.conversationKey, version: turn.state.machineVersion, snapshot: JSON.stringify(turn.state.snapshot), at: now });
+        await upsertState.run(tx, { key: turn.conversationKey, version: turn.state.machineVersion, snapshot: turn.state.json ?? JSON.stringify(turn.state.snapshot), at: now });
       }
       return { outcome: 'saved', transcript: await appendTranscript(tx, turn.transcript ?? [], turn.at ?? new Date(now)) };
     });
