@@ -73,5 +73,5 @@ export interface TargetCheck {
 }
 
 export function targetsTable(checks: TargetCheck[]): string {
-  return ['| target (SQLite) | measured | result |', '|---|---|---|', ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : 'FAIL'} |`)].join('\n');
+  return ['| target | measured | result |', '|---|---|---|', ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.pass ? 'PASS' : 'FAIL'} |`)].join('\n');
 }
