@@ -71,8 +71,11 @@ export type ConversationRef = Pick<TurnInput, 'conversationKey' | 'channel' | 'c
  * lines the hooks make are committed by the engine with the turn (one transaction).
  */
 export interface HandoffHooks {
-  /** `held` when an officer holds the conversation; `line` is the customer's message for the transcript. */
-  inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean; line: TranscriptInput }>;
+  /**
+   * `held` when an officer holds the conversation; `line` is the customer's message for the
+   * transcript. `held` is what the engine read with the turn's state (one statement), when it did.
+   */
+  inbound(turn: TurnInput, locale: Locale, held?: boolean): Promise<{ held: boolean; line: TranscriptInput }>;
   /** Opens the handoff the machine asked for; the replies tell the customer where they stand. */
   open(turn: ConversationRef, request: HandoffRequest, locale: Locale): Promise<{ replies: Reply[]; opened: HandoffOpened }>;
   /** What the bot said, as transcript lines. */
@@ -189,16 +192,17 @@ export class DialogEngine {
 
   private async runTurn(input: TurnInput): Promise<TurnResult> {
     const { store, defaultLocale, handoffs } = this.options;
-    if (input.messageId && (await store.wasProcessed(input.messageId))) {
+    // Read once per turn: whether the message was handled before, and the state (the locale for the transcript and the state to step come from it).
+    const loaded = await store.loadTurn(input.messageId, input.conversationKey);
+    if (input.messageId && loaded.processed) {
       const earlier = input.recovered ? await store.repliesOf(input.messageId) : null;
       const locale = earlier && isLocale(earlier.locale) ? earlier.locale : defaultLocale;
       return { ...duplicate(locale), replies: (earlier?.replies ?? []) as Reply[] };
     }
-    // Loaded once per turn: the locale for the transcript and the state to step come from it.
-    const resumed = this.resume(input, await store.loadRaw(input.conversationKey));
+    const resumed = this.resume(input, loaded.state);
     if (!handoffs) return this.advance(input, resumed);
     const locale = resumed.actor.getSnapshot().context.locale ?? defaultLocale;
-    const { held, line } = await handoffs.inbound(input, locale).catch((err: unknown) => {
+    const { held, line } = await handoffs.inbound(input, locale, loaded.held).catch((err: unknown) => {
       resumed.actor.stop();
       throw err;
     });

@@ -52,8 +52,8 @@ export class HandoffGate implements HandoffHooks {
     return this.clock();
   }
 
-  async inbound(turn: TurnInput, locale: Locale): Promise<{ held: boolean; line: TranscriptInput }> {
-    const held = (await this.options.store.openOf(turn.conversationKey))?.status === 'active';
+  async inbound(turn: TurnInput, locale: Locale, known?: boolean): Promise<{ held: boolean; line: TranscriptInput }> {
+    const held = known ?? (await this.options.store.openOf(turn.conversationKey))?.status === 'active';
     const photo = held && turn.event.type === 'PHOTO' ? await this.keepPhoto(turn.event) : undefined;
     const text = photo === null ? t(locale, 'officer.photoRefused') : describeInbound(turn, locale);
     return { held, line: { conversationKey: turn.conversationKey, from: 'customer', text, officer: null, photo: photo ?? null } };

@@ -55,22 +55,32 @@ const insertOf = (n: number) =>
       .returning(TRANSCRIPT_COLUMNS),
   );
 
+/** The columns a line is written with, in the order `transcriptValues` gives them. */
+export const TRANSCRIPT_INSERT_COLUMNS = ['conversation_key', 'at', 'sender', 'text', 'officer', 'attachment', 'photo', 'choices', 'note', 'delivery'] as const;
+
+/** A line's values for TRANSCRIPT_INSERT_COLUMNS, at `at` (ISO 8601). */
+export function transcriptValues({ photo, choices, note, delivery, ...line }: TranscriptInput, at: string): Array<string | boolean | null> {
+  return [
+    line.conversationKey,
+    at,
+    line.from,
+    transcriptText(line.text),
+    line.officer,
+    photo?.fileName ?? null,
+    photo ? JSON.stringify(photo) : null,
+    choices && choices.length ? JSON.stringify(choices) : null,
+    note === true,
+    delivery ?? null,
+  ];
+}
+
 /** Appends lines with one statement, in order (ids ascending); on `db`, or inside the caller's transaction. */
 export async function appendTranscript(db: StatementTarget, entries: TranscriptInput[], now: Date): Promise<TranscriptEntry[]> {
   if (entries.length === 0) return [];
   const at = now.toISOString();
   const params: Record<string, string | boolean | null> = {};
-  entries.forEach(({ photo, choices, note, delivery, ...line }, i) => {
-    params[`key${i}`] = line.conversationKey;
-    params[`at${i}`] = at;
-    params[`from${i}`] = line.from;
-    params[`text${i}`] = transcriptText(line.text);
-    params[`officer${i}`] = line.officer;
-    params[`attachment${i}`] = photo?.fileName ?? null;
-    params[`photo${i}`] = photo ? JSON.stringify(photo) : null;
-    params[`choices${i}`] = choices && choices.length ? JSON.stringify(choices) : null;
-    params[`note${i}`] = note === true;
-    params[`delivery${i}`] = delivery ?? null;
+  entries.forEach((entry, i) => {
+    transcriptValues(entry, at).forEach((value, c) => (params[`${PARAM_OF[TRANSCRIPT_INSERT_COLUMNS[c]!]}${i}`] = value));
   });
   let insert = inserts.get(entries.length);
   if (!insert) {
@@ -82,3 +92,17 @@ export async function appendTranscript(db: StatementTarget, entries: TranscriptI
   if (inserted.length !== entries.length) throw new Error(`transcript: ${entries.length} lines inserted, ${inserted.length} returned`);
   return inserted.map(toTranscriptEntry).sort((a, b) => a.id - b.id);
 }
+
+/** The placeholder name of each column in insertOf. */
+const PARAM_OF: Record<(typeof TRANSCRIPT_INSERT_COLUMNS)[number], string> = {
+  conversation_key: 'key',
+  at: 'at',
+  sender: 'from',
+  text: 'text',
+  officer: 'officer',
+  attachment: 'attachment',
+  photo: 'photo',
+  choices: 'choices',
+  note: 'note',
+  delivery: 'delivery',
+};

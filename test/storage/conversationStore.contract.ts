@@ -139,6 +139,25 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       expect(await store.wasProcessed(`never:${randomUUID()}`)).toBe(false);
     });
 
+    it('reads what a turn needs first in one go: whether its message was processed, and the state as stored', async () => {
+      const store = await newStore();
+      const k = key();
+      const unknown = `never:${randomUUID()}`;
+      expect(await store.loadTurn(unknown, k)).toEqual({ processed: false, state: null, held: false });
+      expect(await store.loadTurn(null, k)).toEqual({ processed: false, state: null, held: false });
+      const id = messageId(k);
+      const state: StoredConversation = { machineVersion: 4, snapshot: snapshotOf('askCity') };
+      expect(await saveTurn(store, k, state, id)).toBe('saved');
+      for (const read of [await store.loadTurn(id, k), await store.loadTurn(unknown, k), await store.loadTurn(null, k)]) {
+        expect(read.state?.machineVersion).toBe(4);
+        // Text on SQLite (compared as it is by the engine's kept actors), parsed on PostgreSQL: the same state either way.
+        expect(typeof read.state?.snapshot === 'string' ? JSON.parse(read.state.snapshot) : read.state?.snapshot).toEqual(state.snapshot);
+      }
+      expect((await store.loadTurn(id, k)).processed).toBe(true);
+      expect((await store.loadTurn(unknown, k)).processed).toBe(false);
+      expect((await store.loadTurn(id, key())).processed).toBe(true); // the id is the message's, whatever conversation asks
+    });
+
     it('round-trips a snapshot and its machine version', async () => {
       const store = await newStore();
       const k = key();

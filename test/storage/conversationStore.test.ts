@@ -85,12 +85,16 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
       const store = storeOn(pool, { purgeEvery: 1, onPurgeError: (err) => errors.push(err) });
       // The store's connections refuse the purge's DELETE, as a full disk would.
       const connect = pool.connect.bind(pool) as () => Promise<PgClient>;
-      vi.spyOn(pool, 'connect').mockImplementation((async () => {
-        const client = await connect();
-        const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-        client.query = ((text: unknown, ...rest: unknown[]) =>
-          typeof text === 'string' && /^delete/i.test(text) ? Promise.reject(new Error('disk full')) : query(text, ...rest)) as typeof client.query;
-        return client;
+      // (pool.query asks for a connection with a callback; the stores' transactions without one.)
+      vi.spyOn(pool, 'connect').mockImplementation(((callback?: (err: Error | undefined, client?: PgClient) => void) => {
+        const patched = connect().then((client) => {
+          const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+          client.query = ((text: unknown, ...rest: unknown[]) =>
+            typeof text === 'string' && /^delete/i.test(text) ? Promise.reject(new Error('disk full')) : query(text, ...rest)) as typeof client.query;
+          return client;
+        });
+        if (callback) patched.then((client) => callback(undefined, client), (err: Error) => callback(err));
+        return patched;
       }) as typeof pool.connect);
       expect((await store.commitTurn({ conversationKey: 'whatsapp:628222', state: { machineVersion: 1, snapshot: {} }, messageId: null })).outcome).toBe('saved');
       await vi.waitFor(() => expect(errors.map((e) => e.message)).toEqual(['disk full']));

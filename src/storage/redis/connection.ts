@@ -37,6 +37,9 @@ export interface OpenRedisOptions {
  *   failed reconnect attempt (tens of ms) rather than resent much later.
  * - `commandTimeout`: a socket that stays open but gets no answers (network partition) also fails
  *   within a bounded time.
+ * - `enableAutoPipelining`: the commands issued in one turn of the event loop go out in one
+ *   socket write (the lines a turn shows the consoles, concurrent turns' locks). On this loopback
+ *   set-up a write to Redis or PostgreSQL was a fifth of a turn's CPU, counted in the sender.
  * The client always has an 'error' listener: connection errors are reported through
  * `RedisHealth` and through the rejected commands, not as unhandled 'error' events.
  */
@@ -52,7 +55,7 @@ export function openRedis(url: string, options: OpenRedisOptions): Redis {
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
     maxRetriesPerRequest: failFast ? 1 : null,
     enableOfflineQueue: !failFast,
-    ...(failFast ? { commandTimeout: options.commandTimeoutMs ?? 1_000 } : {}),
+    ...(failFast ? { commandTimeout: options.commandTimeoutMs ?? 1_000, enableAutoPipelining: true } : {}),
     connectTimeout: 5_000,
     keepAlive: 10_000,
   });
