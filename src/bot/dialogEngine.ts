@@ -120,7 +120,7 @@ interface Resumed {
  * single-row read by key), but when the stored text is exactly the one its kept actor committed,
  * the actor goes on from where it is instead of being made again from the parsed snapshot (about
  * a tenth of a turn's CPU: parse, createActor, restore, start, stop). Any other text (another
- * instance or an older version wrote it, or the database returns parsed JSON, as PostgreSQL does)
+ * instance or an older version wrote it, or the store returned parsed JSON instead of its text)
  * and the actor is made from the store as before: the store stays the truth. An actor is kept only
  * after its turn committed; a failed or duplicate turn stops it. Least recently used first out.
  */

@@ -14,9 +14,10 @@ export interface StoredConversation {
 }
 
 /**
- * The state as the database returns it: `snapshot` is the stored JSON text on SQLite, already
- * parsed on PostgreSQL (its driver parses json columns). The text lets the dialog engine tell
- * whether the actor it keeps for a conversation is still current without parsing anything.
+ * The state as the database returns it: `snapshot` is the stored JSON text from `loadTurn` (on
+ * both databases), and from `loadRaw` on SQLite (PostgreSQL's driver parses json columns). The
+ * text lets the dialog engine tell whether the actor it keeps for a conversation is still current
+ * without parsing anything.
  */
 export interface RawConversation {
   machineVersion: number;
@@ -99,7 +100,9 @@ const selectTurn = prepared((p: { id: string | null; key: string }) => (db: Kyse
     .leftJoin('conversations as c', (join) => join.on('c.conversation_key', '=', p.key))
     .select((eb) => [
       'c.machine_version',
-      'c.snapshot',
+      // As text on both databases (PostgreSQL's driver would parse a json column): the engine
+      // compares it with what its kept actor committed before parsing anything (RawConversation).
+      sql<string | null>`cast(${sql.ref('c.snapshot')} as text)`.as('snapshot'),
       eb.selectFrom('processed_messages').select(eb.lit(1).as('yes')).where('message_id', '=', p.id).as('processed'),
       eb.selectFrom('handoffs').select(eb.lit(1).as('yes')).where('conversation_key', '=', p.key).where('status', '=', sql.lit('active')).as('held'),
     ]),

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
 import { renderReply } from '../../src/bot/renderReply.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
-import { sqliteDatabase } from '../../src/storage/database.js';
+import { postgresDatabase, sqliteDatabase } from '../../src/storage/database.js';
+import type { PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
+import { createTestSchema, DATABASE_URL, type TestSchema } from '../storage/pgTestSchema.js';
 import { ANSWERS, FakeServices, testUnderstanding } from './harness.js';
 
 /**
@@ -26,37 +28,69 @@ async function say(engine: DialogEngine, text: string): Promise<string[]> {
   return r.replies.map((reply) => renderReply(reply, r.locale).text);
 }
 
-/** Every turn's replies and the stored state at the end, with `engines` taking the turns in rotation. */
-async function run(engines: (store: ConversationStore) => DialogEngine[]): Promise<{ replies: string[][]; stored: unknown }> {
-  const store = new ConversationStore(sqliteDatabase(openSqlite(':memory:')));
-  const all = engines(store);
+/** Every turn's replies and the stored state at the end, with `engines` taking the turns in rotation, each on its own connection to one database. */
+async function run(engines: (stores: () => ConversationStore) => DialogEngine[]): Promise<{ replies: string[][]; stored: unknown }> {
+  const stores = await database.open();
+  const all = engines(stores);
   const replies: string[][] = [];
   for (const [i, text] of TURNS.entries()) replies.push(await say(all[i % all.length]!, text));
   // The form's id is random: everything else of the stored state must match.
-  const stored = JSON.stringify((await store.load(KEY))?.snapshot).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
+  const stored = JSON.stringify((await stores().load(KEY))?.snapshot).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
   return { replies, stored: JSON.parse(stored) as unknown };
 }
 
-describe('kept actors', () => {
+/** The database of the runs: SQLite in memory, or a fresh PostgreSQL schema (when DATABASE_URL is set) with a pool per store, as two instances have. */
+const database = {
+  kind: 'sqlite' as 'sqlite' | 'postgres',
+  schema: undefined as TestSchema | undefined,
+  pools: [] as PgPool[],
+  async open(): Promise<() => ConversationStore> {
+    if (this.kind === 'sqlite') {
+      const store = new ConversationStore(sqliteDatabase(openSqlite(':memory:')));
+      return () => store;
+    }
+    await this.schema?.drop();
+    this.schema = await createTestSchema(DATABASE_URL ?? '', { migrated: true });
+    return () => {
+      const pool = this.schema!.pool({ max: 2 });
+      this.pools.push(pool);
+      return new ConversationStore(postgresDatabase(pool));
+    };
+  },
+  async close(): Promise<void> {
+    await Promise.all(this.pools.splice(0).map((pool) => pool.end()));
+    await this.schema?.drop();
+    this.schema = undefined;
+  },
+};
+
+const DATABASES: Array<[string, 'sqlite' | 'postgres']> = [['SQLite', 'sqlite'], ...(DATABASE_URL ? [['PostgreSQL', 'postgres'] as [string, 'postgres']] : [])];
+
+describe.each(DATABASES)('kept actors, on %s', (_name, kind) => {
+  beforeAll(() => {
+    database.kind = kind;
+  });
+  afterAll(() => database.close());
+
   it('answer a whole application exactly as actors made from the store every turn', async () => {
-    const kept = await run((store) => [engineOn(store, new FakeServices())]);
-    const fresh = await run((store) => [engineOn(store, new FakeServices(), 0)]);
+    const kept = await run((stores) => [engineOn(stores(), new FakeServices())]);
+    const fresh = await run((stores) => [engineOn(stores(), new FakeServices(), 0)]);
     expect(kept.replies).toEqual(fresh.replies);
     expect(kept.stored).toEqual(fresh.stored);
     expect(kept.replies.at(-1)?.join(' ')).toMatch(/ITSM-\d{8}-\d{5}/);
   });
 
   it('follow what another instance committed in between (two engines, one database, turns alternating)', async () => {
-    const alone = await run((store) => [engineOn(store, new FakeServices(), 0)]);
+    const alone = await run((stores) => [engineOn(stores(), new FakeServices(), 0)]);
     const services = new FakeServices();
-    const shared = await run((store) => [engineOn(store, services), engineOn(store, services)]);
+    const shared = await run((stores) => [engineOn(stores(), services), engineOn(stores(), services)]);
     // Had an engine gone on with its kept actor, it would ask again what the other engine's turn answered.
     expect(shared.replies).toEqual(alone.replies);
     expect(shared.stored).toEqual(alone.stored);
   });
 
   it('are dropped when their turn did not commit: the next turn starts from the stored state', async () => {
-    const store = new ConversationStore(sqliteDatabase(openSqlite(':memory:')));
+    const store = (await database.open())();
     const engine = engineOn(store, new FakeServices());
     await say(engine, TURNS[0]!);
     const commit = store.commitTurn.bind(store);
