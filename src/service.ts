@@ -42,10 +42,18 @@ import { OutboxRetrier } from './tickets/outboxRetrier.js';
 import { TicketService } from './tickets/ticketService.js';
 import { createTicketStores } from './tickets/ticketStores.js';
 
+/** How long stop() waits for acknowledged messages to finish (a Graph send can hang until its own timeout). */
+export const DRAIN_DEADLINE_MS = 20_000;
+
 export interface Service {
   /** Listens on config.port (0 = any free port); resolves with the bound port. */
   start(): Promise<number>;
-  stop(): Promise<void>;
+  /**
+   * Stops accepting, lets the messages already acknowledged finish for at most `drainMs` (default
+   * DRAIN_DEADLINE_MS), then closes everything. What is still running then is abandoned: a webhook
+   * message stays in the inbox (written before the 200) and is processed at the next start.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
   readonly log: Logger;
   readonly tickets: TicketService;
   readonly engine: DialogEngine;
@@ -272,14 +280,19 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       log[access.level]({ botFramework: channels.botFramework.access }, access.message);
       return port;
     },
-    async stop() {
+    async stop({ drainMs = DRAIN_DEADLINE_MS } = {}) {
       started = false;
       // Stop accepting first, so nothing is acknowledged that would then be processed against a
-      // closed database; then let acknowledged messages finish; then close.
+      // closed database; then let acknowledged messages finish, for a while; then close.
       const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections();
-      await channels.idle();
-      await notifier.idle();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        Promise.all([channels.idle(), notifier.idle()]).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
+      ]);
+      clearTimeout(timer);
+      if (!drained) log.warn({ drainMs }, 'shutdown: messages still in progress after the deadline; closing anyway (the webhook inbox gives them back at the next start)');
       await retrier.stop();
       await queues.close();
       if (inboxSweep) clearInterval(inboxSweep);
