@@ -5,7 +5,6 @@ import { DialogEngine } from '../../src/bot/dialogEngine.js';
 import { renderReply } from '../../src/bot/renderReply.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
 import { postgresDatabase, sqliteDatabase } from '../../src/storage/database.js';
-import type { PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
 import { createTestSchema, DATABASE_URL, type TestSchema } from '../storage/pgTestSchema.js';
 import { ANSWERS, FakeServices, testUnderstanding } from './harness.js';
@@ -43,7 +42,6 @@ async function run(engines: (stores: () => ConversationStore) => DialogEngine[])
 const database = {
   kind: 'sqlite' as 'sqlite' | 'postgres',
   schema: undefined as TestSchema | undefined,
-  pools: [] as PgPool[],
   async open(): Promise<() => ConversationStore> {
     if (this.kind === 'sqlite') {
       const store = new ConversationStore(sqliteDatabase(openSqlite(':memory:')));
@@ -51,14 +49,10 @@ const database = {
     }
     await this.schema?.drop();
     this.schema = await createTestSchema(DATABASE_URL ?? '', { migrated: true });
-    return () => {
-      const pool = this.schema!.pool({ max: 2 });
-      this.pools.push(pool);
-      return new ConversationStore(postgresDatabase(pool));
-    };
+    // The schema ends its pools when it is dropped.
+    return () => new ConversationStore(postgresDatabase(this.schema!.pool({ max: 2 })));
   },
   async close(): Promise<void> {
-    await Promise.all(this.pools.splice(0).map((pool) => pool.end()));
     await this.schema?.drop();
     this.schema = undefined;
   },
