@@ -10,7 +10,6 @@ import type { OpenQuestion, Understanding } from '../../dialogs/understanding.js
 import type { Reply } from '../../dialogs/reply.js';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { ConversationStore, RawConversation, SaveTurnOutcome, StoredConversation, TurnWrite } from '../storage/conversationStore.js';
-import { fromJson } from '../storage/schema.js';
 import { LOCALES } from '../i18n/messages.js';
 import { KeyedQueue } from '../core/keyedQueue.js';
 import type { TurnLock } from '../storage/redis/turnLock.js';
@@ -120,9 +119,9 @@ interface Resumed {
  * single-row read by key), but when the stored text is exactly the one its kept actor committed,
  * the actor goes on from where it is instead of being made again from the parsed snapshot (about
  * a tenth of a turn's CPU: parse, createActor, restore, start, stop). Any other text (another
- * instance or an older version wrote it, or the store returned parsed JSON instead of its text)
- * and the actor is made from the store as before: the store stays the truth. An actor is kept only
- * after its turn committed; a failed or duplicate turn stops it. Least recently used first out.
+ * instance or an older version wrote it) and the actor is made from the store as before: the
+ * store stays the truth. An actor is kept only after its turn committed; a failed or duplicate
+ * turn stops it. Least recently used first out.
  */
 class LiveActors {
   private readonly actors = new Map<string, { actor: ConversationActor; json: string }>();
@@ -134,7 +133,7 @@ class LiveActors {
     const live = this.actors.get(conversationKey);
     if (!live) return undefined;
     this.actors.delete(conversationKey);
-    if (stored && stored.machineVersion === CONVERSATION_MACHINE_VERSION && stored.snapshot === live.json) return live.actor;
+    if (stored && stored.machineVersion === CONVERSATION_MACHINE_VERSION && stored.json === live.json) return live.actor;
     live.actor.stop();
     return undefined;
   }
@@ -226,7 +225,7 @@ export class DialogEngine {
    */
   private async advance(input: TurnInput, resumed?: Resumed, inbound?: TranscriptInput): Promise<TurnResult> {
     const { store, handoffs } = this.options;
-    const { actor, started } = resumed ?? this.resume(input, await store.loadRaw(input.conversationKey));
+    const { actor, started } = resumed ?? this.resume(input, (await store.loadTurn(null, input.conversationKey)).state);
     // Replies and handoff requests, in the order the machine made them.
     const said: Array<Reply | HandoffRequest> = [];
     let failure: unknown = null;
@@ -285,7 +284,7 @@ export class DialogEngine {
   private resume(input: ConversationRef, stored: RawConversation | null): Resumed {
     const kept = this.live.take(input.conversationKey, stored);
     if (kept) return { actor: kept, started: true };
-    const snapshot = restorable(stored && { machineVersion: stored.machineVersion, snapshot: fromJson(stored.snapshot) });
+    const snapshot = restorable(stored && { machineVersion: stored.machineVersion, snapshot: JSON.parse(stored.json) as unknown });
     const actor = createActor(this.options.machine, {
       input: { channel: input.channel, conversationId: input.conversationId, locale: this.options.defaultLocale },
       ...(snapshot ? { snapshot } : {}),

@@ -4,7 +4,7 @@ import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import type { Database } from './database.js';
 import { onDatabase, prepared, preparedTransaction, type StatementTarget } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
-import { turnStatement } from './postgres/turnStatement.js';
+import { turnStatement, type PgTurnWrite } from './postgres/turnStatement.js';
 import { appendTranscript, toTranscriptEntry } from './transcript.js';
 
 /** A conversation's persisted dialog state: the XState snapshot and the machine version it belongs to. */
@@ -14,14 +14,13 @@ export interface StoredConversation {
 }
 
 /**
- * The state as the database returns it: `snapshot` is the stored JSON text from `loadTurn` (on
- * both databases), and from `loadRaw` on SQLite (PostgreSQL's driver parses json columns). The
- * text lets the dialog engine tell whether the actor it keeps for a conversation is still current
- * without parsing anything.
+ * A conversation's state as stored, unparsed: the snapshot's JSON text (`loadTurn`). The text lets
+ * the dialog engine tell whether the actor it keeps for a conversation is still current without
+ * parsing anything.
  */
 export interface RawConversation {
   machineVersion: number;
-  snapshot: unknown;
+  json: string;
 }
 
 /** What a turn reads first (ConversationStore.loadTurn). */
@@ -153,25 +152,19 @@ export class ConversationStore {
   }
 
   async load(conversationKey: string): Promise<StoredConversation | null> {
-    const raw = await this.loadRaw(conversationKey);
-    return raw ? { machineVersion: raw.machineVersion, snapshot: fromJson(raw.snapshot) } : null;
-  }
-
-  /** The state as stored, unparsed where the database gives text (see RawConversation). */
-  async loadRaw(conversationKey: string): Promise<RawConversation | null> {
     const row = (await selectState.run(this.statements, { key: conversationKey })).rows[0];
-    return row ? { machineVersion: row.machine_version, snapshot: row.snapshot } : null;
+    return row ? { machineVersion: row.machine_version, snapshot: fromJson(row.snapshot) } : null;
   }
 
   /**
    * What a turn reads before it steps the dialog, in one statement (on PostgreSQL one round trip
-   * instead of three): whether its message was processed before, the conversation's state as
-   * stored (loadRaw), and whether an officer holds the conversation (an active handoff: see
-   * src/handoff/handoffStore.ts).
+   * instead of three): whether its message was processed before (never, for a null id), the
+   * conversation's state as stored (RawConversation), and whether an officer holds the
+   * conversation (an active handoff: see src/handoff/handoffStore.ts).
    */
   async loadTurn(messageId: string | null, conversationKey: string): Promise<TurnRead> {
     const row = (await selectTurn.run(this.statements, { id: messageId, key: conversationKey })).rows[0];
-    const state = row && row.machine_version !== null && row.snapshot !== null ? { machineVersion: Number(row.machine_version), snapshot: row.snapshot } : null;
+    const state = row && row.machine_version !== null && row.snapshot !== null ? { machineVersion: Number(row.machine_version), json: row.snapshot } : null;
     return { processed: messageId !== null && Boolean(row?.processed), state, held: Boolean(row?.held) };
   }
 
@@ -198,36 +191,31 @@ export class ConversationStore {
    */
   async commitTurn(turn: TurnWrite): Promise<TurnCommit> {
     const now = this.now();
-    const committed = this.database.kind === 'postgres' ? await this.commitInOneStatement(turn, now) : await preparedTransaction(this.database, async (tx): Promise<TurnCommit> => {
-      if (turn.messageId) {
-        const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
-        const inserted = await insertProcessed.run(tx, { id: turn.messageId, at: now, replies });
-        if (inserted.numAffectedRows === 0n) return { outcome: 'duplicate', transcript: [] };
-      }
-      if (turn.state) {
-        await upsertState.run(tx, { key: turn.conversationKey, version: turn.state.machineVersion, snapshot: turn.state.json ?? JSON.stringify(turn.state.snapshot), at: now });
-      }
-      return { outcome: 'saved', transcript: await appendTranscript(tx, turn.transcript ?? [], turn.at ?? new Date(now)) };
-    });
+    const replies = turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null;
+    const state = turn.state ? { machineVersion: turn.state.machineVersion, json: turn.state.json ?? JSON.stringify(turn.state.snapshot) } : null;
+    const transcript = turn.transcript ?? [];
+    const at = turn.at ?? new Date(now);
+    const committed =
+      this.database.kind === 'postgres'
+        ? await this.commitInOneStatement({ conversationKey: turn.conversationKey, messageId: turn.messageId, processedAt: now, replies, state, transcript, at: at.toISOString() })
+        : await preparedTransaction(this.database, async (tx): Promise<TurnCommit> => {
+            if (turn.messageId) {
+              const inserted = await insertProcessed.run(tx, { id: turn.messageId, at: now, replies });
+              if (inserted.numAffectedRows === 0n) return { outcome: 'duplicate', transcript: [] };
+            }
+            if (state) await upsertState.run(tx, { key: turn.conversationKey, version: state.machineVersion, snapshot: state.json, at: now });
+            return { outcome: 'saved', transcript: await appendTranscript(tx, transcript, at) };
+          });
     if (++this.saves % this.purgeEvery === 0) this.purgeProcessed();
     return committed;
   }
 
   /** commitTurn on PostgreSQL: the same writes as one statement (src/storage/postgres/turnStatement.ts). */
-  private async commitInOneStatement(turn: TurnWrite, now: number): Promise<TurnCommit> {
-    const statement = turnStatement({
-      conversationKey: turn.conversationKey,
-      messageId: turn.messageId,
-      processedAt: now,
-      replies: turn.replies && turn.replies.replies.length > 0 ? JSON.stringify(turn.replies) : null,
-      state: turn.state ? { machineVersion: turn.state.machineVersion, json: turn.state.json ?? JSON.stringify(turn.state.snapshot) } : null,
-      transcript: turn.transcript ?? [],
-      at: (turn.at ?? new Date(now)).toISOString(),
-    });
-    const { rows } = await this.database.direct.execute(statement);
+  private async commitInOneStatement(write: PgTurnWrite): Promise<TurnCommit> {
+    const { rows } = await this.database.direct.execute(turnStatement(write));
     if (Number(rows[0]?.recorded ?? 0) === 0) return { outcome: 'duplicate', transcript: [] };
     const lines = rows.filter((r) => r.id !== null && r.id !== undefined) as unknown as Parameters<typeof toTranscriptEntry>[0][];
-    if (lines.length !== (turn.transcript ?? []).length) throw new Error(`transcript: ${(turn.transcript ?? []).length} lines inserted, ${lines.length} returned`);
+    if (lines.length !== write.transcript.length) throw new Error(`transcript: ${write.transcript.length} lines inserted, ${lines.length} returned`);
     return { outcome: 'saved', transcript: lines.map(toTranscriptEntry).sort((a, b) => a.id - b.id) };
   }
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { TranscriptEntry, TranscriptInput } from '../core/transcript.js';
 import { prepared, type StatementTarget } from './prepared.js';
 import { fromJson, type Schema } from './schema.js';
@@ -31,32 +31,19 @@ export const toTranscriptEntry = (r: TranscriptRow): TranscriptEntry => ({
   deliveryError: r.delivery_error,
 });
 
-/** The multi-row insert for `n` lines, compiled once per line count (see prepared.ts). */
+/** The columns a line is written with, in the order `transcriptValues` gives them. */
+export const TRANSCRIPT_INSERT_COLUMNS = ['conversation_key', 'at', 'sender', 'text', 'officer', 'attachment', 'photo', 'choices', 'note', 'delivery'] as const;
+
+/** The multi-row insert for `n` lines, compiled once per line count (see prepared.ts); line i's values are the placeholders `<column><i>`. */
 const inserts = new Map<number, ReturnType<typeof insertOf>>();
 const insertOf = (n: number) =>
   // Each value is a placeholder (prepared.ts): used as it is, never in an expression.
   prepared((p: Record<string, string | boolean | null>) => (db: Kysely<Schema>) =>
     db
       .insertInto('transcript')
-      .values(
-        Array.from({ length: n }, (_, i) => ({
-          conversation_key: p[`key${i}`] as string,
-          at: p[`at${i}`] as string,
-          sender: p[`from${i}`] as TranscriptEntry['from'],
-          text: p[`text${i}`] as string,
-          officer: (p[`officer${i}`] as string | null) ?? null,
-          attachment: (p[`attachment${i}`] as string | null) ?? null,
-          photo: (p[`photo${i}`] as string | null) ?? null,
-          choices: (p[`choices${i}`] as string | null) ?? null,
-          note: p[`note${i}`] as boolean,
-          delivery: (p[`delivery${i}`] as string | null) ?? null,
-        })),
-      )
+      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(TRANSCRIPT_INSERT_COLUMNS.map((column) => [column, p[`${column}${i}`]])) as Insertable<Schema['transcript']>))
       .returning(TRANSCRIPT_COLUMNS),
   );
-
-/** The columns a line is written with, in the order `transcriptValues` gives them. */
-export const TRANSCRIPT_INSERT_COLUMNS = ['conversation_key', 'at', 'sender', 'text', 'officer', 'attachment', 'photo', 'choices', 'note', 'delivery'] as const;
 
 /** A line's values for TRANSCRIPT_INSERT_COLUMNS, at `at` (ISO 8601). */
 export function transcriptValues({ photo, choices, note, delivery, ...line }: TranscriptInput, at: string): Array<string | boolean | null> {
@@ -80,7 +67,7 @@ export async function appendTranscript(db: StatementTarget, entries: TranscriptI
   const at = now.toISOString();
   const params: Record<string, string | boolean | null> = {};
   entries.forEach((entry, i) => {
-    transcriptValues(entry, at).forEach((value, c) => (params[`${PARAM_OF[TRANSCRIPT_INSERT_COLUMNS[c]!]}${i}`] = value));
+    transcriptValues(entry, at).forEach((value, c) => (params[`${TRANSCRIPT_INSERT_COLUMNS[c]}${i}`] = value));
   });
   let insert = inserts.get(entries.length);
   if (!insert) {
@@ -92,17 +79,3 @@ export async function appendTranscript(db: StatementTarget, entries: TranscriptI
   if (inserted.length !== entries.length) throw new Error(`transcript: ${entries.length} lines inserted, ${inserted.length} returned`);
   return inserted.map(toTranscriptEntry).sort((a, b) => a.id - b.id);
 }
-
-/** The placeholder name of each column in insertOf. */
-const PARAM_OF: Record<(typeof TRANSCRIPT_INSERT_COLUMNS)[number], string> = {
-  conversation_key: 'key',
-  at: 'at',
-  sender: 'from',
-  text: 'text',
-  officer: 'officer',
-  attachment: 'attachment',
-  photo: 'photo',
-  choices: 'choices',
-  note: 'note',
-  delivery: 'delivery',
-};

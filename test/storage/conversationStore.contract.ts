@@ -151,8 +151,8 @@ export function describeConversationStore(name: string, makeStore: () => Promise
       for (const read of [await store.loadTurn(id, k), await store.loadTurn(unknown, k), await store.loadTurn(null, k)]) {
         expect(read.state?.machineVersion).toBe(4);
         // The stored text on both databases (what the engine compares with its kept actor before parsing).
-        expect(typeof read.state?.snapshot).toBe('string');
-        expect(JSON.parse(read.state?.snapshot as string)).toEqual(state.snapshot);
+        expect(typeof read.state?.json).toBe('string');
+        expect(JSON.parse(read.state?.json as string)).toEqual(state.snapshot);
       }
       expect((await store.loadTurn(id, k)).processed).toBe(true);
       expect((await store.loadTurn(unknown, k)).processed).toBe(false);

@@ -13,8 +13,19 @@ export interface PgTurnWrite {
   at: string;
 }
 
-/** The type of each TRANSCRIPT_INSERT_COLUMNS value in the statement (parameters are sent as text). */
-const TRANSCRIPT_CASTS = ['text', 'timestamptz', 'text', 'text', 'text', 'text', 'jsonb', 'jsonb', 'boolean', 'text'] as const;
+/** The type of each transcript column's value in the statement (parameters are sent as text). */
+const TRANSCRIPT_CASTS: Record<(typeof TRANSCRIPT_INSERT_COLUMNS)[number], string> = {
+  conversation_key: 'text',
+  at: 'timestamptz',
+  sender: 'text',
+  text: 'text',
+  officer: 'text',
+  attachment: 'text',
+  photo: 'jsonb',
+  choices: 'jsonb',
+  note: 'boolean',
+  delivery: 'text',
+};
 
 /**
  * A turn's writes on PostgreSQL as ONE statement: the message id recorded, the state stored and
@@ -50,7 +61,7 @@ export function turnStatement(turn: PgTurnWrite): CompiledQuery<Record<string, u
     );
   }
   if (turn.transcript.length > 0) {
-    const rows = turn.transcript.map((line) => `(${transcriptValues(line, turn.at).map((value, c) => `${$(value)}::${TRANSCRIPT_CASTS[c]}`).join(', ')})`);
+    const rows = turn.transcript.map((line) => `(${transcriptValues(line, turn.at).map((value, c) => `${$(value)}::${TRANSCRIPT_CASTS[TRANSCRIPT_INSERT_COLUMNS[c]!]}`).join(', ')})`);
     ctes.push(
       `t AS (INSERT INTO transcript (${TRANSCRIPT_INSERT_COLUMNS.join(', ')}) ` +
         `SELECT * FROM (VALUES ${rows.join(', ')}) AS v (${TRANSCRIPT_INSERT_COLUMNS.join(', ')})${gate} RETURNING ${TRANSCRIPT_COLUMNS.join(', ')})`,
