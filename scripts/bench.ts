@@ -244,8 +244,8 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
   const perStepPg = pgRuns.map((m) => stepLine(m, `${m.concurrency} (PostgreSQL + Redis)`));
   const isReference = (m: Measured) => m.target === ceilingRuns[0]?.target || m.target === floorRuns[0]?.target;
   const serviceErrors = levels.reduce((n, m) => n + (isReference(m) ? 0 : m.errors), 0);
-  const ceilingErrors = [...ceilingRuns, ...floorRuns].reduce((n, m) => n + m.errors, 0);
-  const errors = serviceErrors + ceilingErrors + warmupErrorCount;
+  const referenceErrors = [...ceilingRuns, ...floorRuns].reduce((n, m) => n + m.errors, 0);
+  const errors = serviceErrors + referenceErrors + warmupErrorCount;
   const samples = [...warmupErrors, ...levels.flatMap((m) => m.errorSamples.map((e) => `${m.target} @${m.concurrency}: ${e}`))].map((e) => `  ${e}`);
   const report = [
     `Seller applications through /api/messages (expectReplies), ${STEPS.length} turns each, ${SECONDS} s per level${pgRuns.length ? ` (${PG_SECONDS} s per PostgreSQL + Redis level)` : ''}:`,
@@ -259,7 +259,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     'Service, p50/p99 ms of each turn of the application, by concurrent conversations:',
     ...perStep,
     ...perStepPg,
-    `Errors (unexpected replies or failed requests): service ${serviceErrors}, references ${ceilingErrors}, warm-ups ${warmupErrorCount}`,
+    `Errors (unexpected replies or failed requests): service ${serviceErrors}, references ${referenceErrors}, warm-ups ${warmupErrorCount}`,
     ...(samples.length ? ['First errors:', ...samples.slice(0, 10)] : []),
     pgLine,
     `Ceiling at ${TOP}: ${fmt(ceil)} turns/s.`,

@@ -221,6 +221,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     handoff: { ...handoffStores, desk, bus: handoffBus, throttle },
     tickets,
     notifier,
+    photos,
     metrics,
     started: () => started,
     log,

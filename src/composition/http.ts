@@ -14,7 +14,7 @@ import type { SignInThrottle } from '../handoff/signInThrottle.js';
 import { createApp } from '../http/app.js';
 import { createTicketsRouter } from '../http/ticketsRouter.js';
 import type { Logger } from '../log.js';
-import { PhotoStore } from '../media/photoStore.js';
+import type { PhotoPipeline } from '../media/photoPipeline.js';
 import type { TicketNotifier } from '../notify/ticketNotifier.js';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsRouter } from '../http/metricsRouter.js';
@@ -32,6 +32,8 @@ export function buildHttp(
     handoff: HandoffStores & { desk: HandoffDesk; bus: HandoffBus; throttle: SignInThrottle };
     tickets: TicketService;
     notifier: TicketNotifier;
+    /** The service's photo store: the console's photos and thumbnails (made on first view) come from it. */
+    photos: Pick<PhotoPipeline, 'servePath'>;
     metrics: Metrics;
     /** Whether start-up work is done (readiness also needs the database open). */
     started: () => boolean;
@@ -40,7 +42,6 @@ export function buildHttp(
 ): Express {
   const { channels, storage, handoff, log } = parts;
   const auth = createAgentAuth({ officers: handoff.officers, sessions: handoff.sessions, throttle: handoff.throttle, secureCookies: config.officers.secureCookies, log });
-  const photoStore = new PhotoStore(config.photos.dir);
   const redis = storage.redis;
   return createApp({
     adapter: channels.botFramework,
@@ -53,7 +54,7 @@ export function buildHttp(
         desk: handoff.desk,
         bus: handoff.bus,
         sessions: handoff.sessions,
-        photoPath: (file) => photoStore.servePath(file),
+        photoPath: (file) => parts.photos.servePath(file),
         onError: (err) => log.error({ err: errorSummary(err) }, 'agent api failed'),
       }),
       createSupervisorRouter({

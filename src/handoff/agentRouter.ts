@@ -15,7 +15,6 @@ export interface AgentRouterOptions {
   desk: HandoffDesk;
   bus: HandoffBus;
   sessions: Pick<SessionStore, 'get'>;
-  /** Absolute path of a stored photo; throws on anything but a stored photo's file name. */
   /** The file to send for GET /agent/api/photos/:file, or null (404); may make a thumbnail first. */
   photoPath: (fileName: string) => Promise<string | null>;
   onError: (err: unknown) => void;

@@ -12,7 +12,7 @@ const THUMBNAIL_NAME = /^([0-9a-f]{64})\.thumb\.(jpg|webp)$/;
  * (or `.webp`), the hash being that of the stored photo's bytes. Each file is written to a
  * temporary name and renamed, so a reader never sees half a file. Storing the same photo again
  * finds the photo and writes nothing. The thumbnail is made from the stored photo the first time
- * it is asked for (`thumbnailPath`, when an officer opens the conversation), not when the photo is
+ * it is asked for (`servePath`, when an officer opens the conversation), not when the photo is
  * stored: that keeps a decode and an encode off the applicant's turn, for the few photos an
  * officer ever looks at.
  *

@@ -39,7 +39,7 @@ export interface StoredPhoto {
   mimeType: PhotoMimeType;
   /** e.g. "<sha256>.jpg", relative to the photo directory. */
   fileName: string;
-  /** e.g. "<sha256>.thumb.jpg", relative to the photo directory: made on first request (PhotoStore.thumbnailPath). */
+  /** e.g. "<sha256>.thumb.jpg", relative to the photo directory: made on first request (PhotoStore.servePath). */
   thumbnailFileName: string;
   /** Size of what the user sent. */
   originalBytes: number;

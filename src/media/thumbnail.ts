@@ -14,7 +14,7 @@ export interface Thumbnail {
 /**
  * The thumbnail of a stored photo (our own normalised JPEG or WebP), `limits.thumbnailEdge` on
  * its long side, never enlarged, with no metadata. Made when an officer first looks at it
- * (PhotoStore.thumbnailPath), not on the applicant's turn: it costs a full decode and an encode
+ * (PhotoStore.servePath), not on the applicant's turn: it costs a full decode and an encode
  * (about 9 ms of CPU for an 800x600 photo, more than the rest of the photo's turn), and most
  * stored photos are never looked at in the console.
  */
