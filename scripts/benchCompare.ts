@@ -11,7 +11,7 @@
  * on a fresh database (a new DATA_DIR; a new PostgreSQL schema and Redis prefix).
  *
  * Printed per database and level: turns/s and the service's CPU ms per turn of each side (median of
- * the rounds), and the median, lowest and highest of the per-round ratios (this checkout / base).
+ * the rounds), p99 per turn, and the median, lowest and highest of the per-round ratios (this checkout / base).
  * Settings: BENCH_ROUNDS (4; each round runs both sides, in alternating order), BENCH_SECONDS (10)
  * per level, BENCH_LEVELS ("16,64"), BENCH_WARMUP_SECONDS (3). About 1 minute per side and round.
  */
@@ -47,6 +47,7 @@ interface Sample {
   round: number;
   turnsPerSec: number;
   cpuMsPerTurn: number;
+  p99Ms: number;
   errors: number;
 }
 
@@ -98,8 +99,8 @@ async function runSide(side: Side, dir: string, backend: Backend, round: number,
       const sampler = new RssSampler(child.pid);
       const result = await runLevel({ url, expect: 'dialog', factory, concurrency, durationMs: SECONDS * 1000, settleMs: 1000, onMeasureStart: () => sampler.startCpu(), label: `${label}-c${concurrency}` });
       const { cpuMs } = sampler.stop();
-      const sample = { side, backend, concurrency, round, turnsPerSec: result.turnsPerSec, cpuMsPerTurn: cpuMs / result.turns, errors: result.errors };
-      log(`bench:compare: round ${round} ${side} ${backend} @${concurrency}: ${fmt(sample.turnsPerSec)} turns/s, ${fmt2(sample.cpuMsPerTurn)} ms CPU/turn, ${sample.errors} errors`);
+      const sample = { side, backend, concurrency, round, turnsPerSec: result.turnsPerSec, cpuMsPerTurn: cpuMs / result.turns, p99Ms: result.p99, errors: result.errors };
+      log(`bench:compare: round ${round} ${side} ${backend} @${concurrency}: ${fmt(sample.turnsPerSec)} turns/s, ${fmt2(sample.cpuMsPerTurn)} ms CPU/turn, p99 ${fmt(sample.p99Ms)} ms, ${sample.errors} errors`);
       samples.push(sample);
     }
   } finally {
@@ -121,8 +122,8 @@ function report(ref: string, samples: Sample[]): string {
   const lines = [
     `Paired turn benchmark, this checkout (head, ${git('rev-parse', '--short', 'HEAD')}) against ${ref} (base): ${ROUNDS} rounds, ABBA order, ${SECONDS} s per level`,
     '',
-    '| database | conversations | base turns/s | head turns/s | head/base turns/s: median (lowest…highest) | base CPU ms/turn | head CPU ms/turn | head/base CPU: median (lowest…highest) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| database | conversations | base turns/s | head turns/s | head/base turns/s: median (lowest…highest) | base CPU ms/turn | head CPU ms/turn | head/base CPU: median (lowest…highest) | base p99 ms | head p99 ms | head/base p99: median (lowest…highest) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const backends = [...new Set(samples.map((s) => s.backend))];
   for (const backend of backends) {
@@ -132,10 +133,13 @@ function report(ref: string, samples: Sample[]): string {
       const head = of('head');
       const tput = head.map((h, i) => h.turnsPerSec / base[i]!.turnsPerSec);
       const cpu = head.map((h, i) => h.cpuMsPerTurn / base[i]!.cpuMsPerTurn);
+      const p99 = head.map((h, i) => h.p99Ms / base[i]!.p99Ms);
+      const ratios = (r: number[]) => `${pct(median(r))} (${pct(Math.min(...r))}…${pct(Math.max(...r))})`;
       lines.push(
         `| ${backend} | ${concurrency} | ${fmt(median(base.map((s) => s.turnsPerSec)))} | ${fmt(median(head.map((s) => s.turnsPerSec)))} | ` +
           `${pct(median(tput))} (${pct(Math.min(...tput))}…${pct(Math.max(...tput))}) | ` +
-          `${fmt2(median(base.map((s) => s.cpuMsPerTurn)))} | ${fmt2(median(head.map((s) => s.cpuMsPerTurn)))} | ${pct(median(cpu))} (${pct(Math.min(...cpu))}…${pct(Math.max(...cpu))}) |`,
+          `${fmt2(median(base.map((s) => s.cpuMsPerTurn)))} | ${fmt2(median(head.map((s) => s.cpuMsPerTurn)))} | ${ratios(cpu)} | ` +
+          `${fmt(median(base.map((s) => s.p99Ms)))} | ${fmt(median(head.map((s) => s.p99Ms)))} | ${ratios(p99)} |`,
       );
     }
   }

@@ -145,6 +145,35 @@ const recordApkt = prepared((p: { key: string; number: string; at: string }) => 
     .where('apkt_number', 'is', null),
 );
 
+/** A filing's whole outcome at once: the second attempt's steps are not needed (see `outboxFilingOn`). */
+const recordFiling = prepared((p: { key: string; itsm: string; apkt: string; at: string }) => (db: Kysely<Schema>) =>
+  db
+    .updateTable('ticket_outbox')
+    .set({ itsm_number: p.itsm, apkt_number: p.apkt, state: 'done', attempts: sql<number>`attempts + 1`, last_error: null, dead_at: null, updated_at: p.at })
+    .where('idempotency_key', '=', p.key)
+    .where('itsm_number', 'is', null),
+);
+
+/** The outbox's part of a filing made in one transaction (`createTicketStores`), its statements on `tx`. */
+export interface OutboxFilingSteps {
+  /** Persists the request as `pending`; false (nothing written) when its key is there already. */
+  addNew(request: TicketRequest, at: string): Promise<boolean>;
+  /** Both numbers recorded on the row `addNew` wrote, one attempt counted: `done`. */
+  recordFiled(idempotencyKey: string, numbers: { itsmNumber: string; apktNumber: string }, at: string): Promise<void>;
+}
+
+export function outboxFilingOn(tx: StatementTarget): OutboxFilingSteps {
+  return {
+    async addNew(request, at) {
+      const result = await insertEntry.run(tx, { key: request.idempotencyKey, request: JSON.stringify(request), at });
+      return Number(result.numAffectedRows ?? 0) > 0;
+    },
+    async recordFiled(key, numbers, at) {
+      await recordFiling.run(tx, { key, itsm: numbers.itsmNumber, apkt: numbers.apktNumber, at });
+    },
+  };
+}
+
 /**
  * The outbox on either database. Every write is one statement whose WHERE guard makes a second
  * instance's identical write a no-op; claiming notices is one `UPDATE … RETURNING`, so a row is

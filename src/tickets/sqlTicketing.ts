@@ -80,8 +80,28 @@ export class SqlTicketing implements TicketingPort {
     this.remote = opts.remote;
   }
 
-  async createServiceRequest(req: TicketRequest): Promise<{ number: string }> {
-    const known = await this.numberOf('itsmByKey', req.idempotencyKey);
+  createServiceRequest(req: TicketRequest): Promise<{ number: string }> {
+    return this.serviceRequestOn(this.statements, req);
+  }
+
+  createApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<{ number: string }> {
+    return this.apktRecordOn(this.statements, input);
+  }
+
+  /**
+   * The two filings with their statements run on `tx`, a transaction of `preparedTransaction` on
+   * this database: with the outbox's statements in the same transaction, a whole filing is one
+   * commit (see `createTicketStores`). Only without `remote`: a call to the real ITSM must not be
+   * made inside a transaction (it would hold the database's write lock while waiting on the network).
+   */
+  filingOn(tx: StatementTarget): Pick<TicketingPort, 'createServiceRequest' | 'createApktRecord'> {
+    if (this.remote) throw new Error('a filing with the real ITSM cannot run inside a database transaction');
+    return { createServiceRequest: (req) => this.serviceRequestOn(tx, req), createApktRecord: (input) => this.apktRecordOn(tx, input) };
+  }
+
+  /** Every statement on `on` (the database, or a transaction of it: then nothing may go past it). */
+  private async serviceRequestOn(on: StatementTarget, req: TicketRequest): Promise<{ number: string }> {
+    const known = await this.numberOf(on, 'itsmByKey', req.idempotencyKey);
     if (known) return { number: known };
     // The real ITSM files first (idempotent on the key there too); its number is then recorded here.
     const issued = this.remote ? await this.remote.fileServiceRequest(req) : null;
@@ -107,13 +127,13 @@ export class SqlTicketing implements TicketingPort {
       created_at: at.toISOString(),
       priority: priorityOf(req.priority),
     };
-    const inserted = (await FILE_ITSM[this.database.kind].run(this.statements, { ...details, issued, numberPrefix: `ITSM-${day}-` })).rows[0];
-    return { number: inserted?.number ?? (await this.numberOf('itsmByKey', req.idempotencyKey)) ?? (await this.notFiled('ITSM', day)) };
+    const inserted = (await FILE_ITSM[this.database.kind].run(on, { ...details, issued, numberPrefix: `ITSM-${day}-` })).rows[0];
+    return { number: inserted?.number ?? (await this.numberOf(on, 'itsmByKey', req.idempotencyKey)) ?? (await this.notFiled(on, 'ITSM', day)) };
   }
 
-  async createApktRecord(input: { itsmNumber: string; req: TicketRequest }): Promise<{ number: string }> {
+  private async apktRecordOn(on: StatementTarget, input: { itsmNumber: string; req: TicketRequest }): Promise<{ number: string }> {
     const { itsmNumber, req } = input;
-    const known = await this.numberOf('apktByItsm', itsmNumber);
+    const known = await this.numberOf(on, 'apktByItsm', itsmNumber);
     if (known) return { number: known };
     const issued = this.remote ? await this.remote.fileApktRecord({ itsmNumber, req }) : null;
     const at = this.now();
@@ -131,8 +151,8 @@ export class SqlTicketing implements TicketingPort {
       description: req.description,
       created_at: at.toISOString(),
     };
-    const inserted = (await FILE_APKT[this.database.kind].run(this.statements, { ...details, issued, numberPrefix: `APKT-${day}-` })).rows[0];
-    return { number: inserted?.number ?? (await this.numberOf('apktByItsm', itsmNumber)) ?? (await this.notFiled('APKT', day, itsmNumber)) };
+    const inserted = (await FILE_APKT[this.database.kind].run(on, { ...details, issued, numberPrefix: `APKT-${day}-` })).rows[0];
+    return { number: inserted?.number ?? (await this.numberOf(on, 'apktByItsm', itsmNumber)) ?? (await this.notFiled(on, 'APKT', day, itsmNumber)) };
   }
 
   /** The ticket by its ITSM number, or by the number of its APKT record. Case-insensitive. */
@@ -174,21 +194,17 @@ export class SqlTicketing implements TicketingPort {
 
 
   /** Why a filing inserted nothing and found no record of its key: the ITSM ticket is unknown, or the day's numbers are used up. */
-  private async notFiled(prefix: Prefix, day: string, itsmNumber?: string): Promise<never> {
-    if (itsmNumber !== undefined && !(await this.numberOf('itsmByNumber', itsmNumber))) {
+  private async notFiled(on: StatementTarget, prefix: Prefix, day: string, itsmNumber?: string): Promise<never> {
+    if (itsmNumber !== undefined && !(await this.numberOf(on, 'itsmByNumber', itsmNumber))) {
       throw new Error(`APKT record refused: unknown ITSM number ${itsmNumber}`);
     }
-    const last = await this.db
-      .selectFrom(prefix === 'ITSM' ? 'itsm_tickets' : 'apkt_records')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('day', '=', day)
-      .executeTakeFirst();
+    const last = (await LAST_SEQ[prefix].run(on, { day })).rows[0];
     if (Number(last?.seq ?? 0) >= MAX_SEQ_PER_DAY) throw new Error(`${prefix} numbering exhausted for ${day}`);
     throw new Error(`${prefix} record neither inserted nor found`);
   }
 
-  private async numberOf(by: keyof typeof NUMBER_BY, value: string): Promise<string | undefined> {
-    return (await NUMBER_BY[by].run(this.statements, { value })).rows[0]?.number;
+  private async numberOf(on: StatementTarget, by: keyof typeof NUMBER_BY, value: string): Promise<string | undefined> {
+    return (await NUMBER_BY[by].run(on, { value })).rows[0]?.number;
   }
 
   /** The ITSM number that `number` names: an ITSM number (first) or an APKT record's, case-insensitive. */
@@ -300,6 +316,11 @@ const NUMBER_BY = {
   itsmByNumber: prepared((p: { value: string }) => (db: Kysely<Schema>) => db.selectFrom('itsm_tickets').select('number').where('number', '=', p.value)),
   apktByItsm: prepared((p: { value: string }) => (db: Kysely<Schema>) => db.selectFrom('apkt_records').select('number').where('itsm_number', '=', p.value)),
 };
+
+/** The day's highest sequence (why a filing found no number: the day's numbers may be used up). */
+const lastSeq = (table: 'itsm_tickets' | 'apkt_records') =>
+  prepared((p: { day: string }) => (db: Kysely<Schema>) => db.selectFrom(table).select((eb) => eb.fn.max('seq').as('seq')).where('day', '=', p.day));
+const LAST_SEQ = { ITSM: lastSeq('itsm_tickets'), APKT: lastSeq('apkt_records') };
 
 /** Copies only the known applicant fields (no stray properties end up in the record). */
 function applicantOf(a: ApplicantData): ApplicantData {

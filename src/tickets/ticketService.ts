@@ -4,6 +4,7 @@ import { toE164 } from '../phone.js';
 import type { Database } from '../storage/database.js';
 import { SqlOutboxStore, type OutboxEntry, type OutboxStore } from './outboxStore.js';
 import type { TicketingPort } from './ticketingPort.js';
+import type { FilingTransaction } from './ticketStores.js';
 import {
   REPLY_AUTHOR_MAX,
   REPLY_STATUS_MAX,
@@ -44,6 +45,11 @@ interface TicketServiceCommon {
    * down), so a queue can take it. Must not throw.
    */
   onPending?: (idempotencyKey: string) => void;
+  /**
+   * A new filing's steps in one transaction, when the port files in the outbox's database
+   * (`createTicketStores` gives it); without it every step is committed on its own.
+   */
+  filingTransaction?: FilingTransaction;
 }
 
 /**
@@ -64,6 +70,9 @@ const MAX_ERROR_LENGTH = 500;
  * advancing the same key (both draining, or a retry racing a duplicate confirmation) get the
  * same numbers from the port and record them once.
  *
+ * When the tickets are numbered in the same database (no real ITSM), a new request is written with
+ * both records in one transaction instead (`filingTransaction`): nothing between steps to repair.
+ *
  * `enqueue()` only persists the request and `advance()` holds all of the step logic, so the
  * outbox is driven the same way by `file()`, by the OutboxRetrier's sweeps and, with REDIS_URL, by
  * the BullMQ queue's workers (outboxQueue.ts, job = idempotency key).
@@ -75,6 +84,7 @@ export class TicketService {
   private readonly now: DateClock;
   private readonly maxAttempts: number;
   private readonly onPending: ((idempotencyKey: string) => void) | undefined;
+  private readonly filingTransaction: FilingTransaction | undefined;
   /** One in-flight advance per key in this process: concurrent duplicate confirmations share it. */
   private readonly inFlight = new Map<string, Promise<FiledTicket>>();
 
@@ -85,6 +95,7 @@ export class TicketService {
     this.now = opts.now ?? (() => new Date());
     this.maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
     this.onPending = opts.onPending;
+    this.filingTransaction = opts.filingTransaction;
   }
 
   /**
@@ -123,14 +134,39 @@ export class TicketService {
    * Files a confirmed application: one ITSM ticket and one APKT record. Filing the same
    * idempotency key again (duplicate confirmation, retry) returns the first filing. If the port
    * fails, the error propagates and the request stays in the outbox for a later retry.
+   *
+   * With a `filingTransaction`, a new key is filed in one transaction first: the outbox row, both
+   * records and the outcome, all committed or none. Anything else (the key known already, any
+   * error) takes the steps one by one below, which record an error and keep the request.
    */
   async file(req: TicketRequest): Promise<FiledTicket> {
+    const filed = await this.fileAtOnce(req);
+    if (filed) return filed;
     await this.enqueue(req);
     try {
       return await this.advance(req.idempotencyKey);
     } catch (err) {
       if (!isPermanentFailure(err)) this.onPending?.(req.idempotencyKey);
       throw err;
+    }
+  }
+
+  /** The filing in one transaction, or null when it must take the steps (see `file`). */
+  private async fileAtOnce(req: TicketRequest): Promise<FiledTicket | null> {
+    if (!this.filingTransaction || !validKey(req.idempotencyKey)) return null;
+    const at = this.stamp();
+    try {
+      return await this.filingTransaction(async (steps) => {
+        if (!(await steps.addNew(req, at))) return null;
+        const { number: itsmNumber } = await steps.createServiceRequest(req);
+        const { number: apktNumber } = await steps.createApktRecord({ itsmNumber, req });
+        await steps.recordFiled(req.idempotencyKey, { itsmNumber, apktNumber }, at);
+        return { itsmNumber, apktNumber };
+      });
+    } catch (err) {
+      // Rolled back, nothing kept: the steps one by one will record why (or succeed).
+      this.logger?.warn('ticket filing in one transaction failed; filing step by step', { idempotencyKey: req.idempotencyKey, error: describeError(err, req) });
+      return null;
     }
   }
 
@@ -141,7 +177,7 @@ export class TicketService {
    */
   async enqueue(req: TicketRequest): Promise<void> {
     const key = req.idempotencyKey;
-    if (typeof key !== 'string' || key.trim() === '' || key.length > MAX_KEY_LENGTH) {
+    if (!validKey(key)) {
       throw new TypeError(`idempotencyKey must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
     }
     await this.outbox.add(req, this.now().toISOString());
@@ -312,6 +348,10 @@ export class TicketService {
     if (!row) throw new Error(`Ticket outbox entry ${key} disappeared`);
     return row;
   }
+}
+
+function validKey(key: unknown): key is string {
+  return typeof key === 'string' && key.trim() !== '' && key.length <= MAX_KEY_LENGTH;
 }
 
 /** A refusal no retry can change (the ITSM/APKT answered 4xx: `retryable: false`); anything else may pass later. */
