@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { z } from 'zod';
 import { sniffImageFormat } from '../media/sniffImageFormat.js';
 import type { OutboundAttachment } from '../core/outbound.js';
 
@@ -38,6 +39,13 @@ function ensureExtension(name: string, ext: string): string {
   return name.toLowerCase().endsWith(ext) || (ext === '.jpg' && /\.jpe?g$/i.test(name)) ? name : `${name}${ext}`;
 }
 
+const attachmentSchema = z.object({
+  mimeType: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
+  fileName: z.string().min(1),
+  dataBase64: z.string().min(1),
+});
+const sentFileSchema = z.object({ file: attachmentSchema, caption: z.string() });
+
 /** A file an officer sent, with the caption that went with it. */
 export interface SentFile {
   file: OutboundAttachment;
@@ -56,11 +64,20 @@ export class OfficerFiles {
     await fs.writeFile(path.join(this.dir, `${entryId}.json`), JSON.stringify(sent), { mode: 0o600 });
   }
 
+  /**
+   * The file sent on that line, or null (none kept, or not readable). A file kept by a build from
+   * before captions were kept with it holds the attachment alone: it is sent again without one.
+   */
   async load(entryId: number): Promise<SentFile | null> {
+    let json: unknown;
     try {
-      return JSON.parse(await fs.readFile(path.join(this.dir, `${entryId}.json`), 'utf8')) as SentFile;
+      json = JSON.parse(await fs.readFile(path.join(this.dir, `${entryId}.json`), 'utf8'));
     } catch {
       return null;
     }
+    const sent = sentFileSchema.safeParse(json);
+    if (sent.success) return sent.data;
+    const bare = attachmentSchema.safeParse(json);
+    return bare.success ? { file: bare.data, caption: '' } : null;
   }
 }
