@@ -51,6 +51,9 @@ const envSchema = z.object({
   // 32 characters, the same on every instance. Unset: generated once and kept in the database.
   LOG_PSEUDONYM_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   DEFAULT_LOCALE: z.preprocess(emptyAsUndefined, z.enum(['id', 'en']).default('id')),
+  // Where the trained language models are kept between starts (src/nlu/modelCache.ts); "off" trains
+  // them at every start. Unset: node_modules/.cache/pln123-nlu in the installed tree.
+  NLU_CACHE_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
 
   // Scale-out (optional): PostgreSQL holds the state and records instead of SQLite; Redis adds
   // the cross-instance conversation lock and the console's pub/sub. Unset: SQLite under DATA_DIR.
@@ -160,6 +163,8 @@ export interface AppConfig {
   /** Undefined: generated and kept in the database (src/storage/pseudonymKey.ts). */
   logPseudonymKey?: string;
   defaultLocale: Env['DEFAULT_LOCALE'];
+  /** Where trained language models are kept between starts; null: nowhere (trained at every start); undefined: the default place. */
+  nluCacheDir?: string | null;
   /** How long a customer's turn may take before they get an answer (ms). */
   turnBudgetMs: number;
   /** `allowAnonymousRemote` matters only without an app id (see src/channels/botFrameworkAccess.ts). */
@@ -230,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     ...(e.LOG_PSEUDONYM_KEY ? { logPseudonymKey: e.LOG_PSEUDONYM_KEY } : {}),
     defaultLocale: e.DEFAULT_LOCALE,
+    ...(e.NLU_CACHE_DIR ? { nluCacheDir: e.NLU_CACHE_DIR === 'off' ? null : path.resolve(e.NLU_CACHE_DIR) } : {}),
     turnBudgetMs: e.TURN_BUDGET_MS,
     botFramework: {
       appId: e.MICROSOFT_APP_ID,

@@ -29,6 +29,7 @@ import { PhotoPipeline } from './media/index.js';
 import { createSmtpMailer } from './notify/mailer.js';
 import { notifyFiled, TicketNotifier } from './notify/ticketNotifier.js';
 import { MarketplaceClassifier } from './nlu/classifier.js';
+import { ModelCache } from './nlu/modelCache.js';
 import { createUnderstanding, type OpenQuestion } from './nlu/understanding/index.js';
 import { Metrics } from './observability/metrics.js';
 import { queueDepthsFrom, queueGaugesFrom } from './observability/queueDepths.js';
@@ -114,14 +115,18 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     // MEDIA_ALLOWED_ORIGINS names the origin (e.g. the Emulator's on this machine).
     allowedOrigins: config.photos.allowedOrigins,
   });
-  // The classifier trains from the corpus in this repository at start-up (no download); turns
-  // that need it wait for it, and /readyz says "starting" until it is done.
-  const classifierReady = MarketplaceClassifier.train();
+  // The classifier trains from the corpus in this repository at start-up (no download), or reads
+  // the network an earlier start trained on the same corpus from the model cache; turns that need
+  // it wait for it, and /readyz says "starting" until it is done.
+  const notKept = (err: unknown) =>
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'language models not kept between starts (trained at every start): set NLU_CACHE_DIR to a writable directory, or to off');
+  const modelCache = config.nluCacheDir === null ? undefined : config.nluCacheDir ? new ModelCache(config.nluCacheDir, notKept) : ModelCache.beside(notKept);
+  const classifierReady = MarketplaceClassifier.train(undefined, undefined, modelCache);
   classifierReady.catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'classifier training failed'));
   const classifier = { classify: async (text: string) => (await classifierReady).classify(text) };
   // The understanding step reads every text against the open question (src/nlu/understanding);
   // it trains its own small models at start-up, beside the classifier.
-  const understandingReady = createUnderstanding({ classifier });
+  const understandingReady = createUnderstanding({ classifier, ...(modelCache ? { modelCache } : {}) });
   understandingReady.catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'understanding step failed to start'));
   const understanding = { understand: async (text: string, open: OpenQuestion) => (await understandingReady).understand(text, open) };
   // The officers' queue: every message is written to the transcript, and while an officer holds a

@@ -23,6 +23,7 @@
 import { performance } from 'node:perf_hooks';
 import { corpusExamples, loadCorpus, type Corpus } from './corpus.js';
 import { TICKET_TOKEN, normalizeText } from './normalize.js';
+import type { ModelCache } from './modelCache.js';
 import { NlpjsModel } from './nlpjs.js';
 import { DEFAULT_TFIDF_OPTIONS, TfidfModel, type TfidfOptions } from './tfidf.js';
 
@@ -122,15 +123,19 @@ export class MarketplaceClassifier {
     readonly trainingMs: number,
   ) {}
 
-  /** Trains both models on `corpus` (default: `nlu/corpus.id.json`). */
+  /**
+   * Trains both models on `corpus` (default: `nlu/corpus.id.json`). With a `cache`, the nlp.js
+   * network trained before on the same examples is read from it (see ModelCache).
+   */
   static async train(
     corpus: Corpus = loadCorpus(),
     options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS,
+    cache?: ModelCache,
   ): Promise<MarketplaceClassifier> {
     const started = performance.now();
     const examples = corpusExamples(corpus).map(({ text, label }) => ({ text: normalizeText(text), label }));
     const usable = examples.filter((e) => e.text !== '');
-    const nlpjs = await NlpjsModel.train(usable);
+    const nlpjs = await NlpjsModel.train(usable, cache);
     const tfidf = TfidfModel.train(
       usable.map((e) => ({ words: e.text.split(' '), label: e.label })),
       options.tfidf,

@@ -10,6 +10,7 @@ import type { PhotoInput, TurnEvent } from '../../dialogs/events.js';
 import { eventFromText } from '../../dialogs/toEvent.js';
 import { DialogEngine } from '../../src/bot/dialogEngine.js';
 import { MarketplaceClassifier } from '../../src/nlu/classifier.js';
+import { ModelCache } from '../../src/nlu/modelCache.js';
 import { createUnderstanding } from '../../src/nlu/understanding/index.js';
 import type { Understanding } from '../../dialogs/understanding.js';
 import { nonAnswers } from '../support/answersOnly.js';
@@ -116,8 +117,12 @@ function fakeNlu(text: string): NluResult {
   return nlu('intent:out_of_scope', 0.2, 'intent:greeting');
 }
 
-/** The understanding step the dialog tests run with: the real one, with the real classifier, trained once per test file. */
-const understandingReady = MarketplaceClassifier.train().then((classifier) => createUnderstanding({ classifier }));
+/**
+ * The understanding step the dialog tests run with: the real one, with the real classifier, made
+ * once per test file (the networks read from the model cache the service uses, after the first file trained them).
+ */
+const modelCache = ModelCache.beside();
+const understandingReady = MarketplaceClassifier.train(undefined, undefined, modelCache).then((classifier) => createUnderstanding({ classifier, modelCache }));
 export const testUnderstanding: Understanding = { understand: async (text, open) => (await understandingReady).understand(text, open) };
 
 export function tempDir(): string {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MarketplaceClassifier, type Classification } from '../classifier.js';
 import { loadCorpus, nluDataDir, type Corpus } from '../corpus.js';
+import type { ModelCache } from '../modelCache.js';
 import type { QuestionTopic } from '../../../dialogs/understanding.js';
 
 export const QUESTION_TOPICS: readonly QuestionTopic[] = ['fee', 'duration', 'verification', 'followUp', 'requirements', 'dataUse', 'other'];
@@ -57,9 +58,9 @@ export interface ActClassifier {
   classify(text: string): Promise<Classification>;
 }
 
-/** Trains the act classifier (well under a second). */
-export async function trainActClassifier(corpus: Corpus = actTrainingCorpus()): Promise<ActClassifier> {
-  return MarketplaceClassifier.train(corpus);
+/** Trains the act classifier (well under a second), its network read from `cache` when it holds it. */
+export async function trainActClassifier(corpus: Corpus = actTrainingCorpus(), cache?: ModelCache): Promise<ActClassifier> {
+  return MarketplaceClassifier.train(corpus, undefined, cache);
 }
 
 /** The topic of a `question:*` label. */

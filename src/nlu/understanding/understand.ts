@@ -14,6 +14,7 @@ import type { Classification } from '../classifier.js';
 import { extractTicketNumbers } from '../../core/ticketNumbers.js';
 import { namesOption } from './choice.js';
 import { trainActClassifier, topicOf, type ActClassifier } from './classifier.js';
+import type { ModelCache } from '../modelCache.js';
 import { readCorrection, correctionWords } from './correction.js';
 import { cueWords, findCues, type Cues } from './cues.js';
 import { EntityRecogniser, type Entity } from './entities.js';
@@ -39,6 +40,8 @@ export interface UnderstandingDeps {
   readonly classifier?: MarketplaceLabeller;
   /** An act classifier already trained (tests share one); trained from nlu/acts.corpus.id.json otherwise. */
   readonly acts?: ActClassifier;
+  /** Where the act classifier's trained network is kept between starts (see ModelCache). */
+  readonly modelCache?: ModelCache;
 }
 
 /** Most characters of a message that are read (see `within`). */
@@ -83,7 +86,7 @@ function within(text: string, max: number): string {
 /** Trains what needs training (the act classifier, the entity recogniser) and returns the reader. */
 export async function createUnderstanding(deps: UnderstandingDeps = {}): Promise<Understanding> {
   const lexicon = buildLexicon(loadLexiconFile(), phraseKey);
-  const [recogniser, acts] = await Promise.all([EntityRecogniser.create(lexicon), deps.acts ?? trainActClassifier()]);
+  const [recogniser, acts] = await Promise.all([EntityRecogniser.create(lexicon), deps.acts ?? trainActClassifier(undefined, deps.modelCache)]);
   const reader = new Reader(lexicon, recogniser, acts, deps.classifier);
   return {
     async understand(text: string, open: OpenQuestion): Promise<Act> {

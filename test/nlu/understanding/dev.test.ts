@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MarketplaceClassifier } from '../../../src/nlu/classifier.js';
 import { nluDataDir } from '../../../src/nlu/corpus.js';
+import { ModelCache } from '../../../src/nlu/modelCache.js';
 import { evaluateActs, type ActEvaluationReport } from '../../../src/nlu/evaluate.js';
 import { loadActSet } from '../../../src/nlu/understanding/dataset.js';
 import { createUnderstanding, type ActKind } from '../../../src/nlu/understanding/index.js';
@@ -11,7 +12,8 @@ const devFile = path.join(nluDataDir(), 'acts.dev.jsonl');
 const dev = loadActSet(devFile);
 let report: ActEvaluationReport;
 beforeAll(async () => {
-  report = await evaluateActs(await createUnderstanding({ classifier: await MarketplaceClassifier.train() }), dev);
+  const modelCache = ModelCache.beside();
+  report = await evaluateActs(await createUnderstanding({ classifier: await MarketplaceClassifier.train(undefined, undefined, modelCache), modelCache }), dev);
 });
 
 const KINDS: readonly ActKind[] = [

@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MarketplaceClassifier } from '../../../src/nlu/classifier.js';
+import { ModelCache } from '../../../src/nlu/modelCache.js';
 import { trainActClassifier, type ActClassifier } from '../../../src/nlu/understanding/classifier.js';
 import { createUnderstanding, type Act, type OpenQuestion, type Understanding } from '../../../src/nlu/understanding/index.js';
 
 let acts: ActClassifier;
 let understanding: Understanding;
 beforeAll(async () => {
-  acts = await trainActClassifier();
-  understanding = await createUnderstanding({ classifier: await MarketplaceClassifier.train(), acts });
+  const modelCache = ModelCache.beside();
+  acts = await trainActClassifier(undefined, modelCache);
+  understanding = await createUnderstanding({ classifier: await MarketplaceClassifier.train(undefined, undefined, modelCache), acts });
 });
 
 const menu: OpenQuestion = { kind: 'menu' };
