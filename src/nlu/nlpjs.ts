@@ -80,8 +80,9 @@ export class NlpjsModel {
     nlp.addLanguage(LOCALE);
     for (const { text, label } of examples) nlp.addDocument(LOCALE, text, label);
     await nlp.train();
-    if (key) cache?.write(key, nlp.export(true));
-    return new NlpjsModel(nlp);
+    const model = new NlpjsModel(nlp);
+    if (key) cache?.write(key, model.exported());
+    return model;
   }
 
   /** The trained model as nlp.js exports it (what the cache keeps). */

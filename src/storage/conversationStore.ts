@@ -39,7 +39,7 @@ export interface ConversationWrite extends StoredConversation {
 /**
  * What `commitTurn` did: `duplicate` when its message id was already recorded (another instance
  * handled the same redelivered message meanwhile). Nothing was written then: the first turn's
- * state stands, and the caller should drop this turn's replies as it does for `wasProcessed`.
+ * state stands, and the caller should drop this turn's replies as it does for a message `loadTurn` found processed.
  */
 export type SaveTurnOutcome = 'saved' | 'duplicate';
 
@@ -106,7 +106,6 @@ const selectTurn = prepared((p: { id: string | null; key: string }) => (db: Kyse
       eb.selectFrom('handoffs').select(eb.lit(1).as('yes')).where('conversation_key', '=', p.key).where('status', '=', sql.lit('active')).as('held'),
     ]),
 );
-const selectProcessed = prepared((p: { id: string }) => (db: Kysely<Schema>) => db.selectFrom('processed_messages').select('message_id').where('message_id', '=', p.id));
 const insertProcessed = prepared((p: { id: string; at: number; replies: string | null }) => (db: Kysely<Schema>) =>
   db
     .insertInto('processed_messages')
@@ -166,10 +165,6 @@ export class ConversationStore {
     const row = (await selectTurn.run(this.statements, { id: messageId, key: conversationKey })).rows[0];
     const state = row && row.machine_version !== null && row.snapshot !== null ? { machineVersion: Number(row.machine_version), json: row.snapshot } : null;
     return { processed: messageId !== null && Boolean(row?.processed), state, held: Boolean(row?.held) };
-  }
-
-  async wasProcessed(messageId: string): Promise<boolean> {
-    return (await selectProcessed.run(this.statements, { id: messageId })).rows.length > 0;
   }
 
   /**

@@ -123,6 +123,11 @@ const insertEntry = prepared((p: { key: string; request: string; at: string }) =
     .values({ idempotency_key: p.key, request_json: p.request, state: 'pending', attempts: 0, created_at: p.at, updated_at: p.at })
     .onConflict((oc) => oc.column('idempotency_key').doNothing()),
 );
+/** Inserts the request as `pending` on `on`; false when its key was there already (nothing written). */
+async function addEntry(on: StatementTarget, request: TicketRequest, at: string): Promise<boolean> {
+  const result = await insertEntry.run(on, { key: request.idempotencyKey, request: JSON.stringify(request), at });
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
 const selectEntry = prepared((p: { key: string }) => (db: Kysely<Schema>) => db.selectFrom('ticket_outbox').selectAll().where('idempotency_key', '=', p.key));
 const countAttempt = prepared((p: { key: string; at: string }) => (db: Kysely<Schema>) =>
   db
@@ -164,10 +169,7 @@ export interface OutboxFilingSteps {
 
 export function outboxFilingOn(tx: StatementTarget): OutboxFilingSteps {
   return {
-    async addNew(request, at) {
-      const result = await insertEntry.run(tx, { key: request.idempotencyKey, request: JSON.stringify(request), at });
-      return Number(result.numAffectedRows ?? 0) > 0;
-    },
+    addNew: (request, at) => addEntry(tx, request, at),
     async recordFiled(key, numbers, at) {
       await recordFiling.run(tx, { key, itsm: numbers.itsmNumber, apkt: numbers.apktNumber, at });
     },
@@ -189,7 +191,7 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   async add(request: TicketRequest, at: string): Promise<void> {
-    await insertEntry.run(this.statements, { key: request.idempotencyKey, request: JSON.stringify(request), at });
+    await addEntry(this.statements, request, at);
   }
 
   async get(idempotencyKey: string): Promise<OutboxEntry | null> {

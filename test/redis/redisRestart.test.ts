@@ -167,7 +167,7 @@ describe.skipIf(!REDIS_URL)('a Redis restart (throwaway redis-server, SIGKILL, s
     expect(healthLog.lines.map((line) => line.message)).toContain('redis connection back');
 
     await expect(lock.run('c', async () => 'after')).resolves.toBe('after');
-    // The restart (no persistence) emptied the set: the store's wasProcessed is the durable check.
+    // The restart (no persistence) emptied the set: the store's record of processed messages is the durable check.
     expect(await dedupe.claim('wamid.1')).toBe(true);
     expect(await dedupe.claim('wamid.1')).toBe(false);
 

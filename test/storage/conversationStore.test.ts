@@ -8,8 +8,9 @@ import { ConversationStore, type ConversationStoreOptions } from '../../src/stor
 import { postgresDatabase, sqliteDatabase } from '../../src/storage/database.js';
 import type { PgClient, PgPool } from '../../src/storage/postgres/pool.js';
 import { openSqlite } from '../../src/storage/sqlite.js';
-import { describeConversationStore } from './conversationStore.contract.js';
+import { describeConversationStore, processed } from './conversationStore.contract.js';
 import { createTestSchema, DATABASE_URL, warnIfSkipped, type TestSchema } from './pgTestSchema.js';
+
 
 describe('SQLite', () => {
   let dir = '';
@@ -54,7 +55,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
       await expect(store.commitTurn({ conversationKey: 'whatsapp:628111', state: { machineVersion: 2 ** 40, snapshot: {} }, messageId: 'whatsapp:628111:m1' })).rejects.toThrow(
         /out of range/,
       );
-      expect(await store.wasProcessed('whatsapp:628111:m1')).toBe(false);
+      expect(await processed(store, 'whatsapp:628111:m1')).toBe(false);
       expect(await store.load('whatsapp:628111')).toBeNull();
     });
 
@@ -66,8 +67,8 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
       await store.commitTurn(held('purge:recent'));
       clock += 60_001;
       await store.commitTurn(held('purge:third'));
-      await vi.waitFor(async () => expect(await store.wasProcessed('purge:old')).toBe(false));
-      expect(await store.wasProcessed('purge:recent')).toBe(true);
+      await vi.waitFor(async () => expect(await processed(store, 'purge:old')).toBe(false));
+      expect(await processed(store, 'purge:recent')).toBe(true);
     });
 
     it('purges now and then on its own, off the turn', async () => {
@@ -76,7 +77,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
       await store.commitTurn(held('auto:old'));
       clock += REDELIVERY_RETENTION_MS + 1;
       for (let i = 0; i < 3; i++) await store.commitTurn({ conversationKey: `auto:${i}`, state: { machineVersion: 1, snapshot: { i } }, messageId: null });
-      await vi.waitFor(async () => expect(await store.wasProcessed('auto:old')).toBe(false));
+      await vi.waitFor(async () => expect(await processed(store, 'auto:old')).toBe(false));
     });
 
     it('reports a failed background purge instead of crashing', async () => {

@@ -21,7 +21,7 @@ export interface GatedInboxOptions {
  * instance died in between expires by itself after the pending time.
  *
  * Redis away: every message is let through and recorded; the database still refuses duplicates
- * (`wasProcessed`), so a Redis outage never turns into a 5xx.
+ * (`ConversationStore.loadTurn`), so a Redis outage never turns into a 5xx.
  */
 export class GatedWebhookInbox implements WebhookInbox {
   private lastWarnAt = 0;

@@ -22,7 +22,7 @@ export interface DedupeOptions {
  *
  * This is the fast, shared gate in front of the conversation store, not a replacement for it:
  * Redis here runs without persistence, so after a Redis restart the set is empty and the store's
- * `wasProcessed` (written in the same step as the turn) still recognises old redeliveries.
+ * record of processed messages (written in the same step as the turn, read by `loadTurn`) still recognises old redeliveries.
  *
  * Degraded behaviour: while Redis is unreachable `claim`, `complete` and `release` reject within about a
  * second with `RedisUnavailableError`. The webhook is not failed for it: the gate in front of the
