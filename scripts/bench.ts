@@ -31,7 +31,7 @@
  * for the webhook; BENCH_SECONDS (10) per level, BENCH_WARMUP_SECONDS (3), BENCH_LEVELS
  * ("1,16,64"), BENCH_PREFILL (100000), BENCH_PG_SECONDS (min(BENCH_SECONDS, 5)) per PostgreSQL + Redis level
  * for the turns; BENCH_ONLY=turns skips 1 and 2;
- * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the service's first run there.
+ * BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the service's first run and of its PostgreSQL + Redis run there.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -187,7 +187,7 @@ async function turnBenchmark(): Promise<{ report: string; errors: number }> {
     const pgDataDir = makeTempDir('pln123-bench-turns-pg-');
     let pgService: Child | undefined;
     try {
-      pgService = await startChild('service (PostgreSQL + Redis)', ROOT, SERVICE, { ...serviceEnv, DATA_DIR: pgDataDir, ...pgRedis.env });
+      pgService = await startChild('service (PostgreSQL + Redis)', ROOT, SERVICE, { ...serviceEnv, DATA_DIR: pgDataDir, ...pgRedis.env }, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, '--cpu-prof-name=pg.cpuprofile'] : []);
       pgRuns.push(...(await runLevels(pgService, 'service, PostgreSQL + Redis', '/api/messages', 'dialog', factory, LEVELS, 'pg', PG_SECONDS)));
       await stopChild(pgService);
       const pgStored = await countPgConversations(DATABASE_URL, pgRedis.schema);

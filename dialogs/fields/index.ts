@@ -41,8 +41,22 @@ const FALLBACK_ERROR: { readonly [K in FieldKey]: FieldErrorCode<K> } = {
   email: 'invalid',
 };
 
+/**
+ * The last answer parsed: within a turn the machine's guards and then its action ask for the same
+ * (field, text) several times (valid? needs confirming? invalid? then the value), each a full zod
+ * parse with the place and phone look-ups. The function is pure, so the last outcome is reused.
+ */
+let last: { key: FieldKey; input: string; outcome: FieldOutcome } | undefined;
+
 /** Validates and normalises one answer of the user. */
 export function parseField(key: FieldKey, input: string): FieldOutcome {
+  if (last?.key === key && last.input === input) return last.outcome;
+  const outcome = parseAnswer(key, input);
+  last = { key, input, outcome };
+  return outcome;
+}
+
+function parseAnswer(key: FieldKey, input: string): FieldOutcome {
   const result = FIELD_SCHEMAS[key].safeParse(input);
   if (!result.success) {
     const message = result.error.issues[0]?.message;

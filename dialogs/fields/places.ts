@@ -7,6 +7,7 @@
  * Jawa Barat, so the province is still known; "Banjar" is a city in Jawa Barat and a regency in
  * Kalimantan Selatan, so it is not. Indexes are built at the first look-up, by normalised name.
  */
+import { LRUCache } from 'lru-cache';
 import { areaData } from './areaData.js';
 import { CITY_ALIASES, CITY_GROUPS } from './cityAliases.js';
 import { nearestUnique, typoThreshold, type FuzzyCandidate } from './fuzzy.js';
@@ -136,6 +137,22 @@ function ofKind(place: Place, kind: Regency['kind'] | undefined): Place {
  * district, a village), which is still a valid answer.
  */
 export function matchCity(input: string): PlaceMatch {
+  let match = matches.get(input);
+  if (match === undefined) {
+    match = findCity(input);
+    matches.set(input, match);
+  }
+  return match;
+}
+
+/**
+ * Recent answers of matchCity. A stored city is looked up again after every change of the form
+ * (settlePlaces), and a place outside the data set (a district, "Kepanjen") costs a typo search
+ * over the names with its first letter each time. Matches are read-only values (their types say so), so they are shared.
+ */
+const matches = new LRUCache<string, PlaceMatch>({ max: 2048 });
+
+function findCity(input: string): PlaceMatch {
   const { key, kind } = placeKey(input);
   if (key === '') return { kind: 'none' };
   const { byKey, aliases, candidates, targets } = placeIndex();

@@ -15,11 +15,11 @@ export const FIELD_KEYS: readonly FieldKey[] = Object.freeze([
 
 export type FieldOutcome =
   /** Normalised value, store as is. */
-  | { kind: 'valid'; value: string }
+  | { readonly kind: 'valid'; readonly value: string }
   /** We had to guess: ask "Did you mean <value>?"; `typed` is what the user wrote. */
-  | { kind: 'confirm'; value: string; typed: string }
+  | { readonly kind: 'confirm'; readonly value: string; readonly typed: string }
   /** `error` is a key relative to `fields.<field>.errors` in the locale files. */
-  | { kind: 'invalid'; error: string };
+  | { readonly kind: 'invalid'; readonly error: string };
 
 /**
  * Every error code each field can return. Each one has a text under

@@ -102,3 +102,16 @@ describe('city (Kota / Kabupaten)', () => {
     expect(parseField('city', input)).toEqual({ kind: 'invalid', error });
   });
 });
+
+describe('parseField reusing the last answer parsed', () => {
+  it('answers each field for itself when the same text is asked for one field after another', () => {
+    const text = '0812-3456-7890';
+    const asPhone = parseField('phone', text);
+    expect(asPhone).toEqual({ kind: 'valid', value: '+6281234567890' });
+    expect(parseField('city', text).kind).toBe('invalid');
+    expect(parseField('phone', text)).toEqual(asPhone);
+    expect(parseField('phone', '0812-3456-7891')).toEqual({ kind: 'valid', value: '+6281234567891' });
+    expect(parseField('city', 'kepanjen')).toEqual({ kind: 'valid', value: 'Kepanjen' });
+    expect(parseField('city', 'Kepanjen')).toEqual({ kind: 'valid', value: 'Kepanjen' });
+  });
+});

@@ -211,3 +211,15 @@ describe('regions at the province question', () => {
     }
   });
 });
+
+describe('matchCity asked again', () => {
+  it('gives the same answer from its cache as the first time, for each spelling on its own', () => {
+    for (const input of ['Kepanjen', 'kota malang', 'Kab. Malang', 'malang', 'Surabya', 'Bandung']) {
+      const first = matchCity(input);
+      expect(matchCity(input)).toEqual(first);
+    }
+    expect(matchCity('Kab. Malang')).toMatchObject({ kind: 'exact', value: 'Kabupaten Malang' });
+    expect(matchCity('kota malang')).toMatchObject({ kind: 'exact', value: 'Kota Malang' });
+    expect(matchCity('Kepanjen')).toEqual({ kind: 'none' });
+  });
+});

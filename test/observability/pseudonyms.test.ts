@@ -24,8 +24,11 @@ describe('log pseudonyms', () => {
     expect(first).toMatch(/^[0-9a-f]{12}$/);
     expect(first).not.toBe(sha256Prefix(PHONE));
     expect(first).toBe(hmacPrefix(Buffer.alloc(32, 1), PHONE));
+    expect(pseudonym(PHONE)).toBe(first);
+    // Pseudonyms are remembered: a new key must not answer with one made under the old.
     usePseudonymKey(Buffer.alloc(32, 2));
     expect(pseudonym(PHONE)).not.toBe(first);
+    expect(pseudonym(PHONE)).toBe(hmacPrefix(Buffer.alloc(32, 2), PHONE));
     expect(() => usePseudonymKey(Buffer.alloc(16))).toThrow(RangeError);
   });
 
