@@ -15,7 +15,9 @@ function officer(dataDir: string, args: string[], stdin = '', databaseUrl?: stri
   return runScript('officer.ts', args, { env, stdin });
 }
 
-describe('scripts/officer.ts', () => {
+// Each test runs the script several times through tsx (a second or more each, several on a loaded
+// two-core CI machine): more than the default 20 s.
+describe('scripts/officer.ts', { timeout: 60_000 }, () => {
   it('adds, lists, changes the password of and removes an officer', async () => {
     const dir = tempDir();
     const added = await officer(dir, ['add', 'cso.andi', '--name', 'Andi Saputra'], 'kopi-tubruk 2026\nignored second line\n');
@@ -99,7 +101,7 @@ const withSchema = (base: string, schema: string): string => {
 
 warnIfSkipped('scripts/officer.ts on PostgreSQL');
 
-describe.skipIf(!DATABASE_URL)('scripts/officer.ts on PostgreSQL (DATABASE_URL)', () => {
+describe.skipIf(!DATABASE_URL)('scripts/officer.ts on PostgreSQL (DATABASE_URL)', { timeout: 60_000 }, () => {
   let migrated: TestSchema;
   let empty: TestSchema;
   beforeAll(async () => {
