@@ -107,6 +107,11 @@ const envSchema = z.object({
   GRAPH_API_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^v\d+\.\d+$/).default('v25.0')),
   WHATSAPP_ACCESS_TOKEN: optionalString,
   WHATSAPP_PHONE_NUMBER_ID: optionalString,
+  // The seller application as a WhatsApp Flow (flows/, `npm run flow:publish`): the WhatsApp
+  // Business Account the Flow belongs to, and the published Flow's id. Without a Flow id the
+  // application is asked in the chat, as on the other channels.
+  WHATSAPP_BUSINESS_ACCOUNT_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,30}$/, 'the numeric id of the WhatsApp Business Account').optional()),
+  WHATSAPP_FLOW_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,30}$/, 'the numeric id of a published Flow').optional()),
   MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
   INSTAGRAM_ACCESS_TOKEN: optionalString,
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(4 * 1024 * 1024),
@@ -213,7 +218,9 @@ export interface MetaConfig {
   /** Per message send: longer than Graph's own processing; a send timed out is never sent again. */
   sendTimeoutMs: number;
   /** Each channel is present only when fully configured. */
-  whatsapp?: MetaChannelConfig & { phoneNumberId: string };
+  whatsapp?: MetaChannelConfig & { phoneNumberId: string; flowId?: string };
+  /** Managing the seller application's Flow (`npm run flow:publish`): a WhatsApp token and the business account. */
+  flowPublishing?: { accessToken: string; businessAccountId: string; flowId?: string };
   messenger?: MetaChannelConfig;
   instagram?: MetaChannelConfig;
 }
@@ -296,7 +303,10 @@ function metaConfig(e: Env): MetaConfig {
     retry: { maxAttempts: e.GRAPH_MAX_ATTEMPTS, baseDelayMs: e.GRAPH_RETRY_BASE_MS },
     sendTimeoutMs: e.GRAPH_SEND_TIMEOUT_MS,
     ...(on && secret && e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
-      ? { whatsapp: { accessToken: e.WHATSAPP_ACCESS_TOKEN, appSecret: secret, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID } }
+      ? { whatsapp: { accessToken: e.WHATSAPP_ACCESS_TOKEN, appSecret: secret, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID, ...(e.WHATSAPP_FLOW_ID ? { flowId: e.WHATSAPP_FLOW_ID } : {}) } }
+      : {}),
+    ...(e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_BUSINESS_ACCOUNT_ID
+      ? { flowPublishing: { accessToken: e.WHATSAPP_ACCESS_TOKEN, businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID, ...(e.WHATSAPP_FLOW_ID ? { flowId: e.WHATSAPP_FLOW_ID } : {}) } }
       : {}),
     ...(on && secret && e.MESSENGER_PAGE_ACCESS_TOKEN ? { messenger: { accessToken: e.MESSENGER_PAGE_ACCESS_TOKEN, appSecret: secret } } : {}),
     ...(on && secret && e.INSTAGRAM_ACCESS_TOKEN
