@@ -43,6 +43,14 @@ export interface ApplicationDraft {
   regionAsked?: string;
   /** Failed answers to the current question. */
   attempts: number;
+  /**
+   * The WhatsApp form (Flow) sent for this application: the nonce its flow_token names, whether its
+   * answer was taken (a form is taken once), and whether the form's message already stood in for
+   * the first question (asked in the chat only when the applicant chooses the chat).
+   */
+  form?: { nonce: string; answered: boolean; announced: boolean };
+  /** Values the form gave that did not validate, by field: why is said when the chat asks for that field. */
+  formRefused?: Partial<Record<FieldKey, string>>;
 }
 
 export const MAX_ATTEMPTS = 3;

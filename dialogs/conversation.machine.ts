@@ -55,6 +55,12 @@ export const conversationMachine = conversationSetup.createMachine({
     FILED_BY_OFFICER: { target: '.idle', actions: ['recordOfficerTicket', 'endForm'] },
     LANGUAGE: { actions: ['setLocale', { type: 'say', params: { key: 'language.switched' } }, 'reask'] },
     PROFILE: { actions: 'setProfile' },
+    // The answer of the form sent for the open application, wherever the form stands; any other
+    // (replayed, foreign, expired, or after the application ended) is refused, and the open question asked again.
+    FORM: [
+      { guard: 'answersForm', actions: 'takeFormAnswers', target: '#form.corrected' },
+      { actions: [{ type: 'say', params: { key: 'seller.flow.stale' } }, 'reaskInProgress'] },
+    ],
     ...repairHandlers,
   },
   states: {
@@ -132,7 +138,8 @@ export const conversationMachine = conversationSetup.createMachine({
     /** SOP 1a: explain first, then the form. */
     seller: {
       entry: ['startSellerForm', { type: 'say', params: { key: 'seller.intro' } }],
-      always: '#form',
+      // Where the channel has the form (WhatsApp with a Flow configured), it is sent, the chat its alternative.
+      always: [{ guard: 'formAvailable', actions: 'offerForm', target: '#form' }, { target: '#form' }],
     },
     /** An application given in one message: explained, what was understood said back, then only what is missing. */
     sellerFromFields: {

@@ -10,6 +10,7 @@ import { URGENT_TYPES, oneTapType, groupFromText, newComplaint, typeFromText, ty
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
 import { restartForm, stepBack, takeFields } from './formEdits.js';
+import { answersForm, choosesChat, formAnnouncesQuestion, formReason, markAnnounced, offerForm, takeFormAnswers } from './sellerForm.js';
 import { contradictsCity, keepProvinceAskCity, provinceNamed, regionOf, regionReply, settlePlaces } from './placeCheck.js';
 import { isMenu, type MenuItem } from './menu.js';
 import { formOpen, promptFor, welcomeReply } from './prompts.js';
@@ -265,6 +266,10 @@ export const conversationSetup = setup({
     /** The text being classified was a question (see rememberText). */
     askedQuestion: ({ context }) => context.question != null,
     inForm: ({ context }) => context.application !== null,
+    /** The channel shows the application as a form (a WhatsApp Flow): provided by the bot when one is configured. */
+    formAvailable: ({ context: _context }) => false,
+    answersForm: ({ context, event }) => answersForm(context.application, event),
+    choosesChat: ({ context, event }) => event.type === 'USER' && choosesChat(context.application, event.text),
     /** A first message in English, while the conversation is still in the default Indonesian. */
     writesEnglish: ({ context, event }) => context.locale === 'id' && !context.languageChosen && event.type === 'USER' && looksEnglish(event.text),
     inComplaintSelection: ({ context }) => context.complaint !== null && context.application === null,
@@ -337,6 +342,17 @@ export const conversationSetup = setup({
       const next = open === 'form' ? formOpen(context) : open;
       // Back at the same question (a guess refused, asked again): its misses go on counting.
       enqueue.assign({ open: next, misses: sameQuestion(context.open, next) ? context.misses : 0 });
+      // The form just sent stands in for the first question (sellerForm.ts).
+      if (open === 'form' && formAnnouncesQuestion(context.application)) {
+        enqueue.assign({ application: markAnnounced(draftOf(context)) });
+        return;
+      }
+      // A field the form gave but that did not validate: why, before its question.
+      const reason = open === 'form' ? formReason(context.application) : null;
+      if (reason) {
+        enqueue.assign({ application: reason.draft });
+        enqueue.emit({ type: 'reply', reply: reason.reply });
+      }
       // Entered because a photo came (a new one from the summary): it is the answer, not asked for.
       if (event.type !== 'PHOTO') enqueue.emit({ type: 'reply', reply: promptFor({ ...context, open: next }) });
     }),
@@ -460,6 +476,17 @@ export const conversationSetup = setup({
     }),
     // Context updates.
     startSellerForm: assign({ application: () => newDraft(randomUUID(), 'seller'), complaint: () => null, unplaced: () => 0 }),
+    offerForm: enqueueActions(({ context, enqueue }) => {
+      const offer = offerForm(draftOf(context));
+      enqueue.assign({ application: offer.draft });
+      enqueue.emit({ type: 'reply', reply: offer.reply });
+    }),
+    takeFormAnswers: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'FORM') return;
+      const taken = takeFormAnswers(draftOf(context), event.answers);
+      enqueue.assign({ application: taken.draft });
+      for (const reply of taken.replies) enqueue.emit({ type: 'reply', reply });
+    }),
     startComplaintForm: assign({
       application: ({ context }, usePrevious: boolean) => {
         const a = context.earlier?.applicant;

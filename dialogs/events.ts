@@ -1,4 +1,5 @@
 import type { Act } from './understanding.js';
+import type { FieldKey } from './fields/index.js';
 import type { FiledTicket } from '../src/tickets/types.js';
 import type { HandoffReason } from '../src/core/handoffReason.js';
 
@@ -32,6 +33,12 @@ export type DialogEvent =
   | { type: 'LANGUAGE'; locale: 'id' | 'en' }
   /** Sent by the engine before the user's event when the channel tells who the sender is. */
   | { type: 'PROFILE'; profile: SenderProfile }
+  /**
+   * The answer of a form sent to the customer (the WhatsApp Flow of the seller application): the
+   * nonce of its flow_token once the channel verified it (null when the token was not this
+   * conversation's, or expired), and the fields as the form gave them (not yet validated).
+   */
+  | { type: 'FORM'; nonce: string | null; answers: Partial<Record<FieldKey, string>> }
   | HandoffControlEvent;
 
 /**

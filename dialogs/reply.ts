@@ -24,6 +24,11 @@ export interface Reply {
   /** Sentences appended as paragraphs after the lines (e.g. "or tap your WhatsApp name"). */
   after?: Array<{ key: string; vars?: Record<string, string | number> }>;
   choices?: Choice[];
+  /**
+   * A form the channel sends with this message (the seller application as a WhatsApp Flow), named
+   * by the nonce its flow_token carries back. Channels without forms never get such a reply.
+   */
+  form?: { kind: 'sellerApplication'; nonce: string };
 }
 
 export const reply = (key: string, vars?: Reply['vars'], choices?: Choice[]): Reply => ({

@@ -44,6 +44,8 @@ export const formState = conversationSetup.createStateConfig({
       on: {
         PHOTO: { actions: [{ type: 'say', params: { key: 'seller.photo.later' } }, 'reask'] },
         USER: [
+          // "lewat chat saja" while the form waits: the question in the chat (never taken as a name).
+          { guard: 'choosesChat', actions: 'reask' },
           { guard: 'answerValid', actions: 'storeAnswer', target: 'advance' },
           { guard: 'takesProfileDefault', actions: 'storeProfileDefault', target: 'advance' },
           { guard: 'insistsOnTyped', actions: 'storeTyped', target: 'advance' },

@@ -40,12 +40,15 @@ export class FakeServices {
   /** Replies of the support team, by ticket number. */
   replies = new Map<string, { text: string; at: string }>();
   nlu: (text: string) => NluResult = fakeNlu;
+  /** The channel shows the application as a form (a WhatsApp Flow configured): on WhatsApp only, as the bot provides it. */
+  forms = false;
   private seq = 0;
   private readonly byKey = new Map<string, FiledTicket>();
   readonly tickets: Array<DialogTicket & { previousNumber: string | null; priority: string }> = [];
 
   machine() {
     return conversationMachine.provide({
+      guards: { formAvailable: ({ context }) => this.forms && context.channel === 'whatsapp' },
       actors: {
         fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async ({ input }) => {
           this.filed.push(input);
