@@ -477,7 +477,7 @@ export const conversationSetup = setup({
     // Context updates.
     startSellerForm: assign({ application: () => newDraft(randomUUID(), 'seller'), complaint: () => null, unplaced: () => 0 }),
     offerForm: enqueueActions(({ context, enqueue }) => {
-      const offer = offerForm(draftOf(context));
+      const offer = offerForm(draftOf(context), context.profile);
       enqueue.assign({ application: offer.draft });
       enqueue.emit({ type: 'reply', reply: offer.reply });
     }),

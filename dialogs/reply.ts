@@ -28,7 +28,7 @@ export interface Reply {
    * A form the channel sends with this message (the seller application as a WhatsApp Flow), named
    * by the nonce its flow_token carries back. Channels without forms never get such a reply.
    */
-  form?: { kind: 'sellerApplication'; nonce: string };
+  form?: { kind: 'sellerApplication'; nonce: string; prefill?: { name?: string; phone?: string } };
 }
 
 export const reply = (key: string, vars?: Reply['vars'], choices?: Choice[]): Reply => ({

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ApplicationDraft } from './application.js';
-import type { DialogEvent } from './events.js';
+import type { DialogEvent, SenderProfile } from './events.js';
 import { parseField, type FieldKey } from './fields/index.js';
 import { takeFields } from './formEdits.js';
 import type { Reply } from './reply.js';
@@ -18,12 +18,13 @@ import type { Reply } from './reply.js';
 export const CHAT_INSTEAD = 'lewat chat saja';
 const CHAT_INSTEAD_TYPED = new Set([CHAT_INSTEAD, 'lewat chat', 'lewat chat aja', 'chat saja', 'chat aja', 'via chat', 'di chat aja', 'di chat saja', 'chat instead', 'by chat']);
 
-/** A new form for the draft, and the message that sends it. */
-export function offerForm(draft: ApplicationDraft): { draft: ApplicationDraft; reply: Reply } {
+/** A new form for the draft, and the message that sends it (prefilled with what the channel told of the sender). */
+export function offerForm(draft: ApplicationDraft, profile: SenderProfile | null): { draft: ApplicationDraft; reply: Reply } {
   const nonce = randomBytes(12).toString('base64url');
+  const prefill = { ...(profile?.name ? { name: profile.name } : {}), ...(profile?.phone ? { phone: profile.phone } : {}) };
   return {
     draft: { ...draft, form: { nonce, answered: false, announced: false } },
-    reply: { key: 'seller.flow.message', form: { kind: 'sellerApplication', nonce }, choices: [{ value: CHAT_INSTEAD, key: 'seller.flow.chatInstead' }] },
+    reply: { key: 'seller.flow.message', form: { kind: 'sellerApplication', nonce, prefill }, choices: [{ value: CHAT_INSTEAD, key: 'seller.flow.chatInstead' }] },
   };
 }
 

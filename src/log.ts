@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
 
@@ -35,6 +35,15 @@ export function usePseudonymKey(key: Buffer): void {
   if (key.length < PSEUDONYM_KEY_MIN_BYTES) throw new RangeError(`a pseudonym key needs at least ${PSEUDONYM_KEY_MIN_BYTES} bytes`);
   pseudonymKey = Buffer.from(key);
   pseudonyms.clear();
+}
+
+/**
+ * A key of its own for another use of the deployment's secret (signing WhatsApp flow tokens):
+ * derived from the pseudonym key (HKDF-SHA256, `purpose` as its info), so the same on every
+ * instance once the service has set that key, and telling nothing about it.
+ */
+export function secretFor(purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', pseudonymKey, Buffer.alloc(0), `pln123 ${purpose}`, 32));
 }
 
 /**

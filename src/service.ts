@@ -144,6 +144,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       botOfficerName: config.tickets.officerName,
       metrics,
       photoBudgetMs: config.turnBudgetMs - Math.min(2_000, Math.floor(config.turnBudgetMs / 4)),
+      whatsappForm: config.meta.whatsapp?.flowId !== undefined,
     }),
     turnTimeoutMs: config.turnBudgetMs,
     defaultLocale: config.defaultLocale,

@@ -23,6 +23,7 @@ export function activityToEvent(activity: Partial<Activity>, entry: EntryPoint):
   if (entry.kind === 'meta') {
     if (entry.photoSource) return { type: 'PHOTO', source: entry.photoSource };
     if (entry.unsupported) return { type: 'UNSUPPORTED', what: entry.unsupported };
+    if (entry.form) return { type: 'FORM', nonce: entry.form.nonce, answers: entry.form.answers };
   }
   const file = (activity.attachments ?? []).find((a) => !isCard(a) && typeof a.contentUrl === 'string');
   if (file?.contentUrl) {

@@ -23,6 +23,8 @@ export interface DialogServices {
    * it again: within the turn's budget, so a hanging media download gets that answer in time.
    */
   photoBudgetMs?: number;
+  /** A WhatsApp Flow of the seller application is configured: WhatsApp applicants get the form (dialogs/sellerForm.ts). */
+  whatsappForm?: boolean;
 }
 
 /**
@@ -132,6 +134,8 @@ export async function findTickets(tickets: TicketService, query: TicketQuery): P
 /** The conversation machine with the real ticketing module, photo pipeline and classifier plugged in. */
 export function provideDialogServices(services: DialogServices) {
   return conversationMachine.provide({
+    // The Meta WhatsApp channel only ('whatsapp'; a Bot Framework client's is 'bf:…'): the one that sends Flows.
+    guards: { formAvailable: ({ context }) => services.whatsappForm === true && context.channel === 'whatsapp' },
     actors: {
       fileTicket: fromPromise<FilingOutcome, FileTicketInput>(async ({ input }) => {
         const request = await ticketRequestOf(input, services);

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { botFrameworkChannel } from '../core/conversationChannel.js';
 import type { PhotoInput, SenderProfile } from '../../dialogs/events.js';
+import type { FieldKey } from '../../dialogs/fields/index.js';
 
 /**
  * Which door a turn came in by, told by the adapter that runs it (in the turn state, where no
@@ -27,6 +28,8 @@ export interface MetaEntry {
   profile?: SenderProfile;
   /** Processed again from the webhook inbox after an interruption (the committed turn's replies are sent again). */
   recovered?: boolean;
+  /** A form's answer (WhatsApp Flow): the nonce of its verified token (null: not valid for this sender), and the fields. */
+  form?: { nonce: string | null; answers: Partial<Record<FieldKey, string>> };
 }
 
 export const BOT_FRAMEWORK: BotFrameworkEntry = { kind: 'botFramework' };

@@ -109,8 +109,13 @@ export class PlnBot {
     const locale = result.locale;
     // On Meta channels each reply carries an id of its own (message and place), so a reply sent
     // again for an interrupted turn is recognised by the send queue and not delivered twice.
-    const dedupeId = (i: number) => (!botFramework && activity.id ? { channelData: { dedupeId: `${conversationKey}:${activity.id}:${i}` } } : {});
-    const activities: Array<Partial<Activity>> = result.replies.map((r, i) => ({ ...toActivity(renderReply(r, locale)), locale, ...dedupeId(i) }));
+    const dedupeId = (i: number) => (!botFramework && activity.id ? { dedupeId: `${conversationKey}:${activity.id}:${i}` } : {});
+    // A form to send with the reply (the WhatsApp channel sends it as a Flow).
+    const channelData = (r: Reply, i: number) => {
+      const data = { ...dedupeId(i), ...(r.form && !botFramework ? { form: r.form } : {}) };
+      return Object.keys(data).length > 0 ? { channelData: data } : {};
+    };
+    const activities: Array<Partial<Activity>> = result.replies.map((r, i) => ({ ...toActivity(renderReply(r, locale)), locale, ...channelData(r, i) }));
     if (botFramework && result.handoff?.created) {
       const handoffId = result.handoff.id;
       // The customer's replies go out even when the queue cannot be read: then without the transcript.

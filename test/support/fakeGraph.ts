@@ -57,6 +57,9 @@ export interface SendBody {
       button?: string;
       buttons?: Array<{ type?: string; reply?: { id?: string; title?: string } }>;
       sections?: Array<{ title?: string; rows?: Array<{ id?: string; title?: string; description?: string }> }>;
+      /** A Flow message's (`type: 'flow'`). */
+      name?: string;
+      parameters?: Record<string, unknown>;
     };
   };
   // Messenger / Instagram

@@ -94,6 +94,9 @@ export const wa = {
     waMessage(from, 'document', { document: { id: mediaId, mime_type: opts.mime ?? 'application/pdf', sha256: 'Zm9vYmFy', filename: opts.filename ?? 'file.pdf' } }, opts),
   buttonReply: (from: string, id: string, title: string, opts?: WaOptions) =>
     waMessage(from, 'interactive', { interactive: { type: 'button_reply', button_reply: { id, title } } }, opts),
+  /** The answer of a Flow (nfm_reply), as Meta's webhook reference shows it: the form's payload and flow_token as JSON text. */
+  flowReply: (from: string, response: Record<string, unknown>, opts?: WaOptions) =>
+    waMessage(from, 'interactive', { interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: JSON.stringify(response) } } }, opts),
   listReply: (from: string, id: string, title: string, opts?: WaOptions) =>
     waMessage(from, 'interactive', { interactive: { type: 'list_reply', list_reply: { id, title, description: '' } } }, opts),
   sticker: (from: string, mediaId: string, opts?: WaOptions) =>

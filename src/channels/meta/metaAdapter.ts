@@ -14,6 +14,7 @@ import type { ContactWindowStore, DeliveryFailure } from '../../storage/contactW
 import type { SendLedger, SendOutcome } from '../../storage/sendLedger.js';
 import { deliveryFailureReason, GraphApiError } from './graphErrors.js';
 import type { InboundMessage, MediaRef, MetaChannel, OutboundReply } from './types.js';
+import { formTranscriptText } from '../whatsapp/flows/flowReply.js';
 
 /** The 24-hour customer-service window; the human-agent tag extends it to 7 days on Messenger/Instagram. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -173,12 +174,13 @@ export class MetaAdapter extends BotAdapter {
       const dedupeId = typeof data?.dedupeId === 'string' && data.dedupeId ? data.dedupeId : undefined;
       // Checked here, before any queue: a reply Meta would refuse is recorded, never queued.
       await this.assertWindowOpen(userId, humanAgent);
-      const attachment = (activity.channelData as { attachment?: OutboundReply['attachment'] } | undefined)?.attachment;
+      const { attachment, form } = (activity.channelData ?? {}) as { attachment?: OutboundReply['attachment']; form?: OutboundReply['form'] };
       const reply: OutboundReply = {
         text: activity.text ?? '',
         choices: (activity.suggestedActions?.actions ?? []).map((a) => ({ title: a.title ?? String(a.value), value: String(a.value) })),
         locale: activity.locale === 'en' ? 'en' : 'id',
         ...(attachment ? { attachment } : {}),
+        ...(form ? { form } : {}),
       };
       const options: SendOptions = { humanAgent, ...(dedupeId ? { dedupeId } : {}) };
       if (this.route) {
@@ -371,6 +373,11 @@ export class MetaAdapter extends BotAdapter {
         entry.photoSource = { kind: 'download', download: (maxBytes, signal) => this.options.fetchMedia(media, maxBytes, signal) };
         break;
       }
+      case 'form':
+        entry.form = { nonce: message.content.nonce, answers: message.content.answers };
+        // What the officers read in the transcript: the fields as the form gave them.
+        text = formTranscriptText(message.content.answers);
+        break;
       case 'unsupported':
         entry.unsupported = message.content.what;
         break;

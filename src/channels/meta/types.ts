@@ -1,4 +1,5 @@
 import type { DeliveryReceipt, OutboundAttachment } from '../../core/outbound.js';
+import type { FieldKey } from '../../../dialogs/fields/index.js';
 /** The three Meta channels; also the Bot Framework `channelId` their activities carry. */
 export type MetaChannel = 'whatsapp' | 'messenger' | 'instagram';
 
@@ -29,6 +30,12 @@ export interface InboundMessage {
     /** A photo, or a file that might be one (the photo pipeline decides by its bytes). */
     | { kind: 'media'; media: MediaRef; declaredType?: string; caption?: string }
     /** Sticker, audio, video, location, contacts, ...: answered politely. */
+    /**
+     * The answer of a form the bot sent (a WhatsApp Flow): its flow_token as given back, the
+     * token's nonce once the channel verified it for this sender (null until then, or when it is
+     * not valid), and the fields as given.
+     */
+    | { kind: 'form'; token: string; nonce: string | null; answers: Partial<Record<FieldKey, string>> }
     | { kind: 'unsupported'; what: string };
 }
 
@@ -49,5 +56,13 @@ export interface OutboundReply {
   locale?: 'id' | 'en';
   /** A photo or PDF an officer sends (base64, so the reply can wait in the send queue as JSON); `text` is then its caption. */
   attachment?: OutboundAttachment;
+  /** A form to send with the text (WhatsApp: the seller application's Flow), named by its nonce. */
+  form?: OutboundForm;
+}
+
+export interface OutboundForm {
+  kind: 'sellerApplication';
+  nonce: string;
+  prefill?: { name?: string; phone?: string };
 }
 

@@ -15,6 +15,7 @@ import {
   type WhatsAppContact,
   type WhatsAppMessage,
 } from './whatsAppSchemas.js';
+import { readFlowReply } from './flows/flowReply.js';
 
 export interface ParseWhatsAppOptions {
   /** Our business number: changes for any other phone_number_id are ignored. */
@@ -163,8 +164,13 @@ function messageContent(m: WhatsAppMessage): Content {
       const interactive = interactiveSchema.safeParse(payload);
       if (!interactive.success) return unsupported;
       const { type, button_reply: buttonReply, list_reply: listReply } = interactive.data;
+      // The seller application's Flow answered; its token is verified by the channel (whatsAppChannel.ts).
+      if (type === 'nfm_reply') {
+        const form = readFlowReply(payload);
+        return form ? { kind: 'form', token: form.token, nonce: null, answers: form.answers } : unsupported;
+      }
       const reply = type === 'button_reply' ? buttonReply : type === 'list_reply' ? listReply : undefined;
-      // nfm_reply (Flows), call_permission_reply, ...: nothing we ever sent.
+      // call_permission_reply, ...: nothing we ever sent.
       if (!reply) return unsupported;
       return { kind: 'choice', value: reply.id, title: nonBlank(reply.title) ?? reply.id };
     }

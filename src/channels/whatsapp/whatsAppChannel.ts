@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PlnBot } from '../../bot/plnBot.js';
 import type { MetaConfig } from '../../config.js';
 import { t } from '../../i18n/messages.js';
-import type { Logger } from '../../log.js';
+import { secretFor, type Logger } from '../../log.js';
 import { readIndonesianPhone } from '../../phone.js';
 import type { ChannelMetrics } from '../../observability/metrics.js';
 import { PhotoError } from '../../media/index.js';
@@ -12,6 +12,9 @@ import type { SendLedger } from '../../storage/sendLedger.js';
 import { graphFromConfig } from '../meta/graphFromConfig.js';
 import { createMetaChannel, type MetaChannelHandle } from '../meta/metaChannel.js';
 import type { WebhookInbox } from '../meta/webhookInbox.js';
+import type { ParsedWebhook } from '../meta/types.js';
+import { flowMessagePayloads } from './flows/flowMessage.js';
+import { flowTokenKey, signFlowToken, verifyFlowToken } from './flows/flowToken.js';
 import { parseWhatsAppWebhook } from './parseWhatsAppWebhook.js';
 import { whatsAppEnvelope, whatsAppPayloads } from './whatsAppPayloads.js';
 
@@ -50,6 +53,23 @@ export interface WhatsAppChannelHandle extends MetaChannelHandle {
   sendTemplate(userId: string, template: WhatsAppTemplate): Promise<string>;
 }
 
+/** The key of the flow tokens: the deployment's, once the service has set it (log.ts secretFor). */
+const flowKey = (): Buffer => flowTokenKey(secretFor('whatsapp flow token'));
+const formSubject = (userId: string) => ({ conversationKey: `whatsapp:${userId}`, waId: userId });
+
+/** A form's answer keeps its fields; its nonce is set only when its token was made here for this sender and is still valid. */
+function withFormsVerified(parsed: ParsedWebhook | null): ParsedWebhook | null {
+  if (!parsed) return parsed;
+  const now = Date.now();
+  for (const message of parsed.messages) {
+    const content = message.content;
+    if (content.kind !== 'form') continue;
+    const check = verifyFlowToken(flowKey(), content.token, formSubject(message.userId), now);
+    message.content = { ...content, nonce: check.ok ? check.nonce : null };
+  }
+  return parsed;
+}
+
 /** WhatsApp Cloud API: webhooks at /webhooks/whatsapp, sends to /{phone-number-id}/messages. */
 export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChannelHandle | null {
   const wa = deps.meta.whatsapp;
@@ -61,7 +81,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     verifyToken: deps.meta.verifyToken,
     appSecret: wa.appSecret,
     bodyLimitBytes: deps.meta.webhookBodyLimitBytes,
-    parse: (body) => parseWhatsAppWebhook(body, { phoneNumberId: wa.phoneNumberId }),
+    parse: (body) => withFormsVerified(parseWhatsAppWebhook(body, { phoneNumberId: wa.phoneNumberId })),
     outbound: {
       supportsHumanAgentTag: false,
       async send(userId, reply) {
@@ -80,8 +100,14 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         }
         const locale = reply.locale ?? 'id';
         const labels = { listButton: t(locale, 'choices.listButton'), listSection: t(locale, 'choices.listSection'), prompt: t(locale, 'choices.prompt') };
+        const { form } = reply;
+        // The seller application's form (a Flow), its token naming the dialog's nonce, bound to this number.
+        const payloads =
+          form && wa.flowId
+            ? flowMessagePayloads(userId, { ...reply, form }, { flowId: wa.flowId, token: signFlowToken(flowKey(), formSubject(userId), Date.now(), form.nonce).token }, labels)
+            : whatsAppPayloads(userId, reply, labels);
         const ids: string[] = [];
-        for (const body of whatsAppPayloads(userId, reply, labels)) {
+        for (const body of payloads) {
           const res = sendResponseSchema.safeParse(await graph.post(`/${wa.phoneNumberId}/messages`, body));
           ids.push(res.success ? (res.data.messages?.[0]?.id ?? '') : '');
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFlowReply } from '../../../src/channels/whatsapp/flows/flowReply.js';
+import { formTranscriptText, readFlowReply } from '../../../src/channels/whatsapp/flows/flowReply.js';
+import { t } from '../../../src/i18n/messages.js';
 
 /** A messages webhook with a Flow answer, shaped as Meta's webhook reference shows an nfm_reply. */
 function flowWebhook(response: unknown) {
@@ -67,5 +68,11 @@ describe('readFlowReply (the seller application Flow answered)', () => {
     expect(readFlowReply({ type: 'button_reply', button_reply: { id: 'kirim', title: 'Kirim' } })).toBeUndefined();
     expect(readFlowReply(undefined)).toBeUndefined();
     expect(readFlowReply({ type: 'nfm_reply', nfm_reply: { response_json: 'x'.repeat(20_001) } })).toBeUndefined();
+  });
+
+  it('shows an answer to the officers as its fields, labelled, in the form order', () => {
+    expect(formTranscriptText({ email: 'a@b.co', name: 'Budi' })).toBe(
+      [t('id', 'seller.flow.transcriptHeading'), `${t('id', 'fields.name.label')}: Budi`, `${t('id', 'fields.email.label')}: a@b.co`].join('\n'),
+    );
   });
 });

@@ -40,6 +40,13 @@ describe('flow tokens', () => {
     }
   });
 
+  it('name the nonce the dialog gave, when given one, and refuse one of another shape', () => {
+    const { token, nonce } = signFlowToken(key, subject, NOW, 'AbCdEfGhIjKlMnOp');
+    expect(nonce).toBe('AbCdEfGhIjKlMnOp');
+    expect(verifyFlowToken(key, token, subject, NOW)).toEqual({ ok: true, nonce: 'AbCdEfGhIjKlMnOp' });
+    expect(() => signFlowToken(key, subject, NOW, 'short')).toThrow(RangeError);
+  });
+
   it('differ at every sending, so each sending of the form is answered on its own', () => {
     const tokens = Array.from({ length: 50 }, () => signFlowToken(key, subject, NOW));
     expect(new Set(tokens.map((t) => t.nonce)).size).toBe(50);

@@ -8,7 +8,8 @@
  * chat's own rules).
  */
 import { z } from 'zod';
-import type { FieldKey } from '../../../../dialogs/fields/index.js';
+import { FIELD_KEYS, type FieldKey } from '../../../../dialogs/fields/index.js';
+import { t } from '../../../i18n/messages.js';
 import { provinceOptions } from './sellerFlow.js';
 
 export interface FlowReply {
@@ -57,4 +58,13 @@ export function readFlowReply(interactive: unknown): FlowReply | undefined {
   const province = provinceOptions().find((p) => p.id === response.data.province);
   if (province) answers.province = province.title;
   return { token: response.data.flow_token, answers };
+}
+
+/**
+ * A form's answer as a line of the officers' transcript (in Indonesian, as the console is): a
+ * heading, then each field given with its label, in the form's order.
+ */
+export function formTranscriptText(answers: Partial<Record<FieldKey, string>>): string {
+  const lines = FIELD_KEYS.flatMap((field) => (answers[field] !== undefined ? [`${t('id', `fields.${field}.label`)}: ${answers[field]}`] : []));
+  return [t('id', 'seller.flow.transcriptHeading'), ...lines].join('\n');
 }

@@ -39,9 +39,12 @@ export function flowTokenKey(secret: Buffer): Buffer {
 const mac = (key: Buffer, nonce: string, expiry: string, subject: FlowTokenSubject): Buffer =>
   createHmac('sha256', key).update([VERSION, nonce, expiry, subject.conversationKey, subject.waId].join('\u0000'), 'utf8').digest();
 
-/** A new token for one sending of the form; its nonce is what the dialog waits for. */
-export function signFlowToken(key: Buffer, subject: FlowTokenSubject, now: number, ttlMs = FLOW_TOKEN_TTL_MS): { token: string; nonce: string; expiresAt: number } {
-  const nonce = randomBytes(12).toString('base64url');
+/** A new nonce: 12 random bytes, base64url (16 characters). */
+export const newFlowNonce = (): string => randomBytes(12).toString('base64url');
+
+/** A token for one sending of the form, naming `nonce` (what the dialog waits for; a new one by default). */
+export function signFlowToken(key: Buffer, subject: FlowTokenSubject, now: number, nonce: string = newFlowNonce(), ttlMs = FLOW_TOKEN_TTL_MS): { token: string; nonce: string; expiresAt: number } {
+  if (!NONCE.test(nonce)) throw new RangeError('a flow token nonce is 16 base64url characters');
   const expiresAt = Math.ceil((now + ttlMs) / 1000) * 1000;
   const expiry = (expiresAt / 1000).toString(36);
   return { token: [VERSION, nonce, expiry, mac(key, nonce, expiry, subject).toString('base64url')].join('.'), nonce, expiresAt };
