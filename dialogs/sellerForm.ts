@@ -37,9 +37,13 @@ export function markAnnounced(draft: ApplicationDraft): ApplicationDraft {
   return draft.form ? { ...draft, form: { ...draft.form, announced: true } } : draft;
 }
 
-/** "lewat chat saja" (tapped or typed) while the form is waiting: the chat asks instead. */
+/**
+ * "lewat chat saja" (tapped or typed) in an application the form was offered for: the chat asks
+ * (the open question), and the words are never taken as an answer (a name, a business name), also
+ * when the old button is tapped after the form was sent.
+ */
 export function choosesChat(draft: ApplicationDraft | null, text: string): boolean {
-  if (!draft?.form || draft.form.answered) return false;
+  if (!draft?.form) return false;
   return CHAT_INSTEAD_TYPED.has(text.trim().toLowerCase().replace(/[.!]+$/, '').replace(/\s+/g, ' '));
 }
 

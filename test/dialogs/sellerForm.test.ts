@@ -106,6 +106,13 @@ describe('the seller application as a WhatsApp form (FORM events)', () => {
     expect(services.ticketsIssued).toBe(1);
   });
 
+  it('"lewat chat saja" tapped after the form was sent is still no answer: the open question again', async () => {
+    const { c, nonce } = await offered();
+    expect(await submit(c, nonce, { ...FULL, businessName: 'x' })).toEqual([t('id', 'seller.flow.received'), t('id', 'fields.businessName.errors.tooShort'), q('businessName')]);
+    expect(await c.say('lewat chat saja')).toEqual([q('businessName')]);
+    expect((await c.context()).application?.fields.businessName).toBeUndefined();
+  });
+
   it('typing the answers instead of opening the form goes on in the chat', async () => {
     const { c } = await offered();
     expect(await c.say('Budi Santoso')).toEqual([q('businessName')]);
