@@ -30,6 +30,7 @@ import {
   stuckReply,
   thanksReply,
   understoodReply,
+  alreadyRecordedReply,
 } from './repair.js';
 import type { Reply } from './reply.js';
 import type { ConversationContext, ConversationInput, DialogTicket, Emitted, FileTicketInput, FilingOutcome, Inquiry, TicketQuery } from './conversationContext.js';
@@ -648,6 +649,7 @@ export const conversationSetup = setup({
         if (!contradictsCity(taken.draft.fields, field, value)) enqueue.emit({ type: 'reply', reply: correctedReply(field, value) });
       }
       if (Object.keys(taken.stored).length > 0) enqueue.emit({ type: 'reply', reply: understoodReply(taken.stored) });
+      else if (Object.keys(taken.changed).length === 0 && Object.keys(taken.same).length > 0) enqueue.emit({ type: 'reply', reply: alreadyRecordedReply(taken.same) });
     }),
     /** "eh salah, emailnya …": the field changes and the customer is told; "ubah email": that question again. */
     applyCorrection: enqueueActions(({ context, event, enqueue }) => {

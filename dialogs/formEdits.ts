@@ -10,6 +10,8 @@ export interface FieldsTaken {
   changed: Partial<Record<FieldKey, string>>;
   /** Given but not usable (wrong shape): asked in their turn, with the reason then. */
   refused: FieldKey[];
+  /** Given again as already recorded ("jatim" when Jawa Timur is the province): nothing changes. */
+  same: Partial<Record<FieldKey, string>>;
 }
 
 /**
@@ -24,6 +26,7 @@ export function takeFields(draft: ApplicationDraft, given: Partial<Record<FieldK
   const stored: Partial<Record<FieldKey, string>> = {};
   const changed: Partial<Record<FieldKey, string>> = {};
   const refused: FieldKey[] = [];
+  const same: Partial<Record<FieldKey, string>> = {};
   let pending: { field: FieldKey; value: string; typed: string } | null = null;
   for (const [field, text] of Object.entries(given) as Array<[FieldKey, string]>) {
     if (!asked.has(field) || !text.trim()) continue;
@@ -33,6 +36,7 @@ export function takeFields(draft: ApplicationDraft, given: Partial<Record<FieldK
       fields[field] = outcome.value;
       if (before === undefined) stored[field] = outcome.value;
       else if (before !== outcome.value) changed[field] = outcome.value;
+      else same[field] = outcome.value;
     } else if (outcome.kind === 'confirm' && pending === null) {
       pending = { field, value: outcome.value, typed: outcome.typed };
     } else {
@@ -40,11 +44,11 @@ export function takeFields(draft: ApplicationDraft, given: Partial<Record<FieldK
     }
   }
   const next: ApplicationDraft = { ...draft, fields, attempts: 0 };
-  if (pending) return { draft: { ...next, current: pending.field, pending: { value: pending.value, typed: pending.typed } }, stored, changed, refused };
+  if (pending) return { draft: { ...next, current: pending.field, pending: { value: pending.value, typed: pending.typed } }, stored, changed, refused, same };
   // A guess still waiting for its "ya" stays open, unless a value for its own field came now.
   const current = draft.current;
-  if (draft.pending && current !== 'photo' && given[current] === undefined) return { draft: next, stored, changed, refused };
-  return { draft: { ...next, pending: null, current: nextOpenStep(next) ?? draft.current }, stored, changed, refused };
+  if (draft.pending && current !== 'photo' && given[current] === undefined) return { draft: next, stored, changed, refused, same };
+  return { draft: { ...next, pending: null, current: nextOpenStep(next) ?? draft.current }, stored, changed, refused, same };
 }
 
 /** The step before the current one in the form's order (the photo last), or null at the first. */

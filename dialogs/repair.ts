@@ -77,6 +77,11 @@ export function understoodReply(stored: Partial<Record<FieldKey, string>>): Repl
   return { key: 'repair.understood', lines };
 }
 
+/** Values given again as they are already recorded: said so, so that the question that follows is not a riddle. */
+export function alreadyRecordedReply(same: Partial<Record<FieldKey, string>>): Reply {
+  return { ...understoodReply(same), key: 'repair.alreadyRecorded' };
+}
+
 export function correctedReply(field: FieldKey, value: string): Reply {
   return { key: `repair.corrected.${field}`, vars: { value: field === 'phone' ? displayPhone(value) : value } };
 }

@@ -295,4 +295,16 @@ describe('seller application dialog', () => {
     await step('0812-9876-5432');
     expect((await c.context()).application?.fields.phone).toBe('+6281298765432');
   });
+
+  it('a value given again as it is already recorded is said to be so, then the open question (no silent re-ask)', async () => {
+    const c = new Conversation(new FakeServices());
+    await c.say('mau daftar jadi seller');
+    for (const value of [ANSWERS.name, ANSWERS.businessName, ANSWERS.productType]) await c.say(value);
+    // Malang determines the province: it is filled in, and the phone is asked next.
+    const afterCity = await c.say('malang');
+    expect(afterCity.at(-1)).toBe(q('phone'));
+    const again = await c.say('jatim');
+    expect(again).toEqual([`${t('id', 'repair.alreadyRecorded')}\n\n${t('id', 'fields.province.label')}: Jawa Timur`, q('phone')]);
+    expect((await c.context()).application?.fields.phone).toBeUndefined();
+  });
 });
