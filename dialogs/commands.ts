@@ -19,6 +19,17 @@ export function normalizeCommandText(text: string): string {
     .trim();
 }
 
+/**
+ * "kirim" and its kin: what the summary's submit button sends, typed where something is still
+ * missing (the photo), so that the answer says what is missing rather than "not an answer".
+ */
+const SUBMIT_WORDS = /^(?:(?:langsung|ya|oke?|ok)\s+)?(?:kirim|submit|send)(?:\s+(?:aja|saja|sekarang|data(?:nya)?|permohonan(?:nya)?|formulir(?:nya)?|now|it))?(?:\s+(?:min|kak|ka|gan|sis|pak|bu|ya|yah|dong|deh|please|pls))*$/;
+
+/** Whether the text asks to send the application ("kirim", "kirim aja", "submit"). */
+export function asksToSubmit(text: string): boolean {
+  return SUBMIT_WORDS.test(normalizeCommandText(text));
+}
+
 const FIELD_WORDS: Array<[RegExp, EditableField]> = [
   [/^(nama\s*usaha|usaha|toko|nama\s*toko|bisnis|business|business\s*name|shop|store)$/, 'businessName'],
   [/^(nama|nama\s*pemohon|name|nama\s*saya|full\s*name|applicant\s*name)$/, 'name'],

@@ -5,7 +5,7 @@ import type { PhotoRef } from '../src/tickets/types.js';
 import { displayPhone } from '../src/phone.js';
 import { FORM_FIELDS, MAX_ATTEMPTS, newDraft, nextOpenStep, photoOptionalFor } from './application.js';
 import { looksEnglish } from '../src/nlu/understanding/language.js';
-import { fieldFromWord, type EditableField } from './commands.js';
+import { asksToSubmit, fieldFromWord, type EditableField } from './commands.js';
 import { URGENT_TYPES, oneTapType, groupFromText, newComplaint, typeFromText, typesOfGroup, PAGE_SIZE, type NluResult } from './complaint.js';
 import type { DialogEvent, HandoffReason, PhotoInput } from './events.js';
 import { emailAsTyped, parseField, type FieldKey, type FieldOutcome } from './fields/index.js';
@@ -235,6 +235,7 @@ export const conversationSetup = setup({
     /** Every field answered and the photo given (or skipped where it is optional). */
     formComplete: ({ context }) => nextOpenStep(draftOf(context)) === null,
     photoOptional: ({ context }) => photoOptionalFor(draftOf(context), context.channel),
+    saysSubmit: ({ event }) => event.type === 'USER' && asksToSubmit(event.text),
     atPhotoStep: ({ context }) => draftOf(context).current === 'photo',
     /** A value waits for "did you mean …?" (after several fields at once, or a correction). */
     hasPending: ({ context }) => context.application?.pending != null,

@@ -94,6 +94,9 @@ export const formState = conversationSetup.createStateConfig({
           on: {
             PHOTO: { target: 'ingesting' },
             USER: [
+              // "kirim" before the photo: optional, it is skipped (the summary follows); required, said to be missing.
+              { guard: and(['saysSubmit', 'photoOptional']), actions: 'skipPhoto', target: '#form.advance' },
+              { guard: 'saysSubmit', actions: { type: 'say', params: { key: 'seller.photo.neededBeforeSubmit' } } },
               { guard: and(['passes', 'photoOptional']), actions: 'skipPhoto', target: '#form.advance' },
               // Required here: the conversation is kept, the photo can come later; an officer can help.
               { guard: 'passes', actions: 'sayLater' },

@@ -307,4 +307,22 @@ describe('seller application dialog', () => {
     expect(again).toEqual([`${t('id', 'repair.alreadyRecorded')}\n\n${t('id', 'fields.province.label')}: Jawa Timur`, q('phone')]);
     expect((await c.context()).application?.fields.phone).toBeUndefined();
   });
+
+  it('"kirim" before the photo: required, says the photo is still missing; optional, goes to the summary', async () => {
+    const whatsapp = new Conversation(new FakeServices(), undefined, 'whatsapp', '6281234567890');
+    await fillForm(whatsapp);
+    expect(await whatsapp.say('kirim')).toEqual([t('id', 'seller.photo.neededBeforeSubmit')]);
+    expect(await whatsapp.say('kirim aja min')).toEqual([t('id', 'seller.photo.neededBeforeSubmit')]);
+    const afterPhoto = await whatsapp.photo();
+    expect(afterPhoto[0]).toBe(t('id', 'seller.photo.received'));
+    expect(afterPhoto[1]).toContain(t('id', 'seller.summary.intro'));
+
+    const services = new FakeServices();
+    const emulator = new Conversation(services);
+    await fillForm(emulator);
+    const summary = await emulator.say('kirim');
+    expect(summary[0]).toContain(t('id', 'seller.summary.intro'));
+    expect(summary[0]).toContain(`${t('id', 'seller.photo.label')}: ${t('id', 'seller.photo.none')}`);
+    expect(services.filed).toHaveLength(0);
+  });
 });
