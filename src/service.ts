@@ -17,7 +17,7 @@ import { createSignInThrottle } from './handoff/signInThrottle.js';
 import { LocalHandoffBus } from './handoff/handoffBus.js';
 import { HandoffDesk } from './handoff/handoffDesk.js';
 import { applyReceipts, HandoffGate } from './handoff/handoffGate.js';
-import { OfficerFiles } from './handoff/officerFiles.js';
+import { OFFICER_FILE_RETENTION_MS, OfficerFiles } from './handoff/officerFiles.js';
 import { errorSummary } from './core/redact.js';
 import type { HandoffStore } from './handoff/handoffStore.js';
 import { createHandoffStores } from './handoff/handoffStores.js';
@@ -199,6 +199,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     notify: notifyLate.get(),
     ...(outboxQueue ? { requeue: (keys: string[]) => outboxQueue.requeue(keys), idleDelayMs: retry.sweepMs } : {}),
   });
+  const officerFiles = new OfficerFiles(path.join(config.dataDir, 'officer-files'));
   const desk = new HandoffDesk({
     store: handoffStore,
     engine,
@@ -206,7 +207,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
     tickets,
     bus: handoffBus,
     officerName: async (username) => (await officers.get(username))?.displayName ?? null,
-    files: new OfficerFiles(path.join(config.dataDir, 'officer-files')),
+    files: officerFiles,
     onlineOfficers: async () => (await Promise.all((await handoffStores.sessions.online()).map((u) => officers.get(u)))).filter((o) => o !== null),
     guess: async (text) => {
       const result = await classifier.classify(text);
@@ -235,6 +236,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
   let server: Server | undefined;
   let inboxSweep: NodeJS.Timeout | undefined;
   let throttleSweep: NodeJS.Timeout | undefined;
+  let filesSweep: NodeJS.Timeout | undefined;
 
   return {
     log,
@@ -272,6 +274,15 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       inboxSweep.unref();
       throttleSweep = setInterval(() => void throttle.purgeExpired(), 10 * 60_000);
       throttleSweep.unref();
+      // Files officers sent are kept for a resend only as long as one could reach the customer.
+      const sweepFiles = () =>
+        void officerFiles.sweep(OFFICER_FILE_RETENTION_MS).then(
+          (deleted) => deleted > 0 && log.info({ deleted }, 'officer files past their retention deleted'),
+          (err: unknown) => log.warn({ err: errorSummary(err) }, 'officer files sweep failed'),
+        );
+      sweepFiles();
+      filesSweep = setInterval(sweepFiles, 60 * 60_000);
+      filesSweep.unref();
       const listening = app.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -304,6 +315,7 @@ export function createService(config: AppConfig, log: Logger = createLogger(conf
       await queues.close();
       if (inboxSweep) clearInterval(inboxSweep);
       if (throttleSweep) clearInterval(throttleSweep);
+      if (filesSweep) clearInterval(filesSweep);
       mailer?.close();
       server?.closeAllConnections();
       await closed;

@@ -11,6 +11,12 @@ export const OFFICER_FILE_MAX_BYTES = 5 * 1024 * 1024;
 export type OfficerFileProblem = 'unsupported_file' | 'too_large';
 
 /**
+ * How long a file an officer sent is kept for a resend: a day past the longest window Meta lets a
+ * reply reach a customer in (Messenger's HUMAN_AGENT tag, 7 days; WhatsApp's 24 hours).
+ */
+export const OFFICER_FILE_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
+
+/**
  * A file an officer chose, read by its bytes (never by its name or declared type): a JPEG or PNG
  * photo, re-encoded so none of its metadata (camera, place) reaches the customer, or a PDF as it is.
  */
@@ -79,5 +85,33 @@ export class OfficerFiles {
     if (sent.success) return sent.data;
     const bare = attachmentSchema.safeParse(json);
     return bare.success ? { file: bare.data, caption: '' } : null;
+  }
+
+  /**
+   * Deletes the files kept longer than `maxAgeMs` (by when they were written): a customer's photo
+   * or document is not kept past the time a resend could still reach them (Meta's windows end
+   * after at most 7 days). Returns how many were deleted; a file that vanished meanwhile is not an error.
+   */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<number> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    let deleted = 0;
+    for (const name of names) {
+      if (!/^\d+\.json$/.test(name)) continue;
+      const file = path.join(this.dir, name);
+      try {
+        if (now - (await fs.stat(file)).mtimeMs <= maxAgeMs) continue;
+        await fs.unlink(file);
+        deleted++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return deleted;
   }
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OfficerFiles } from '../../src/handoff/officerFiles.js';
+import { OFFICER_FILE_RETENTION_MS, OfficerFiles } from '../../src/handoff/officerFiles.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -38,5 +38,27 @@ describe('OfficerFiles', () => {
     fs.writeFileSync(path.join(dir, 'officer-files', '5.json'), JSON.stringify({ file: { ...pdf, mimeType: 'text/html' }, caption: '' }));
     fs.writeFileSync(path.join(dir, 'officer-files', '6.json'), '[]');
     for (const id of [4, 5, 6]) expect(await store.load(id)).toBeNull();
+  });
+
+  it('deletes the files kept past their retention, and only those (and nothing else in the folder)', async () => {
+    const { dir, store } = files();
+    const now = Date.now();
+    await store.save(1, { file: pdf, caption: 'lama' });
+    await store.save(2, { file: pdf, caption: 'baru' });
+    const folder = path.join(dir, 'officer-files');
+    fs.writeFileSync(path.join(folder, 'README.txt'), 'not ours');
+    const old = new Date(now - OFFICER_FILE_RETENTION_MS - 60_000);
+    fs.utimesSync(path.join(folder, '1.json'), old, old);
+    fs.utimesSync(path.join(folder, 'README.txt'), old, old);
+    expect(await store.sweep(OFFICER_FILE_RETENTION_MS, now)).toBe(1);
+    expect(await store.load(1)).toBeNull();
+    expect(await store.load(2)).toEqual({ file: pdf, caption: 'baru' });
+    expect(fs.existsSync(path.join(folder, 'README.txt'))).toBe(true);
+    expect(await store.sweep(OFFICER_FILE_RETENTION_MS, now)).toBe(0);
+  });
+
+  it('sweeps nothing, without an error, before any file was kept', async () => {
+    const { store } = files();
+    expect(await store.sweep(OFFICER_FILE_RETENTION_MS)).toBe(0);
   });
 });
