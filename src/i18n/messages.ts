@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectDir } from '../core/projectDir.js';
 
 export const LOCALES = ['id', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -8,15 +8,6 @@ export type Vars = Record<string, string | number>;
 
 type Tree = { [key: string]: string | Tree };
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-function findLocalesDir(): string {
-  // src/i18n when run from source (tsx, vitest), dist/src/i18n when built (npm start).
-  const candidates = [path.resolve(here, '../../locales'), path.resolve(here, '../../../locales')];
-  const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'id.json')));
-  if (!found) throw new Error(`locales/ not found near ${here}`);
-  return found;
-}
 
 function flatten(tree: Tree, prefix = '', out = new Map<string, string>()): Map<string, string> {
   for (const [k, v] of Object.entries(tree)) {
@@ -32,7 +23,7 @@ let catalogs: Record<Locale, Map<string, string>> | undefined;
 /** Every sentence of every locale, flattened to dotted keys; loaded once. */
 export function messageCatalogs(): Record<Locale, Map<string, string>> {
   if (!catalogs) {
-    const dir = findLocalesDir();
+    const dir = projectDir('locales', 'id.json', import.meta.url);
     const load = (l: Locale) => flatten(JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Tree);
     catalogs = { id: load('id'), en: load('en') };
   }

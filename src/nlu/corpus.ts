@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { projectDir } from '../core/projectDir.js';
 import { CATALOG, catalogEntry, type CatalogEntry } from '../../dialogs/catalog.js';
 
 /** The conversational intents, besides the 40 service types. */
@@ -66,14 +66,7 @@ const evalLineSchema = z.object({ text: z.string().trim().min(1), label: labelSc
  * under tsx/vitest and from `dist/src/nlu` after a build).
  */
 export function nluDataDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'nlu');
-    if (fs.existsSync(path.join(candidate, 'corpus.id.json'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('nlu/corpus.id.json not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
+  return projectDir('nlu', 'corpus.id.json', import.meta.url);
 }
 
 /** Reads and validates the training corpus (default `nlu/corpus.id.json`). */

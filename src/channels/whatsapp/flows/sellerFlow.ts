@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectDir } from '../../../core/projectDir.js';
 import { provinceEntries } from '../../../../dialogs/fields/province.js';
 import { t, type Locale } from '../../../i18n/messages.js';
 import { readIndonesianPhone } from '../../../phone.js';
@@ -19,14 +19,9 @@ export const SELLER_FLOW_SCREEN = 'APPLICATION';
 /** The file's name in flows/, and the name it is uploaded under. */
 export const SELLER_FLOW_FILE = 'seller-application.json';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** flows/ at the top of the project: from src/channels/whatsapp/flows (tsx, vitest) or dist/src/… (npm start). */
+/** flows/ at the top of the project. */
 export function flowsDir(): string {
-  const candidates = [path.resolve(here, '../../../../flows'), path.resolve(here, '../../../../../flows')];
-  const found = candidates.find((dir) => fs.existsSync(path.join(dir, SELLER_FLOW_FILE)));
-  if (!found) throw new Error(`flows/${SELLER_FLOW_FILE} not found near ${here}`);
-  return found;
+  return projectDir('flows', SELLER_FLOW_FILE, import.meta.url);
 }
 
 let loaded: { text: string; json: FlowJson } | undefined;
