@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ApplicationDraft } from './application.js';
+import { normalizeCommandText } from './commands.js';
 import type { DialogEvent, SenderProfile } from './events.js';
 import { parseField, type FieldKey } from './fields/index.js';
 import { takeFields } from './formEdits.js';
@@ -18,9 +19,12 @@ import type { Reply } from './reply.js';
 export const CHAT_INSTEAD = 'lewat chat saja';
 const CHAT_INSTEAD_TYPED = new Set([CHAT_INSTEAD, 'lewat chat', 'lewat chat aja', 'chat saja', 'chat aja', 'via chat', 'di chat aja', 'di chat saja', 'chat instead', 'by chat']);
 
+/** A new form's nonce (what its flow_token names): 12 random bytes, base64url (16 characters). */
+export const newFormNonce = (): string => randomBytes(12).toString('base64url');
+
 /** A new form for the draft, and the message that sends it (prefilled with what the channel told of the sender). */
 export function offerForm(draft: ApplicationDraft, profile: SenderProfile | null): { draft: ApplicationDraft; reply: Reply } {
-  const nonce = randomBytes(12).toString('base64url');
+  const nonce = newFormNonce();
   const prefill = { ...(profile?.name ? { name: profile.name } : {}), ...(profile?.phone ? { phone: profile.phone } : {}) };
   return {
     draft: { ...draft, form: { nonce, answered: false, announced: false } },
@@ -44,7 +48,7 @@ export function markAnnounced(draft: ApplicationDraft): ApplicationDraft {
  */
 export function choosesChat(draft: ApplicationDraft | null, text: string): boolean {
   if (!draft?.form) return false;
-  return CHAT_INSTEAD_TYPED.has(text.trim().toLowerCase().replace(/[.!]+$/, '').replace(/\s+/g, ' '));
+  return CHAT_INSTEAD_TYPED.has(normalizeCommandText(text));
 }
 
 /** The FORM event answers this draft's form: its nonce, not taken before. */

@@ -51,7 +51,10 @@ export function secretFor(purpose: string): Buffer {
  * of a turn's CPU. Held in memory only (the values are what the process handles anyway); emptied
  * when the key changes.
  */
-const pseudonyms = new LRUCache<string, string>({ max: 4096 });
+const pseudonyms = new LRUCache<string, string>({
+  max: 4096,
+  memoMethod: (value) => createHmac('sha256', pseudonymKey).update(value, 'utf8').digest('hex').slice(0, 12),
+});
 
 /**
  * A short stable pseudonym for a user id, phone number or conversation id: lets logs be correlated
@@ -59,10 +62,5 @@ const pseudonyms = new LRUCache<string, string>({ max: 4096 });
  * hashing every number of the plan: an unkeyed `sha256(phone)` falls to such a search in seconds.
  */
 export function pseudonym(value: string): string {
-  let made = pseudonyms.get(value);
-  if (made === undefined) {
-    made = createHmac('sha256', pseudonymKey).update(value, 'utf8').digest('hex').slice(0, 12);
-    pseudonyms.set(value, made);
-  }
-  return made;
+  return pseudonyms.memo(value);
 }

@@ -137,12 +137,7 @@ function ofKind(place: Place, kind: Regency['kind'] | undefined): Place {
  * district, a village), which is still a valid answer.
  */
 export function matchCity(input: string): PlaceMatch {
-  let match = matches.get(input);
-  if (match === undefined) {
-    match = findCity(input);
-    matches.set(input, match);
-  }
-  return match;
+  return matches.memo(input);
 }
 
 /**
@@ -150,7 +145,7 @@ export function matchCity(input: string): PlaceMatch {
  * (settlePlaces), and a place outside the data set (a district, "Kepanjen") costs a typo search
  * over the names with its first letter each time. Matches are read-only values (their types say so), so they are shared.
  */
-const matches = new LRUCache<string, PlaceMatch>({ max: 2048 });
+const matches = new LRUCache<string, PlaceMatch>({ max: 2048, memoMethod: (input) => findCity(input) });
 
 function findCity(input: string): PlaceMatch {
   const { key, kind } = placeKey(input);

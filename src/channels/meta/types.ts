@@ -29,13 +29,13 @@ export interface InboundMessage {
     | { kind: 'choice'; value: string; title: string }
     /** A photo, or a file that might be one (the photo pipeline decides by its bytes). */
     | { kind: 'media'; media: MediaRef; declaredType?: string; caption?: string }
-    /** Sticker, audio, video, location, contacts, ...: answered politely. */
     /**
      * The answer of a form the bot sent (a WhatsApp Flow): its flow_token as given back, the
      * token's nonce once the channel verified it for this sender (null until then, or when it is
      * not valid), and the fields as given.
      */
     | { kind: 'form'; token: string; nonce: string | null; answers: Partial<Record<FieldKey, string>> }
+    /** Sticker, audio, video, location, contacts, ...: answered politely. */
     | { kind: 'unsupported'; what: string };
 }
 

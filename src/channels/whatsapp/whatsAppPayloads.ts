@@ -79,7 +79,8 @@ function recipientOf(userId: string): Body {
   return /^\d+$/.test(digits) ? { to: `+${digits}` } : { recipient: userId.trim() };
 }
 
-function textBody(envelope: Body, body: string): Body {
+/** A text message's body (links not previewed). */
+export function textBody(envelope: Body, body: string): Body {
   return { ...envelope, type: 'text', text: { body, preview_url: false } };
 }
 

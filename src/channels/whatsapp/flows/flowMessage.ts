@@ -7,7 +7,7 @@
 import { t, type Locale } from '../../../i18n/messages.js';
 import type { OutboundForm, OutboundReply } from '../../meta/types.js';
 import { splitText } from '../../meta/textLimits.js';
-import { BUTTON_BODY_MAX, TEXT_MAX, whatsAppEnvelope, whatsAppPayloads, type WhatsAppLabels } from '../whatsAppPayloads.js';
+import { BUTTON_BODY_MAX, splitForInteractive, TEXT_MAX, textBody, whatsAppEnvelope, whatsAppPayloads, type WhatsAppLabels } from '../whatsAppPayloads.js';
 import { SELLER_FLOW_SCREEN, sellerFlowData } from './sellerFlow.js';
 
 type Body = Record<string, unknown>;
@@ -26,9 +26,9 @@ export function flowMessagePayloads(to: string, reply: OutboundReply & { form: O
   const paragraphs = reply.text.trim().split(/\n+/);
   const last = paragraphs.length > 1 ? (paragraphs.pop() ?? '') : '';
   const text = paragraphs.join('\n').trim();
-  // The body holds at most 1024 characters: what is more goes first as text messages.
-  const lead = text.length > FLOW_BODY_MAX ? text.slice(0, text.length - FLOW_BODY_MAX) : '';
-  const body = text.slice(lead.length).trim() || t(locale, 'seller.flow.cta');
+  // The body holds at most 1024 characters: what is more goes first as text messages, cut as for any interactive message.
+  const { lead, tail } = splitForInteractive(text, FLOW_BODY_MAX);
+  const body = tail.trim() || t(locale, 'seller.flow.cta');
   const envelope = whatsAppEnvelope(to);
   const flow: Body = {
     ...envelope,
@@ -50,5 +50,5 @@ export function flowMessagePayloads(to: string, reply: OutboundReply & { form: O
     },
   };
   const alternative = reply.choices.length > 0 || last ? whatsAppPayloads(to, { text: last, choices: reply.choices, locale }, labels) : [];
-  return [...splitText(lead, TEXT_MAX).map((chunk) => ({ ...envelope, type: 'text', text: { body: chunk, preview_url: false } })), flow, ...alternative];
+  return [...splitText(lead, TEXT_MAX).map((chunk) => textBody(envelope, chunk)), flow, ...alternative];
 }

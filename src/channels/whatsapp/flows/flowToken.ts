@@ -10,7 +10,8 @@
  * answer once (a replay, or an answer after the applicant finished in the chat, names no form
  * it waits for). The key is derived (HKDF) from the deployment's secret, the same on every instance.
  */
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { newFormNonce } from '../../../../dialogs/sellerForm.js';
 
 /** How long a sent form may be answered: a day, as an applicant may fill it in later. */
 export const FLOW_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
@@ -39,11 +40,8 @@ export function flowTokenKey(secret: Buffer): Buffer {
 const mac = (key: Buffer, nonce: string, expiry: string, subject: FlowTokenSubject): Buffer =>
   createHmac('sha256', key).update([VERSION, nonce, expiry, subject.conversationKey, subject.waId].join('\u0000'), 'utf8').digest();
 
-/** A new nonce: 12 random bytes, base64url (16 characters). */
-export const newFlowNonce = (): string => randomBytes(12).toString('base64url');
-
 /** A token for one sending of the form, naming `nonce` (what the dialog waits for; a new one by default). */
-export function signFlowToken(key: Buffer, subject: FlowTokenSubject, now: number, nonce: string = newFlowNonce(), ttlMs = FLOW_TOKEN_TTL_MS): { token: string; nonce: string; expiresAt: number } {
+export function signFlowToken(key: Buffer, subject: FlowTokenSubject, now: number, nonce: string = newFormNonce(), ttlMs = FLOW_TOKEN_TTL_MS): { token: string; nonce: string; expiresAt: number } {
   if (!NONCE.test(nonce)) throw new RangeError('a flow token nonce is 16 base64url characters');
   const expiresAt = Math.ceil((now + ttlMs) / 1000) * 1000;
   const expiry = (expiresAt / 1000).toString(36);
