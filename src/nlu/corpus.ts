@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { projectDir } from '../core/projectDir.js';
+import { projectDir } from '../projectDir.js';
 import { CATALOG, catalogEntry, type CatalogEntry } from '../../dialogs/catalog.js';
 
 /** The conversational intents, besides the 40 service types. */

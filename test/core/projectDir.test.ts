@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { projectDir } from '../../src/core/projectDir.js';
+import { projectDir } from '../../src/projectDir.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -15,6 +15,6 @@ describe('projectDir', () => {
   });
 
   it('says which file it looked for when no folder above holds it', () => {
-    expect(() => projectDir('locales', 'xx.json', pathToFileURL(path.join(ROOT, 'src/core/projectDir.ts')).href)).toThrow(/locales\/xx\.json not found above/);
+    expect(() => projectDir('locales', 'xx.json', pathToFileURL(path.join(ROOT, 'src/projectDir.ts')).href)).toThrow(/locales\/xx\.json not found above/);
   });
 });

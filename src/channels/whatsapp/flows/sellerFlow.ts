@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectDir } from '../../../core/projectDir.js';
+import { projectDir } from '../../../projectDir.js';
 import { provinceEntries } from '../../../../dialogs/fields/province.js';
 import { t, type Locale } from '../../../i18n/messages.js';
 import { readIndonesianPhone } from '../../../phone.js';
